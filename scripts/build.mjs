@@ -1,0 +1,25 @@
+// Bundles each entry point with ncc into one committed file under dist/.
+// Usage: node scripts/build.mjs [OUT_DIR]   (default: dist; the dist test builds into a temp dir)
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.resolve(root, process.argv[2] ?? 'dist');
+const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+
+/** entry source → bundle name in dist/ */
+const ENTRIES = [['src/cli/main.ts', 'cli.js']];
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+for (const [entry, name] of ENTRIES) {
+  const work = mkdtempSync(path.join(tmpdir(), 'ncc-'));
+  execFileSync(process.execPath, [ncc, 'build', path.join(root, entry), '-o', work, '--quiet', '--target', 'es2022'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  cpSync(path.join(work, 'index.js'), path.join(out, name));
+  rmSync(work, { recursive: true, force: true });
+}
+// The bundles are ES modules.
+writeFileSync(path.join(out, 'package.json'), '{\n  "type": "module"\n}\n');

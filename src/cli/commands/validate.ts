@@ -1,0 +1,54 @@
+import { isError, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { formatJson, formatText } from '../../diagnostics/format.js';
+import { loadPolyaxonfile } from '../../load.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import { readInput, type Console } from '../io.js';
+import { oneOf, parseCommandLine, READ_OPTIONS, readOptions } from '../options.js';
+
+export const VALIDATE_USAGE = `Usage: polyaxon-argo validate FILE... [options]
+
+Checks Polyaxonfiles (YAML or JSON; \`-\` reads stdin) and every component they reference.
+Prints one line per problem: FILE:LINE:COLUMN: error: MESSAGE [code].
+
+Options:
+  --format text|json      how to print problems (default: text)
+  -P, --param NAME=VALUE  a param of the top operation (repeatable)
+  --hub DIR               folder holding hubRef components (NAME.yaml, NAME/VERSION.yaml)
+  --offline               refuse to download urlRef components
+  --max-file-size BYTES   largest file read (default: 4194304)
+`;
+
+export async function validateCommand(args: string[], io: Console): Promise<ExitCode> {
+  const { values, positionals } = parseCommandLine(args, READ_OPTIONS);
+  if (values.help) {
+    io.stdout(VALIDATE_USAGE);
+    return ExitCode.Ok;
+  }
+  if (positionals.length === 0) throw new UsageError('validate needs at least one FILE');
+  const format = oneOf('format', values.format, ['text', 'json'], 'text');
+  const options = readOptions(values);
+
+  const all: Diagnostic[] = [];
+  let invalid = 0;
+  for (const argument of positionals) {
+    const input = await readInput(argument, io, options.maxBytes);
+    const diagnostics = 'text' in input
+      ? (await loadPolyaxonfile(input.name, input.text, { ...options, cwd: io.cwd, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) })).diagnostics
+      : [input];
+    if (diagnostics.some(isError)) invalid++;
+    all.push(...diagnostics);
+  }
+
+  if (format === 'json') {
+    io.stdout(`${formatJson(all)}\n`);
+  } else {
+    if (all.length) io.stderr(`${formatText(all)}\n`);
+    const errors = all.filter(isError).length;
+    const warnings = all.length - errors;
+    const counts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean).join(', ');
+    io.stderr(invalid === 0 ? `${plural(positionals.length, 'file')} valid${counts ? ` (${counts})` : ''}\n` : `${invalid} of ${plural(positionals.length, 'file')} invalid: ${counts}\n`);
+  }
+  return invalid === 0 ? ExitCode.Ok : ExitCode.Invalid;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

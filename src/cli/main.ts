@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+import { processConsole } from './io.js';
+import { runCli } from './run.js';
+
+// The only place that touches process state: everything else is testable as runCli().
+process.exitCode = await runCli(process.argv.slice(2), processConsole);

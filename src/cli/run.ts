@@ -1,0 +1,48 @@
+import { ExitCode, UsageError } from './exit-codes.js';
+import type { Console } from './io.js';
+import { validateCommand } from './commands/validate.js';
+import { VERSION } from './version.js';
+
+export const USAGE = `Usage: polyaxon-argo <command> [options]
+
+Commands:
+  validate FILE...   check Polyaxonfiles and report every problem with its line and column
+
+Run \`polyaxon-argo <command> --help\` for a command's options.
+Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
+`;
+
+const COMMANDS: Record<string, (args: string[], io: Console) => Promise<ExitCode>> = {
+  validate: validateCommand,
+};
+
+/**
+ * The CLI as a function: arguments and a console in, exit code out. Bad input is reported as
+ * diagnostics, a bad command line as a usage error, and anything else as an internal error
+ * (one line, never a stack trace).
+ */
+export async function runCli(args: string[], io: Console): Promise<ExitCode> {
+  const [command, ...rest] = args;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(USAGE);
+      return command === undefined ? ExitCode.Usage : ExitCode.Ok;
+    }
+    if (command === '--version' || command === '-V') {
+      io.stdout(`${VERSION}\n`);
+      return ExitCode.Ok;
+    }
+    const handler = COMMANDS[command];
+    if (!handler) throw new UsageError(`unknown command \`${command}\`; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await handler(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`polyaxon-argo: ${error.message}\nRun \`polyaxon-argo ${command && COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`);
+      return ExitCode.Usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`polyaxon-argo: internal error: ${message.split('\n')[0]}. This is a bug; please report it with the command and file that caused it.\n`);
+    if (process.env.POLYAXON_ARGO_DEBUG) io.stderr(`${(error as Error).stack}\n`);
+    return ExitCode.Internal;
+  }
+}

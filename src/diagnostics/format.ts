@@ -1,0 +1,24 @@
+import type { Diagnostic } from './diagnostic.js';
+
+/**
+ * GNU-style text, one diagnostic per line, so editors and problem matchers can jump to it:
+ *   path/to/file.yaml:12:7: error: <message> [<code>]
+ *       hint: <suggested fix>
+ */
+export function formatText(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const { file, line, column } = d.location;
+      const head = `${file}:${line}:${column}: ${d.severity}: ${oneLine(d.message)} [${d.code}]`;
+      return d.hint ? `${head}\n    hint: ${oneLine(d.hint)}` : head;
+    })
+    .join('\n');
+}
+
+/** The same diagnostics as a JSON array, for tools. */
+export function formatJson(diagnostics: readonly Diagnostic[]): string {
+  return JSON.stringify(diagnostics, null, 2);
+}
+
+/** A message must never break the one-line-per-diagnostic contract. */
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ');

@@ -1,0 +1,77 @@
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { toLocation, type SourceFile } from './source.js';
+
+export interface ParseResult {
+  source?: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+export interface ParseOptions {
+  /** Absolute path on disk, when the text came from a file. */
+  absolutePath?: string;
+}
+
+/**
+ * Text → SourceFile. YAML is read as YAML 1.1, like Polyaxon's PyYAML (`yes`/`on` are
+ * booleans, `0777` is octal), and JSON is read by the same parser since it is valid YAML.
+ * Anything that is not exactly one mapping document is refused here, with its location.
+ */
+export function parseSource(name: string, text: string, options: ParseOptions = {}): ParseResult {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false });
+  const at = (offset: number) => toLocation({ name, lineCounter }, offset);
+  const diagnostics: Diagnostic[] = [];
+
+  if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0]!)) {
+    return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
+  }
+  const document = documents[0]!;
+  for (const error of document.errors) {
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    diagnostics.push({
+      severity: 'error',
+      code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+      message: duplicate ? 'this key appears twice in the same mapping' : `invalid YAML: ${firstLine(error.message)}`,
+      location: at(error.pos[0]),
+      ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : {}),
+    });
+  }
+  for (const warning of document.warnings) {
+    diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: firstLine(warning.message), location: at(warning.pos[0]) });
+  }
+  if (documents.length > 1) {
+    const second = documents[1]!;
+    diagnostics.push({
+      severity: 'error',
+      code: 'multiple-documents',
+      message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
+      location: at(second.range[0]),
+      hint: 'split the documents into separate files, or remove the extra `---` separator',
+    });
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  let value: unknown;
+  try {
+    // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
+    value = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    return { diagnostics: [{ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${firstLine((error as Error).message)}`, location: at(0) }] };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const start = (document.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
+    return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
+  }
+  const source: SourceFile = { name, text, document: document as Document.Parsed, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
+  return { source, diagnostics };
+}
+
+const isBlank = (document: Document): boolean => document.contents === null && document.errors.length === 0;
+const firstLine = (message: string): string => message.split('\n')[0]!.trim();
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,68 @@
+import type { Path, SourceFile } from '../parse/source.js';
+import type { IO } from '../schema/io.js';
+import type { Param } from '../schema/param.js';
+import type { Component, Dag, Operation } from '../schema/polyaxonfile.js';
+
+/**
+ * The resolved tree: every operation with the component it runs, every dag with its
+ * operations, each object remembering the file and path it came from so any later stage can
+ * point at it.
+ */
+
+export interface Origin {
+  source: SourceFile;
+  path: Path;
+}
+
+export interface ResolvedComponent extends Origin {
+  component: Component;
+  /** Present when `component.run.kind` is `dag`. */
+  dag?: ResolvedDag;
+}
+
+/** A param with the place it was written (the operation's `params`, or `--param` on the command line). */
+export interface LocatedParam extends Origin {
+  name: string;
+  param: Param;
+}
+
+export type ReferenceKind = 'component' | 'dagRef' | 'pathRef' | 'hubRef' | 'urlRef';
+
+export interface ResolvedOperation extends Origin {
+  operation: Operation;
+  /** The graph node id inside its dag; the top operation is named after its file. */
+  name: string;
+  reference: ReferenceKind;
+  /** The operation's params by name. */
+  params: Map<string, LocatedParam>;
+  /** Absent when the reference could not be resolved (a diagnostic says why). */
+  component?: ResolvedComponent;
+}
+
+export interface ResolvedDag extends Origin {
+  dag: Dag;
+  /** The inputs of the component that runs this dag: what `ref: dag` params may read. */
+  inputs: IO[];
+  /** The dag's operations, in file order. Unnamed ones are kept (and reported) with `name: ''`. */
+  operations: ResolvedOperation[];
+  /** The dag's `components`, by name (first wins; duplicates are reported). */
+  components: Map<string, ResolvedComponent>;
+}
+
+/** Visits every component of the tree once, depth first (shared dag components included once). */
+export function* allComponents(root: ResolvedOperation): Generator<ResolvedComponent> {
+  const seen = new Set<ResolvedComponent>();
+  function* visit(operation: ResolvedOperation): Generator<ResolvedComponent> {
+    const component = operation.component;
+    if (!component || seen.has(component)) return;
+    seen.add(component);
+    yield component;
+    for (const child of component.dag?.operations ?? []) yield* visit(child);
+  }
+  yield* visit(root);
+}
+
+/** Visits every dag of the tree once. */
+export function* allDags(root: ResolvedOperation): Generator<ResolvedDag> {
+  for (const component of allComponents(root)) if (component.dag) yield component.dag;
+}

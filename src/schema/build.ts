@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { cache } from './cache.js';
+import { params } from './param.js';
+import { strict, stringList } from './primitives.js';
+
+export const PATCH_STRATEGIES = ['replace', 'isnull', 'post_merge', 'pre_merge'] as const;
+
+/** V1Build (spec §8.12): a builder operation that runs before the main one. */
+export const build = strict({
+  hubRef: z.string().min(1),
+  connection: z.string().optional(),
+  presets: stringList.optional(),
+  queue: z.string().optional(),
+  namespace: z.string().optional(),
+  cache: cache.optional(),
+  params: params.optional(),
+  runPatch: z.record(z.string(), z.unknown()).optional(),
+  patchStrategy: z.enum(PATCH_STRATEGIES).optional(),
+});
+export type Build = z.infer<typeof build>;

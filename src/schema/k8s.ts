@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { camelCase } from '../parse/source.js';
+import { strict } from './primitives.js';
+
+/**
+ * Kubernetes objects embedded in Polyaxonfiles. Polyaxon accepts them with camelCase or
+ * snake_case keys; we normalise to camelCase (what Argo and the API server expect).
+ * The objects users write most (containers, volumes, env, tolerations…) are checked key by
+ * key; deep, rarely hand-written ones (affinity, security contexts, probes) are taken as
+ * objects and passed through, since the cluster validates them on submit.
+ */
+
+/** Maps whose keys are data, not field names: never camelCase them. */
+const DATA_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels', 'limits', 'requests', 'volumeAttributes', 'parameters', 'data', 'stringData', 'options', 'claims']);
+
+export function camelizeKeys(value: unknown, parentKey = ''): unknown {
+  if (Array.isArray(value)) return value.map((item) => camelizeKeys(item, parentKey));
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (DATA_MAPS.has(parentKey)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const camel = camelCase(key);
+    out[camel] = camelizeKeys(inner, camel);
+  }
+  return out;
+}
+
+/** A Kubernetes object checked by `schema` after its keys are camelCased. */
+export const k8s = <T extends z.ZodType>(schema: T) => z.preprocess((value) => camelizeKeys(value), schema);
+
+/** An object we pass through (the API server checks it), keys camelCased. */
+export const k8sObject = k8s(z.record(z.string(), z.unknown()));
+
+const envVar = strict({
+  name: z.string().min(1),
+  value: z.union([z.string(), z.number(), z.boolean()]).transform(String).optional(),
+  valueFrom: z.record(z.string(), z.unknown()).optional(),
+});
+
+const volumeMount = strict({
+  name: z.string().min(1),
+  mountPath: z.string().min(1),
+  subPath: z.string().optional(),
+  subPathExpr: z.string().optional(),
+  readOnly: z.boolean().optional(),
+  mountPropagation: z.string().optional(),
+  recursiveReadOnly: z.string().optional(),
+});
+
+/** Polyaxon's Kubernetes models also take a single item where a list is expected. */
+const listOrOne = <T extends z.ZodType>(item: T) => z.preprocess((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value), z.array(item));
+
+const quantityMap = z.record(z.string(), z.union([z.string(), z.number()]));
+
+const resources = strict({
+  limits: quantityMap.optional(),
+  requests: quantityMap.optional(),
+  claims: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+
+/** A command or args: Polyaxon also accepts one string (kept as a single item). */
+const commandLine = z.union([z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)), z.string().transform((s) => [s])]);
+
+export const containerShape = {
+  name: z.string().optional(),
+  image: z.string().optional(),
+  imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
+  command: commandLine.optional(),
+  args: commandLine.optional(),
+  workingDir: z.string().optional(),
+  env: listOrOne(envVar).optional(),
+  envFrom: listOrOne(z.record(z.string(), z.unknown())).optional(),
+  resources: resources.optional(),
+  volumeMounts: listOrOne(volumeMount).optional(),
+  volumeDevices: z.array(z.record(z.string(), z.unknown())).optional(),
+  ports: z.array(z.record(z.string(), z.unknown())).optional(),
+  securityContext: z.record(z.string(), z.unknown()).optional(),
+  lifecycle: z.record(z.string(), z.unknown()).optional(),
+  livenessProbe: z.record(z.string(), z.unknown()).optional(),
+  readinessProbe: z.record(z.string(), z.unknown()).optional(),
+  startupProbe: z.record(z.string(), z.unknown()).optional(),
+  resizePolicy: z.array(z.record(z.string(), z.unknown())).optional(),
+  restartPolicy: z.string().optional(),
+  stdin: z.boolean().optional(),
+  stdinOnce: z.boolean().optional(),
+  tty: z.boolean().optional(),
+  terminationMessagePath: z.string().optional(),
+  terminationMessagePolicy: z.string().optional(),
+};
+
+export const container = k8s(strict(containerShape));
+export type Container = z.infer<typeof container>;
+
+export const volume = k8s(z.looseObject({ name: z.string().min(1) }));
+export type Volume = z.infer<typeof volume>;
+
+export const toleration = k8s(
+  strict({
+    key: z.string().optional(),
+    operator: z.enum(['Exists', 'Equal']).optional(),
+    value: z.string().optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+    tolerationSeconds: z.int().optional(),
+  }),
+);
+
+export const hostAlias = k8s(strict({ ip: z.string(), hostnames: z.array(z.string()).optional() }));

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { strict } from './primitives.js';
+
+const FULL_FORM_KEYS = ['value', 'ref', 'contextOnly', 'connection', 'toInit', 'toEnv', 'context_only', 'to_init', 'to_env'];
+
+/**
+ * Short form (spec §5.2): anything that is not a mapping with one of the V1Param keys is the
+ * param's value. `lr: 0.01` is `lr: {value: 0.01}`; `opt: {kind: adam}` is a dict value.
+ */
+export function expandShortForm(raw: unknown): unknown {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)) {
+    const keys = Object.keys(raw);
+    if (keys.length === 0 || keys.some((k) => FULL_FORM_KEYS.includes(k))) {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(raw)) out[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
+      return out;
+    }
+  }
+  return { value: raw };
+}
+
+/** V1Param (spec §5.1). */
+export const param = z.preprocess(
+  expandShortForm,
+  strict({
+    value: z.unknown().optional(),
+    ref: z.string().optional(),
+    contextOnly: z.boolean().optional(),
+    connection: z.string().optional(),
+    toInit: z.boolean().optional(),
+    toEnv: z.string().optional(),
+  }),
+);
+export type Param = z.infer<typeof param>;
+
+export const params = z.record(z.string(), param);

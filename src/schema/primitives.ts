@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks shared by every Polyaxon schema. The schemas mirror Polyaxon 2.16 (schema
+ * version 1.1): every object rejects keys it does not know, and many fields also accept a
+ * `{{ … }}` template that Polyaxon renders later ("RefField").
+ */
+
+/** Marker that lets the issue formatter list an object's known keys for "did you mean". */
+export const KNOWN_KEYS_PREFIX = 'known-keys:';
+
+/** An object that rejects unknown keys, like Polyaxon's models. */
+export function strict<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = KNOWN_KEYS_PREFIX + Object.keys(shape).join(',');
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? known : undefined) });
+}
+
+/** A string holding a Jinja template, e.g. `"{{ retries }}"`. */
+export const template = z.string().regex(/\{\{[\s\S]*\}\}/, { error: 'expected a `{{ … }}` template' });
+
+export const isTemplate = (value: unknown): boolean => typeof value === 'string' && /\{\{[\s\S]*\}\}/.test(value);
+
+/** The field's normal type, or a `{{ … }}` template rendered at run time. */
+export const refOr = <T extends z.ZodType>(schema: T) =>
+  z.union([schema, z.string().regex(/\{\{[\s\S]*\}\}/, { error: `expected ${describeSchema(schema)} or a \`{{ … }}\` template` })]);
+
+/** A short English description of what a schema accepts, for error messages. */
+export function describeSchema(schema: z.ZodType): string {
+  const def = schema._zod.def as { type: string; out?: z.ZodType; entries?: Record<string, string> };
+  switch (def.type) {
+    case 'pipe':
+      return def.out ? describeSchema(def.out) : 'a value';
+    case 'number':
+      return (schema as z.ZodNumber).format === 'safeint' ? 'an integer' : 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'object':
+    case 'record':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'enum':
+      return `one of ${Object.values(def.entries ?? {}).map((v) => `\`${v}\``).join(', ')}`;
+    case 'string':
+      return 'a string';
+    default:
+      return 'a value';
+  }
+}
+
+export const int = z.int();
+export const positiveInt = z.int().positive();
+export const nonNegativeInt = z.int().nonnegative();
+
+/** Polyaxon reads some booleans laxly (`"true"`, `1`, `"t"`). */
+export const laxBool = z.preprocess((value) => {
+  if (typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (['true', 't', 'yes', 'y', 'on', '1'].includes(word)) return true;
+    if (['false', 'f', 'no', 'n', 'off', '0'].includes(word)) return false;
+  }
+  if (value === 1) return true;
+  if (value === 0) return false;
+  return value;
+}, z.boolean());
+
+/** A list of strings that may also be written as one comma-separated string (`tags: a, b`). */
+export const stringList = z.preprocess(
+  (value) => (typeof value === 'string' && !isTemplate(value) ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+  z.array(z.string()),
+);
+
+/** Polyaxon names: letters, digits, `-` and `_` (no dots, spaces or colons). */
+export const name = z.string().regex(/^[-a-zA-Z0-9_]+$/, {
+  error: 'expected a name of letters, digits, `-` and `_` only (no dots, spaces or colons)',
+});
+
+/** A plain string → string map (labels, annotations, node selectors); numbers are stringified as Polyaxon does. */
+export const stringMap = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value)),
+);
+
+/** A free-form value (Polyaxon's `Any`). */
+export const anyValue = z.unknown();
+
+/** Datetimes: YAML 1.1 timestamps arrive as Date objects, others as ISO strings. */
+export const datetime = z.union([z.date().transform((d) => d.toISOString()), z.string().min(1)]);
