@@ -224,6 +224,14 @@ function formatPath(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/graph/dag-graph.ts
+const graphs = new WeakMap();
+/** The graph of a dag, built once however many rules and stages ask for it. */
+function graphOf(dag) {
+    let graph = graphs.get(dag);
+    if (!graph)
+        graphs.set(dag, (graph = buildGraph(dag)));
+    return graph;
+}
 function buildGraph(dag) {
     const operations = new Map();
     for (const op of dag.operations)
@@ -341,7 +349,7 @@ function findCycle(graph, blocked) {
 const acyclic = {
     name: 'acyclic',
     dag(dag, context) {
-        const graph = buildGraph(dag);
+        const graph = graphOf(dag);
         const { blocked } = topologicalStages(graph);
         if (blocked.length === 0)
             return;
@@ -10591,7 +10599,7 @@ const EDGE_WORDS = { dependency: 'depends on', param: 'takes a param from', even
 const knownUpstream = {
     name: 'known-upstream',
     dag(dag, context) {
-        const graph = buildGraph(dag);
+        const graph = graphOf(dag);
         for (const op of dag.operations) {
             if (!op.name)
                 continue;
@@ -10905,6 +10913,7 @@ function compatibleTypes(expected, actual) {
 
 
 
+
 const isRequiredInput = (io) => !io.isOptional && !('value' in io) && !io.delayValidation;
 /** Outputs are delay-validated unless `delayValidation: false` says otherwise (spec §4.3). */
 const isRequiredOutput = (io) => !io.isOptional && !('value' in io) && io.delayValidation === false;
@@ -10999,7 +11008,7 @@ function checkRefParam(op, located, { io, section }, context, dag) {
     if (parsed.kind === 'dag')
         exposed = { inputs: dag.inputs, outputs: [] };
     else {
-        const upstream = dag.operations.find((o) => o.name === parsed.name)?.component?.component;
+        const upstream = graphOf(dag).operations.get(parsed.name)?.component?.component;
         if (!upstream)
             return; // Unknown operation: reported once by known-upstream.
         exposed = { inputs: upstream.inputs ?? [], outputs: upstream.outputs ?? [] };

@@ -26,7 +26,16 @@ export interface DagGraph {
   downstream: Map<string, Edge[]>;
 }
 
-export function buildGraph(dag: ResolvedDag): DagGraph {
+const graphs = new WeakMap<ResolvedDag, DagGraph>();
+
+/** The graph of a dag, built once however many rules and stages ask for it. */
+export function graphOf(dag: ResolvedDag): DagGraph {
+  let graph = graphs.get(dag);
+  if (!graph) graphs.set(dag, (graph = buildGraph(dag)));
+  return graph;
+}
+
+function buildGraph(dag: ResolvedDag): DagGraph {
   const operations = new Map<string, ResolvedOperation>();
   for (const op of dag.operations) if (op.name && !operations.has(op.name)) operations.set(op.name, op);
   const names = [...operations.keys()];

@@ -1,11 +1,11 @@
-import { buildGraph, findCycle, topologicalStages } from '../../graph/dag-graph.js';
+import { graphOf, findCycle, topologicalStages } from '../../graph/dag-graph.js';
 import type { Rule } from '../rule.js';
 
 /** The dag must be acyclic (spec §2.3 step 2); we name the cycle, which Polyaxon does not. */
 export const acyclic: Rule = {
   name: 'acyclic',
   dag(dag, context) {
-    const graph = buildGraph(dag);
+    const graph = graphOf(dag);
     const { blocked } = topologicalStages(graph);
     if (blocked.length === 0) return;
     const cycle = findCycle(graph, blocked);

@@ -1,5 +1,5 @@
 import { suggest } from '../../diagnostics/suggest.js';
-import { buildGraph, edgesInto } from '../../graph/dag-graph.js';
+import { graphOf, edgesInto } from '../../graph/dag-graph.js';
 import type { Rule } from '../rule.js';
 
 const EDGE_WORDS = { dependency: 'depends on', param: 'takes a param from', event: 'waits for an event of' } as const;
@@ -12,7 +12,7 @@ const EDGE_WORDS = { dependency: 'depends on', param: 'takes a param from', even
 export const knownUpstream: Rule = {
   name: 'known-upstream',
   dag(dag, context) {
-    const graph = buildGraph(dag);
+    const graph = graphOf(dag);
     for (const op of dag.operations) {
       if (!op.name) continue;
       for (const edge of edgesInto(op)) {

@@ -1,4 +1,5 @@
 import { suggest } from '../../diagnostics/suggest.js';
+import { graphOf } from '../../graph/dag-graph.js';
 import type { IO } from '../../schema/io.js';
 import { isTemplate } from '../../schema/primitives.js';
 import type { LocatedParam, ResolvedDag, ResolvedOperation } from '../../resolve/model.js';
@@ -95,7 +96,7 @@ function checkRefParam(op: ResolvedOperation, located: LocatedParam, { io, secti
   let exposed: { inputs: readonly IO[]; outputs: readonly IO[] };
   if (parsed.kind === 'dag') exposed = { inputs: dag.inputs, outputs: [] };
   else {
-    const upstream = dag.operations.find((o) => o.name === parsed.name)?.component?.component;
+    const upstream = graphOf(dag).operations.get(parsed.name)?.component?.component;
     if (!upstream) return; // Unknown operation: reported once by known-upstream.
     exposed = { inputs: upstream.inputs ?? [], outputs: upstream.outputs ?? [] };
   }

@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/paths.js';
+
+/** dist/ is committed for users of the CLI and the Action: it must be exactly what src/ builds. */
+describe('dist/', () => {
+  it('is identical to a fresh build of src/', { timeout: 120_000 }, () => {
+    const fresh = mkdtempSync(path.join(tmpdir(), 'dist-'));
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs'), fresh], { cwd: REPO_ROOT, stdio: 'pipe' });
+    const committed = path.join(REPO_ROOT, 'dist');
+    const files = readdirSync(fresh).sort();
+    expect(readdirSync(committed).sort()).toEqual(files);
+    for (const file of files) {
+      const same = readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(committed, file)));
+      expect(same, `dist/${file} differs from a fresh build: run \`npm run build\` and commit dist/`).toBe(true);
+    }
+  });
+});
+
+describe('toolchain', () => {
+  it('runs the tests on Node 24, the runtime the Action uses (runs.using: node24)', () => {
+    expect(process.versions.node.split('.')[0]).toBe('24');
+  });
+});
