@@ -69,7 +69,7 @@ async function readInput(argument, io, maxBytes) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1837);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2895);
 
 
 // The only place that touches process state: everything else is testable as runCli().
@@ -80,7 +80,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1837:
+/***/ 2895:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -106,6 +106,11 @@ const ExitCode = {
 class UsageError extends Error {
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/diagnostics/diagnostic.ts
 /**
  * A diagnostic is one problem found in a Polyaxonfile, always tied to a place in a file.
@@ -155,217 +160,6 @@ function formatJson(diagnostics) {
 }
 /** A message must never break the one-line-per-diagnostic contract. */
 const oneLine = (text) => text.replace(/\s*\n\s*/g, ' ');
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/parse/source.ts
-
-/**
- * Finds the place of `path` in the file. Keys written in snake_case match their camelCase
- * path segment (Kubernetes objects accept both). When the path does not exist (a missing field,
- * a short-form param) it points at the deepest part that does.
- */
-function locate(source, path, anchor = 'key') {
-    let node = source.document.contents;
-    let keyNode = null;
-    for (const segment of path) {
-        const next = child(source, node, segment);
-        if (!next)
-            break;
-        keyNode = next.key;
-        node = next.value ?? next.key;
-    }
-    const target = anchor === 'key' ? (keyNode ?? node) : (node ?? keyNode);
-    return toLocation(source, target?.range?.[0] ?? 0, target?.range?.[1]);
-}
-/** The location of a raw character offset, e.g. from a YAML syntax error. */
-function toLocation(source, start, end) {
-    const from = source.lineCounter.linePos(start);
-    const location = { file: source.name, line: from.line, column: from.col };
-    if (end !== undefined && end > start) {
-        const to = source.lineCounter.linePos(end);
-        location.endLine = to.line;
-        location.endColumn = to.col;
-    }
-    return location;
-}
-function child(source, parent, segment) {
-    const node = (0,dist/* isAlias */.Vj)(parent) ? parent.resolve(source.document) ?? null : parent;
-    if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-        const item = node.items[segment];
-        return item ? { key: null, value: item } : undefined;
-    }
-    if (!(0,dist/* isMap */.jh)(node))
-        return undefined;
-    const wanted = String(segment);
-    let merged;
-    for (const pair of node.items) {
-        if (!(0,dist/* isPair */.tO)(pair))
-            continue;
-        const key = pair.key;
-        const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
-        if (name === wanted || (name !== undefined && camelCase(name) === wanted)) {
-            return { key, value: pair.value };
-        }
-        // YAML merge keys (`<<: *base`): look inside the merged map as a fallback.
-        if (name === '<<' && !merged)
-            merged = child(source, pair.value, segment);
-    }
-    return merged;
-}
-const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-/** Renders a path the way users read it: `run.operations[2].params.lr`. */
-function formatPath(path) {
-    let out = '';
-    for (const segment of path) {
-        out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/graph/dag-graph.ts
-const graphs = new WeakMap();
-/** The graph of a dag, built once however many rules and stages ask for it. */
-function graphOf(dag) {
-    let graph = graphs.get(dag);
-    if (!graph)
-        graphs.set(dag, (graph = buildGraph(dag)));
-    return graph;
-}
-function buildGraph(dag) {
-    const operations = new Map();
-    for (const op of dag.operations)
-        if (op.name && !operations.has(op.name))
-            operations.set(op.name, op);
-    const names = [...operations.keys()];
-    const upstream = new Map(names.map((n) => [n, []]));
-    const downstream = new Map(names.map((n) => [n, []]));
-    for (const op of operations.values()) {
-        for (const edge of edgesInto(op)) {
-            upstream.get(op.name).push(edge);
-            downstream.get(edge.from)?.push(edge);
-        }
-    }
-    return { names, operations, upstream, downstream };
-}
-/** The edges an operation declares, whether or not their source exists (orphans are checked on these). */
-function edgesInto(op) {
-    const edges = [];
-    const { operation } = op;
-    if (Array.isArray(operation.dependencies)) {
-        operation.dependencies.forEach((from, i) => edges.push({ from, to: op.name, kind: 'dependency', path: [...op.path, 'dependencies', i] }));
-    }
-    for (const located of op.params.values()) {
-        const from = opsRefTarget(located.param.ref);
-        if (from !== undefined)
-            edges.push({ from, to: op.name, kind: 'param', path: [...located.path, 'ref'] });
-    }
-    if (Array.isArray(operation.events)) {
-        operation.events.forEach((event, i) => {
-            const from = opsRefTarget(event.ref);
-            if (from !== undefined)
-                edges.push({ from, to: op.name, kind: 'event', path: [...op.path, 'events', i, 'ref'] });
-        });
-    }
-    return edges;
-}
-/** `ops.NAME` → `NAME`; anything else makes no edge. */
-function opsRefTarget(ref) {
-    if (!ref?.startsWith('ops.'))
-        return undefined;
-    const name = ref.slice(4);
-    return name && !name.includes('.') ? name : undefined;
-}
-/**
- * Level-by-level topological sort (Kahn): stage 0 holds operations without upstream, and an
- * operation joins the stage after its last upstream. Edges from unknown operations are
- * ignored here (they are orphans, reported separately). Returns the stages and the operations
- * that could not be placed, which are exactly those on or behind a cycle.
- */
-function topologicalStages(graph) {
-    const remaining = new Map();
-    for (const name of graph.names)
-        remaining.set(name, new Set(graph.upstream.get(name).filter((e) => graph.operations.has(e.from)).map((e) => e.from)).size);
-    let current = graph.names.filter((n) => remaining.get(n) === 0);
-    const stages = [];
-    const placed = new Set();
-    while (current.length > 0) {
-        stages.push(current);
-        const next = [];
-        for (const name of current) {
-            placed.add(name);
-            for (const target of new Set(graph.downstream.get(name).map((e) => e.to))) {
-                const left = remaining.get(target) - 1;
-                remaining.set(target, left);
-                if (left === 0)
-                    next.push(target);
-            }
-        }
-        current = next;
-    }
-    return { stages, blocked: graph.names.filter((n) => !placed.has(n)) };
-}
-/** One cycle among `blocked` operations, as a closed path `[a, b, a]` following edge direction. */
-function findCycle(graph, blocked) {
-    const candidates = new Set(blocked);
-    const state = new Map();
-    const stack = [];
-    // Iterative DFS over upstream edges, so 20,000-operation chains cannot overflow the call stack.
-    for (const start of blocked) {
-        if (state.has(start))
-            continue;
-        const work = [];
-        const push = (name) => {
-            state.set(name, 'open');
-            stack.push(name);
-            work.push({ name, next: 0, ups: [...new Set(graph.upstream.get(name).map((e) => e.from))].filter((u) => candidates.has(u)) });
-        };
-        push(start);
-        while (work.length > 0) {
-            const frame = work.at(-1);
-            if (frame.next < frame.ups.length) {
-                const up = frame.ups[frame.next++];
-                if (state.get(up) === 'open') {
-                    // Found a cycle: the stack from `up` to here, reversed into edge direction.
-                    const cycle = stack.slice(stack.indexOf(up)).reverse();
-                    return [...cycle, cycle[0]];
-                }
-                if (!state.has(up))
-                    push(up);
-            }
-            else {
-                state.set(frame.name, 'done');
-                stack.pop();
-                work.pop();
-            }
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/rules/acyclic.ts
-
-/** The dag must be acyclic (spec §2.3 step 2); we name the cycle, which Polyaxon does not. */
-const acyclic = {
-    name: 'acyclic',
-    dag(dag, context) {
-        const graph = graphOf(dag);
-        const { blocked } = topologicalStages(graph);
-        if (blocked.length === 0)
-            return;
-        const cycle = findCycle(graph, blocked);
-        if (!cycle)
-            return;
-        // Point at the edge that closes the cycle: where cycle[1] declares its dependency on cycle[0].
-        const [from, to] = cycle;
-        const edge = graph.upstream.get(to).find((e) => e.from === from);
-        const op = graph.operations.get(to);
-        context.report(op, edge.path, 'cycle', `the dag's graph is not acyclic: ${cycle.join(' -> ')}`, {
-            anchor: 'value',
-            hint: cycle.length === 2 ? `an operation cannot depend on itself: remove \`${from}\` from its upstream` : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
-        });
-    },
-};
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -9902,6 +9696,177 @@ function preprocess(fn, schema) {
     });
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/parse/source.ts
+
+/**
+ * Finds the place of `path` in the file. Keys written in snake_case match their camelCase
+ * path segment (Kubernetes objects accept both). When the path does not exist (a missing field,
+ * a short-form param) it points at the deepest part that does.
+ */
+function locate(source, path, anchor = 'key') {
+    let node = source.document.contents;
+    let keyNode = null;
+    for (const segment of path) {
+        const next = child(source, node, segment);
+        if (!next)
+            break;
+        keyNode = next.key;
+        node = next.value ?? next.key;
+    }
+    const target = anchor === 'key' ? (keyNode ?? node) : (node ?? keyNode);
+    return toLocation(source, target?.range?.[0] ?? 0, target?.range?.[1]);
+}
+/** The location of a raw character offset, e.g. from a YAML syntax error. */
+function toLocation(source, start, end) {
+    const from = source.lineCounter.linePos(start);
+    const location = { file: source.name, line: from.line, column: from.col };
+    if (end !== undefined && end > start) {
+        const to = source.lineCounter.linePos(end);
+        location.endLine = to.line;
+        location.endColumn = to.col;
+    }
+    return location;
+}
+function child(source, parent, segment) {
+    const node = (0,dist/* isAlias */.Vj)(parent) ? parent.resolve(source.document) ?? null : parent;
+    if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        return item ? { key: null, value: item } : undefined;
+    }
+    if (!(0,dist/* isMap */.jh)(node))
+        return undefined;
+    const wanted = String(segment);
+    let merged;
+    for (const pair of node.items) {
+        if (!(0,dist/* isPair */.tO)(pair))
+            continue;
+        const key = pair.key;
+        const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
+        if (name === wanted || (name !== undefined && camelCase(name) === wanted)) {
+            return { key, value: pair.value };
+        }
+        // YAML merge keys (`<<: *base`): look inside the merged map as a fallback.
+        if (name === '<<' && !merged)
+            merged = child(source, pair.value, segment);
+    }
+    return merged;
+}
+const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+/** Renders a path the way users read it: `run.operations[2].params.lr`. */
+function formatPath(path) {
+    let out = '';
+    for (const segment of path) {
+        out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/parse/parse-source.ts
+
+
+/**
+ * Text → SourceFile. YAML is read as YAML 1.1, like Polyaxon's PyYAML (`yes`/`on` are
+ * booleans, `0777` is octal), and JSON is read by the same parser since it is valid YAML.
+ * Anything that is not exactly one mapping document is refused here, with its location.
+ */
+function parseSource(name, text, options = {}) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false });
+    const at = (offset) => toLocation({ name, lineCounter }, offset);
+    const diagnostics = [];
+    if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0])) {
+        return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
+    }
+    const document = documents[0];
+    for (const error of document.errors) {
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        diagnostics.push({
+            severity: 'error',
+            code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+            message: duplicate ? 'this key appears twice in the same mapping' : `invalid YAML: ${firstLine(error.message)}`,
+            location: at(error.pos[0]),
+            ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : {}),
+        });
+    }
+    for (const warning of document.warnings) {
+        diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: firstLine(warning.message), location: at(warning.pos[0]) });
+    }
+    if (documents.length > 1) {
+        const second = documents[1];
+        diagnostics.push({
+            severity: 'error',
+            code: 'multiple-documents',
+            message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
+            location: at(second.range[0]),
+            hint: 'split the documents into separate files, or remove the extra `---` separator',
+        });
+    }
+    if (diagnostics.some((d) => d.severity === 'error'))
+        return { diagnostics };
+    let value;
+    try {
+        // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
+        value = document.toJS({ maxAliasCount: 1000 });
+    }
+    catch (error) {
+        return { diagnostics: [{ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${firstLine(error.message)}`, location: at(0) }] };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        const start = document.contents?.range?.[0] ?? 0;
+        return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${parse_source_describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
+    }
+    const source = { name, text, document: document, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
+    return { source, diagnostics };
+}
+const isBlank = (document) => document.contents === null && document.errors.length === 0;
+const firstLine = (message) => message.split('\n')[0].trim();
+function parse_source_describe(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    return `a ${typeof value}`;
+}
+
+;// CONCATENATED MODULE: ./src/diagnostics/suggest.ts
+/**
+ * "Did you mean" suggestions for misspelt keys and names.
+ * Also recognises snake_case spellings of camelCase keys (`is_optional` → `isOptional`).
+ */
+function suggest(word, candidates) {
+    const lower = word.toLowerCase().replace(/[_-]/g, '');
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        if (candidate.toLowerCase().replace(/[_-]/g, '') === lower)
+            return candidate;
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = candidate;
+        }
+    }
+    // Only suggest when the word is plausibly a typo of the candidate.
+    const limit = Math.max(1, Math.floor(word.length / 3));
+    return bestDistance <= limit ? best : undefined;
+}
+/** Levenshtein distance with a single rolling row. */
+function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = row[j];
+            row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return row[b.length];
+}
+
 ;// CONCATENATED MODULE: ./src/schema/primitives.ts
 
 /**
@@ -9975,58 +9940,157 @@ const anyValue = unknown();
 /** Datetimes: YAML 1.1 timestamps arrive as Date objects, others as ISO strings. */
 const primitives_datetime = union([schemas_date().transform((d) => d.toISOString()), schemas_string().min(1)]);
 
-;// CONCATENATED MODULE: ./src/check/rules/conditions.ts
+;// CONCATENATED MODULE: ./src/schema/issues.ts
 
-const BOOLEAN_WORDS = /^(true|false|yes|no|on|off|1|0|t|f|y|n)$/i;
-/** `conditions` is a Jinja expression that must render to a boolean word (spec §8.5). */
-const conditionsAreExpressions = {
-    name: 'conditions-are-expressions',
-    operation(op, context) {
-        const conditions = op.operation.conditions;
-        if (conditions === undefined || isTemplate(conditions) || BOOLEAN_WORDS.test(conditions.trim()))
-            return;
-        context.report(op, [...op.path, 'conditions'], 'invalid-conditions', `\`conditions\` must be a \`{{ … }}\` expression; \`${conditions}\` would not render to true or false`, {
-            anchor: 'value',
-            hint: `wrap the expression in braces: "{{ ${conditions} }}"`,
-        });
-    },
-};
 
-;// CONCATENATED MODULE: ./src/check/rules/dag-component-names.ts
-/** Dag components are addressed by `dagRef: NAME`, so each needs a unique name (spec §2.3 step 4). */
-const dagComponentNames = {
-    name: 'dag-component-names',
-    dag(dag, context) {
-        if (!Array.isArray(dag.dag.components))
-            return;
-        const seen = new Set();
-        dag.dag.components.forEach((component, index) => {
-            const at = [...dag.path, 'components', index];
-            if (typeof component.name !== 'string') {
-                context.report(dag, component.name === undefined ? at : [...at, 'name'], 'unnamed-component', 'this dag component has no `name`, so no operation can use it', { hint: 'add `name:`; operations refer to it with `dagRef: NAME`' });
-            }
-            else if (seen.has(component.name)) {
-                context.report(dag, [...at, 'name'], 'duplicate-component', `the dag has more than one component named \`${component.name}\``, { anchor: 'value', hint: 'rename or remove one of them' });
-            }
-            else {
-                seen.add(component.name);
-            }
-        });
-    },
-};
 
-;// CONCATENATED MODULE: ./src/check/rules/dag-has-operations.ts
-/** A dag without operations has nothing to run (spec §2.3 step 3). */
-const dagHasOperations = {
-    name: 'dag-has-operations',
-    dag(dag, context) {
-        const operations = dag.dag.operations;
-        if (typeof operations === 'string' || (Array.isArray(operations) && operations.length > 0))
-            return;
-        const at = operations === undefined ? [...dag.path, 'kind'] : [...dag.path, 'operations'];
-        context.report(dag, at, 'no-operations', 'the dag has no operations to run', { hint: 'add `operations:` under `run:`, each with a `name` and a component reference' });
-    },
-};
+/**
+ * Turns zod issues into located diagnostics. `base` is where the validated object sits in the
+ * file (an inline component deep inside a dag, say), so paths are always file-absolute.
+ */
+function issuesToDiagnostics(issues, source, base = []) {
+    return issues.flatMap((issue) => convert(issue, source, [...base, ...issue.path]));
+}
+function convert(issue, source, path) {
+    const field = formatPath(path);
+    const actual = valueAt(source.value, path);
+    const error = (code, message, hint, anchor = 'value', at = path) => ({
+        severity: 'error',
+        code,
+        message,
+        location: locate(source, at, anchor),
+        field: formatPath(at),
+        ...(hint ? { hint } : {}),
+    });
+    switch (issue.code) {
+        case 'unrecognized_keys': {
+            const known = issue.message.startsWith(KNOWN_KEYS_PREFIX) ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',') : [];
+            return issue.keys.map((key) => {
+                const guess = suggest(key, known);
+                const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `expected one of: ${known.join(', ')}` : undefined;
+                const where = field ? ` in \`${field}\`` : '';
+                return error('unknown-field', `unknown field \`${key}\`${where}`, hint, 'key', [...path, key]);
+            });
+        }
+        case 'invalid_type': {
+            if (actual === undefined) {
+                const name = path.at(-1);
+                const parent = path.slice(0, -1);
+                const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
+                return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${expected(issue.expected)}`, 'key', parent)];
+            }
+            return [error('invalid-type', `\`${field || 'value'}\` must be ${expected(issue.expected)}, got ${issues_describe(actual)}`)];
+        }
+        case 'invalid_union': {
+            if ('discriminator' in issue && issue.discriminator) {
+                const options = issue.options?.map(String) ?? [];
+                if (actual === undefined) {
+                    return [error('missing-field', `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1))];
+                }
+                const guess = suggest(String(actual), options);
+                return [error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+            }
+            return convertUnion(issue, source, path, actual, error);
+        }
+        case 'invalid_value': {
+            const options = issue.values.map(String);
+            const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
+            const list = options.length === 1 ? `\`${options[0]}\`` : `one of: ${options.join(', ')}`;
+            return [error('invalid-value', `\`${field}\` must be ${list}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+        }
+        case 'too_small':
+        case 'too_big': {
+            const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+            const inclusive = issue.inclusive ?? true;
+            if (issue.origin === 'array' || issue.origin === 'set') {
+                const word = issue.code === 'too_small' ? 'at least' : 'at most';
+                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`)];
+            }
+            if (issue.origin === 'string') {
+                const word = issue.code === 'too_small' ? 'at least' : 'at most';
+                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`)];
+            }
+            const op = issue.code === 'too_small' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
+            return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${issues_describe(actual)}`)];
+        }
+        case 'invalid_format':
+        case 'custom':
+        default:
+            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${issues_describe(actual)}` : ''}`)];
+    }
+}
+/**
+ * A plain union failed every branch. When exactly one branch got past the top-level type
+ * check, its issues are the real problem (e.g. a typo inside a mapping that could also have
+ * been a template string); otherwise say which types were accepted.
+ */
+function convertUnion(issue, source, path, actual, error) {
+    const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+    if (deep.length === 1)
+        return deep[0].flatMap((inner) => convert(inner, source, [...path, ...inner.path]));
+    const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? expected(inner.expected) : inner.message))))];
+    return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${issues_describe(actual)}`)];
+}
+function expected(type) {
+    switch (type) {
+        case 'int':
+            return 'an integer';
+        case 'number':
+            return 'a number';
+        case 'string':
+            return 'a string';
+        case 'boolean':
+            return 'true or false';
+        case 'object':
+        case 'record':
+            return 'a mapping';
+        case 'array':
+        case 'tuple':
+            return 'a list';
+        case 'date':
+            return 'a date-time';
+        default:
+            return `a ${type}`;
+    }
+}
+/** Describes a value briefly for "got …" messages. */
+function issues_describe(value) {
+    if (value === null)
+        return 'null';
+    if (value === undefined)
+        return 'nothing';
+    if (Array.isArray(value))
+        return 'a list';
+    if (value instanceof Date)
+        return `the date ${value.toISOString()}`;
+    if (typeof value === 'object')
+        return 'a mapping';
+    if (typeof value === 'string')
+        return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+    return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} ${String(value)}`;
+}
+/** The raw value at `path`, matching snake_case keys to camelCase segments like `locate`. */
+function valueAt(root, path) {
+    let node = root;
+    for (const segment of path) {
+        // A short-form param (`lr: 0.01`) is its own value: stay on it for the `value` segment.
+        if (node === null || typeof node !== 'object' || node instanceof Date) {
+            if (segment === 'value')
+                continue;
+            return undefined;
+        }
+        if (Array.isArray(node)) {
+            node = typeof segment === 'number' ? node[segment] : undefined;
+            continue;
+        }
+        const record = node;
+        const key = Object.hasOwn(record, segment) ? String(segment) : Object.keys(record).find((k) => camelCase(k) === segment);
+        if (key === undefined)
+            return segment === 'value' && !('value' in record) && Object.keys(record).length > 0 ? node : undefined;
+        node = record[key];
+    }
+    return node;
+}
 
 ;// CONCATENATED MODULE: ./src/schema/k8s.ts
 
@@ -10119,6 +10183,295 @@ const toleration = k8s(strict({
     tolerationSeconds: schemas_int().optional(),
 }));
 const hostAlias = k8s(strict({ ip: schemas_string(), hostnames: array(schemas_string()).optional() }));
+
+;// CONCATENATED MODULE: ./src/lower/connections.ts
+
+
+
+
+
+/**
+ * The connections catalog (`--connections FILE`): what each connection name used in a
+ * Polyaxonfile means on the cluster, as a Polyaxon agent's config would say it.
+ *
+ *   connections:
+ *   - name: training-data          # the name Polyaxonfiles use
+ *     kind: s3                      # free text, informational
+ *     schema: {bucket: s3://data}   # values for {{ connections.training-data.bucket }}
+ *     secret: {name: aws-creds}     # envFrom the secret, or mounted when mountPath is set
+ *     configMap: {name: s3-config, mountPath: /etc/s3}
+ *     env: [{name: AWS_REGION, value: eu-west-1}]
+ *
+ * Kinds `volume_claim` and `host_path` mount a volume: schema {mountPath, volumeClaim | hostPath, readOnly}.
+ */
+const mountable = strict({ name: schemas_string().min(1), mountPath: schemas_string().optional(), items: array(k8sObject).optional() });
+const connection = strict({
+    name: schemas_string().min(1),
+    kind: schemas_string().min(1),
+    description: schemas_string().optional(),
+    schema: record(schemas_string(), unknown()).optional(),
+    secret: mountable.optional(),
+    configMap: mountable.optional(),
+    env: array(strict({ name: schemas_string().min(1), value: schemas_string() })).optional(),
+    annotations: record(schemas_string(), schemas_string()).optional(),
+});
+const catalogSchema = strict({ connections: array(connection) });
+function readConnectionCatalog(name, text) {
+    const parsed = parseSource(name, text);
+    if (!parsed.source)
+        return { diagnostics: parsed.diagnostics };
+    const result = catalogSchema.safeParse(parsed.source.value);
+    if (!result.success)
+        return { diagnostics: [...parsed.diagnostics, ...issuesToDiagnostics(result.error.issues, parsed.source)] };
+    const byName = new Map();
+    const diagnostics = [...parsed.diagnostics];
+    result.data.connections.forEach((c, i) => {
+        if (byName.has(c.name))
+            diagnostics.push({ severity: 'error', code: 'duplicate-connection', message: `connection \`${c.name}\` is defined twice`, location: { file: name, line: 1, column: 1 }, field: `connections[${i}].name` });
+        byName.set(c.name, c);
+    });
+    return { catalog: { source: parsed.source, byName }, diagnostics };
+}
+function mountConnection(c) {
+    const out = { env: [...(c.env ?? [])], envFrom: [], volumes: [], volumeMounts: [] };
+    const volumeName = `conn-${c.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
+    if (c.secret) {
+        if (c.secret.mountPath) {
+            out.volumes.push({ name: `${volumeName}-secret`.slice(0, 63), secret: { secretName: c.secret.name, ...(c.secret.items ? { items: c.secret.items } : {}) } });
+            out.volumeMounts.push({ name: `${volumeName}-secret`.slice(0, 63), mountPath: c.secret.mountPath, readOnly: true });
+        }
+        else {
+            out.envFrom.push({ secretRef: { name: c.secret.name } });
+        }
+    }
+    if (c.configMap) {
+        if (c.configMap.mountPath) {
+            out.volumes.push({ name: `${volumeName}-config`.slice(0, 63), configMap: { name: c.configMap.name, ...(c.configMap.items ? { items: c.configMap.items } : {}) } });
+            out.volumeMounts.push({ name: `${volumeName}-config`.slice(0, 63), mountPath: c.configMap.mountPath, readOnly: true });
+        }
+        else {
+            out.envFrom.push({ configMapRef: { name: c.configMap.name } });
+        }
+    }
+    const schema = c.schema ?? {};
+    if ((c.kind === 'volume_claim' || c.kind === 'host_path') && typeof schema.mountPath === 'string') {
+        const source = c.kind === 'volume_claim' ? { persistentVolumeClaim: { claimName: String(schema.volumeClaim), readOnly: Boolean(schema.readOnly) } } : { hostPath: { path: String(schema.hostPath) } };
+        out.volumes.push({ name: volumeName, ...source });
+        out.volumeMounts.push({ name: volumeName, mountPath: schema.mountPath, ...(schema.readOnly ? { readOnly: true } : {}) });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/emit/manifest.ts
+
+/**
+ * Manifest → text. Objects are written in the order they were built (fixed by the lowering),
+ * so the same input always gives byte-identical output. YAML never uses anchors or aliases,
+ * and long strings are not folded, so diffs stay line-for-line.
+ */
+function emitManifest(manifest, format) {
+    if (format === 'json')
+        return `${JSON.stringify(manifest, null, 2)}\n`;
+    // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
+    return (0,dist/* stringify */.As)(manifest, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
+}
+
+;// CONCATENATED MODULE: ./src/graph/dag-graph.ts
+const graphs = new WeakMap();
+/** The graph of a dag, built once however many rules and stages ask for it. */
+function graphOf(dag) {
+    let graph = graphs.get(dag);
+    if (!graph)
+        graphs.set(dag, (graph = buildGraph(dag)));
+    return graph;
+}
+function buildGraph(dag) {
+    const operations = new Map();
+    for (const op of dag.operations)
+        if (op.name && !operations.has(op.name))
+            operations.set(op.name, op);
+    const names = [...operations.keys()];
+    const upstream = new Map(names.map((n) => [n, []]));
+    const downstream = new Map(names.map((n) => [n, []]));
+    for (const op of operations.values()) {
+        for (const edge of edgesInto(op)) {
+            upstream.get(op.name).push(edge);
+            downstream.get(edge.from)?.push(edge);
+        }
+    }
+    return { names, operations, upstream, downstream };
+}
+/** The edges an operation declares, whether or not their source exists (orphans are checked on these). */
+function edgesInto(op) {
+    const edges = [];
+    const { operation } = op;
+    if (Array.isArray(operation.dependencies)) {
+        operation.dependencies.forEach((from, i) => edges.push({ from, to: op.name, kind: 'dependency', path: [...op.path, 'dependencies', i] }));
+    }
+    for (const located of op.params.values()) {
+        const from = opsRefTarget(located.param.ref);
+        if (from !== undefined)
+            edges.push({ from, to: op.name, kind: 'param', path: [...located.path, 'ref'] });
+    }
+    if (Array.isArray(operation.events)) {
+        operation.events.forEach((event, i) => {
+            const from = opsRefTarget(event.ref);
+            if (from !== undefined)
+                edges.push({ from, to: op.name, kind: 'event', path: [...op.path, 'events', i, 'ref'] });
+        });
+    }
+    return edges;
+}
+/** `ops.NAME` → `NAME`; anything else makes no edge. */
+function opsRefTarget(ref) {
+    if (!ref?.startsWith('ops.'))
+        return undefined;
+    const name = ref.slice(4);
+    return name && !name.includes('.') ? name : undefined;
+}
+/**
+ * Level-by-level topological sort (Kahn): stage 0 holds operations without upstream, and an
+ * operation joins the stage after its last upstream. Edges from unknown operations are
+ * ignored here (they are orphans, reported separately). Returns the stages and the operations
+ * that could not be placed, which are exactly those on or behind a cycle.
+ */
+function topologicalStages(graph) {
+    const remaining = new Map();
+    for (const name of graph.names)
+        remaining.set(name, new Set(graph.upstream.get(name).filter((e) => graph.operations.has(e.from)).map((e) => e.from)).size);
+    let current = graph.names.filter((n) => remaining.get(n) === 0);
+    const stages = [];
+    const placed = new Set();
+    while (current.length > 0) {
+        stages.push(current);
+        const next = [];
+        for (const name of current) {
+            placed.add(name);
+            for (const target of new Set(graph.downstream.get(name).map((e) => e.to))) {
+                const left = remaining.get(target) - 1;
+                remaining.set(target, left);
+                if (left === 0)
+                    next.push(target);
+            }
+        }
+        current = next;
+    }
+    return { stages, blocked: graph.names.filter((n) => !placed.has(n)) };
+}
+/** One cycle among `blocked` operations, as a closed path `[a, b, a]` following edge direction. */
+function findCycle(graph, blocked) {
+    const candidates = new Set(blocked);
+    const state = new Map();
+    const stack = [];
+    // Iterative DFS over upstream edges, so 20,000-operation chains cannot overflow the call stack.
+    for (const start of blocked) {
+        if (state.has(start))
+            continue;
+        const work = [];
+        const push = (name) => {
+            state.set(name, 'open');
+            stack.push(name);
+            work.push({ name, next: 0, ups: [...new Set(graph.upstream.get(name).map((e) => e.from))].filter((u) => candidates.has(u)) });
+        };
+        push(start);
+        while (work.length > 0) {
+            const frame = work.at(-1);
+            if (frame.next < frame.ups.length) {
+                const up = frame.ups[frame.next++];
+                if (state.get(up) === 'open') {
+                    // Found a cycle: the stack from `up` to here, reversed into edge direction.
+                    const cycle = stack.slice(stack.indexOf(up)).reverse();
+                    return [...cycle, cycle[0]];
+                }
+                if (!state.has(up))
+                    push(up);
+            }
+            else {
+                state.set(frame.name, 'done');
+                stack.pop();
+                work.pop();
+            }
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/rules/acyclic.ts
+
+/** The dag must be acyclic (spec §2.3 step 2); we name the cycle, which Polyaxon does not. */
+const acyclic = {
+    name: 'acyclic',
+    dag(dag, context) {
+        const graph = graphOf(dag);
+        const { blocked } = topologicalStages(graph);
+        if (blocked.length === 0)
+            return;
+        const cycle = findCycle(graph, blocked);
+        if (!cycle)
+            return;
+        // Point at the edge that closes the cycle: where cycle[1] declares its dependency on cycle[0].
+        const [from, to] = cycle;
+        const edge = graph.upstream.get(to).find((e) => e.from === from);
+        const op = graph.operations.get(to);
+        context.report(op, edge.path, 'cycle', `the dag's graph is not acyclic: ${cycle.join(' -> ')}`, {
+            anchor: 'value',
+            hint: cycle.length === 2 ? `an operation cannot depend on itself: remove \`${from}\` from its upstream` : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
+        });
+    },
+};
+
+;// CONCATENATED MODULE: ./src/check/rules/conditions.ts
+
+const BOOLEAN_WORDS = /^(true|false|yes|no|on|off|1|0|t|f|y|n)$/i;
+/** `conditions` is a Jinja expression that must render to a boolean word (spec §8.5). */
+const conditionsAreExpressions = {
+    name: 'conditions-are-expressions',
+    operation(op, context) {
+        const conditions = op.operation.conditions;
+        if (conditions === undefined || isTemplate(conditions) || BOOLEAN_WORDS.test(conditions.trim()))
+            return;
+        context.report(op, [...op.path, 'conditions'], 'invalid-conditions', `\`conditions\` must be a \`{{ … }}\` expression; \`${conditions}\` would not render to true or false`, {
+            anchor: 'value',
+            hint: `wrap the expression in braces: "{{ ${conditions} }}"`,
+        });
+    },
+};
+
+;// CONCATENATED MODULE: ./src/check/rules/dag-component-names.ts
+/** Dag components are addressed by `dagRef: NAME`, so each needs a unique name (spec §2.3 step 4). */
+const dagComponentNames = {
+    name: 'dag-component-names',
+    dag(dag, context) {
+        if (!Array.isArray(dag.dag.components))
+            return;
+        const seen = new Set();
+        dag.dag.components.forEach((component, index) => {
+            const at = [...dag.path, 'components', index];
+            if (typeof component.name !== 'string') {
+                context.report(dag, component.name === undefined ? at : [...at, 'name'], 'unnamed-component', 'this dag component has no `name`, so no operation can use it', { hint: 'add `name:`; operations refer to it with `dagRef: NAME`' });
+            }
+            else if (seen.has(component.name)) {
+                context.report(dag, [...at, 'name'], 'duplicate-component', `the dag has more than one component named \`${component.name}\``, { anchor: 'value', hint: 'rename or remove one of them' });
+            }
+            else {
+                seen.add(component.name);
+            }
+        });
+    },
+};
+
+;// CONCATENATED MODULE: ./src/check/rules/dag-has-operations.ts
+/** A dag without operations has nothing to run (spec §2.3 step 3). */
+const dagHasOperations = {
+    name: 'dag-has-operations',
+    dag(dag, context) {
+        const operations = dag.dag.operations;
+        if (typeof operations === 'string' || (Array.isArray(operations) && operations.length > 0))
+            return;
+        const at = operations === undefined ? [...dag.path, 'kind'] : [...dag.path, 'operations'];
+        context.report(dag, at, 'no-operations', 'the dag has no operations to run', { hint: 'add `operations:` under `run:`, each with a `name` and a component reference' });
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/schema/init.ts
 
@@ -10549,43 +10902,6 @@ const joinTargets = {
         });
     },
 };
-
-;// CONCATENATED MODULE: ./src/diagnostics/suggest.ts
-/**
- * "Did you mean" suggestions for misspelt keys and names.
- * Also recognises snake_case spellings of camelCase keys (`is_optional` → `isOptional`).
- */
-function suggest(word, candidates) {
-    const lower = word.toLowerCase().replace(/[_-]/g, '');
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        if (candidate.toLowerCase().replace(/[_-]/g, '') === lower)
-            return candidate;
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            bestDistance = distance;
-            best = candidate;
-        }
-    }
-    // Only suggest when the word is plausibly a typo of the candidate.
-    const limit = Math.max(1, Math.floor(word.length / 3));
-    return bestDistance <= limit ? best : undefined;
-}
-/** Levenshtein distance with a single rolling row. */
-function editDistance(a, b) {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = row[j];
-            row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diagonal = above;
-        }
-    }
-    return row[b.length];
-}
 
 ;// CONCATENATED MODULE: ./src/check/rules/known-upstream.ts
 
@@ -11065,158 +11381,6 @@ function checkRequired(op, context) {
 }
 const operation_params_describe = (op) => (op.name ? `operation \`${op.name}\`` : 'the operation');
 
-;// CONCATENATED MODULE: ./src/schema/issues.ts
-
-
-
-/**
- * Turns zod issues into located diagnostics. `base` is where the validated object sits in the
- * file (an inline component deep inside a dag, say), so paths are always file-absolute.
- */
-function issuesToDiagnostics(issues, source, base = []) {
-    return issues.flatMap((issue) => convert(issue, source, [...base, ...issue.path]));
-}
-function convert(issue, source, path) {
-    const field = formatPath(path);
-    const actual = valueAt(source.value, path);
-    const error = (code, message, hint, anchor = 'value', at = path) => ({
-        severity: 'error',
-        code,
-        message,
-        location: locate(source, at, anchor),
-        field: formatPath(at),
-        ...(hint ? { hint } : {}),
-    });
-    switch (issue.code) {
-        case 'unrecognized_keys': {
-            const known = issue.message.startsWith(KNOWN_KEYS_PREFIX) ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',') : [];
-            return issue.keys.map((key) => {
-                const guess = suggest(key, known);
-                const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `expected one of: ${known.join(', ')}` : undefined;
-                const where = field ? ` in \`${field}\`` : '';
-                return error('unknown-field', `unknown field \`${key}\`${where}`, hint, 'key', [...path, key]);
-            });
-        }
-        case 'invalid_type': {
-            if (actual === undefined) {
-                const name = path.at(-1);
-                const parent = path.slice(0, -1);
-                const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
-                return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${expected(issue.expected)}`, 'key', parent)];
-            }
-            return [error('invalid-type', `\`${field || 'value'}\` must be ${expected(issue.expected)}, got ${issues_describe(actual)}`)];
-        }
-        case 'invalid_union': {
-            if ('discriminator' in issue && issue.discriminator) {
-                const options = issue.options?.map(String) ?? [];
-                if (actual === undefined) {
-                    return [error('missing-field', `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1))];
-                }
-                const guess = suggest(String(actual), options);
-                return [error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
-            }
-            return convertUnion(issue, source, path, actual, error);
-        }
-        case 'invalid_value': {
-            const options = issue.values.map(String);
-            const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
-            const list = options.length === 1 ? `\`${options[0]}\`` : `one of: ${options.join(', ')}`;
-            return [error('invalid-value', `\`${field}\` must be ${list}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
-        }
-        case 'too_small':
-        case 'too_big': {
-            const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-            const inclusive = issue.inclusive ?? true;
-            if (issue.origin === 'array' || issue.origin === 'set') {
-                const word = issue.code === 'too_small' ? 'at least' : 'at most';
-                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`)];
-            }
-            if (issue.origin === 'string') {
-                const word = issue.code === 'too_small' ? 'at least' : 'at most';
-                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`)];
-            }
-            const op = issue.code === 'too_small' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
-            return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${issues_describe(actual)}`)];
-        }
-        case 'invalid_format':
-        case 'custom':
-        default:
-            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${issues_describe(actual)}` : ''}`)];
-    }
-}
-/**
- * A plain union failed every branch. When exactly one branch got past the top-level type
- * check, its issues are the real problem (e.g. a typo inside a mapping that could also have
- * been a template string); otherwise say which types were accepted.
- */
-function convertUnion(issue, source, path, actual, error) {
-    const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
-    if (deep.length === 1)
-        return deep[0].flatMap((inner) => convert(inner, source, [...path, ...inner.path]));
-    const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? expected(inner.expected) : inner.message))))];
-    return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${issues_describe(actual)}`)];
-}
-function expected(type) {
-    switch (type) {
-        case 'int':
-            return 'an integer';
-        case 'number':
-            return 'a number';
-        case 'string':
-            return 'a string';
-        case 'boolean':
-            return 'true or false';
-        case 'object':
-        case 'record':
-            return 'a mapping';
-        case 'array':
-        case 'tuple':
-            return 'a list';
-        case 'date':
-            return 'a date-time';
-        default:
-            return `a ${type}`;
-    }
-}
-/** Describes a value briefly for "got …" messages. */
-function issues_describe(value) {
-    if (value === null)
-        return 'null';
-    if (value === undefined)
-        return 'nothing';
-    if (Array.isArray(value))
-        return 'a list';
-    if (value instanceof Date)
-        return `the date ${value.toISOString()}`;
-    if (typeof value === 'object')
-        return 'a mapping';
-    if (typeof value === 'string')
-        return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-    return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} ${String(value)}`;
-}
-/** The raw value at `path`, matching snake_case keys to camelCase segments like `locate`. */
-function valueAt(root, path) {
-    let node = root;
-    for (const segment of path) {
-        // A short-form param (`lr: 0.01`) is its own value: stay on it for the `value` segment.
-        if (node === null || typeof node !== 'object' || node instanceof Date) {
-            if (segment === 'value')
-                continue;
-            return undefined;
-        }
-        if (Array.isArray(node)) {
-            node = typeof segment === 'number' ? node[segment] : undefined;
-            continue;
-        }
-        const record = node;
-        const key = Object.hasOwn(record, segment) ? String(segment) : Object.keys(record).find((k) => camelCase(k) === segment);
-        if (key === undefined)
-            return segment === 'value' && !('value' in record) && Object.keys(record).length > 0 ? node : undefined;
-        node = record[key];
-    }
-    return node;
-}
-
 ;// CONCATENATED MODULE: ./src/schema/cache.ts
 
 
@@ -11679,78 +11843,6 @@ function checkTree(root, options, rules = RULES) {
     return diagnostics;
 }
 
-;// CONCATENATED MODULE: ./src/parse/parse-source.ts
-
-
-/**
- * Text → SourceFile. YAML is read as YAML 1.1, like Polyaxon's PyYAML (`yes`/`on` are
- * booleans, `0777` is octal), and JSON is read by the same parser since it is valid YAML.
- * Anything that is not exactly one mapping document is refused here, with its location.
- */
-function parseSource(name, text, options = {}) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false });
-    const at = (offset) => toLocation({ name, lineCounter }, offset);
-    const diagnostics = [];
-    if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0])) {
-        return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
-    }
-    const document = documents[0];
-    for (const error of document.errors) {
-        const duplicate = error.code === 'DUPLICATE_KEY';
-        diagnostics.push({
-            severity: 'error',
-            code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-            message: duplicate ? 'this key appears twice in the same mapping' : `invalid YAML: ${firstLine(error.message)}`,
-            location: at(error.pos[0]),
-            ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : {}),
-        });
-    }
-    for (const warning of document.warnings) {
-        diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: firstLine(warning.message), location: at(warning.pos[0]) });
-    }
-    if (documents.length > 1) {
-        const second = documents[1];
-        diagnostics.push({
-            severity: 'error',
-            code: 'multiple-documents',
-            message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
-            location: at(second.range[0]),
-            hint: 'split the documents into separate files, or remove the extra `---` separator',
-        });
-    }
-    if (diagnostics.some((d) => d.severity === 'error'))
-        return { diagnostics };
-    let value;
-    try {
-        // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
-        value = document.toJS({ maxAliasCount: 1000 });
-    }
-    catch (error) {
-        return { diagnostics: [{ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${firstLine(error.message)}`, location: at(0) }] };
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        const start = document.contents?.range?.[0] ?? 0;
-        return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${parse_source_describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
-    }
-    const source = { name, text, document: document, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
-    return { source, diagnostics };
-}
-const isBlank = (document) => document.contents === null && document.errors.length === 0;
-const firstLine = (message) => message.split('\n')[0].trim();
-function parse_source_describe(value) {
-    if (value === null || value === undefined)
-        return 'empty';
-    if (Array.isArray(value))
-        return 'a list';
-    return `a ${typeof value}`;
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/resolve/loader.ts
 
 
@@ -12106,6 +12198,1567 @@ function addCommandLineParams(root, params) {
         root.params.set(name, { name, param: { value }, source, path: [name] });
 }
 
+;// CONCATENATED MODULE: ./src/lower/runtime-paths.ts
+/**
+ * The runtime contract of a transpiled job (documented in the README): where Polyaxon's
+ * context paths point inside the container, and where a job writes its outputs.
+ * A job writes output `NAME` as the file `<run_outputs_path>/NAME`; Argo reads it from there.
+ */
+const CONTEXT_PATH = '/plx-context';
+const ARTIFACTS_PATH = `${CONTEXT_PATH}/artifacts`;
+const RUN_ARTIFACTS_PATH = `${ARTIFACTS_PATH}/run`;
+const RUN_OUTPUTS_PATH = `${RUN_ARTIFACTS_PATH}/outputs`;
+/** emptyDir volumes that make those paths exist and writable. */
+const OUTPUTS_VOLUME = 'plx-outputs';
+const CONTEXT_VOLUME = 'plx-context';
+
+;// CONCATENATED MODULE: ./src/lower/globals.ts
+
+/**
+ * Polyaxon `globals.*` → Argo. Each table maps a key to the Argo text that yields the same
+ * information, or is absent where Argo has no equivalent (a located error then says so).
+ */
+/** `{{ globals.KEY }}` inside a job's container (its own run). */
+const JOB_GLOBALS = {
+    uuid: '{{pod.name}}',
+    name: '{{pod.name}}',
+    namespace: '{{workflow.namespace}}',
+    created_at: '{{workflow.creationTimestamp}}',
+    context_path: CONTEXT_PATH,
+    artifacts_path: ARTIFACTS_PATH,
+    run_artifacts_path: RUN_ARTIFACTS_PATH,
+    run_outputs_path: RUN_OUTPUTS_PATH,
+    run_relative_outputs_path: 'run/outputs',
+};
+/** `ref: dag, value: globals.KEY`: the workflow run. */
+const DAG_GLOBALS = {
+    uuid: '{{workflow.uid}}',
+    name: '{{workflow.name}}',
+    namespace: '{{workflow.namespace}}',
+    created_at: '{{workflow.creationTimestamp}}',
+    status: '{{workflow.status}}',
+    duration: '{{workflow.duration}}',
+};
+/** `ref: ops.X, value: globals.KEY`: task X of the same DAG (`X` is its Argo task name). */
+function taskGlobal(task, key, polyaxonName) {
+    switch (key) {
+        case 'uuid':
+            return `{{tasks.${task}.id}}`;
+        case 'name':
+            return polyaxonName;
+        case 'status':
+            return `{{tasks.${task}.status}}`;
+        case 'started_at':
+            return `{{tasks.${task}.startedAt}}`;
+        case 'finished_at':
+            return `{{tasks.${task}.finishedAt}}`;
+        case 'namespace':
+            return '{{workflow.namespace}}';
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lower/jinja.ts
+/**
+ * The part of Jinja that Polyaxonfiles use in practice, parsed just enough to translate it
+ * into Argo tags: text with `{{ reference }}` blocks (references being dotted names and
+ * `['key']` subscripts), and, for `conditions`, boolean expressions over such references.
+ * Anything else (statements, filters, arithmetic in text) is reported, never passed through:
+ * Argo would leave it as a literal, broken string.
+ */
+const jinja_isError = (value) => typeof value === 'object' && value !== null && 'error' in value;
+
+/** Splits a template into text and `{{ reference }}` parts. */
+function parseTemplate(text) {
+    const parts = [];
+    let cursor = 0;
+    while (cursor < text.length) {
+        const open = text.slice(cursor).search(/\{[{%#]/);
+        if (open === -1) {
+            parts.push({ kind: 'text', text: text.slice(cursor) });
+            break;
+        }
+        const start = cursor + open;
+        if (start > cursor)
+            parts.push({ kind: 'text', text: text.slice(cursor, start) });
+        const kind = text[start + 1];
+        const close = text.indexOf(kind === '{' ? '}}' : kind === '%' ? '%}' : '#}', start + 2);
+        if (close === -1)
+            return { error: `unclosed \`${text.slice(start, start + 2)}\``, offset: start };
+        if (kind === '%')
+            return { error: `Jinja statements (\`${text.slice(start, close + 2)}\`) cannot be translated to Argo`, offset: start };
+        if (kind === '{') {
+            const source = text.slice(start + 2, close).trim();
+            const path = parseReference(source);
+            if (!path)
+                return { error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`, offset: start };
+            parts.push({ kind: 'reference', path, source, offset: start });
+        }
+        cursor = close + 2;
+    }
+    return parts;
+}
+/** `a.b['c'].d` → ['a', 'b', 'c', 'd']; undefined for anything that is not a plain reference. */
+function parseReference(source) {
+    const path = [];
+    const pattern = /^\s*(?:([A-Za-z_][\w-]*)|\.\s*([A-Za-z_][\w-]*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\])/;
+    let rest = source;
+    while (rest.trim() !== '') {
+        const match = pattern.exec(rest);
+        if (!match || (match[1] !== undefined && path.length > 0))
+            return undefined;
+        path.push(match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[5]);
+        rest = rest.slice(match[0].length);
+    }
+    return path.length ? path : undefined;
+}
+/** Does the text contain anything Jinja would render? */
+const hasJinja = (text) => /\{[{%#]/.test(text);
+const OPERATORS = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', and: '&&', or: '||', not: '!' };
+/**
+ * Translates the expression inside `conditions: "{{ … }}"`. `resolve` maps a name (its path)
+ * to an operand or an error message.
+ */
+function translateCondition(expression, resolve) {
+    const tokens = tokenize(expression);
+    if (jinja_isError(tokens))
+        return tokens;
+    const out = [];
+    for (const token of tokens) {
+        switch (token.kind) {
+            case 'name': {
+                const [head] = token.path;
+                if (token.path.length === 1 && /^(true|false)$/i.test(head)) {
+                    out.push(head.toLowerCase());
+                    break;
+                }
+                const operand = resolve(token.path);
+                if (typeof operand === 'string')
+                    return { error: operand, offset: 0 };
+                out.push(operand.numeric ? operand.tag : `'${operand.tag}'`);
+                break;
+            }
+            case 'string':
+                out.push(`'${token.text.replace(/'/g, "\\'")}'`);
+                break;
+            case 'op':
+                out.push(OPERATORS[token.text]);
+                break;
+            default:
+                out.push(token.text);
+        }
+    }
+    return out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')').replace(/! /g, '!');
+}
+function tokenize(expression) {
+    const tokens = [];
+    const pattern = /\s*(?:(\d+(?:\.\d+)?)|'([^']*)'|"([^"]*)"|(==|!=|<=|>=|<|>)|([()])|([A-Za-z_][\w-]*(?:\s*(?:\.\s*[A-Za-z_][\w-]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*))/y;
+    let position = 0;
+    while (position < expression.length) {
+        if (expression.slice(position).trim() === '')
+            break;
+        pattern.lastIndex = position;
+        const match = pattern.exec(expression);
+        if (!match)
+            return { error: `cannot translate \`${expression.slice(position).trim()}\` in the condition to Argo: use comparisons (==, !=, <, <=, >, >=) of params and literals joined by and, or, not`, offset: position };
+        position = pattern.lastIndex;
+        if (match[1] !== undefined)
+            tokens.push({ kind: 'number', text: match[1] });
+        else if (match[2] !== undefined || match[3] !== undefined)
+            tokens.push({ kind: 'string', text: match[2] ?? match[3] });
+        else if (match[4] !== undefined)
+            tokens.push({ kind: 'op', text: match[4] });
+        else if (match[5] !== undefined)
+            tokens.push({ kind: 'paren', text: match[5] });
+        else {
+            const word = match[6];
+            if (word in OPERATORS)
+                tokens.push({ kind: 'op', text: word });
+            else if (['in', 'is', 'if', 'else'].includes(word))
+                return { error: `\`${word}\` cannot be translated to an Argo condition`, offset: position };
+            else
+                tokens.push({ kind: 'name', path: parseReference(word) });
+        }
+    }
+    return tokens;
+}
+
+;// CONCATENATED MODULE: ./src/lower/values.ts
+/**
+ * Polyaxon values → the strings Argo parameters carry. Strings stay as written; numbers and
+ * booleans are their JSON text (`0.01`, `true`); lists and mappings are compact JSON (spec
+ * §4.2 `str` coercion); null is the empty string.
+ */
+function toParameterString(value) {
+    if (value === null || value === undefined)
+        return '';
+    if (typeof value === 'string')
+        return value;
+    if (value instanceof Date)
+        return value.toISOString();
+    return JSON.stringify(value);
+}
+
+;// CONCATENATED MODULE: ./src/lower/arguments.ts
+
+
+
+
+
+
+/**
+ * A param → the text of an Argo argument: a literal (coerced to its IO type, then
+ * stringified), or a tag reading another task's output, the DAG's input, or a global.
+ */
+function argumentValue(located, io, op, scope, context) {
+    const { param } = located;
+    if (param.ref !== undefined)
+        return refArgument(located, scope, context);
+    if (isTemplate(param.value))
+        return templatedArgument(located, op, scope, context);
+    const coerced = io ? coerce(io.type, param.value, io.isList) : { ok: true, value: param.value };
+    return toParameterString(coerced.ok ? coerced.value : param.value);
+}
+function refArgument(located, scope, context) {
+    const { ref, value } = located.param;
+    const at = [...located.path, 'value'];
+    const fail = (message, hint, where = at) => {
+        context.unsupported(located, where, message, hint);
+        return undefined;
+    };
+    const parsedRef = parseRef(ref);
+    if ('error' in parsedRef)
+        return undefined; // reported by the checks
+    if (parsedRef.kind === 'runs')
+        return fail(`\`ref: ${ref}\` reads a run outside this workflow, which Argo cannot look up`, 'pass the value itself', [...located.path, 'ref']);
+    if (!scope)
+        return fail(`\`ref: ${ref}\` needs an enclosing dag`);
+    const refValue = parseRefValue(value, parsedRef);
+    if ('error' in refValue)
+        return undefined;
+    const { section, key } = refValue;
+    if (parsedRef.kind === 'dag') {
+        if (section === 'inputs' && key !== undefined && scope.dagInputs.has(key))
+            return `{{inputs.parameters.${key}}}`;
+        if (section === 'globals' && key !== undefined && DAG_GLOBALS[key])
+            return DAG_GLOBALS[key];
+        return fail(`\`${value}\` of the dag has no Argo equivalent`, section === 'globals' ? `available dag globals: ${Object.keys(DAG_GLOBALS).join(', ')}` : 'read a single input: `value: inputs.NAME`');
+    }
+    const upstream = scope.task(parsedRef.name);
+    if (!upstream)
+        return undefined; // unknown operation: reported by the checks
+    if (section === 'outputs' && key !== undefined) {
+        if (upstream.fanOut)
+            return fail(`\`${parsedRef.name}\` fans out over a matrix: it has one \`${key}\` per run, not one value`, 'read it with a `joins` query, or remove the matrix');
+        if (upstream.nestedDag)
+            return fail(`\`${parsedRef.name}\` is a dag: a dag has no outputs of its own in Argo`, 'read the output from the operation inside that dag that produces it');
+        return `{{tasks.${upstream.task}.outputs.parameters.${key}}}`;
+    }
+    if (section === 'inputs' && key !== undefined) {
+        const input = scope.inputOf(parsedRef.name, key);
+        return input ?? fail(`\`${parsedRef.name}\` gives no value for its input \`${key}\``);
+    }
+    if (section === 'globals' && key !== undefined) {
+        const global = taskGlobal(upstream.task, key, parsedRef.name);
+        return global ?? fail(`\`globals.${key}\` of another operation has no Argo equivalent`, 'Argo exposes uuid, name, status, started_at, finished_at and namespace of a task');
+    }
+    return fail(`\`${value}\` of operation \`${parsedRef.name}\` has no Argo equivalent`, 'read a single output (`outputs.NAME`), input or global');
+}
+/**
+ * A param value that is itself a template, e.g. `"{{ epochs }}"` or `"s3://bucket/{{ run }}"`:
+ * Polyaxon renders it with the operation's other params; so do we.
+ */
+function templatedArgument(located, op, scope, context, seen = new Set()) {
+    const parts = parseTemplate(located.param.value);
+    const at = [...located.path, 'value'];
+    if (jinja_isError(parts)) {
+        context.report(located, at, 'untranslatable-template', parts.error, { anchor: 'value' });
+        return undefined;
+    }
+    let out = '';
+    for (const part of parts) {
+        if (part.kind === 'text') {
+            out += part.text;
+            continue;
+        }
+        const name = part.path.length === 1 ? part.path[0] : part.path.length === 3 && part.path[0] === 'params' && part.path[2] === 'value' ? part.path[1] : undefined;
+        const other = name !== undefined && name !== located.name && !seen.has(name) ? op.params.get(name) : undefined;
+        if (!other) {
+            context.report(located, at, 'untranslatable-template', `\`{{ ${part.source} }}\` in a param value must name another param of operation \`${op.name}\` (Polyaxon would render it empty)`, { anchor: 'value', hint: 'pass the value directly, or through a `contextOnly` param' });
+            return undefined;
+        }
+        const value = isTemplate(other.param.value) && other.param.ref === undefined ? templatedArgument(other, op, scope, context, new Set([...seen, located.name])) : argumentValue(other, undefined, op, scope, context);
+        if (value === undefined)
+            return undefined;
+        out += value;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lower/patch.ts
+function patch(current, next, strategy = 'post_merge') {
+    if (next === undefined || next === null)
+        return current;
+    if (current === undefined || current === null)
+        return next;
+    if (patch_isPlainObject(current) && patch_isPlainObject(next)) {
+        const out = { ...current };
+        for (const [key, value] of Object.entries(next))
+            out[key] = mergeField(out[key], value, strategy);
+        return out;
+    }
+    return mergeField(current, next, strategy);
+}
+function mergeField(current, next, strategy) {
+    if (next === undefined || next === null)
+        return current;
+    if (current === undefined || current === null)
+        return next;
+    switch (strategy) {
+        case 'replace':
+            return next;
+        case 'isnull':
+            return current;
+        case 'post_merge':
+        case 'pre_merge': {
+            if (patch_isPlainObject(current) && patch_isPlainObject(next))
+                return patch(current, next, strategy);
+            if (Array.isArray(current) && Array.isArray(next)) {
+                const [first, second] = strategy === 'post_merge' ? [current, next] : [next, current];
+                const keys = new Set(first.map((item) => JSON.stringify(item)));
+                return [...first, ...second.filter((item) => !keys.has(JSON.stringify(item)))];
+            }
+            return strategy === 'post_merge' ? next : current;
+        }
+    }
+}
+const patch_isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+
+;// CONCATENATED MODULE: ./src/lower/compile.ts
+
+/**
+ * Precedence, highest first: the operation's own values (`runPatch.environment` for the
+ * environment), the dag's, the component's. Objects merge field by field; lists are unioned
+ * in the order component, dag, operation.
+ */
+function compileOperation(op, inherited) {
+    const component = op.component.component;
+    const strategy = op.operation.patchStrategy ?? 'post_merge';
+    const runPatch = (op.operation.runPatch ?? {});
+    const { environment: patchedEnvironment, ...restOfPatch } = runPatch;
+    const componentEnvironment = component.run.environment;
+    const environment = patch(patch(componentEnvironment, inherited.environment), patchedEnvironment, strategy);
+    const run = { ...patch(component.run, { ...restOfPatch, kind: undefined }, strategy), ...(environment !== undefined ? { environment } : {}) };
+    const layered = (key) => patch(patch(component[key], inherited[key]), op.operation[key], strategy);
+    const termination = layered('termination');
+    const cache = layered('cache');
+    const plugins = layered('plugins');
+    const queue = op.operation.queue ?? inherited.queue ?? component.queue;
+    const settings = {
+        ...(environment !== undefined ? { environment } : {}),
+        ...(termination !== undefined ? { termination } : {}),
+        ...(cache !== undefined ? { cache } : {}),
+        ...(plugins !== undefined ? { plugins } : {}),
+        ...(queue !== undefined ? { queue } : {}),
+    };
+    return { op, component, run, ...settings, inheritedByChildren: settings };
+}
+
+;// CONCATENATED MODULE: ./src/lower/names.ts
+/**
+ * Polyaxon names (`[-a-zA-Z0-9_]+`, any length) → Argo names: lowercase DNS-1123 labels
+ * that never start with a digit (Argo rejects such task names when dependencies are used),
+ * at most 63 characters, unique within their scope. The same inputs always give the same names,
+ * so manifests diff cleanly.
+ */
+const MAX_NAME_LENGTH = 63;
+function toArgoName(name, maxLength = MAX_NAME_LENGTH) {
+    let out = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+    if (out === '')
+        out = 'x';
+    if (!/^[a-z]/.test(out))
+        out = `x-${out}`;
+    if (out.length > maxLength)
+        out = `${out.slice(0, maxLength - 9).replace(/-+$/, '')}-${names_hash(name)}`;
+    return out;
+}
+/** Hands out unique Argo names in one scope (the tasks of a DAG, the templates of a workflow). */
+class NameTable {
+    maxLength;
+    used = new Set();
+    /** Argo name → the Polyaxon name it was made from. */
+    origins = new Map();
+    constructor(maxLength = MAX_NAME_LENGTH) {
+        this.maxLength = maxLength;
+    }
+    claim(name) {
+        const base = toArgoName(name, this.maxLength);
+        let candidate = base;
+        for (let n = 2; this.used.has(candidate); n++) {
+            const suffix = `-${n}`;
+            candidate = `${base.slice(0, this.maxLength - suffix.length).replace(/-+$/, '')}${suffix}`;
+        }
+        this.used.add(candidate);
+        this.origins.set(candidate, name);
+        return candidate;
+    }
+}
+/** 8 hex characters of FNV-1a: short, stable, good enough to keep truncated names apart. */
+function names_hash(text) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+    }
+    return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+;// CONCATENATED MODULE: ./src/lower/context.ts
+
+
+/**
+ * State shared while one Polyaxonfile is lowered: the options, the diagnostics, and the
+ * workflow's templates, where identical templates are emitted once and shared.
+ */
+class LowerContext {
+    options;
+    diagnostics = [];
+    templates = [];
+    templateNames = new NameTable();
+    templatesByContent = new Map();
+    /** The top operation's `termination.ttl`, which becomes the workflow's ttlStrategy. */
+    workflowTtl;
+    constructor(options) {
+        this.options = options;
+    }
+    report(origin, at, code, message, extra = {}) {
+        this.diagnostics.push({
+            severity: extra.severity ?? 'error',
+            code,
+            message,
+            location: locate(origin.source, at, extra.anchor ?? 'key'),
+            field: formatPath(at),
+            ...(extra.hint ? { hint: extra.hint } : {}),
+        });
+    }
+    /** Reports a field Argo cannot express. */
+    unsupported(origin, at, what, hint) {
+        this.report(origin, at, 'not-supported-by-argo', what, hint ? { hint } : {});
+    }
+    /**
+     * Adds a template named after `preferredName` unless an identical one (all but the name)
+     * exists, and returns the name to use. Identical component + environment pairs thereby share
+     * one template however many operations run them.
+     */
+    addTemplate(preferredName, body) {
+        const key = JSON.stringify(body);
+        const existing = this.templatesByContent.get(key);
+        if (existing)
+            return existing;
+        const name = this.templateNames.claim(preferredName);
+        this.templatesByContent.set(key, name);
+        this.templates.push({ name, ...body });
+        return name;
+    }
+    /**
+     * Reserves a template's name and place for a body built later: a DAG template is written
+     * before the templates of its tasks, though it can only be built after them.
+     */
+    reserveTemplate(preferredName) {
+        const template = { name: this.templateNames.claim(preferredName) };
+        this.templates.push(template);
+        return { name: template.name, fill: (body) => Object.assign(template, body) };
+    }
+    /** Which Polyaxon operation each task of each DAG template runs: `template/task` → operation. */
+    operationNames = new Map();
+    recordTasks(template, tasks) {
+        for (const [task, operation] of tasks)
+            this.operationNames.set(`${template}/${task}`, operation);
+    }
+    hasErrors() {
+        return this.diagnostics.some((d) => d.severity === 'error');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lower/depends.ts
+function dependsExpression(op, upstream, taskOf, context) {
+    const trigger = (typeof op.operation.trigger === 'string' && !op.operation.trigger.includes('{{') ? op.operation.trigger : 'all_succeeded');
+    if (typeof op.operation.trigger === 'string' && op.operation.trigger.includes('{{')) {
+        context.unsupported(op, [...op.path, 'trigger'], 'a templated `trigger` cannot be resolved before the run');
+    }
+    const skipOnUpstreamSkip = op.operation.skipOnUpstreamSkip === true;
+    // One entry per upstream operation, in the order its first edge is written.
+    const byUpstream = new Map();
+    for (const edge of upstream)
+        byUpstream.set(edge.from, [...(byUpstream.get(edge.from) ?? []), edge]);
+    const triggerClauses = [];
+    const eventClauses = [];
+    for (const [from, edges] of byUpstream) {
+        const target = taskOf(from);
+        if (!target)
+            continue;
+        const kinds = eventKinds(op, edges);
+        const fires = kinds.filter((k) => k !== 'run_status_done');
+        if (fires.length) {
+            const clauses = fires.map((kind) => eventClause(kind, target, op, edges, context)).filter((c) => c !== undefined);
+            eventClauses.push(...clauses);
+            // `done` events and plain edges from the same upstream are covered by the trigger.
+            if (kinds.length === fires.length && !edges.some((e) => e.kind !== 'event'))
+                continue;
+        }
+        triggerClauses.push(triggerClause(trigger, target, skipOnUpstreamSkip));
+    }
+    const join = trigger.startsWith('one_') ? ' || ' : ' && ';
+    const parts = [...(eventClauses.length ? [eventClauses.join(' || ')] : []), ...(triggerClauses.length ? [triggerClauses.join(join)] : [])];
+    if (parts.length === 0)
+        return undefined;
+    if (parts.length === 1)
+        return parts[0];
+    // An event starts the operation without waiting on the trigger (spec §8.2).
+    return parts.map((p) => `(${p})`).join(' || ');
+}
+function triggerClause(trigger, { task, daemon }, skipOnUpstreamSkip) {
+    const succeeded = daemon ? `(${task}.Succeeded || ${task}.Daemoned)` : `${task}.Succeeded`;
+    const failed = `(${task}.Failed || ${task}.Errored)`;
+    const final = [`${task}.Succeeded`, `${task}.Failed`, `${task}.Errored`, ...(skipOnUpstreamSkip ? [] : [`${task}.Skipped`, `${task}.Omitted`]), ...(daemon ? [`${task}.Daemoned`] : [])];
+    switch (trigger) {
+        case 'all_succeeded':
+        case 'one_succeeded':
+            return succeeded;
+        case 'all_failed':
+        case 'one_failed':
+            return failed;
+        case 'all_done':
+        case 'one_done':
+            return `(${final.join(' || ')})`;
+    }
+}
+function eventKinds(op, edges) {
+    const events = Array.isArray(op.operation.events) ? op.operation.events : [];
+    return edges.filter((e) => e.kind === 'event').flatMap((e) => {
+        const index = e.path[e.path.length - 2];
+        const kinds = events[index]?.kinds;
+        return Array.isArray(kinds) ? kinds : [];
+    });
+}
+function eventClause(kind, { task, daemon }, op, edges, context) {
+    switch (kind) {
+        case 'run_status_succeeded':
+            return `${task}.Succeeded`;
+        case 'run_status_failed':
+            return `(${task}.Failed || ${task}.Errored)`;
+        case 'run_status_skipped':
+            return `(${task}.Skipped || ${task}.Omitted)`;
+        case 'run_status_upstream_failed':
+            return `${task}.Omitted`;
+        case 'run_status_running':
+            if (daemon)
+                return `${task}.Daemoned`;
+    }
+    const edge = edges.find((e) => e.kind === 'event');
+    context.unsupported(op, [...edge.path.slice(0, -1), 'kinds'], `event \`${kind}\` cannot start an Argo task: Argo starts tasks when others finish${kind === 'run_status_running' ? ' (or, for services, once they are up)' : ''}`, 'use run_status_succeeded, run_status_failed, run_status_skipped, run_status_upstream_failed or run_status_done');
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lower/when.ts
+
+
+const NUMERIC = new Set(['int', 'float', 'metric']);
+/**
+ * `conditions: "{{ loss < max_loss }}"` → `when: "{{tasks.train.outputs.parameters.loss}} < 0.5"`.
+ * Names are the operation's params, read through their argument values; numbers compare
+ * bare, everything else as quoted strings, as Argo's govaluate expects. False → the task is
+ * Skipped, as Polyaxon skips the operation.
+ */
+function whenExpression(op, argument, context) {
+    const conditions = op.operation.conditions;
+    if (conditions === undefined)
+        return undefined;
+    const at = [...op.path, 'conditions'];
+    if (!isTemplate(conditions))
+        return /^(true|yes|on|1|t|y)$/i.test(conditions.trim()) ? 'true' : 'false';
+    const match = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(conditions);
+    if (!match) {
+        context.unsupported(op, at, '`conditions` must be a single `{{ … }}` expression to be translated to Argo');
+        return undefined;
+    }
+    const translated = translateCondition(match[1], (path) => {
+        const name = path.length === 1 ? path[0] : path.length === 3 && path[0] === 'params' && path[2] === 'value' ? path[1] : undefined;
+        const found = name !== undefined ? argument(name) : undefined;
+        if (!found)
+            return `\`${path.join('.')}\` in \`conditions\` is not a param of operation \`${op.name}\``;
+        return { tag: found.value, numeric: found.type !== undefined && NUMERIC.has(found.type) };
+    });
+    if (jinja_isError(translated)) {
+        context.report(op, at, 'untranslatable-template', translated.error, { anchor: 'value', hint: 'pass the values the condition needs as params (e.g. `contextOnly` refs to upstream outputs) and compare them' });
+        return undefined;
+    }
+    return translated;
+}
+
+;// CONCATENATED MODULE: ./src/lower/dag-template.ts
+
+
+
+
+
+
+
+
+/**
+ * A dag operation → a DAG template: one task per operation, `depends` from the graph,
+ * arguments from params, `when` from conditions, `parallelism` from `concurrency`.
+ * `failFast` is off: in Polyaxon a failed operation does not stop independent branches.
+ */
+function lowerDag(compiled, contextParams, context) {
+    const resolved = compiled.op.component;
+    const dag = resolved.dag;
+    const slot = context.reserveTemplate(typeof resolved.component.name === 'string' ? resolved.component.name : compiled.op.name || 'dag');
+    const graph = graphOf(dag);
+    const taskNames = new NameTable();
+    const entries = new Map();
+    for (const name of graph.names) {
+        const op = graph.operations.get(name);
+        if (!op.component)
+            continue;
+        const child = compileOperation(op, compiled.inheritedByChildren);
+        entries.set(name, { op, compiled: child, task: taskNames.claim(name) });
+    }
+    for (const entry of entries.values()) {
+        const lowered = lowerOperation(entry.compiled, context);
+        if (lowered)
+            entry.lowered = lowered;
+    }
+    context.recordTasks(slot.name, taskNames.origins);
+    const dagInputs = new Set(dag.inputs.map((io) => io.name));
+    const memo = new Map();
+    const scope = {
+        dagInputs,
+        task: (name) => {
+            const entry = entries.get(name);
+            return entry?.lowered && { task: entry.task, fanOut: entry.lowered.fanOut, nestedDag: entry.lowered.nestedDag };
+        },
+        inputOf: (name, input) => {
+            const entry = entries.get(name);
+            if (!entry)
+                return undefined;
+            return argumentOf(entry, input) ?? entry.lowered?.defaults.get(input);
+        },
+    };
+    function argumentOf(entry, input) {
+        const key = `${entry.op.name}\u0000${input}`;
+        if (!memo.has(key)) {
+            const located = entry.op.params.get(input);
+            const io = entry.compiled.component.inputs?.find((i) => i.name === input);
+            memo.set(key, located ? argumentValue(located, io, entry.op, scope, context) : undefined);
+        }
+        return memo.get(key);
+    }
+    const tasks = [];
+    for (const entry of entries.values()) {
+        if (!entry.lowered)
+            continue;
+        const parameters = [];
+        for (const input of entry.lowered.inputs) {
+            const value = argumentOf(entry, input);
+            if (value !== undefined)
+                parameters.push({ name: input, value });
+        }
+        const depends = dependsExpression(entry.op, graph.upstream.get(entry.op.name), (name) => {
+            const upstream = entries.get(name);
+            return upstream?.lowered && { task: upstream.task, daemon: upstream.lowered.daemon };
+        }, context);
+        const when = whenExpression(entry.op, (name) => {
+            const located = entry.op.params.get(name);
+            if (!located)
+                return undefined;
+            const value = argumentOf(entry, name);
+            return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
+        }, context);
+        tasks.push({
+            name: entry.task,
+            template: entry.lowered.name,
+            ...(depends ? { depends } : {}),
+            ...(when ? { when } : {}),
+            ...(parameters.length ? { arguments: { parameters } } : {}),
+        });
+    }
+    const concurrency = dag.dag.concurrency;
+    if (typeof concurrency === 'string')
+        context.unsupported(dag, [...dag.path, 'concurrency'], 'a templated `concurrency` cannot be resolved before the run');
+    const inputs = [
+        ...dag.inputs.map((io) => ({ name: io.name, ...('value' in io || io.isOptional ? { default: toParameterString(io.value) } : {}) })),
+        ...contextParams.filter((name) => !dagInputs.has(name)).map((name) => ({ name })),
+    ];
+    if (tasks.length === 0)
+        return undefined;
+    slot.fill({
+        ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
+        ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
+        dag: { failFast: false, tasks },
+    });
+    const defaults = new Map(inputs.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
+    return { name: slot.name, inputs: inputs.map((p) => p.name), defaults, daemon: false };
+}
+/** The type of a param's value, for comparisons in `when`: its input's, or what its ref reads. */
+function typeOf(entry, name, entries) {
+    const io = entry.compiled.component.inputs?.find((i) => i.name === name);
+    if (io?.type)
+        return io.type;
+    const { ref, value } = entry.op.params.get(name).param;
+    if (typeof ref !== 'string' || !ref.startsWith('ops.') || typeof value !== 'string')
+        return undefined;
+    const [section, key] = value.replace(/^\{\{\s*|\s*\}\}$/g, '').split('.');
+    const upstream = entries.get(ref.slice(4))?.compiled.component;
+    return (section === 'outputs' ? upstream?.outputs : upstream?.inputs)?.find((i) => i.name === key)?.type;
+}
+
+;// CONCATENATED MODULE: ./src/lower/environment.ts
+/**
+ * A merged Polyaxon environment → the pod fields of an Argo template. Fields with a template
+ * equivalent go there; the rest (nodeName, hostNetwork, hostPID, dnsPolicy, dnsConfig,
+ * priority, imagePullSecrets) are merged into the pod through `podSpecPatch`.
+ */
+function environmentToTemplate(environment, origin, at, context) {
+    if (environment === undefined)
+        return {};
+    if (typeof environment === 'string') {
+        context.unsupported(origin, at, 'a templated `environment` cannot be resolved before the run', 'write the environment out in the file');
+        return {};
+    }
+    const out = {};
+    if (environment.labels || environment.annotations) {
+        out.metadata = { ...(environment.labels ? { labels: environment.labels } : {}), ...(environment.annotations ? { annotations: environment.annotations } : {}) };
+    }
+    if (environment.nodeSelector)
+        out.nodeSelector = environment.nodeSelector;
+    if (environment.affinity)
+        out.affinity = environment.affinity;
+    if (environment.tolerations)
+        out.tolerations = environment.tolerations;
+    if (environment.serviceAccountName)
+        out.serviceAccountName = environment.serviceAccountName;
+    if (environment.securityContext)
+        out.securityContext = environment.securityContext;
+    if (environment.priorityClassName)
+        out.priorityClassName = environment.priorityClassName;
+    if (environment.schedulerName)
+        out.schedulerName = environment.schedulerName;
+    if (environment.hostAliases)
+        out.hostAliases = environment.hostAliases;
+    if (environment.restartPolicy && environment.restartPolicy !== 'Never') {
+        context.unsupported(origin, [...at, 'restartPolicy'], `\`restartPolicy: ${environment.restartPolicy}\`: Argo runs every step in a pod that is never restarted`, 'use `termination.maxRetries` to retry a failed operation');
+    }
+    const patch = {};
+    if (environment.nodeName)
+        patch.nodeName = environment.nodeName;
+    if (environment.hostNetwork !== undefined)
+        patch.hostNetwork = environment.hostNetwork;
+    if (environment.hostPID !== undefined)
+        patch.hostPID = environment.hostPID;
+    if (environment.dnsPolicy)
+        patch.dnsPolicy = environment.dnsPolicy;
+    if (environment.dnsConfig)
+        patch.dnsConfig = environment.dnsConfig;
+    if (environment.priority !== undefined)
+        patch.priority = environment.priority;
+    if (environment.imagePullSecrets?.length)
+        patch.imagePullSecrets = environment.imagePullSecrets.map((name) => ({ name }));
+    if (Object.keys(patch).length)
+        out.podSpecPatch = JSON.stringify(patch);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lower/settings.ts
+
+/** ConfigMaps the cluster provides (documented in the README). */
+const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
+const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
+/**
+ * termination, cache, queue and plugins of an operation (merged with its dag's and its
+ * component's, spec §6.4) → Argo template settings and pod additions.
+ */
+function operationSettings(compiled, context) {
+    const out = { template: {}, env: [], volumes: [], volumeMounts: [] };
+    const origin = compiled.op;
+    const at = (field, ...rest) => [...compiled.op.path, field, ...rest];
+    settings_termination(compiled.termination, compiled, context, out, at);
+    settings_cache(compiled.cache, compiled, context, out, at);
+    if (compiled.queue !== undefined) {
+        out.template.synchronization = { semaphores: [{ configMapKeyRef: { name: QUEUES_CONFIGMAP, key: compiled.queue.replace(/[^-._a-zA-Z0-9]/g, '.') } }] };
+    }
+    settings_plugins(compiled.plugins, origin, context, out, at);
+    return out;
+}
+function settings_termination(value, compiled, context, out, at) {
+    if (value === undefined)
+        return;
+    const origin = compiled.op;
+    if (typeof value === 'string')
+        return context.unsupported(origin, at('termination'), 'a templated `termination` cannot be resolved before the run');
+    if (value.maxRetries !== undefined) {
+        if (typeof value.maxRetries === 'string')
+            context.unsupported(origin, at('termination', 'maxRetries'), 'a templated `maxRetries` cannot be resolved before the run');
+        else if (value.maxRetries > 0)
+            out.template.retryStrategy = { limit: value.maxRetries, retryPolicy: 'Always' };
+    }
+    if (value.timeout !== undefined) {
+        if (typeof value.timeout === 'string')
+            context.unsupported(origin, at('termination', 'timeout'), 'a templated `timeout` cannot be resolved before the run');
+        else
+            out.template.activeDeadlineSeconds = value.timeout;
+    }
+    // ttl: Argo cleans up whole workflows; the top operation's ttl becomes the workflow's ttlStrategy.
+    if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
+        context.unsupported(origin, at('termination', 'ttl'), 'Argo cleans up whole workflows, not single operations: `ttl` is only supported on the top-level operation or component', 'move `termination.ttl` to the top of the file');
+    }
+    for (const field of ['culling', 'probe', 'podFailurePolicy']) {
+        if (value[field] !== undefined)
+            context.unsupported(origin, at('termination', field), `\`termination.${field}\` has no Argo equivalent`);
+    }
+}
+function settings_cache(value, compiled, context, out, at) {
+    if (value === undefined)
+        return;
+    if (typeof value === 'string')
+        return context.unsupported(compiled.op, at('cache'), 'a templated `cache` cannot be resolved before the run');
+    if (value.disable === true || typeof value.disable === 'string') {
+        if (typeof value.disable === 'string')
+            context.unsupported(compiled.op, at('cache', 'disable'), 'a templated `cache.disable` cannot be resolved before the run');
+        return;
+    }
+    if (typeof value.ttl === 'string')
+        context.unsupported(compiled.op, at('cache', 'ttl'), 'a templated `cache.ttl` cannot be resolved before the run');
+    // The key covers the component itself (container, init, connections: every cache section) and the inputs.
+    const inputs = (compiled.component.inputs ?? []).map((io) => io.name).filter((name) => !value.io || value.io.includes(name));
+    const key = [names_hash(JSON.stringify(compiled.run)), ...inputs.map((name) => `{{inputs.parameters.${name}}}`)].join('-');
+    out.template.memoize = { key, ...(typeof value.ttl === 'number' ? { maxAge: `${value.ttl}s` } : {}), cache: { configMap: { name: CACHE_CONFIGMAP } } };
+}
+/** Plugins Argo's own behaviour already covers; accepted as they are (documented). */
+const NATIVE = new Set(['collectArtifacts', 'collectLogs', 'collectResources', 'syncStatuses', 'autoResume']);
+function settings_plugins(value, origin, context, out, at) {
+    if (value === undefined)
+        return;
+    if (typeof value === 'string')
+        return context.unsupported(origin, at('plugins'), 'templated `plugins` cannot be resolved before the run');
+    for (const [key, setting] of Object.entries(value)) {
+        if (setting === undefined || NATIVE.has(key))
+            continue;
+        switch (key) {
+            case 'shm':
+                if (setting === true) {
+                    out.volumes.push({ name: 'plx-shm', emptyDir: { medium: 'Memory' } });
+                    out.volumeMounts.push({ name: 'plx-shm', mountPath: '/dev/shm' });
+                }
+                break;
+            case 'docker':
+                if (setting === true) {
+                    out.volumes.push({ name: 'plx-docker', hostPath: { path: '/var/run/docker.sock' } });
+                    out.volumeMounts.push({ name: 'plx-docker', mountPath: '/var/run/docker.sock' });
+                }
+                break;
+            case 'logLevel':
+                out.env.push({ name: 'POLYAXON_LOG_LEVEL', value: String(setting) });
+                break;
+            default:
+                if (setting === false || (Array.isArray(setting) && setting.length === 0))
+                    break;
+                context.unsupported(origin, at('plugins', key), `plugin \`${key}\` needs the Polyaxon platform, which does not run under Argo`, key === 'notifications' ? 'use `hooks` to notify when a run ends' : `remove \`${key}\` or set it to false`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lower/template-text.ts
+
+
+
+/**
+ * Translates Jinja in a job's strings (command, args, env, image, working dir) into Argo
+ * tags over the template's input parameters. Records which runtime paths were used, so the
+ * template mounts the volumes that make them exist.
+ */
+class TemplateText {
+    inputs;
+    contextParams;
+    outputs;
+    connections;
+    attachedConnections;
+    usesOutputsPath = false;
+    usesContextPath = false;
+    constructor(inputs, 
+    /** Context-only params: template inputs without an IO declaration. */
+    contextParams, outputs, connections, 
+    /** Connections attached to the run (`run.connections`), the ones templates may read. */
+    attachedConnections) {
+        this.inputs = inputs;
+        this.contextParams = contextParams;
+        this.outputs = outputs;
+        this.connections = connections;
+        this.attachedConnections = attachedConnections;
+    }
+    /** Translated text, or an error message with the offset it applies to. */
+    translate(text) {
+        const parts = parseTemplate(text);
+        if (jinja_isError(parts))
+            return { error: parts.error };
+        let out = '';
+        for (const part of parts) {
+            if (part.kind === 'text') {
+                out += part.text;
+                continue;
+            }
+            const resolved = this.resolve(part.path);
+            if (typeof resolved !== 'string')
+                return resolved;
+            out += resolved;
+        }
+        return out;
+    }
+    resolve(path) {
+        const [head, second, third] = path;
+        const dotted = path.join('.');
+        if (path.length === 1) {
+            const name = head;
+            const io = this.inputs.get(name);
+            if (io)
+                return io.isFlag ? flagExpression(name) : parameter(name);
+            if (this.contextParams.has(name))
+                return parameter(name);
+            if (this.outputs.has(name))
+                return { error: `\`{{ ${name} }}\` reads the output \`${name}\`, which the job produces`, hint: `write it to the file \`{{ globals.run_outputs_path }}/${name}\`` };
+            if (name === 'outputs_path')
+                return this.path(RUN_OUTPUTS_PATH, 'outputs');
+            return { error: `\`{{ ${name} }}\` is not an input or param of this component (Polyaxon would render it empty)`, hint: this.inputs.size ? `inputs: ${[...this.inputs.keys()].join(', ')}` : 'declare it under `inputs:`, or pass it as a `contextOnly` param' };
+        }
+        if (head === 'params') {
+            if (second === 'as_args' && path.length === 2) {
+                const args = [];
+                for (const io of this.inputs.values()) {
+                    const arg = this.asArg(io);
+                    if (typeof arg !== 'string')
+                        return arg;
+                    args.push(arg);
+                }
+                return args.join(' ');
+            }
+            const io = this.inputs.get(second ?? '');
+            const known = io !== undefined || this.contextParams.has(second ?? '');
+            if (!known || path.length !== 3)
+                return { error: `\`{{ ${dotted} }}\` does not name a param of this component` };
+            if (third === 'value' || third === 'as_str')
+                return parameter(second);
+            if (third === 'as_arg')
+                return io ? this.asArg(io) : `--${second}=${parameter(second)}`;
+            if (third === 'type')
+                return io?.type ?? '';
+            if (third === 'connection')
+                return io?.connection ?? '';
+            return { error: `\`{{ ${dotted} }}\`: a param has value, as_str, as_arg, type and connection` };
+        }
+        if (head === 'globals' && path.length === 2) {
+            const value = JOB_GLOBALS[second];
+            if (value === undefined)
+                return { error: `\`{{ globals.${second} }}\` has no equivalent in Argo`, hint: `available: ${Object.keys(JOB_GLOBALS).join(', ')}` };
+            if (value.startsWith(CONTEXT_PATH))
+                return this.path(value, value.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
+            return value;
+        }
+        if (head === 'connections' && path.length === 3) {
+            const connection = this.connections?.byName.get(second);
+            if (!connection)
+                return { error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which is not in the connections catalog`, hint: this.connections ? `catalog connections: ${[...this.connections.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE`' };
+            if (!this.attachedConnections.includes(second))
+                return { error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`, hint: `add \`${second}\` to \`run.connections\`` };
+            const value = connection.schema?.[third];
+            if (value === undefined)
+                return { error: `connection \`${second}\` has no schema field \`${third}\``, hint: `its fields: ${Object.keys(connection.schema ?? {}).join(', ') || 'none'}` };
+            return typeof value === 'string' ? value : JSON.stringify(value);
+        }
+        if (head === 'inputs' || head === 'outputs' || head === 'dag' || head === 'ops') {
+            return { error: `Polyaxon has no \`{{ ${dotted} }}\`: templates read params by their bare name`, hint: head === 'inputs' && second ? `write \`{{ ${second} }}\`` : 'pass the value in as a param (with `ref:`) and use `{{ NAME }}`' };
+        }
+        return { error: `\`{{ ${dotted} }}\` cannot be translated to Argo` };
+    }
+    /** `params.NAME.as_arg` (spec §5.8): `--NAME=VALUE`, `argFormat` rendered, nothing for null or false flags. */
+    asArg(io) {
+        if (io.isFlag)
+            return flagExpression(io.name);
+        const nullable = io.isOptional === true && (io.value === null || io.value === undefined);
+        if (io.argFormat !== undefined) {
+            if (nullable)
+                return { error: `\`argFormat\` of the optional input \`${io.name}\` with no default cannot be rendered conditionally in Argo`, hint: 'give the input a default value' };
+            // argFormat is rendered with the input as its only name (spec §5.8).
+            const scoped = new TemplateText(new Map([[io.name, { ...io, isFlag: false }]]), new Set(), new Set(), undefined, []);
+            return scoped.translate(io.argFormat);
+        }
+        if (!nullable)
+            return `--${io.name}=${parameter(io.name)}`;
+        return `{{=${expressionOf(io.name)} == '' ? '' : '--${io.name}=' + ${expressionOf(io.name)}}}`;
+    }
+    path(value, volume) {
+        if (volume === 'outputs')
+            this.usesOutputsPath = true;
+        else
+            this.usesContextPath = true;
+        return value;
+    }
+}
+/** `{{inputs.parameters.NAME}}`. Polyaxon IO names are valid Argo parameter names as they are. */
+const parameter = (name) => `{{inputs.parameters.${name}}}`;
+/** An expression tag reading an input, with bracket syntax so names with `-` work. */
+const expressionOf = (name) => `inputs.parameters['${name}']`;
+/** isFlag: `--NAME` when true, nothing when false (spec §5.8). */
+const flagExpression = (name) => `{{=${expressionOf(name)} == 'true' ? '--${name}' : ''}}`;
+
+;// CONCATENATED MODULE: ./src/lower/job-template.ts
+
+
+
+
+
+
+
+const TRANSLATED_FIELDS = ['image', 'command', 'args', 'workingDir'];
+/**
+ * A job-like operation (job, service, notifier, cleaner, tuner) → a container template.
+ * Inputs and context-only params become input parameters; outputs become output parameters
+ * read from `<run_outputs_path>/NAME`.
+ */
+function lowerJob(compiled, contextParams, context) {
+    const { component, op } = compiled;
+    const origin = op.component;
+    const runAt = [...origin.path, 'run'];
+    const run = compiled.run;
+    const inputs = new Map((component.inputs ?? []).map((io) => [io.name, io]));
+    const outputs = component.outputs ?? [];
+    for (const field of ['environment', 'connections', 'volumes', 'init', 'sidecars', 'container']) {
+        if (typeof run[field] === 'string')
+            context.unsupported(origin, [...runAt, field], `a templated \`run.${field}\` cannot be resolved before the run`, `write \`${field}\` out in the file`);
+    }
+    const container = typeof run.container === 'object' ? run.container : undefined;
+    if (!container) {
+        context.unsupported(origin, runAt, `operation \`${op.name}\` runs a ${run.kind} without a \`container\``, 'add `run.container` with an `image`');
+        return undefined;
+    }
+    if (!container.image) {
+        context.unsupported(origin, [...runAt, 'container'], 'the container has no `image`; Argo needs one (Polyaxon `build` sections are not supported)', 'set `run.container.image`');
+    }
+    const connections = Array.isArray(run.connections) ? run.connections : [];
+    const text = new TemplateText(inputs, new Set(contextParams), new Set(outputs.map((o) => o.name)), context.options.connections, connections);
+    const translate = (value, at) => {
+        const result = text.translate(value);
+        if (typeof result === 'string')
+            return result;
+        context.report(origin, at, 'untranslatable-template', result.error, { anchor: 'value', ...(result.hint ? { hint: result.hint } : {}) });
+        return value;
+    };
+    const main = {};
+    for (const [key, value] of Object.entries(container)) {
+        if (key === 'name')
+            continue; // Argo names the main container itself.
+        if (TRANSLATED_FIELDS.includes(key)) {
+            main[key] = Array.isArray(value) ? value.map((item, i) => translate(String(item), [...runAt, 'container', key, i])) : translate(value, [...runAt, 'container', key]);
+        }
+        else if (key === 'env') {
+            main.env = value.map((env, i) => (env.value !== undefined ? { ...env, value: translate(env.value, [...runAt, 'container', 'env', i, 'value']) } : env));
+        }
+        else {
+            if (hasJinja(JSON.stringify(value)))
+                context.unsupported(origin, [...runAt, 'container', key], `templates in \`container.${key}\` are not translated`, 'use templates only in image, command, args, env values and workingDir');
+            main[key] = value;
+        }
+    }
+    // toEnv: the value of an input as an environment variable (spec §5.9); a param's toEnv wins.
+    const env = [...(main.env ?? [])];
+    for (const io of inputs.values()) {
+        const variable = op.params.get(io.name)?.param.toEnv ?? io.toEnv;
+        if (variable)
+            env.push({ name: variable, value: parameter(io.name) });
+    }
+    const settings = operationSettings(compiled, context);
+    env.push(...settings.env);
+    const volumes = Array.isArray(run.volumes) ? [...run.volumes] : [];
+    const volumeMounts = [...(main.volumeMounts ?? []), ...settings.volumeMounts];
+    volumes.push(...settings.volumes);
+    const envFrom = [...(main.envFrom ?? [])];
+    for (const [index, name] of connections.entries()) {
+        const connection = context.options.connections?.byName.get(name);
+        if (!connection) {
+            context.report(origin, [...runAt, 'connections', index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, {
+                anchor: 'value',
+                hint: context.options.connections ? `catalog connections: ${[...context.options.connections.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE` (format in the README)',
+            });
+            continue;
+        }
+        const mount = mountConnection(connection);
+        env.push(...mount.env);
+        envFrom.push(...mount.envFrom);
+        volumes.push(...mount.volumes);
+        volumeMounts.push(...mount.volumeMounts);
+    }
+    const initContainers = lowerInit(Array.isArray(run.init) ? run.init : [], compiled, context, translate);
+    if (initContainers.length)
+        text.usesContextPath = true;
+    if (outputs.length || text.usesOutputsPath) {
+        volumes.push({ name: OUTPUTS_VOLUME, emptyDir: {} });
+        volumeMounts.push({ name: OUTPUTS_VOLUME, mountPath: RUN_OUTPUTS_PATH });
+    }
+    if (text.usesContextPath) {
+        volumes.push({ name: CONTEXT_VOLUME, emptyDir: {} });
+        volumeMounts.push({ name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH });
+    }
+    if (env.length)
+        main.env = env;
+    if (envFrom.length)
+        main.envFrom = envFrom;
+    if (volumeMounts.length)
+        main.volumeMounts = volumeMounts;
+    const isService = run.kind === 'service';
+    if (isService) {
+        if (Array.isArray(run.ports))
+            main.ports = [...(main.ports ?? []), ...run.ports.map((port) => ({ containerPort: port }))];
+        for (const field of ['replicas', 'rewritePath', 'isExternal']) {
+            if (run[field] !== undefined)
+                context.unsupported(origin, [...runAt, field], `service \`${field}\` has no Argo equivalent: a daemoned step is one pod, reached through its pod IP`);
+        }
+    }
+    const inputParameters = [];
+    const defaults = new Map();
+    for (const io of inputs.values()) {
+        const hasDefault = 'value' in io || io.isOptional === true || io.delayValidation === true;
+        if (hasDefault)
+            defaults.set(io.name, toParameterString(io.value));
+        inputParameters.push({ name: io.name, ...(hasDefault ? { default: toParameterString(io.value) } : {}), ...(io.description ? { description: io.description } : {}) });
+    }
+    for (const name of contextParams)
+        if (!inputs.has(name))
+            inputParameters.push({ name });
+    const body = {
+        ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),
+        ...(outputs.length ? { outputs: { parameters: outputs.map((io) => outputParameter(io.name, 'value' in io || io.isOptional === true ? toParameterString(io.value) : undefined)) } } : {}),
+        ...environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context),
+        ...(isService ? { daemon: true } : {}),
+        container: main,
+        ...(initContainers.length ? { initContainers } : {}),
+        ...(Array.isArray(run.sidecars) && run.sidecars.length ? { sidecars: lowerSidecars(run.sidecars, origin, runAt, context) } : {}),
+        ...(volumes.length ? { volumes } : {}),
+        ...settings.template,
+    };
+    const name = context.addTemplate(typeof component.name === 'string' ? component.name : op.name || 'job', sortTemplate(body));
+    return { name, inputs: inputParameters.map((p) => p.name), defaults, daemon: isService };
+}
+const outputParameter = (name, fallback) => ({
+    name,
+    valueFrom: { path: `${RUN_OUTPUTS_PATH}/${name}`, ...(fallback !== undefined ? { default: fallback } : {}) },
+});
+function lowerSidecars(sidecars, origin, runAt, context) {
+    return sidecars.map((sidecar, index) => {
+        if (!sidecar.name)
+            context.report(origin, [...runAt, 'sidecars', index], 'unnamed-sidecar', 'Argo needs a `name` for every sidecar', { hint: 'add `name:` to the sidecar' });
+        if (['main', 'wait', 'init'].includes(sidecar.name ?? ''))
+            context.report(origin, [...runAt, 'sidecars', index, 'name'], 'reserved-container-name', `\`${sidecar.name}\` is reserved by Argo for its own containers`, { anchor: 'value', hint: 'rename the sidecar' });
+        if (hasJinja(JSON.stringify(sidecar)))
+            context.unsupported(origin, [...runAt, 'sidecars', index], 'templates in sidecars are not translated');
+        return { ...sidecar };
+    });
+}
+/** Init items Argo can run as init containers: git clones, files, Dockerfiles, custom containers. */
+function lowerInit(items, compiled, context, translate) {
+    const origin = compiled.op.component;
+    const at = (index, field) => [...origin.path, 'run', 'init', index, ...(field ? [field] : [])];
+    const mount = { name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH };
+    return items.flatMap((item, index) => {
+        const target = (fallback) => item.path ?? `${CONTEXT_PATH}/artifacts/${fallback}`;
+        const custom = (item.container ?? {});
+        const base = (name, image, args) => ({ name: `init-${index}-${name}`.slice(0, 63), image, command: ['sh', '-c'], args, ...custom, volumeMounts: [mount, ...(custom.volumeMounts ?? [])] });
+        if (item.git) {
+            const url = item.git.url ?? (item.connection ? String(context.options.connections?.byName.get(item.connection)?.schema?.url ?? '') : '');
+            if (!url) {
+                context.report(origin, at(index, 'git'), 'unknown-connection', `git init needs a URL: connection \`${item.connection}\` is not in the connections catalog or has no \`schema.url\``, { hint: 'pass `--connections FILE` with the connection and its `schema: {url: …}`' });
+                return [];
+            }
+            const revision = item.git.revision ? ` && git -C "$TARGET" checkout ${shellQuote(item.git.revision)}` : '';
+            const flags = (item.git.flags ?? []).map(shellQuote).join(' ');
+            return [base('git', 'alpine/git:2.45.2', [`TARGET=${shellQuote(target(repoName(url)))} && git clone ${flags ? `${flags} ` : ''}${shellQuote(url)} "$TARGET"${revision}`])];
+        }
+        if (item.file) {
+            const file = `${target('')}${target('').endsWith('/') ? '' : '/'}${item.file.filename ?? 'file'}`;
+            const content = translate(item.file.content, at(index, 'file'));
+            return [base('file', 'busybox:1.36', [`mkdir -p "$(dirname ${shellQuote(file)})" && printf '%s' ${shellQuote(content)} > ${shellQuote(file)}${item.file.chmod ? ` && chmod ${shellQuote(item.file.chmod)} ${shellQuote(file)}` : ''}`])];
+        }
+        if (item.dockerfile) {
+            const d = item.dockerfile;
+            const lines = [`FROM ${d.image}`, ...(d.workdir ? [`WORKDIR ${d.workdir}`] : []), ...(d.run ?? []).map((r) => `RUN ${r}`)];
+            const file = `${target('dockerfile')}/${d.filename ?? 'Dockerfile'}`;
+            return [base('dockerfile', 'busybox:1.36', [`mkdir -p "$(dirname ${shellQuote(file)})" && printf '%s\\n' ${lines.map(shellQuote).join(' ')} > ${shellQuote(file)}`])];
+        }
+        if (item.container && !['artifacts', 'paths', 'tensorboard', 'lineageRef', 'modelRef', 'artifactRef'].some((k) => item[k] !== undefined)) {
+            return [{ name: `init-${index}`, ...custom, volumeMounts: [mount, ...(custom.volumeMounts ?? [])] }];
+        }
+        const handler = ['artifacts', 'paths', 'tensorboard', 'lineageRef', 'modelRef', 'artifactRef', 'connection'].find((k) => item[k] !== undefined) ?? 'init';
+        context.unsupported(origin, at(index, handler), `init \`${handler}\` needs Polyaxon's artifacts store, which Argo does not have`, 'clone or download the data in an init item with a `container:`, or in the job itself');
+        return [];
+    });
+}
+const shellQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
+const repoName = (url) => url.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).pop() ?? 'repo';
+/** Stable key order for templates (the order of the Template type), whatever order fields were added in. */
+const TEMPLATE_ORDER = ['inputs', 'outputs', 'metadata', 'daemon', 'container', 'initContainers', 'sidecars', 'volumes', 'nodeSelector', 'affinity', 'tolerations', 'serviceAccountName', 'securityContext', 'priorityClassName', 'schedulerName', 'hostAliases', 'podSpecPatch', 'retryStrategy', 'activeDeadlineSeconds', 'memoize', 'synchronization'];
+function sortTemplate(body) {
+    const entries = Object.entries(body).sort(([a], [b]) => order(a) - order(b));
+    return Object.fromEntries(entries);
+}
+const order = (key) => {
+    const i = TEMPLATE_ORDER.indexOf(key);
+    return i === -1 ? TEMPLATE_ORDER.length : i;
+};
+
+;// CONCATENATED MODULE: ./src/lower/matrix/space.ts
+/** The `value` of a range-like hyper-parameter as numbers: "a:b:c", [a, b, c] or a mapping. */
+function numbers(value, keys) {
+    if (typeof value === 'string')
+        return value.split(':').map(Number);
+    if (Array.isArray(value))
+        return value.map(Number);
+    const record = value;
+    return keys.map((k) => (record[k] === undefined ? undefined : Number(record[k])));
+}
+/** Rounds away floating-point noise (0.30000000000000004 → 0.3), as numpy's printing would. */
+const clean = (n) => Number(n.toPrecision(12));
+function linspace(start, stop, num) {
+    if (num <= 1)
+        return num === 1 ? [start] : [];
+    return Array.from({ length: num }, (_, i) => clean(start + ((stop - start) * i) / (num - 1)));
+}
+/** The values a grid takes for this hyper-parameter; undefined for distributions. */
+function discreteValues(hp) {
+    switch (hp.kind) {
+        case 'choice':
+            return hp.value;
+        case 'range': {
+            const [start, stop, step] = numbers(hp.value, ['start', 'stop', 'step']);
+            const out = [];
+            for (let i = 0; start + i * step < stop && i < 1_000_000; i++)
+                out.push(clean(start + i * step));
+            return out;
+        }
+        case 'linspace': {
+            const [start, stop, num] = numbers(hp.value, ['start', 'stop', 'num']);
+            return linspace(start, stop, num);
+        }
+        case 'logspace': {
+            const [start, stop, num, base = 10] = numbers(hp.value, ['start', 'stop', 'num', 'base']);
+            return linspace(start, stop, num).map((x) => clean(base ** x));
+        }
+        case 'geomspace': {
+            const [start, stop, num] = numbers(hp.value, ['start', 'stop', 'num']);
+            return linspace(Math.log10(start), Math.log10(stop), num).map((x) => clean(10 ** x));
+        }
+        case 'daterange':
+        case 'datetimerange': {
+            const [start, stop, step] = Array.isArray(hp.value) ? hp.value : [hp.value.start, hp.value.stop, hp.value.step];
+            const unit = hp.kind === 'daterange' ? 86_400_000 : 1000;
+            const from = new Date(String(start instanceof Date ? start.toISOString() : start)).getTime();
+            const to = new Date(String(stop instanceof Date ? stop.toISOString() : stop)).getTime();
+            const out = [];
+            for (let t = from; t < to && out.length < 100_000; t += Number(step) * unit) {
+                const iso = new Date(t).toISOString();
+                out.push(hp.kind === 'daterange' ? iso.slice(0, 10) : iso.replace('.000Z', 'Z'));
+            }
+            return out;
+        }
+        default:
+            return undefined;
+    }
+}
+/** A seeded generator (mulberry32): the same seed gives the same suggestions on every machine. */
+function random(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** One random draw from a hyper-parameter (hyperopt's semantics for the log/q variants). */
+function sample(hp, next) {
+    const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    const q = (x, step) => clean(Math.round(x / step) * step);
+    const discrete = discreteValues(hp);
+    if (discrete)
+        return discrete[Math.floor(next() * discrete.length)];
+    switch (hp.kind) {
+        case 'pchoice': {
+            const options = hp.value;
+            let r = next() * options.reduce((sum, [, p]) => sum + p, 0);
+            for (const [value, p] of options)
+                if ((r -= p) < 0)
+                    return value;
+            return options.at(-1)[0];
+        }
+        case 'uniform':
+        case 'loguniform': {
+            const [low, high] = numbers(hp.value, ['low', 'high']);
+            const x = low + (high - low) * next();
+            return clean(hp.kind === 'uniform' ? x : Math.exp(x));
+        }
+        case 'quniform':
+        case 'qloguniform': {
+            const [low, high, step] = numbers(hp.value, ['low', 'high', 'q']);
+            const x = low + (high - low) * next();
+            return q(hp.kind === 'quniform' ? x : Math.exp(x), step);
+        }
+        case 'normal':
+        case 'lognormal': {
+            const [loc, scale] = numbers(hp.value, ['loc', 'scale']);
+            const x = loc + scale * normal();
+            return clean(hp.kind === 'normal' ? x : Math.exp(x));
+        }
+        case 'qnormal':
+        case 'qlognormal': {
+            const [loc, scale, step] = numbers(hp.value, ['loc', 'scale', 'q']);
+            const x = loc + scale * normal();
+            return q(hp.kind === 'qnormal' ? x : Math.exp(x), step);
+        }
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lower/matrix/expand.ts
+
+/** Searches that need a tuner running between iterations: Argo has none. */
+const TUNED_KINDS = new Set(['hyperband', 'bayes', 'hyperopt', 'iterative']);
+/** The largest fan-out we generate: beyond this a workflow does not fit in one etcd object. */
+const MAX_SUGGESTIONS = 10_000;
+/**
+ * A matrix → its suggestions, fixed at transpile time (spec §7): mapping items as written,
+ * the grid's Cartesian product (last param varying fastest, cut at numRuns), or numRuns
+ * distinct random draws from a seeded generator. Returns an error sentence when it cannot.
+ */
+function expandMatrix(matrix) {
+    switch (matrix.kind) {
+        case 'mapping':
+            return typeof matrix.values === 'string' ? 'a templated `values` list cannot be expanded before the run' : matrix.values;
+        case 'grid': {
+            if (typeof matrix.numRuns === 'string')
+                return 'a templated `numRuns` cannot be expanded before the run';
+            const axes = Object.entries(matrix.params).map(([name, hp]) => [name, discreteValues(hp)]);
+            const continuous = axes.find(([, values]) => !values);
+            if (continuous)
+                return `\`${continuous[0]}\` is a distribution; grid search needs discrete values`;
+            const size = axes.reduce((n, [, values]) => n * values.length, 1);
+            const limit = Math.min(size, matrix.numRuns ?? size);
+            if (limit > MAX_SUGGESTIONS)
+                return `the grid has ${size} points; more than ${MAX_SUGGESTIONS} runs cannot be expanded into one workflow`;
+            const out = [];
+            for (let index = 0; index < limit; index++) {
+                const suggestion = {};
+                let rest = index;
+                for (let a = axes.length - 1; a >= 0; a--) {
+                    const [name, values] = axes[a];
+                    suggestion[name] = values[rest % values.length];
+                    rest = Math.floor(rest / values.length);
+                }
+                out.push(Object.fromEntries(axes.map(([name]) => [name, suggestion[name]])));
+            }
+            return out;
+        }
+        case 'random': {
+            if (typeof matrix.numRuns === 'string' || typeof matrix.seed === 'string')
+                return 'a templated `numRuns` or `seed` cannot be expanded before the run';
+            if (matrix.numRuns > MAX_SUGGESTIONS)
+                return `numRuns ${matrix.numRuns} is more than the ${MAX_SUGGESTIONS} runs one workflow can hold`;
+            const params = Object.entries(matrix.params);
+            const next = random(matrix.seed ?? 0);
+            // All-discrete spaces hold a finite number of distinct suggestions (spec §7).
+            const sizes = params.map(([, hp]) => (hp.kind === 'pchoice' ? hp.value.length : discreteValues(hp)?.length));
+            const space = sizes.every((s) => s !== undefined) ? sizes.reduce((n, s) => n * s, 1) : Infinity;
+            const wanted = Math.min(matrix.numRuns, space);
+            const seen = new Set();
+            const out = [];
+            for (let attempt = 0; out.length < wanted && attempt < wanted * 100; attempt++) {
+                const suggestion = Object.fromEntries(params.map(([name, hp]) => [name, sample(hp, next)]));
+                const key = JSON.stringify(suggestion);
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                out.push(suggestion);
+            }
+            return out;
+        }
+        default:
+            return `\`${matrix.kind}\` search needs a tuner that suggests each iteration from the previous results while the pipeline runs, which Argo does not have`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lower/resource-template.ts
+/** Kubeflow training jobs (tfjob, pytorchjob, mpijob) → resource templates. */
+function lowerResource(compiled, _contextParams, context) {
+    const origin = compiled.op.component;
+    context.unsupported(origin, [...origin.path, 'run', 'kind'], `\`run.kind: ${compiled.run.kind}\` is not mapped yet`);
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lower/operation.ts
+
+
+
+
+
+
+const JOB_KINDS = new Set(['job', 'service', 'notifier', 'cleaner', 'tuner']);
+const RESOURCE_KINDS = new Set(['tfjob', 'pytorchjob', 'mpijob']);
+/**
+ * One operation → the template its task runs: a container, a Kubeflow resource or a nested
+ * DAG, wrapped in a fan-out DAG when the operation has a matrix (spec §2.4: matrix applies
+ * before the dag expands).
+ */
+function lowerOperation(compiled, context) {
+    const { op, run } = compiled;
+    const matrix = op.operation.matrix;
+    const matrixKeys = matrixParamNames(matrix);
+    const io = new Set([...(compiled.component.inputs ?? []), ...(compiled.component.outputs ?? [])].map((i) => i.name));
+    const contextParams = [...[...op.params.values()].filter((p) => p.param.contextOnly).map((p) => p.name), ...matrixKeys.filter((k) => !io.has(k))];
+    const unique = [...new Set(contextParams)];
+    let inner;
+    if (run.kind === 'dag')
+        inner = lowerDag(compiled, unique, context);
+    else if (JOB_KINDS.has(run.kind))
+        inner = lowerJob(compiled, unique, context);
+    else if (RESOURCE_KINDS.has(run.kind))
+        inner = lowerResource(compiled, unique, context);
+    else {
+        context.unsupported(op.component, [...op.component.path, 'run', 'kind'], `\`run.kind: ${run.kind}\` has no Argo mapping yet`, 'run it as a `job` whose container starts the cluster, or as a Kubernetes resource from a job');
+        return undefined;
+    }
+    if (!inner)
+        return undefined;
+    if (!matrix)
+        return { ...inner, fanOut: false, nestedDag: run.kind === 'dag' };
+    const wrapped = wrapMatrix(compiled, inner, matrixKeys, context);
+    return wrapped && { ...wrapped, fanOut: true, nestedDag: false };
+}
+/**
+ * The matrix fan-out: a DAG whose one task runs the operation's template once per
+ * suggestion (`withItems`), with `parallelism` set to the matrix `concurrency`.
+ */
+function wrapMatrix(compiled, inner, keys, context) {
+    const { op } = compiled;
+    const matrix = op.operation.matrix;
+    const at = [...op.path, 'matrix'];
+    const suggestions = expandMatrix(matrix);
+    if (typeof suggestions === 'string') {
+        context.unsupported(op, [...at, 'kind'], suggestions, matrix.kind === 'hyperband' || matrix.kind === 'bayes' || matrix.kind === 'hyperopt' || matrix.kind === 'iterative' ? 'use `grid`, `random` or `mapping`, which expand before the run' : undefined);
+        return undefined;
+    }
+    if (typeof matrix.concurrency === 'string')
+        context.unsupported(op, [...at, 'concurrency'], 'a templated matrix `concurrency` cannot be resolved before the run');
+    const passed = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name));
+    const parameters = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name)).map((name) => ({ name }));
+    const task = {
+        name: toArgoName(op.name || 'run'),
+        template: inner.name,
+        arguments: { parameters: inner.inputs.filter((name) => keys.includes(name) || passed.includes(name)).map((name) => ({ name, value: keys.includes(name) ? `{{item.${name}}}` : `{{inputs.parameters.${name}}}` })) },
+        withItems: suggestions,
+    };
+    if (!task.arguments.parameters.length)
+        delete task.arguments;
+    const name = context.addTemplate(`${op.name || inner.name}-matrix`, {
+        ...(parameters.length ? { inputs: { parameters } } : {}),
+        ...(typeof matrix.concurrency === 'number' ? { parallelism: matrix.concurrency } : {}),
+        dag: { failFast: false, tasks: [task] },
+    });
+    return { name, inputs: passed, defaults: new Map(), daemon: false };
+}
+
+;// CONCATENATED MODULE: ./src/lower/workflow.ts
+
+
+
+
+
+const ANNOTATION_PREFIX = 'polyaxon-argo.io';
+/** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
+const OPERATIONS_ANNOTATION = `${ANNOTATION_PREFIX}/operations`;
+/**
+ * A resolved, checked Polyaxonfile → one Argo manifest: a Workflow (or WorkflowTemplate)
+ * whose entrypoint runs the top operation. Every field either maps or is reported.
+ */
+function lowerToArgo(root, options) {
+    const context = new LowerContext(options);
+    const compiled = compileOperation(root, {});
+    const termination = typeof compiled.termination === 'object' ? compiled.termination : undefined;
+    if (typeof termination?.ttl === 'number')
+        context.workflowTtl = termination.ttl;
+    const entry = lowerOperation(compiled, context);
+    if (!entry || context.hasErrors())
+        return { diagnostics: context.diagnostics };
+    const parameters = [];
+    for (const input of entry.inputs) {
+        const located = root.params.get(input);
+        const io = compiled.component.inputs?.find((i) => i.name === input);
+        const value = located ? argumentValue(located, io, root, undefined, context) : entry.defaults.get(input);
+        parameters.push(value === undefined ? { name: input } : { name: input, value });
+    }
+    if (context.hasErrors())
+        return { diagnostics: context.diagnostics };
+    const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
+    const spec = {
+        entrypoint: entry.name,
+        ...(parameters.length ? { arguments: { parameters } } : {}),
+        ...(Array.isArray(compiled.run.volumes) && compiled.run.kind === 'dag' ? { volumes: compiled.run.volumes } : {}),
+        ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
+        ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
+        templates: context.templates,
+    };
+    const workflow = {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
+        metadata: metadata(root, compiled.component.description ?? undefined, context),
+        spec,
+    };
+    return { manifest: workflow, diagnostics: context.diagnostics };
+}
+function metadata(root, description, context) {
+    const { options } = context;
+    const base = toArgoName(root.name, 52);
+    const naming = options.name ? { name: options.name } : options.kind === 'workflow-template' ? { name: base } : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
+    const namespace = options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
+    const annotations = {};
+    if (description)
+        annotations['workflows.argoproj.io/description'] = description;
+    if (context.operationNames.size)
+        annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
+    return {
+        ...naming,
+        ...(namespace ? { namespace } : {}),
+        labels: { [`${ANNOTATION_PREFIX}/pipeline`]: base },
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/transpile.ts
+
+
+
+
+/** The whole pipeline: parse → schema → resolve → check → lower → emit. */
+async function transpile(name, text, options) {
+    // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
+    const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', ...options });
+    if (!loaded.root)
+        return { diagnostics: loaded.diagnostics };
+    const lowered = lowerToArgo(loaded.root, options);
+    const diagnostics = sortDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]);
+    if (!lowered.manifest || diagnostics.some(isError))
+        return { diagnostics };
+    return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), diagnostics };
+}
+
 // EXTERNAL MODULE: ./src/cli/io.ts
 var cli_io = __nccwpck_require__(1604);
 ;// CONCATENATED MODULE: external "node:util"
@@ -12153,6 +13806,107 @@ function oneOf(flag, value, allowed, fallback) {
     if (allowed.includes(value))
         return value;
     throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got \`${value}\``);
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/transpile.ts
+
+
+
+
+
+
+
+
+
+const TRANSPILE_USAGE = `Usage: polyaxon-argo transpile FILE [options]
+
+Translates a Polyaxonfile into an Argo manifest. Writes it only when the whole file is valid.
+
+Options:
+  -o, --output OUT          write the manifest to OUT instead of stdout
+  --kind KIND               workflow (default) or workflow-template
+  --namespace NS            metadata.namespace
+  --name NAME               metadata.name (default: generateName from the pipeline name)
+  --generate-name PREFIX    metadata.generateName prefix
+  --format yaml|json        output format (default: yaml)
+  --connections FILE        the connections catalog (see the README)
+  -P, --param NAME=VALUE    a param of the top operation (repeatable)
+  --hub DIR                 folder holding hubRef components
+  --offline                 refuse to download urlRef components
+  --max-file-size BYTES     largest file read (default: 4194304)
+`;
+const OPTIONS = {
+    ...READ_OPTIONS,
+    output: { type: 'string', short: 'o' },
+    kind: { type: 'string' },
+    namespace: { type: 'string' },
+    name: { type: 'string' },
+    'generate-name': { type: 'string' },
+    connections: { type: 'string' },
+};
+async function transpileCommand(args, io) {
+    const { values, positionals } = parseCommandLine(args, OPTIONS);
+    if (values.help) {
+        io.stdout(TRANSPILE_USAGE);
+        return ExitCode.Ok;
+    }
+    if (positionals.length !== 1)
+        throw new UsageError('transpile needs exactly one FILE');
+    if (values.name && values['generate-name'])
+        throw new UsageError('--name and --generate-name cannot be used together');
+    const kind = oneOf('kind', values.kind, ['workflow', 'workflow-template'], 'workflow');
+    const format = oneOf('format', values.format, ['yaml', 'json'], 'yaml');
+    if (kind === 'workflow-template' && values['generate-name'])
+        throw new UsageError('a WorkflowTemplate needs a fixed name: use --name, not --generate-name');
+    const options = readOptions(values);
+    let connections;
+    if (values.connections) {
+        const file = external_node_path_default().resolve(io.cwd, values.connections);
+        let text;
+        try {
+            text = await (0,promises_.readFile)(file, 'utf8');
+        }
+        catch {
+            throw new UsageError(`cannot read the connections catalog \`${values.connections}\``);
+        }
+        const catalog = readConnectionCatalog(values.connections, text);
+        if (!catalog.catalog || catalog.diagnostics.some(isError)) {
+            io.stderr(`${formatText(catalog.diagnostics)}\n`);
+            return ExitCode.Invalid;
+        }
+        connections = catalog.catalog;
+    }
+    const input = await (0,cli_io/* readInput */.R)(positionals[0], io, options.maxBytes);
+    if (!('text' in input)) {
+        io.stderr(`${formatText([input])}\n`);
+        return ExitCode.Invalid;
+    }
+    const result = await transpile(input.name, input.text, {
+        ...options,
+        cwd: io.cwd,
+        ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
+        kind,
+        format,
+        ...(values.namespace ? { namespace: values.namespace } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values['generate-name'] ? { generateName: values['generate-name'] } : {}),
+        ...(connections ? { connections } : {}),
+    });
+    if (result.diagnostics.length)
+        io.stderr(`${formatText(result.diagnostics)}\n`);
+    if (result.output === undefined)
+        return ExitCode.Invalid;
+    if (values.output) {
+        // Write beside the target and rename, so a failure never leaves a partial manifest.
+        const target = external_node_path_default().resolve(io.cwd, values.output);
+        const temporary = `${target}.${process.pid}.tmp`;
+        await (0,promises_.writeFile)(temporary, result.output);
+        await (0,promises_.rename)(temporary, target);
+    }
+    else {
+        io.stdout(result.output);
+    }
+    return ExitCode.Ok;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/validate.ts
@@ -12218,16 +13972,19 @@ const VERSION = '0.1.0';
 
 
 
+
 const USAGE = `Usage: polyaxon-argo <command> [options]
 
 Commands:
   validate FILE...   check Polyaxonfiles and report every problem with its line and column
+  transpile FILE     translate a Polyaxonfile into an Argo Workflow, WorkflowTemplate or CronWorkflow
 
 Run \`polyaxon-argo <command> --help\` for a command's options.
 Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
 `;
 const COMMANDS = {
     validate: validateCommand,
+    transpile: transpileCommand,
 };
 /**
  * The CLI as a function: arguments and a console in, exit code out. Bad input is reported as

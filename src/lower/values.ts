@@ -1,0 +1,11 @@
+/**
+ * Polyaxon values → the strings Argo parameters carry. Strings stay as written; numbers and
+ * booleans are their JSON text (`0.01`, `true`); lists and mappings are compact JSON (spec
+ * §4.2 `str` coercion); null is the empty string.
+ */
+export function toParameterString(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}

@@ -1,0 +1,73 @@
+import type { Manifest, Parameter, Workflow, WorkflowSpec } from '../argo/types.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { ResolvedOperation } from '../resolve/model.js';
+import { argumentValue } from './arguments.js';
+import { compileOperation } from './compile.js';
+import { LowerContext, type LowerOptions } from './context.js';
+import { toArgoName } from './names.js';
+import { lowerOperation } from './operation.js';
+
+export const ANNOTATION_PREFIX = 'polyaxon-argo.io';
+/** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
+export const OPERATIONS_ANNOTATION = `${ANNOTATION_PREFIX}/operations`;
+
+export interface LowerResult {
+  manifest?: Manifest;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * A resolved, checked Polyaxonfile → one Argo manifest: a Workflow (or WorkflowTemplate)
+ * whose entrypoint runs the top operation. Every field either maps or is reported.
+ */
+export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): LowerResult {
+  const context = new LowerContext(options);
+  const compiled = compileOperation(root, {});
+  const termination = typeof compiled.termination === 'object' ? compiled.termination : undefined;
+  if (typeof termination?.ttl === 'number') context.workflowTtl = termination.ttl;
+
+  const entry = lowerOperation(compiled, context);
+  if (!entry || context.hasErrors()) return { diagnostics: context.diagnostics };
+
+  const parameters: Parameter[] = [];
+  for (const input of entry.inputs) {
+    const located = root.params.get(input);
+    const io = compiled.component.inputs?.find((i) => i.name === input);
+    const value = located ? argumentValue(located, io, root, undefined, context) : entry.defaults.get(input);
+    parameters.push(value === undefined ? { name: input } : { name: input, value });
+  }
+  if (context.hasErrors()) return { diagnostics: context.diagnostics };
+
+  const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
+  const spec: WorkflowSpec = {
+    entrypoint: entry.name,
+    ...(parameters.length ? { arguments: { parameters } } : {}),
+    ...(Array.isArray((compiled.run as { volumes?: unknown }).volumes) && compiled.run.kind === 'dag' ? { volumes: (compiled.run as { volumes: Record<string, unknown>[] }).volumes } : {}),
+    ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
+    ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
+    templates: context.templates,
+  };
+  const workflow: Workflow = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
+    metadata: metadata(root, compiled.component.description ?? undefined, context),
+    spec,
+  };
+  return { manifest: workflow, diagnostics: context.diagnostics };
+}
+
+function metadata(root: ResolvedOperation, description: string | undefined, context: LowerContext): Workflow['metadata'] {
+  const { options } = context;
+  const base = toArgoName(root.name, 52);
+  const naming = options.name ? { name: options.name } : options.kind === 'workflow-template' ? { name: base } : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
+  const namespace = options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
+  const annotations: Record<string, string> = {};
+  if (description) annotations['workflows.argoproj.io/description'] = description;
+  if (context.operationNames.size) annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
+  return {
+    ...naming,
+    ...(namespace ? { namespace } : {}),
+    labels: { [`${ANNOTATION_PREFIX}/pipeline`]: base },
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+  };
+}
