@@ -69,7 +69,7 @@ async function readInput(argument, io, maxBytes) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2895);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7638);
 
 
 // The only place that touches process state: everything else is testable as runCli().
@@ -80,7 +80,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2895:
+/***/ 7638:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12629,6 +12629,8 @@ class LowerContext {
     templatesByContent = new Map();
     /** The top operation's `termination.ttl`, which becomes the workflow's ttlStrategy. */
     workflowTtl;
+    /** The `termination.ttl` operations set for themselves (Argo allows one pod deletion delay). */
+    podTtl;
     constructor(options) {
         this.options = options;
     }
@@ -12975,12 +12977,14 @@ function environmentToTemplate(environment, origin, at, context) {
 /** ConfigMaps the cluster provides (documented in the README). */
 const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
 const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
+/** Marks the pods of operations with their own `termination.ttl` for the workflow's podGC. */
+const POD_TTL_LABEL = 'polyaxon-argo.io/ttl';
 /**
  * termination, cache, queue and plugins of an operation (merged with its dag's and its
  * component's, spec §6.4) → Argo template settings and pod additions.
  */
 function operationSettings(compiled, context) {
-    const out = { template: {}, env: [], volumes: [], volumeMounts: [] };
+    const out = { template: {}, labels: {}, env: [], volumes: [], volumeMounts: [] };
     const origin = compiled.op;
     const at = (field, ...rest) => [...compiled.op.path, field, ...rest];
     settings_termination(compiled.termination, compiled, context, out, at);
@@ -13009,9 +13013,17 @@ function settings_termination(value, compiled, context, out, at) {
         else
             out.template.activeDeadlineSeconds = value.timeout;
     }
-    // ttl: Argo cleans up whole workflows; the top operation's ttl becomes the workflow's ttlStrategy.
-    if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
-        context.unsupported(origin, at('termination', 'ttl'), 'Argo cleans up whole workflows, not single operations: `ttl` is only supported on the top-level operation or component', 'move `termination.ttl` to the top of the file');
+    // ttl: the top operation's becomes the workflow's ttlStrategy; an operation's own ttl deletes its
+    // pods that long after they finish, through the workflow's podGC and a label on the pods.
+    if (typeof value.ttl === 'string')
+        context.unsupported(origin, at('termination', 'ttl'), 'a templated `ttl` cannot be resolved before the run');
+    else if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
+        if (context.podTtl === undefined)
+            context.podTtl = value.ttl;
+        if (context.podTtl === value.ttl)
+            out.labels[POD_TTL_LABEL] = String(value.ttl);
+        else
+            context.unsupported(origin, at('termination', 'ttl'), `Argo deletes finished pods after one delay per workflow: this \`ttl: ${value.ttl}\` differs from another operation's \`ttl: ${context.podTtl}\``, 'use the same ttl for every operation that sets one');
     }
     for (const field of ['culling', 'probe', 'podFailurePolicy']) {
         if (value[field] !== undefined)
@@ -13337,7 +13349,7 @@ function lowerJob(compiled, contextParams, context) {
     const body = {
         ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),
         ...(outputs.length ? { outputs: { parameters: outputs.map((io) => outputParameter(io.name, 'value' in io || io.isOptional === true ? toParameterString(io.value) : undefined)) } } : {}),
-        ...environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context),
+        ...withLabels(environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context), settings.labels),
         ...(isService ? { daemon: true } : {}),
         container: main,
         ...(initContainers.length ? { initContainers } : {}),
@@ -13347,6 +13359,12 @@ function lowerJob(compiled, contextParams, context) {
     };
     const name = context.addTemplate(typeof component.name === 'string' ? component.name : op.name || 'job', sortTemplate(body));
     return { name, inputs: inputParameters.map((p) => p.name), defaults, daemon: isService };
+}
+/** Adds pod labels to the template metadata the environment produced. */
+function withLabels(template, labels) {
+    if (!Object.keys(labels).length)
+        return template;
+    return { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...labels } } };
 }
 const outputParameter = (name, fallback) => ({
     name,
@@ -13596,14 +13614,206 @@ function expandMatrix(matrix) {
 }
 
 ;// CONCATENATED MODULE: ./src/lower/resource-template.ts
-/** Kubeflow training jobs (tfjob, pytorchjob, mpijob) → resource templates. */
-function lowerResource(compiled, _contextParams, context) {
+
+
+
+
+
+
+/** Per Kubeflow kind: the CRD, the replica roles (Polyaxon field → Kubeflow key) and the default container name. */
+const KINDS = {
+    tfjob: { apiVersion: 'kubeflow.org/v1', kind: 'TFJob', specsKey: 'tfReplicaSpecs', container: 'tensorflow', roles: { chief: 'Chief', ps: 'PS', worker: 'Worker', evaluator: 'Evaluator' } },
+    pytorchjob: { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', specsKey: 'pytorchReplicaSpecs', container: 'pytorch', roles: { master: 'Master', worker: 'Worker' } },
+    mpijob: { apiVersion: 'kubeflow.org/v2beta1', kind: 'MPIJob', specsKey: 'mpiReplicaSpecs', container: 'mpi', roles: { launcher: 'Launcher', worker: 'Worker' } },
+};
+/**
+ * Kubeflow training jobs (tfjob, pytorchjob, mpijob) → a resource template that creates the
+ * job and waits on its replica statuses, as Argo's own TFJob example does. The job is owned by
+ * the workflow (deleted with it), and its pods carry the workflow label so Argo shows their logs.
+ */
+function lowerResource(compiled, contextParams, context) {
     const origin = compiled.op.component;
-    context.unsupported(origin, [...origin.path, 'run', 'kind'], `\`run.kind: ${compiled.run.kind}\` is not mapped yet`);
-    return undefined;
+    const runAt = [...origin.path, 'run'];
+    const run = compiled.run;
+    const spec = KINDS[run.kind];
+    const inputs = new Map((compiled.component.inputs ?? []).map((io) => [io.name, io]));
+    if (compiled.component.outputs?.length)
+        context.unsupported(origin, [...origin.path, 'outputs'], `a ${spec.kind} has no outputs Argo can read`, 'write results to storage and pass their location as a param');
+    const replicaSpecs = {};
+    let primary;
+    for (const [field, role] of Object.entries(spec.roles)) {
+        const replica = run[field];
+        if (replica === undefined)
+            continue;
+        const at = [...runAt, field];
+        if (typeof replica === 'string') {
+            context.unsupported(origin, at, `a templated \`${field}\` cannot be resolved before the run`);
+            continue;
+        }
+        const text = new TemplateText(inputs, new Set(contextParams), new Set(), context.options.connections, Array.isArray(replica.connections) ? replica.connections : []);
+        const built = buildReplica(replica, role, spec.container, text, compiled, at, context);
+        if (!built)
+            continue;
+        replicaSpecs[role] = built.spec;
+        if (!primary || role === 'Chief' || role === 'Master' || role === 'Launcher')
+            primary = { role, replicas: built.replicas };
+    }
+    if (!primary) {
+        context.unsupported(origin, runAt, `the ${run.kind} defines no replicas`);
+        return undefined;
+    }
+    const runPolicy = {};
+    if (run.cleanPodPolicy)
+        runPolicy.cleanPodPolicy = run.cleanPodPolicy;
+    if (run.schedulingPolicy)
+        runPolicy.schedulingPolicy = run.schedulingPolicy;
+    const settings = operationSettings(compiled, context);
+    const termination = settings.template;
+    if (termination.activeDeadlineSeconds !== undefined)
+        runPolicy.activeDeadlineSeconds = termination.activeDeadlineSeconds;
+    if (termination.retryStrategy?.limit !== undefined)
+        runPolicy.backoffLimit = termination.retryStrategy.limit;
+    const extra = {};
+    for (const key of ['enableDynamicWorker', 'successPolicy', 'elasticPolicy', 'slotsPerWorker'])
+        if (run[key] !== undefined)
+            extra[key] = run[key];
+    if (run.nProcPerNode !== undefined)
+        extra.nprocPerNode = String(run.nProcPerNode);
+    const manifest = {
+        apiVersion: spec.apiVersion,
+        kind: spec.kind,
+        metadata: { generateName: `{{workflow.name}}-${toArgoName(compiled.op.name || run.kind, 30)}-` },
+        spec: { ...(Object.keys(runPolicy).length ? { runPolicy } : {}), ...extra, [spec.specsKey]: replicaSpecs },
+    };
+    const parameters = [
+        ...[...inputs.values()].map((io) => ({ name: io.name, ...('value' in io || io.isOptional ? { default: toParameterString(io.value) } : {}) })),
+        ...contextParams.filter((n) => !inputs.has(n)).map((name) => ({ name })),
+    ];
+    const name = context.addTemplate(typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || run.kind, {
+        ...(parameters.length ? { inputs: { parameters } } : {}),
+        resource: {
+            action: 'create',
+            setOwnerReference: true,
+            successCondition: `status.replicaStatuses.${primary.role}.succeeded = ${primary.replicas}`,
+            failureCondition: `status.replicaStatuses.${primary.role}.failed > 0`,
+            manifest: (0,dist/* stringify */.As)(manifest, { lineWidth: 0, version: '1.1' }),
+        },
+        ...(settings.template.synchronization ? { synchronization: settings.template.synchronization } : {}),
+    });
+    const defaults = new Map(parameters.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
+    return { name, inputs: parameters.map((p) => p.name), defaults, daemon: false };
+}
+function buildReplica(replica, role, containerName, text, compiled, at, context) {
+    const origin = compiled.op.component;
+    if (typeof replica.replicas === 'string') {
+        context.unsupported(origin, [...at, 'replicas'], 'a templated `replicas` cannot be resolved before the run');
+        return undefined;
+    }
+    if (replica.init !== undefined)
+        context.unsupported(origin, [...at, 'init'], `\`init\` on ${role} replicas is not mapped`, 'add an init container to the replica through `sidecars` or prepare the data in a previous operation');
+    if (typeof replica.container !== 'object') {
+        context.unsupported(origin, [...at, 'container'], `the ${role} replica has no container`);
+        return undefined;
+    }
+    const translate = (value, path) => {
+        const result = text.translate(value);
+        if (typeof result === 'string')
+            return result;
+        context.report(origin, path, 'untranslatable-template', result.error, { anchor: 'value', ...(result.hint ? { hint: result.hint } : {}) });
+        return value;
+    };
+    const container = { ...replica.container, name: replica.container.name ?? containerName };
+    for (const key of ['image', 'workingDir'])
+        if (typeof container[key] === 'string')
+            container[key] = translate(container[key], [...at, 'container', key]);
+    for (const key of ['command', 'args'])
+        if (Array.isArray(container[key]))
+            container[key] = container[key].map((item, i) => translate(item, [...at, 'container', key, i]));
+    if (!container.image)
+        context.unsupported(origin, [...at, 'container'], `the ${role} container has no \`image\``, 'set `container.image`');
+    const volumes = Array.isArray(replica.volumes) ? [...replica.volumes] : [];
+    const env = [...(container.env ?? [])];
+    const envFrom = [...(container.envFrom ?? [])];
+    const mounts = [...(container.volumeMounts ?? [])];
+    for (const [index, name] of (Array.isArray(replica.connections) ? replica.connections : []).entries()) {
+        const connection = context.options.connections?.byName.get(name);
+        if (!connection) {
+            context.report(origin, [...at, 'connections', index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, { anchor: 'value', hint: 'pass the catalog with `--connections FILE`' });
+            continue;
+        }
+        const mount = mountConnection(connection);
+        env.push(...mount.env);
+        envFrom.push(...mount.envFrom);
+        volumes.push(...mount.volumes);
+        mounts.push(...mount.volumeMounts);
+    }
+    if (env.length)
+        container.env = env;
+    if (envFrom.length)
+        container.envFrom = envFrom;
+    if (mounts.length)
+        container.volumeMounts = mounts;
+    const environment = typeof replica.environment === 'object' ? replica.environment : undefined;
+    if (typeof replica.environment === 'string')
+        context.unsupported(origin, [...at, 'environment'], 'a templated `environment` cannot be resolved before the run');
+    const { labels, annotations, restartPolicy, imagePullSecrets, ...podFields } = environment ?? {};
+    const podSpec = {
+        containers: [container, ...(Array.isArray(replica.sidecars) ? replica.sidecars : [])],
+        ...(volumes.length ? { volumes } : {}),
+        ...podFields,
+        ...(imagePullSecrets?.length ? { imagePullSecrets: imagePullSecrets.map((name) => ({ name })) } : {}),
+    };
+    const replicas = replica.replicas ?? 1;
+    return {
+        replicas,
+        spec: {
+            replicas,
+            restartPolicy: restartPolicy ?? 'Never',
+            template: {
+                // The workflow label lets Argo collect the logs of the job's pods.
+                metadata: { labels: { ...labels, 'workflows.argoproj.io/workflow': '{{workflow.name}}' }, ...(annotations ? { annotations } : {}) },
+                spec: podSpec,
+            },
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/lower/operation-fields.ts
+/**
+ * Operation fields that only the Polyaxon platform can act on. Each is reported where it is
+ * written rather than dropped: a pipeline must not run differently from what its file says.
+ */
+function checkPlatformFields(compiled, isRoot, context) {
+    const { op, component } = compiled;
+    const operation = op.operation;
+    const here = (field) => [...op.path, field];
+    const inComponent = (field) => [...op.component.path, field];
+    const report = (at, what, hint) => context.unsupported(op, at, what, hint);
+    if (operation.schedule && !isRoot)
+        report(here('schedule'), 'Argo cannot schedule one task of a workflow', 'schedule the whole pipeline: put `schedule` on the top-level operation');
+    if (operation.schedule && context.options.kind === 'workflow-template')
+        report(here('schedule'), 'a scheduled pipeline becomes a CronWorkflow, not a WorkflowTemplate', 'drop `--kind workflow-template`');
+    if (Array.isArray(operation.joins) || typeof operation.joins === 'string')
+        report(here('joins'), '`joins` query Polyaxon\'s database of past runs, which Argo does not have', 'pass the values as params');
+    for (const [field, value] of [['build', operation.build ?? component.build], ['presets', operation.presets ?? component.presets], ['mount', operation.mount ?? component.mount]]) {
+        if (value === undefined || (Array.isArray(value) && value.length === 0))
+            continue;
+        const at = operation[field] !== undefined ? here(field) : inComponent(field);
+        const hints = { build: 'build the image in CI and set `run.container.image`', presets: 'write the preset\'s fields into the file', mount: 'declare the volume under `run.volumes` and mount it in the container' };
+        context.unsupported(operation[field] !== undefined ? op : op.component, at, `\`${field}\` needs the Polyaxon platform, which does not run under Argo`, hints[field]);
+    }
+    const approved = operation.isApproved ?? component.isApproved;
+    if (approved === false || typeof approved === 'string') {
+        report(operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved'), '`isApproved: false` (waiting for a manual approval) is not mapped yet', 'approve by submitting the workflow only when ready, or add an Argo suspend step');
+    }
+    const hooks = operation.hooks ?? component.hooks;
+    if (hooks !== undefined && !(Array.isArray(hooks) && hooks.length === 0)) {
+        context.unsupported(operation.hooks !== undefined ? op : op.component, operation.hooks !== undefined ? here('hooks') : inComponent('hooks'), '`hooks` are not mapped yet', 'run the notification as the last operation of the dag with `trigger: all_done`');
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/lower/operation.ts
+
 
 
 
@@ -13617,8 +13827,9 @@ const RESOURCE_KINDS = new Set(['tfjob', 'pytorchjob', 'mpijob']);
  * DAG, wrapped in a fan-out DAG when the operation has a matrix (spec §2.4: matrix applies
  * before the dag expands).
  */
-function lowerOperation(compiled, context) {
+function lowerOperation(compiled, context, isRoot = false) {
     const { op, run } = compiled;
+    checkPlatformFields(compiled, isRoot, context);
     const matrix = op.operation.matrix;
     const matrixKeys = matrixParamNames(matrix);
     const io = new Set([...(compiled.component.inputs ?? []), ...(compiled.component.outputs ?? [])].map((i) => i.name));
@@ -13675,7 +13886,100 @@ function wrapMatrix(compiled, inner, keys, context) {
     return { name, inputs: passed, defaults: new Map(), daemon: false };
 }
 
+;// CONCATENATED MODULE: ./src/lower/schedule.ts
+/** Presets Argo's cron parser does not know, as plain cron. */
+const PRESETS = { '@quarterly': '0 0 1 */3 *' };
+/**
+ * A top-level `schedule` → a CronWorkflow running the workflow (spec §8.1). Schedules are in
+ * UTC, as Polyaxon's are. `startAt`/`endAt` and intervals become the CronWorkflow's `when`
+ * expression (evaluated each minute with `now()` and the last scheduled time), `maxRuns` its
+ * `stopStrategy`, and `dependsOnPast` the `Forbid` concurrency policy (a run waits for the last).
+ */
+function lowerSchedule(root, workflow, context) {
+    const schedule = root.operation.schedule;
+    const at = [...root.path, 'schedule'];
+    const conditions = [];
+    let cron;
+    const time = (field, value) => {
+        if (typeof value === 'string' && value.includes('{{')) {
+            context.unsupported(root, [...at, field], `a templated \`${field}\` cannot be resolved before the run`);
+            return undefined;
+        }
+        const parsed = new Date(String(value).replace(' ', 'T'));
+        if (Number.isNaN(parsed.getTime())) {
+            context.report(root, [...at, field], 'invalid-value', `\`${field}\` is not a date-time: ${JSON.stringify(value)}`, { anchor: 'value', hint: 'use ISO 8601, e.g. 2024-05-01T08:00:00Z' });
+            return undefined;
+        }
+        return parsed.toISOString().replace('.000Z', 'Z');
+    };
+    switch (schedule.kind) {
+        case 'cron':
+            cron = PRESETS[schedule.cron] ?? schedule.cron;
+            break;
+        case 'interval': {
+            const seconds = toSeconds(schedule.frequency);
+            if (seconds === undefined || seconds < 60 || seconds % 60 !== 0) {
+                context.unsupported(root, [...at, 'frequency'], `Argo schedules by the minute: an interval of ${String(schedule.frequency)} cannot run on time`, 'use a frequency that is a whole number of minutes (e.g. 120 or PT2M)');
+                return undefined;
+            }
+            cron = '* * * * *';
+            conditions.push(`cronworkflow.lastScheduledTime == nil || (now() - cronworkflow.lastScheduledTime).Seconds() >= ${seconds}`);
+            break;
+        }
+        case 'datetime': {
+            const start = time('startAt', schedule.startAt);
+            if (!start)
+                return undefined;
+            const d = new Date(start);
+            cron = `${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
+            break;
+        }
+    }
+    const window = schedule.kind === 'datetime' ? {} : { start: schedule.startAt !== undefined ? time('startAt', schedule.startAt) : undefined, end: schedule.endAt !== undefined ? time('endAt', schedule.endAt) : undefined };
+    if (window.start)
+        conditions.unshift(`now() >= date('${window.start}')`);
+    if (window.end)
+        conditions.push(`now() < date('${window.end}')`);
+    const maxRuns = schedule.kind === 'datetime' ? 1 : schedule.maxRuns;
+    if (typeof maxRuns === 'string')
+        context.unsupported(root, [...at, 'maxRuns'], 'a templated `maxRuns` cannot be resolved before the run');
+    const dependsOnPast = schedule.kind !== 'datetime' && schedule.dependsOnPast === true;
+    const { metadata, spec } = workflow;
+    const name = metadata.name ?? (metadata.generateName ?? 'pipeline-').replace(/-$/, '');
+    return {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'CronWorkflow',
+        metadata: { name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), ...(metadata.labels ? { labels: metadata.labels } : {}), ...(metadata.annotations ? { annotations: metadata.annotations } : {}) },
+        spec: {
+            schedules: [cron],
+            timezone: 'UTC',
+            concurrencyPolicy: dependsOnPast ? 'Forbid' : 'Allow',
+            ...(typeof maxRuns === 'number' ? { stopStrategy: { expression: `cronworkflow.succeeded + cronworkflow.failed >= ${maxRuns}` } } : {}),
+            ...(conditions.length ? { when: `{{= ${conditions.map((c) => (conditions.length > 1 && c.includes('||') ? `(${c})` : c)).join(' && ')} }}` } : {}),
+            ...(metadata.labels ? { workflowMetadata: { labels: metadata.labels } } : {}),
+            workflowSpec: spec,
+        },
+    };
+}
+/** Seconds of a Polyaxon timedelta: a number, `HH:MM:SS`, or ISO 8601 (`PT2M`, `P1D`). */
+function toSeconds(value) {
+    if (typeof value === 'number')
+        return value;
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Number(value);
+    const clock = /^(\d+):(\d{1,2}):(\d{1,2})$/.exec(value);
+    if (clock)
+        return Number(clock[1]) * 3600 + Number(clock[2]) * 60 + Number(clock[3]);
+    const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
+    if (!iso || value === 'P' || value.endsWith('T'))
+        return undefined;
+    const [, w, d, h, m, s] = iso.map((part) => Number(part ?? 0));
+    return w * 604800 + d * 86400 + h * 3600 + m * 60 + s;
+}
+
 ;// CONCATENATED MODULE: ./src/lower/workflow.ts
+
+
 
 
 
@@ -13694,7 +13998,7 @@ function lowerToArgo(root, options) {
     const termination = typeof compiled.termination === 'object' ? compiled.termination : undefined;
     if (typeof termination?.ttl === 'number')
         context.workflowTtl = termination.ttl;
-    const entry = lowerOperation(compiled, context);
+    const entry = lowerOperation(compiled, context, true);
     if (!entry || context.hasErrors())
         return { diagnostics: context.diagnostics };
     const parameters = [];
@@ -13713,6 +14017,7 @@ function lowerToArgo(root, options) {
         ...(Array.isArray(compiled.run.volumes) && compiled.run.kind === 'dag' ? { volumes: compiled.run.volumes } : {}),
         ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
         ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
+        ...(context.podTtl !== undefined ? { podGC: { strategy: 'OnPodCompletion', deleteDelayDuration: `${context.podTtl}s`, labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } } } } : {}),
         templates: context.templates,
     };
     const workflow = {
@@ -13721,7 +14026,10 @@ function lowerToArgo(root, options) {
         metadata: metadata(root, compiled.component.description ?? undefined, context),
         spec,
     };
-    return { manifest: workflow, diagnostics: context.diagnostics };
+    if (!root.operation.schedule)
+        return { manifest: workflow, diagnostics: context.diagnostics };
+    const cron = lowerSchedule(root, workflow, context);
+    return cron && !context.hasErrors() ? { manifest: cron, diagnostics: context.diagnostics } : { diagnostics: context.diagnostics };
 }
 function metadata(root, description, context) {
     const { options } = context;
@@ -13753,7 +14061,7 @@ async function transpile(name, text, options) {
     if (!loaded.root)
         return { diagnostics: loaded.diagnostics };
     const lowered = lowerToArgo(loaded.root, options);
-    const diagnostics = sortDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]);
+    const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
     if (!lowered.manifest || diagnostics.some(isError))
         return { diagnostics };
     return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), diagnostics };

@@ -1,4 +1,4 @@
-import { isError, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { isError, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { emitManifest, type OutputFormat } from './emit/manifest.js';
 import { loadPolyaxonfile, type LoadOptions } from './load.js';
 import type { LowerOptions } from './lower/context.js';
@@ -20,7 +20,7 @@ export async function transpile(name: string, text: string, options: TranspileOp
   const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', ...options });
   if (!loaded.root) return { diagnostics: loaded.diagnostics };
   const lowered = lowerToArgo(loaded.root, options);
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]);
+  const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
   if (!lowered.manifest || diagnostics.some(isError)) return { diagnostics };
   return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), diagnostics };
 }

@@ -71,6 +71,7 @@ export interface WorkflowSpec {
   volumes?: Record<string, unknown>[];
   activeDeadlineSeconds?: number;
   ttlStrategy?: { secondsAfterCompletion: number };
+  podGC?: { strategy: 'OnPodCompletion'; deleteDelayDuration: string; labelSelector: { matchLabels: Record<string, string> } };
   hooks?: Record<string, LifecycleHook>;
   templates: Template[];
 }

@@ -24,6 +24,8 @@ export class LowerContext {
 
   /** The top operation's `termination.ttl`, which becomes the workflow's ttlStrategy. */
   workflowTtl: number | undefined;
+  /** The `termination.ttl` operations set for themselves (Argo allows one pod deletion delay). */
+  podTtl: number | undefined;
 
   constructor(readonly options: LowerOptions) {}
 

@@ -135,7 +135,7 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
   const body: Omit<Template, 'name'> = {
     ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),
     ...(outputs.length ? { outputs: { parameters: outputs.map((io) => outputParameter(io.name, 'value' in io || io.isOptional === true ? toParameterString(io.value) : undefined)) } } : {}),
-    ...environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context),
+    ...withLabels(environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context), settings.labels),
     ...(isService ? { daemon: true } : {}),
     container: main,
     ...(initContainers.length ? { initContainers } : {}),
@@ -145,6 +145,12 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
   };
   const name = context.addTemplate(typeof component.name === 'string' ? component.name : op.name || 'job', sortTemplate(body));
   return { name, inputs: inputParameters.map((p) => p.name), defaults, daemon: isService };
+}
+
+/** Adds pod labels to the template metadata the environment produced. */
+function withLabels(template: Partial<Template>, labels: Record<string, string>): Partial<Template> {
+  if (!Object.keys(labels).length) return template;
+  return { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...labels } } };
 }
 
 const outputParameter = (name: string, fallback: string | undefined): Parameter => ({

@@ -7,6 +7,7 @@ import { expandMatrix } from './matrix/expand.js';
 import { matrixParamNames } from '../check/rules/matrix-space.js';
 import { lowerResource } from './resource-template.js';
 import { toArgoName } from './names.js';
+import { checkPlatformFields } from './operation-fields.js';
 
 const JOB_KINDS = new Set(['job', 'service', 'notifier', 'cleaner', 'tuner']);
 const RESOURCE_KINDS = new Set(['tfjob', 'pytorchjob', 'mpijob']);
@@ -23,8 +24,9 @@ export interface LoweredOperation extends LoweredTemplate {
  * DAG, wrapped in a fan-out DAG when the operation has a matrix (spec §2.4: matrix applies
  * before the dag expands).
  */
-export function lowerOperation(compiled: CompiledOperation, context: LowerContext): LoweredOperation | undefined {
+export function lowerOperation(compiled: CompiledOperation, context: LowerContext, isRoot = false): LoweredOperation | undefined {
   const { op, run } = compiled;
+  checkPlatformFields(compiled, isRoot, context);
   const matrix = op.operation.matrix;
   const matrixKeys = matrixParamNames(matrix);
   const io = new Set([...(compiled.component.inputs ?? []), ...(compiled.component.outputs ?? [])].map((i) => i.name));

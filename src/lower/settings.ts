@@ -10,9 +10,13 @@ import { hash } from './names.js';
 /** ConfigMaps the cluster provides (documented in the README). */
 export const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
 export const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
+/** Marks the pods of operations with their own `termination.ttl` for the workflow's podGC. */
+export const POD_TTL_LABEL = 'polyaxon-argo.io/ttl';
 
 export interface OperationSettings {
   template: Partial<Template>;
+  /** Pod labels to add to the template's metadata. */
+  labels: Record<string, string>;
   env: { name: string; value: string }[];
   volumes: Record<string, unknown>[];
   volumeMounts: Record<string, unknown>[];
@@ -23,7 +27,7 @@ export interface OperationSettings {
  * component's, spec §6.4) → Argo template settings and pod additions.
  */
 export function operationSettings(compiled: CompiledOperation, context: LowerContext): OperationSettings {
-  const out: OperationSettings = { template: {}, env: [], volumes: [], volumeMounts: [] };
+  const out: OperationSettings = { template: {}, labels: {}, env: [], volumes: [], volumeMounts: [] };
   const origin = compiled.op;
   const at = (field: string, ...rest: (string | number)[]): Path => [...compiled.op.path, field, ...rest];
   termination(compiled.termination, compiled, context, out, at);
@@ -47,9 +51,13 @@ function termination(value: Termination | string | undefined, compiled: Compiled
     if (typeof value.timeout === 'string') context.unsupported(origin, at('termination', 'timeout'), 'a templated `timeout` cannot be resolved before the run');
     else out.template.activeDeadlineSeconds = value.timeout;
   }
-  // ttl: Argo cleans up whole workflows; the top operation's ttl becomes the workflow's ttlStrategy.
-  if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
-    context.unsupported(origin, at('termination', 'ttl'), 'Argo cleans up whole workflows, not single operations: `ttl` is only supported on the top-level operation or component', 'move `termination.ttl` to the top of the file');
+  // ttl: the top operation's becomes the workflow's ttlStrategy; an operation's own ttl deletes its
+  // pods that long after they finish, through the workflow's podGC and a label on the pods.
+  if (typeof value.ttl === 'string') context.unsupported(origin, at('termination', 'ttl'), 'a templated `ttl` cannot be resolved before the run');
+  else if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
+    if (context.podTtl === undefined) context.podTtl = value.ttl;
+    if (context.podTtl === value.ttl) out.labels[POD_TTL_LABEL] = String(value.ttl);
+    else context.unsupported(origin, at('termination', 'ttl'), `Argo deletes finished pods after one delay per workflow: this \`ttl: ${value.ttl}\` differs from another operation's \`ttl: ${context.podTtl}\``, 'use the same ttl for every operation that sets one');
   }
   for (const field of ['culling', 'probe', 'podFailurePolicy'] as const) {
     if (value[field] !== undefined) context.unsupported(origin, at('termination', field), `\`termination.${field}\` has no Argo equivalent`);

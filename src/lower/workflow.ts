@@ -6,6 +6,8 @@ import { compileOperation } from './compile.js';
 import { LowerContext, type LowerOptions } from './context.js';
 import { toArgoName } from './names.js';
 import { lowerOperation } from './operation.js';
+import { lowerSchedule } from './schedule.js';
+import { POD_TTL_LABEL } from './settings.js';
 
 export const ANNOTATION_PREFIX = 'polyaxon-argo.io';
 /** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
@@ -26,7 +28,7 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
   const termination = typeof compiled.termination === 'object' ? compiled.termination : undefined;
   if (typeof termination?.ttl === 'number') context.workflowTtl = termination.ttl;
 
-  const entry = lowerOperation(compiled, context);
+  const entry = lowerOperation(compiled, context, true);
   if (!entry || context.hasErrors()) return { diagnostics: context.diagnostics };
 
   const parameters: Parameter[] = [];
@@ -45,6 +47,7 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
     ...(Array.isArray((compiled.run as { volumes?: unknown }).volumes) && compiled.run.kind === 'dag' ? { volumes: (compiled.run as { volumes: Record<string, unknown>[] }).volumes } : {}),
     ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
     ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
+    ...(context.podTtl !== undefined ? { podGC: { strategy: 'OnPodCompletion', deleteDelayDuration: `${context.podTtl}s`, labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } } } } : {}),
     templates: context.templates,
   };
   const workflow: Workflow = {
@@ -53,7 +56,9 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
     metadata: metadata(root, compiled.component.description ?? undefined, context),
     spec,
   };
-  return { manifest: workflow, diagnostics: context.diagnostics };
+  if (!root.operation.schedule) return { manifest: workflow, diagnostics: context.diagnostics };
+  const cron = lowerSchedule(root, workflow, context);
+  return cron && !context.hasErrors() ? { manifest: cron, diagnostics: context.diagnostics } : { diagnostics: context.diagnostics };
 }
 
 function metadata(root: ResolvedOperation, description: string | undefined, context: LowerContext): Workflow['metadata'] {

@@ -1,0 +1,32 @@
+import type { CompiledOperation } from './compile.js';
+import type { LowerContext } from './context.js';
+
+/**
+ * Operation fields that only the Polyaxon platform can act on. Each is reported where it is
+ * written rather than dropped: a pipeline must not run differently from what its file says.
+ */
+export function checkPlatformFields(compiled: CompiledOperation, isRoot: boolean, context: LowerContext): void {
+  const { op, component } = compiled;
+  const operation = op.operation;
+  const here = (field: string) => [...op.path, field];
+  const inComponent = (field: string) => [...op.component!.path, field];
+  const report = (at: (string | number)[], what: string, hint?: string) => context.unsupported(op, at, what, hint);
+
+  if (operation.schedule && !isRoot) report(here('schedule'), 'Argo cannot schedule one task of a workflow', 'schedule the whole pipeline: put `schedule` on the top-level operation');
+  if (operation.schedule && context.options.kind === 'workflow-template') report(here('schedule'), 'a scheduled pipeline becomes a CronWorkflow, not a WorkflowTemplate', 'drop `--kind workflow-template`');
+  if (Array.isArray(operation.joins) || typeof operation.joins === 'string') report(here('joins'), '`joins` query Polyaxon\'s database of past runs, which Argo does not have', 'pass the values as params');
+  for (const [field, value] of [['build', operation.build ?? component.build], ['presets', operation.presets ?? component.presets], ['mount', operation.mount ?? component.mount]] as const) {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+    const at = operation[field] !== undefined ? here(field) : inComponent(field);
+    const hints = { build: 'build the image in CI and set `run.container.image`', presets: 'write the preset\'s fields into the file', mount: 'declare the volume under `run.volumes` and mount it in the container' };
+    context.unsupported(operation[field] !== undefined ? op : op.component!, at, `\`${field}\` needs the Polyaxon platform, which does not run under Argo`, hints[field]);
+  }
+  const approved = operation.isApproved ?? component.isApproved;
+  if (approved === false || typeof approved === 'string') {
+    report(operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved'), '`isApproved: false` (waiting for a manual approval) is not mapped yet', 'approve by submitting the workflow only when ready, or add an Argo suspend step');
+  }
+  const hooks = operation.hooks ?? component.hooks;
+  if (hooks !== undefined && !(Array.isArray(hooks) && hooks.length === 0)) {
+    context.unsupported(operation.hooks !== undefined ? op : op.component!, operation.hooks !== undefined ? here('hooks') : inComponent('hooks'), '`hooks` are not mapped yet', 'run the notification as the last operation of the dag with `trigger: all_done`');
+  }
+}
