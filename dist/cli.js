@@ -69,7 +69,7 @@ async function readInput(argument, io, maxBytes) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7638);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6427);
 
 
 // The only place that touches process state: everything else is testable as runCli().
@@ -80,7 +80,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7638:
+/***/ 6427:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9773,7 +9773,7 @@ function formatPath(path) {
  */
 function parseSource(name, text, options = {}) {
     const lineCounter = new dist/* LineCounter */.HN();
-    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false });
+    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
     const at = (offset) => toLocation({ name, lineCounter }, offset);
     const diagnostics = [];
     if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0])) {
@@ -9782,12 +9782,15 @@ function parseSource(name, text, options = {}) {
     const document = documents[0];
     for (const error of document.errors) {
         const duplicate = error.code === 'DUPLICATE_KEY';
+        // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
+        const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
+        const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
         diagnostics.push({
             severity: 'error',
             code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-            message: duplicate ? 'this key appears twice in the same mapping' : `invalid YAML: ${firstLine(error.message)}`,
-            location: at(error.pos[0]),
-            ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : {}),
+            message: duplicate ? 'this key appears twice in the same mapping' : open !== undefined ? `invalid YAML: this \`${text[open]}\` is never closed` : `invalid YAML: ${firstLine(error.message)}`,
+            location: at(open ?? error.pos[0]),
+            ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : open !== undefined ? { hint: `add the closing \`${bracket}\`` } : {}),
         });
     }
     for (const warning of document.warnings) {
@@ -9819,6 +9822,40 @@ function parseSource(name, text, options = {}) {
     }
     const source = { name, text, document: document, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
     return { source, diagnostics };
+}
+/**
+ * YAML 1.1 lists `y`/`n` as booleans, but PyYAML (and so Polyaxon) reads them as strings:
+ * only yes/no, true/false and on/off are booleans. Narrow the 1.1 boolean tags to match.
+ */
+function pyyamlBooleans(tags) {
+    return tags.map((tag) => {
+        if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test)
+            return tag;
+        const isTrue = tag.test.test('true');
+        return { ...tag, test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ };
+    });
+}
+/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
+function unclosedBracket(text, end, open) {
+    const close = open === '[' ? ']' : '}';
+    const stack = [];
+    let quote;
+    for (let i = 0; i < Math.min(end, text.length); i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote && text[i - 1] !== '\\')
+                quote = undefined;
+        }
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
+            i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+        else if (c === open)
+            stack.push(i);
+        else if (c === close)
+            stack.pop();
+    }
+    return stack.at(-1);
 }
 const isBlank = (document) => document.contents === null && document.errors.length === 0;
 const firstLine = (message) => message.split('\n')[0].trim();
@@ -10014,6 +10051,13 @@ function convert(issue, source, path) {
             return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${issues_describe(actual)}`)];
         }
         case 'invalid_format':
+            // A RefField's template branch: the value had neither the field's type nor `{{ }}`.
+            if (issue.message.includes('`{{ … }}` template')) {
+                const options = issue.message.startsWith('expected one of') ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1]) : [];
+                const guess = typeof actual === 'string' && options.length ? suggest(actual, options) : undefined;
+                return [error(options.length ? 'invalid-value' : 'invalid-type', `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+            }
+            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${issues_describe(actual)}` : ''}`)];
         case 'custom':
         default:
             return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${issues_describe(actual)}` : ''}`)];
@@ -11990,12 +12034,13 @@ function readPolyaxonfile(source) {
     if (kind !== 'component' && kind !== 'operation')
         return { diagnostics };
     const schema = kind === 'component' ? component : operation;
-    const unexpected = new Set(diagnostics.filter((d) => d.code === 'unexpected-section').map((d) => d.field));
+    // Keys the header checks already reported (unexpected sections, a bad version) are not reported again.
+    const unexpected = new Set(diagnostics.map((d) => d.field));
     const result = schema.safeParse(raw);
     if (!result.success) {
         const schemaDiagnostics = issuesToDiagnostics(result.error.issues, source)
             // Already reported as an unexpected section; don't report the same key twice.
-            .filter((d) => !(d.code === 'unknown-field' && unexpected.has(d.field)))
+            .filter((d) => !unexpected.has(d.field))
             .map((d) => (d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d));
         diagnostics.push(...schemaDiagnostics);
     }
@@ -12672,6 +12717,8 @@ class LowerContext {
         this.templates.push(template);
         return { name: template.name, fill: (body) => Object.assign(template, body) };
     }
+    /** Early-stopping policies only the GitHub Action's watcher can enforce (written to an annotation). */
+    earlyStopping = [];
     /** Which Polyaxon operation each task of each DAG template runs: `template/task` → operation. */
     operationNames = new Map();
     recordTasks(template, tasks) {
@@ -12763,6 +12810,35 @@ function eventClause(kind, { task, daemon }, op, edges, context) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/lower/early-stopping.ts
+/**
+ * Early stopping (spec §8.7) for a dag or a matrix of `runs` children. Argo can honour one
+ * failure policy itself: when a single failure already reaches the percentage, the DAG's
+ * `failFast` stops it. Other policies need someone watching the results; they are recorded in
+ * the `polyaxon-argo.io/early-stopping` annotation for the GitHub Action's watcher, and a
+ * warning says that only the watcher enforces them.
+ */
+function lowerEarlyStopping(policies, runs, origin, at, context) {
+    if (policies === undefined)
+        return { failFast: false };
+    if (typeof policies === 'string') {
+        context.unsupported(origin, at, 'a templated `earlyStopping` cannot be resolved before the run');
+        return { failFast: false };
+    }
+    let failFast = false;
+    policies.forEach((policy, index) => {
+        if (policy.kind === 'failure_early_stopping' && typeof policy.percent === 'number' && runs > 0 && policy.percent <= 100 / runs) {
+            failFast = true;
+            return;
+        }
+        context.earlyStopping.push(policy);
+        context.report(origin, [...at, index], 'watcher-only-early-stopping', policy.kind === 'metric_early_stopping'
+            ? `metric early stopping on \`${policy.metric}\` cannot be enforced by Argo in the cluster; only the GitHub Action's watcher enforces it`
+            : `failure early stopping at ${String(policy.percent)}% of ${runs} runs needs more than one failure, which Argo cannot count; only the GitHub Action's watcher enforces it`, { severity: 'warning', hint: 'submit with the GitHub Action (mode: submit, wait: true) to have it enforced' });
+    });
+    return { failFast };
+}
+
 ;// CONCATENATED MODULE: ./src/lower/when.ts
 
 
@@ -12800,6 +12876,7 @@ function whenExpression(op, argument, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/lower/dag-template.ts
+
 
 
 
@@ -12895,10 +12972,11 @@ function lowerDag(compiled, contextParams, context) {
     ];
     if (tasks.length === 0)
         return undefined;
+    const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
     slot.fill({
         ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
         ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
-        dag: { failFast: false, tasks },
+        dag: { failFast, tasks },
     });
     const defaults = new Map(inputs.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
     return { name: slot.name, inputs: inputs.map((p) => p.name), defaults, daemon: false };
@@ -13820,6 +13898,7 @@ function checkPlatformFields(compiled, isRoot, context) {
 
 
 
+
 const JOB_KINDS = new Set(['job', 'service', 'notifier', 'cleaner', 'tuner']);
 const RESOURCE_KINDS = new Set(['tfjob', 'pytorchjob', 'mpijob']);
 /**
@@ -13881,7 +13960,7 @@ function wrapMatrix(compiled, inner, keys, context) {
     const name = context.addTemplate(`${op.name || inner.name}-matrix`, {
         ...(parameters.length ? { inputs: { parameters } } : {}),
         ...(typeof matrix.concurrency === 'number' ? { parallelism: matrix.concurrency } : {}),
-        dag: { failFast: false, tasks: [task] },
+        dag: { failFast: lowerEarlyStopping(matrix.earlyStopping, suggestions.length, op, [...at, 'earlyStopping'], context).failFast, tasks: [task] },
     });
     return { name, inputs: passed, defaults: new Map(), daemon: false };
 }
@@ -13988,6 +14067,8 @@ function toSeconds(value) {
 const ANNOTATION_PREFIX = 'polyaxon-argo.io';
 /** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
 const OPERATIONS_ANNOTATION = `${ANNOTATION_PREFIX}/operations`;
+/** JSON list of the early-stopping policies the GitHub Action's watcher enforces. */
+const EARLY_STOPPING_ANNOTATION = `${ANNOTATION_PREFIX}/early-stopping`;
 /**
  * A resolved, checked Polyaxonfile → one Argo manifest: a Workflow (or WorkflowTemplate)
  * whose entrypoint runs the top operation. Every field either maps or is reported.
@@ -14041,6 +14122,8 @@ function metadata(root, description, context) {
         annotations['workflows.argoproj.io/description'] = description;
     if (context.operationNames.size)
         annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
+    if (context.earlyStopping.length)
+        annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(context.earlyStopping);
     return {
         ...naming,
         ...(namespace ? { namespace } : {}),

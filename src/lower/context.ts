@@ -70,6 +70,9 @@ export class LowerContext {
     return { name: template.name, fill: (body) => Object.assign(template, body) };
   }
 
+  /** Early-stopping policies only the GitHub Action's watcher can enforce (written to an annotation). */
+  readonly earlyStopping: unknown[] = [];
+
   /** Which Polyaxon operation each task of each DAG template runs: `template/task` → operation. */
   readonly operationNames = new Map<string, string>();
 

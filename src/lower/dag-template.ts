@@ -5,6 +5,7 @@ import { argumentValue, type ArgumentScope } from './arguments.js';
 import { compileOperation, type CompiledOperation } from './compile.js';
 import type { LowerContext } from './context.js';
 import { dependsExpression } from './depends.js';
+import { lowerEarlyStopping } from './early-stopping.js';
 import type { LoweredTemplate } from './job-template.js';
 import { NameTable } from './names.js';
 import { lowerOperation, type LoweredOperation } from './operation.js';
@@ -101,10 +102,11 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
     ...contextParams.filter((name) => !dagInputs.has(name)).map((name) => ({ name })),
   ];
   if (tasks.length === 0) return undefined;
+  const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
   slot.fill({
     ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
     ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
-    dag: { failFast: false, tasks },
+    dag: { failFast, tasks },
   });
   const defaults = new Map(inputs.filter((p) => p.default !== undefined).map((p) => [p.name, p.default!]));
   return { name: slot.name, inputs: inputs.map((p) => p.name), defaults, daemon: false };

@@ -3,6 +3,7 @@ import type { CompiledOperation } from './compile.js';
 import type { LowerContext } from './context.js';
 import { lowerDag } from './dag-template.js';
 import { lowerJob, type LoweredTemplate } from './job-template.js';
+import { lowerEarlyStopping } from './early-stopping.js';
 import { expandMatrix } from './matrix/expand.js';
 import { matrixParamNames } from '../check/rules/matrix-space.js';
 import { lowerResource } from './resource-template.js';
@@ -73,7 +74,7 @@ function wrapMatrix(compiled: CompiledOperation, inner: LoweredTemplate, keys: r
   const name = context.addTemplate(`${op.name || inner.name}-matrix`, {
     ...(parameters.length ? { inputs: { parameters } } : {}),
     ...(typeof matrix.concurrency === 'number' ? { parallelism: matrix.concurrency } : {}),
-    dag: { failFast: false, tasks: [task] },
+    dag: { failFast: lowerEarlyStopping(matrix.earlyStopping, suggestions.length, op, [...at, 'earlyStopping'], context).failFast, tasks: [task] },
   });
   return { name, inputs: passed, defaults: new Map(), daemon: false };
 }

@@ -13,6 +13,9 @@ export const ANNOTATION_PREFIX = 'polyaxon-argo.io';
 /** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
 export const OPERATIONS_ANNOTATION = `${ANNOTATION_PREFIX}/operations`;
 
+/** JSON list of the early-stopping policies the GitHub Action's watcher enforces. */
+export const EARLY_STOPPING_ANNOTATION = `${ANNOTATION_PREFIX}/early-stopping`;
+
 export interface LowerResult {
   manifest?: Manifest;
   diagnostics: Diagnostic[];
@@ -69,6 +72,7 @@ function metadata(root: ResolvedOperation, description: string | undefined, cont
   const annotations: Record<string, string> = {};
   if (description) annotations['workflows.argoproj.io/description'] = description;
   if (context.operationNames.size) annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
+  if (context.earlyStopping.length) annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(context.earlyStopping);
   return {
     ...naming,
     ...(namespace ? { namespace } : {}),

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document, type ScalarTag, type Tags } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { toLocation, type SourceFile } from './source.js';
 
@@ -19,7 +19,7 @@ export interface ParseOptions {
  */
 export function parseSource(name: string, text: string, options: ParseOptions = {}): ParseResult {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
   const at = (offset: number) => toLocation({ name, lineCounter }, offset);
   const diagnostics: Diagnostic[] = [];
 
@@ -29,12 +29,15 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
   const document = documents[0]!;
   for (const error of document.errors) {
     const duplicate = error.code === 'DUPLICATE_KEY';
+    // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
+    const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
+    const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
     diagnostics.push({
       severity: 'error',
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-      message: duplicate ? 'this key appears twice in the same mapping' : `invalid YAML: ${firstLine(error.message)}`,
-      location: at(error.pos[0]),
-      ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : {}),
+      message: duplicate ? 'this key appears twice in the same mapping' : open !== undefined ? `invalid YAML: this \`${text[open]}\` is never closed` : `invalid YAML: ${firstLine(error.message)}`,
+      location: at(open ?? error.pos[0]),
+      ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : open !== undefined ? { hint: `add the closing \`${bracket}\`` } : {}),
     });
   }
   for (const warning of document.warnings) {
@@ -65,6 +68,35 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
   }
   const source: SourceFile = { name, text, document: document as Document.Parsed, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
   return { source, diagnostics };
+}
+
+/**
+ * YAML 1.1 lists `y`/`n` as booleans, but PyYAML (and so Polyaxon) reads them as strings:
+ * only yes/no, true/false and on/off are booleans. Narrow the 1.1 boolean tags to match.
+ */
+function pyyamlBooleans(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return tag;
+    const isTrue = tag.test.test('true');
+    return { ...tag, test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ } as ScalarTag;
+  });
+}
+
+/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
+function unclosedBracket(text: string, end: number, open: '[' | '{'): number | undefined {
+  const close = open === '[' ? ']' : '}';
+  const stack: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < Math.min(end, text.length); i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote && text[i - 1] !== '\\') quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (c === open) stack.push(i);
+    else if (c === close) stack.pop();
+  }
+  return stack.at(-1);
 }
 
 const isBlank = (document: Document): boolean => document.contents === null && document.errors.length === 0;

@@ -76,6 +76,13 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
       return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${describe(actual)}`)];
     }
     case 'invalid_format':
+      // A RefField's template branch: the value had neither the field's type nor `{{ }}`.
+      if (issue.message.includes('`{{ … }}` template')) {
+        const options = issue.message.startsWith('expected one of') ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1]!) : [];
+        const guess = typeof actual === 'string' && options.length ? suggest(actual, options) : undefined;
+        return [error(options.length ? 'invalid-value' : 'invalid-type', `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+      }
+      return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`)];
     case 'custom':
     default:
       return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${describe(actual)}` : ''}`)];

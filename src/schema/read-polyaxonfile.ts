@@ -49,12 +49,13 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
 
   if (kind !== 'component' && kind !== 'operation') return { diagnostics };
   const schema: z.ZodType = kind === 'component' ? component : operation;
-  const unexpected = new Set(diagnostics.filter((d) => d.code === 'unexpected-section').map((d) => d.field));
+  // Keys the header checks already reported (unexpected sections, a bad version) are not reported again.
+  const unexpected = new Set(diagnostics.map((d) => d.field));
   const result = schema.safeParse(raw);
   if (!result.success) {
     const schemaDiagnostics = issuesToDiagnostics(result.error.issues, source)
       // Already reported as an unexpected section; don't report the same key twice.
-      .filter((d) => !(d.code === 'unknown-field' && unexpected.has(d.field)))
+      .filter((d) => !unexpected.has(d.field))
       .map((d) => (d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d));
     diagnostics.push(...schemaDiagnostics);
   }
