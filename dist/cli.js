@@ -69,7 +69,7 @@ async function readInput(argument, io, maxBytes) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6427);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6204);
 
 
 // The only place that touches process state: everything else is testable as runCli().
@@ -80,7 +80,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6427:
+/***/ 6204:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -106,11 +106,6 @@ const ExitCode = {
 class UsageError extends Error {
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/diagnostics/diagnostic.ts
 /**
  * A diagnostic is one problem found in a Polyaxonfile, always tied to a place in a file.
@@ -160,6 +155,301 @@ function formatJson(diagnostics) {
 }
 /** A message must never break the one-line-per-diagnostic contract. */
 const oneLine = (text) => text.replace(/\s*\n\s*/g, ' ');
+
+;// CONCATENATED MODULE: ./src/graph/dag-graph.ts
+const graphs = new WeakMap();
+/** The graph of a dag, built once however many rules and stages ask for it. */
+function graphOf(dag) {
+    let graph = graphs.get(dag);
+    if (!graph)
+        graphs.set(dag, (graph = buildGraph(dag)));
+    return graph;
+}
+function buildGraph(dag) {
+    const operations = new Map();
+    for (const op of dag.operations)
+        if (op.name && !operations.has(op.name))
+            operations.set(op.name, op);
+    const names = [...operations.keys()];
+    const upstream = new Map(names.map((n) => [n, []]));
+    const downstream = new Map(names.map((n) => [n, []]));
+    for (const op of operations.values()) {
+        for (const edge of edgesInto(op)) {
+            upstream.get(op.name).push(edge);
+            downstream.get(edge.from)?.push(edge);
+        }
+    }
+    return { names, operations, upstream, downstream };
+}
+/** The edges an operation declares, whether or not their source exists (orphans are checked on these). */
+function edgesInto(op) {
+    const edges = [];
+    const { operation } = op;
+    if (Array.isArray(operation.dependencies)) {
+        operation.dependencies.forEach((from, i) => edges.push({ from, to: op.name, kind: 'dependency', path: [...op.path, 'dependencies', i] }));
+    }
+    for (const located of op.params.values()) {
+        const from = opsRefTarget(located.param.ref);
+        if (from !== undefined)
+            edges.push({ from, to: op.name, kind: 'param', path: [...located.path, 'ref'] });
+    }
+    if (Array.isArray(operation.events)) {
+        operation.events.forEach((event, i) => {
+            const from = opsRefTarget(event.ref);
+            if (from !== undefined)
+                edges.push({ from, to: op.name, kind: 'event', path: [...op.path, 'events', i, 'ref'] });
+        });
+    }
+    return edges;
+}
+/** `ops.NAME` → `NAME`; anything else makes no edge. */
+function opsRefTarget(ref) {
+    if (!ref?.startsWith('ops.'))
+        return undefined;
+    const name = ref.slice(4);
+    return name && !name.includes('.') ? name : undefined;
+}
+/**
+ * Level-by-level topological sort (Kahn): stage 0 holds operations without upstream, and an
+ * operation joins the stage after its last upstream. Edges from unknown operations are
+ * ignored here (they are orphans, reported separately). Returns the stages and the operations
+ * that could not be placed, which are exactly those on or behind a cycle.
+ */
+function topologicalStages(graph) {
+    const remaining = new Map();
+    for (const name of graph.names)
+        remaining.set(name, new Set(graph.upstream.get(name).filter((e) => graph.operations.has(e.from)).map((e) => e.from)).size);
+    let current = graph.names.filter((n) => remaining.get(n) === 0);
+    const stages = [];
+    const placed = new Set();
+    while (current.length > 0) {
+        stages.push(current);
+        const next = [];
+        for (const name of current) {
+            placed.add(name);
+            for (const target of new Set(graph.downstream.get(name).map((e) => e.to))) {
+                const left = remaining.get(target) - 1;
+                remaining.set(target, left);
+                if (left === 0)
+                    next.push(target);
+            }
+        }
+        current = next;
+    }
+    return { stages, blocked: graph.names.filter((n) => !placed.has(n)) };
+}
+/** One cycle among `blocked` operations, as a closed path `[a, b, a]` following edge direction. */
+function findCycle(graph, blocked) {
+    const candidates = new Set(blocked);
+    const state = new Map();
+    const stack = [];
+    // Iterative DFS over upstream edges, so 20,000-operation chains cannot overflow the call stack.
+    for (const start of blocked) {
+        if (state.has(start))
+            continue;
+        const work = [];
+        const push = (name) => {
+            state.set(name, 'open');
+            stack.push(name);
+            work.push({ name, next: 0, ups: [...new Set(graph.upstream.get(name).map((e) => e.from))].filter((u) => candidates.has(u)) });
+        };
+        push(start);
+        while (work.length > 0) {
+            const frame = work.at(-1);
+            if (frame.next < frame.ups.length) {
+                const up = frame.ups[frame.next++];
+                if (state.get(up) === 'open') {
+                    // Found a cycle: the stack from `up` to here, reversed into edge direction.
+                    const cycle = stack.slice(stack.indexOf(up)).reverse();
+                    return [...cycle, cycle[0]];
+                }
+                if (!state.has(up))
+                    push(up);
+            }
+            else {
+                state.set(frame.name, 'done');
+                stack.pop();
+                work.pop();
+            }
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/emit/graph.ts
+
+/**
+ * The dag as a diagram: one node per operation labelled with its name, component and trigger
+ * (when not the default), nested dags as subgraphs, event edges dashed. Ids are generated
+ * (`n0`, `n1`…) and labels quoted, so no operation name can break the diagram's syntax.
+ */
+function renderGraph(root, format) {
+    let counter = 0;
+    const build = (dag) => {
+        const graph = graphOf(dag);
+        const ids = new Map();
+        const nodes = graph.names.map((name) => {
+            const op = graph.operations.get(name);
+            const id = `n${counter++}`;
+            ids.set(name, id);
+            const component = op.component?.component.name;
+            const trigger = typeof op.operation.trigger === 'string' && op.operation.trigger !== 'all_succeeded' ? op.operation.trigger : undefined;
+            const matrix = op.operation.matrix ? `matrix: ${op.operation.matrix.kind}` : undefined;
+            const label = [name, typeof component === 'string' && component !== name ? `(${component})` : undefined, trigger, matrix].filter(Boolean).join(' · ');
+            return { id, label, ...(op.component?.dag ? { children: build(op.component.dag) } : {}) };
+        });
+        const seen = new Set();
+        const edges = [];
+        for (const name of graph.names) {
+            for (const edge of graph.upstream.get(name)) {
+                const from = ids.get(edge.from);
+                const key = `${edge.from}>${name}`;
+                if (!from || seen.has(key))
+                    continue;
+                seen.add(key);
+                edges.push({ from, to: ids.get(name), kind: edge.kind });
+            }
+        }
+        return { nodes, edges };
+    };
+    const dag = root.component?.dag;
+    const body = dag ? build(dag) : { nodes: [{ id: 'n0', label: root.name }], edges: [] };
+    return format === 'mermaid' ? mermaid(body) : dot(root.name, body);
+}
+const mermaidLabel = (text) => `"${text.replace(/"/g, '#quot;').replace(/\s+/g, ' ')}"`;
+function mermaid(graph) {
+    const lines = ['flowchart LR'];
+    const write = (g, indent) => {
+        for (const node of g.nodes) {
+            if (node.children) {
+                lines.push(`${indent}subgraph ${node.id} [${mermaidLabel(node.label)}]`);
+                write(node.children, `${indent}  `);
+                lines.push(`${indent}end`);
+            }
+            else {
+                lines.push(`${indent}${node.id}[${mermaidLabel(node.label)}]`);
+            }
+        }
+        for (const edge of g.edges)
+            lines.push(`${indent}${edge.from} ${edge.kind === 'event' ? '-.->' : '-->'} ${edge.to}`);
+    };
+    write(graph, '  ');
+    return `${lines.join('\n')}\n`;
+}
+const dotLabel = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+function dot(name, graph) {
+    const lines = [`digraph ${dotLabel(name)} {`, '  rankdir=LR;', '  node [shape=box];'];
+    const write = (g, indent) => {
+        for (const node of g.nodes) {
+            if (node.children) {
+                // DOT cannot draw edges to a cluster: the dag is a node, its operations a cluster beside it.
+                lines.push(`${indent}${node.id} [label=${dotLabel(node.label)}, shape=folder];`);
+                lines.push(`${indent}subgraph cluster_${node.id} {`, `${indent}  label=${dotLabel(node.label)};`);
+                write(node.children, `${indent}  `);
+                lines.push(`${indent}}`);
+            }
+            else {
+                lines.push(`${indent}${node.id} [label=${dotLabel(node.label)}];`);
+            }
+        }
+        for (const edge of g.edges)
+            lines.push(`${indent}${edge.from} -> ${edge.to}${edge.kind === 'event' ? ' [style=dashed]' : ''};`);
+    };
+    write(graph, '  ');
+    lines.push('}');
+    return `${lines.join('\n')}\n`;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/parse/source.ts
+
+/**
+ * Finds the place of `path` in the file. Keys written in snake_case match their camelCase
+ * path segment (Kubernetes objects accept both). When the path does not exist (a missing field,
+ * a short-form param) it points at the deepest part that does.
+ */
+function locate(source, path, anchor = 'key') {
+    let node = source.document.contents;
+    let keyNode = null;
+    for (const segment of path) {
+        const next = child(source, node, segment);
+        if (!next)
+            break;
+        keyNode = next.key;
+        node = next.value ?? next.key;
+    }
+    const target = anchor === 'key' ? (keyNode ?? node) : (node ?? keyNode);
+    return toLocation(source, target?.range?.[0] ?? 0, target?.range?.[1]);
+}
+/** The location of a raw character offset, e.g. from a YAML syntax error. */
+function toLocation(source, start, end) {
+    const from = source.lineCounter.linePos(start);
+    const location = { file: source.name, line: from.line, column: from.col };
+    if (end !== undefined && end > start) {
+        const to = source.lineCounter.linePos(end);
+        location.endLine = to.line;
+        location.endColumn = to.col;
+    }
+    return location;
+}
+function child(source, parent, segment) {
+    const node = (0,dist/* isAlias */.Vj)(parent) ? parent.resolve(source.document) ?? null : parent;
+    if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        return item ? { key: null, value: item } : undefined;
+    }
+    if (!(0,dist/* isMap */.jh)(node))
+        return undefined;
+    const wanted = String(segment);
+    let merged;
+    for (const pair of node.items) {
+        if (!(0,dist/* isPair */.tO)(pair))
+            continue;
+        const key = pair.key;
+        const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
+        if (name === wanted || (name !== undefined && camelCase(name) === wanted)) {
+            return { key, value: pair.value };
+        }
+        // YAML merge keys (`<<: *base`): look inside the merged map as a fallback.
+        if (name === '<<' && !merged)
+            merged = child(source, pair.value, segment);
+    }
+    return merged;
+}
+const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+/** Renders a path the way users read it: `run.operations[2].params.lr`. */
+function formatPath(path) {
+    let out = '';
+    for (const segment of path) {
+        out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/check/rules/acyclic.ts
+
+/** The dag must be acyclic (spec §2.3 step 2); we name the cycle, which Polyaxon does not. */
+const acyclic = {
+    name: 'acyclic',
+    dag(dag, context) {
+        const graph = graphOf(dag);
+        const { blocked } = topologicalStages(graph);
+        if (blocked.length === 0)
+            return;
+        const cycle = findCycle(graph, blocked);
+        if (!cycle)
+            return;
+        // Point at the edge that closes the cycle: where cycle[1] declares its dependency on cycle[0].
+        const [from, to] = cycle;
+        const edge = graph.upstream.get(to).find((e) => e.from === from);
+        const op = graph.operations.get(to);
+        context.report(op, edge.path, 'cycle', `the dag's graph is not acyclic: ${cycle.join(' -> ')}`, {
+            anchor: 'value',
+            hint: cycle.length === 2 ? `an operation cannot depend on itself: remove \`${from}\` from its upstream` : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
+        });
+    },
+};
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -9696,214 +9986,6 @@ function preprocess(fn, schema) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/parse/source.ts
-
-/**
- * Finds the place of `path` in the file. Keys written in snake_case match their camelCase
- * path segment (Kubernetes objects accept both). When the path does not exist (a missing field,
- * a short-form param) it points at the deepest part that does.
- */
-function locate(source, path, anchor = 'key') {
-    let node = source.document.contents;
-    let keyNode = null;
-    for (const segment of path) {
-        const next = child(source, node, segment);
-        if (!next)
-            break;
-        keyNode = next.key;
-        node = next.value ?? next.key;
-    }
-    const target = anchor === 'key' ? (keyNode ?? node) : (node ?? keyNode);
-    return toLocation(source, target?.range?.[0] ?? 0, target?.range?.[1]);
-}
-/** The location of a raw character offset, e.g. from a YAML syntax error. */
-function toLocation(source, start, end) {
-    const from = source.lineCounter.linePos(start);
-    const location = { file: source.name, line: from.line, column: from.col };
-    if (end !== undefined && end > start) {
-        const to = source.lineCounter.linePos(end);
-        location.endLine = to.line;
-        location.endColumn = to.col;
-    }
-    return location;
-}
-function child(source, parent, segment) {
-    const node = (0,dist/* isAlias */.Vj)(parent) ? parent.resolve(source.document) ?? null : parent;
-    if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-        const item = node.items[segment];
-        return item ? { key: null, value: item } : undefined;
-    }
-    if (!(0,dist/* isMap */.jh)(node))
-        return undefined;
-    const wanted = String(segment);
-    let merged;
-    for (const pair of node.items) {
-        if (!(0,dist/* isPair */.tO)(pair))
-            continue;
-        const key = pair.key;
-        const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
-        if (name === wanted || (name !== undefined && camelCase(name) === wanted)) {
-            return { key, value: pair.value };
-        }
-        // YAML merge keys (`<<: *base`): look inside the merged map as a fallback.
-        if (name === '<<' && !merged)
-            merged = child(source, pair.value, segment);
-    }
-    return merged;
-}
-const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-/** Renders a path the way users read it: `run.operations[2].params.lr`. */
-function formatPath(path) {
-    let out = '';
-    for (const segment of path) {
-        out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/parse/parse-source.ts
-
-
-/**
- * Text → SourceFile. YAML is read as YAML 1.1, like Polyaxon's PyYAML (`yes`/`on` are
- * booleans, `0777` is octal), and JSON is read by the same parser since it is valid YAML.
- * Anything that is not exactly one mapping document is refused here, with its location.
- */
-function parseSource(name, text, options = {}) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
-    const at = (offset) => toLocation({ name, lineCounter }, offset);
-    const diagnostics = [];
-    if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0])) {
-        return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
-    }
-    const document = documents[0];
-    for (const error of document.errors) {
-        const duplicate = error.code === 'DUPLICATE_KEY';
-        // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
-        const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
-        const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
-        diagnostics.push({
-            severity: 'error',
-            code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-            message: duplicate ? 'this key appears twice in the same mapping' : open !== undefined ? `invalid YAML: this \`${text[open]}\` is never closed` : `invalid YAML: ${firstLine(error.message)}`,
-            location: at(open ?? error.pos[0]),
-            ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : open !== undefined ? { hint: `add the closing \`${bracket}\`` } : {}),
-        });
-    }
-    for (const warning of document.warnings) {
-        diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: firstLine(warning.message), location: at(warning.pos[0]) });
-    }
-    if (documents.length > 1) {
-        const second = documents[1];
-        diagnostics.push({
-            severity: 'error',
-            code: 'multiple-documents',
-            message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
-            location: at(second.range[0]),
-            hint: 'split the documents into separate files, or remove the extra `---` separator',
-        });
-    }
-    if (diagnostics.some((d) => d.severity === 'error'))
-        return { diagnostics };
-    let value;
-    try {
-        // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
-        value = document.toJS({ maxAliasCount: 1000 });
-    }
-    catch (error) {
-        return { diagnostics: [{ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${firstLine(error.message)}`, location: at(0) }] };
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        const start = document.contents?.range?.[0] ?? 0;
-        return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${parse_source_describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
-    }
-    const source = { name, text, document: document, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
-    return { source, diagnostics };
-}
-/**
- * YAML 1.1 lists `y`/`n` as booleans, but PyYAML (and so Polyaxon) reads them as strings:
- * only yes/no, true/false and on/off are booleans. Narrow the 1.1 boolean tags to match.
- */
-function pyyamlBooleans(tags) {
-    return tags.map((tag) => {
-        if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test)
-            return tag;
-        const isTrue = tag.test.test('true');
-        return { ...tag, test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ };
-    });
-}
-/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
-function unclosedBracket(text, end, open) {
-    const close = open === '[' ? ']' : '}';
-    const stack = [];
-    let quote;
-    for (let i = 0; i < Math.min(end, text.length); i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === quote && text[i - 1] !== '\\')
-                quote = undefined;
-        }
-        else if (c === '"' || c === "'")
-            quote = c;
-        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
-            i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
-        else if (c === open)
-            stack.push(i);
-        else if (c === close)
-            stack.pop();
-    }
-    return stack.at(-1);
-}
-const isBlank = (document) => document.contents === null && document.errors.length === 0;
-const firstLine = (message) => message.split('\n')[0].trim();
-function parse_source_describe(value) {
-    if (value === null || value === undefined)
-        return 'empty';
-    if (Array.isArray(value))
-        return 'a list';
-    return `a ${typeof value}`;
-}
-
-;// CONCATENATED MODULE: ./src/diagnostics/suggest.ts
-/**
- * "Did you mean" suggestions for misspelt keys and names.
- * Also recognises snake_case spellings of camelCase keys (`is_optional` → `isOptional`).
- */
-function suggest(word, candidates) {
-    const lower = word.toLowerCase().replace(/[_-]/g, '');
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        if (candidate.toLowerCase().replace(/[_-]/g, '') === lower)
-            return candidate;
-        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            bestDistance = distance;
-            best = candidate;
-        }
-    }
-    // Only suggest when the word is plausibly a typo of the candidate.
-    const limit = Math.max(1, Math.floor(word.length / 3));
-    return bestDistance <= limit ? best : undefined;
-}
-/** Levenshtein distance with a single rolling row. */
-function editDistance(a, b) {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = row[j];
-            row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diagonal = above;
-        }
-    }
-    return row[b.length];
-}
-
 ;// CONCATENATED MODULE: ./src/schema/primitives.ts
 
 /**
@@ -9977,164 +10059,58 @@ const anyValue = unknown();
 /** Datetimes: YAML 1.1 timestamps arrive as Date objects, others as ISO strings. */
 const primitives_datetime = union([schemas_date().transform((d) => d.toISOString()), schemas_string().min(1)]);
 
-;// CONCATENATED MODULE: ./src/schema/issues.ts
+;// CONCATENATED MODULE: ./src/check/rules/conditions.ts
 
+const BOOLEAN_WORDS = /^(true|false|yes|no|on|off|1|0|t|f|y|n)$/i;
+/** `conditions` is a Jinja expression that must render to a boolean word (spec §8.5). */
+const conditionsAreExpressions = {
+    name: 'conditions-are-expressions',
+    operation(op, context) {
+        const conditions = op.operation.conditions;
+        if (conditions === undefined || isTemplate(conditions) || BOOLEAN_WORDS.test(conditions.trim()))
+            return;
+        context.report(op, [...op.path, 'conditions'], 'invalid-conditions', `\`conditions\` must be a \`{{ … }}\` expression; \`${conditions}\` would not render to true or false`, {
+            anchor: 'value',
+            hint: `wrap the expression in braces: "{{ ${conditions} }}"`,
+        });
+    },
+};
 
+;// CONCATENATED MODULE: ./src/check/rules/dag-component-names.ts
+/** Dag components are addressed by `dagRef: NAME`, so each needs a unique name (spec §2.3 step 4). */
+const dagComponentNames = {
+    name: 'dag-component-names',
+    dag(dag, context) {
+        if (!Array.isArray(dag.dag.components))
+            return;
+        const seen = new Set();
+        dag.dag.components.forEach((component, index) => {
+            const at = [...dag.path, 'components', index];
+            if (typeof component.name !== 'string') {
+                context.report(dag, component.name === undefined ? at : [...at, 'name'], 'unnamed-component', 'this dag component has no `name`, so no operation can use it', { hint: 'add `name:`; operations refer to it with `dagRef: NAME`' });
+            }
+            else if (seen.has(component.name)) {
+                context.report(dag, [...at, 'name'], 'duplicate-component', `the dag has more than one component named \`${component.name}\``, { anchor: 'value', hint: 'rename or remove one of them' });
+            }
+            else {
+                seen.add(component.name);
+            }
+        });
+    },
+};
 
-/**
- * Turns zod issues into located diagnostics. `base` is where the validated object sits in the
- * file (an inline component deep inside a dag, say), so paths are always file-absolute.
- */
-function issuesToDiagnostics(issues, source, base = []) {
-    return issues.flatMap((issue) => convert(issue, source, [...base, ...issue.path]));
-}
-function convert(issue, source, path) {
-    const field = formatPath(path);
-    const actual = valueAt(source.value, path);
-    const error = (code, message, hint, anchor = 'value', at = path) => ({
-        severity: 'error',
-        code,
-        message,
-        location: locate(source, at, anchor),
-        field: formatPath(at),
-        ...(hint ? { hint } : {}),
-    });
-    switch (issue.code) {
-        case 'unrecognized_keys': {
-            const known = issue.message.startsWith(KNOWN_KEYS_PREFIX) ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',') : [];
-            return issue.keys.map((key) => {
-                const guess = suggest(key, known);
-                const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `expected one of: ${known.join(', ')}` : undefined;
-                const where = field ? ` in \`${field}\`` : '';
-                return error('unknown-field', `unknown field \`${key}\`${where}`, hint, 'key', [...path, key]);
-            });
-        }
-        case 'invalid_type': {
-            if (actual === undefined) {
-                const name = path.at(-1);
-                const parent = path.slice(0, -1);
-                const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
-                return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${expected(issue.expected)}`, 'key', parent)];
-            }
-            return [error('invalid-type', `\`${field || 'value'}\` must be ${expected(issue.expected)}, got ${issues_describe(actual)}`)];
-        }
-        case 'invalid_union': {
-            if ('discriminator' in issue && issue.discriminator) {
-                const options = issue.options?.map(String) ?? [];
-                if (actual === undefined) {
-                    return [error('missing-field', `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1))];
-                }
-                const guess = suggest(String(actual), options);
-                return [error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
-            }
-            return convertUnion(issue, source, path, actual, error);
-        }
-        case 'invalid_value': {
-            const options = issue.values.map(String);
-            const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
-            const list = options.length === 1 ? `\`${options[0]}\`` : `one of: ${options.join(', ')}`;
-            return [error('invalid-value', `\`${field}\` must be ${list}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
-        }
-        case 'too_small':
-        case 'too_big': {
-            const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-            const inclusive = issue.inclusive ?? true;
-            if (issue.origin === 'array' || issue.origin === 'set') {
-                const word = issue.code === 'too_small' ? 'at least' : 'at most';
-                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`)];
-            }
-            if (issue.origin === 'string') {
-                const word = issue.code === 'too_small' ? 'at least' : 'at most';
-                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`)];
-            }
-            const op = issue.code === 'too_small' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
-            return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${issues_describe(actual)}`)];
-        }
-        case 'invalid_format':
-            // A RefField's template branch: the value had neither the field's type nor `{{ }}`.
-            if (issue.message.includes('`{{ … }}` template')) {
-                const options = issue.message.startsWith('expected one of') ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1]) : [];
-                const guess = typeof actual === 'string' && options.length ? suggest(actual, options) : undefined;
-                return [error(options.length ? 'invalid-value' : 'invalid-type', `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
-            }
-            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${issues_describe(actual)}` : ''}`)];
-        case 'custom':
-        default:
-            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${issues_describe(actual)}` : ''}`)];
-    }
-}
-/**
- * A plain union failed every branch. When exactly one branch got past the top-level type
- * check, its issues are the real problem (e.g. a typo inside a mapping that could also have
- * been a template string); otherwise say which types were accepted.
- */
-function convertUnion(issue, source, path, actual, error) {
-    const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
-    if (deep.length === 1)
-        return deep[0].flatMap((inner) => convert(inner, source, [...path, ...inner.path]));
-    const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? expected(inner.expected) : inner.message))))];
-    return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${issues_describe(actual)}`)];
-}
-function expected(type) {
-    switch (type) {
-        case 'int':
-            return 'an integer';
-        case 'number':
-            return 'a number';
-        case 'string':
-            return 'a string';
-        case 'boolean':
-            return 'true or false';
-        case 'object':
-        case 'record':
-            return 'a mapping';
-        case 'array':
-        case 'tuple':
-            return 'a list';
-        case 'date':
-            return 'a date-time';
-        default:
-            return `a ${type}`;
-    }
-}
-/** Describes a value briefly for "got …" messages. */
-function issues_describe(value) {
-    if (value === null)
-        return 'null';
-    if (value === undefined)
-        return 'nothing';
-    if (Array.isArray(value))
-        return 'a list';
-    if (value instanceof Date)
-        return `the date ${value.toISOString()}`;
-    if (typeof value === 'object')
-        return 'a mapping';
-    if (typeof value === 'string')
-        return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-    return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} ${String(value)}`;
-}
-/** The raw value at `path`, matching snake_case keys to camelCase segments like `locate`. */
-function valueAt(root, path) {
-    let node = root;
-    for (const segment of path) {
-        // A short-form param (`lr: 0.01`) is its own value: stay on it for the `value` segment.
-        if (node === null || typeof node !== 'object' || node instanceof Date) {
-            if (segment === 'value')
-                continue;
-            return undefined;
-        }
-        if (Array.isArray(node)) {
-            node = typeof segment === 'number' ? node[segment] : undefined;
-            continue;
-        }
-        const record = node;
-        const key = Object.hasOwn(record, segment) ? String(segment) : Object.keys(record).find((k) => camelCase(k) === segment);
-        if (key === undefined)
-            return segment === 'value' && !('value' in record) && Object.keys(record).length > 0 ? node : undefined;
-        node = record[key];
-    }
-    return node;
-}
+;// CONCATENATED MODULE: ./src/check/rules/dag-has-operations.ts
+/** A dag without operations has nothing to run (spec §2.3 step 3). */
+const dagHasOperations = {
+    name: 'dag-has-operations',
+    dag(dag, context) {
+        const operations = dag.dag.operations;
+        if (typeof operations === 'string' || (Array.isArray(operations) && operations.length > 0))
+            return;
+        const at = operations === undefined ? [...dag.path, 'kind'] : [...dag.path, 'operations'];
+        context.report(dag, at, 'no-operations', 'the dag has no operations to run', { hint: 'add `operations:` under `run:`, each with a `name` and a component reference' });
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/schema/k8s.ts
 
@@ -10227,295 +10203,6 @@ const toleration = k8s(strict({
     tolerationSeconds: schemas_int().optional(),
 }));
 const hostAlias = k8s(strict({ ip: schemas_string(), hostnames: array(schemas_string()).optional() }));
-
-;// CONCATENATED MODULE: ./src/lower/connections.ts
-
-
-
-
-
-/**
- * The connections catalog (`--connections FILE`): what each connection name used in a
- * Polyaxonfile means on the cluster, as a Polyaxon agent's config would say it.
- *
- *   connections:
- *   - name: training-data          # the name Polyaxonfiles use
- *     kind: s3                      # free text, informational
- *     schema: {bucket: s3://data}   # values for {{ connections.training-data.bucket }}
- *     secret: {name: aws-creds}     # envFrom the secret, or mounted when mountPath is set
- *     configMap: {name: s3-config, mountPath: /etc/s3}
- *     env: [{name: AWS_REGION, value: eu-west-1}]
- *
- * Kinds `volume_claim` and `host_path` mount a volume: schema {mountPath, volumeClaim | hostPath, readOnly}.
- */
-const mountable = strict({ name: schemas_string().min(1), mountPath: schemas_string().optional(), items: array(k8sObject).optional() });
-const connection = strict({
-    name: schemas_string().min(1),
-    kind: schemas_string().min(1),
-    description: schemas_string().optional(),
-    schema: record(schemas_string(), unknown()).optional(),
-    secret: mountable.optional(),
-    configMap: mountable.optional(),
-    env: array(strict({ name: schemas_string().min(1), value: schemas_string() })).optional(),
-    annotations: record(schemas_string(), schemas_string()).optional(),
-});
-const catalogSchema = strict({ connections: array(connection) });
-function readConnectionCatalog(name, text) {
-    const parsed = parseSource(name, text);
-    if (!parsed.source)
-        return { diagnostics: parsed.diagnostics };
-    const result = catalogSchema.safeParse(parsed.source.value);
-    if (!result.success)
-        return { diagnostics: [...parsed.diagnostics, ...issuesToDiagnostics(result.error.issues, parsed.source)] };
-    const byName = new Map();
-    const diagnostics = [...parsed.diagnostics];
-    result.data.connections.forEach((c, i) => {
-        if (byName.has(c.name))
-            diagnostics.push({ severity: 'error', code: 'duplicate-connection', message: `connection \`${c.name}\` is defined twice`, location: { file: name, line: 1, column: 1 }, field: `connections[${i}].name` });
-        byName.set(c.name, c);
-    });
-    return { catalog: { source: parsed.source, byName }, diagnostics };
-}
-function mountConnection(c) {
-    const out = { env: [...(c.env ?? [])], envFrom: [], volumes: [], volumeMounts: [] };
-    const volumeName = `conn-${c.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
-    if (c.secret) {
-        if (c.secret.mountPath) {
-            out.volumes.push({ name: `${volumeName}-secret`.slice(0, 63), secret: { secretName: c.secret.name, ...(c.secret.items ? { items: c.secret.items } : {}) } });
-            out.volumeMounts.push({ name: `${volumeName}-secret`.slice(0, 63), mountPath: c.secret.mountPath, readOnly: true });
-        }
-        else {
-            out.envFrom.push({ secretRef: { name: c.secret.name } });
-        }
-    }
-    if (c.configMap) {
-        if (c.configMap.mountPath) {
-            out.volumes.push({ name: `${volumeName}-config`.slice(0, 63), configMap: { name: c.configMap.name, ...(c.configMap.items ? { items: c.configMap.items } : {}) } });
-            out.volumeMounts.push({ name: `${volumeName}-config`.slice(0, 63), mountPath: c.configMap.mountPath, readOnly: true });
-        }
-        else {
-            out.envFrom.push({ configMapRef: { name: c.configMap.name } });
-        }
-    }
-    const schema = c.schema ?? {};
-    if ((c.kind === 'volume_claim' || c.kind === 'host_path') && typeof schema.mountPath === 'string') {
-        const source = c.kind === 'volume_claim' ? { persistentVolumeClaim: { claimName: String(schema.volumeClaim), readOnly: Boolean(schema.readOnly) } } : { hostPath: { path: String(schema.hostPath) } };
-        out.volumes.push({ name: volumeName, ...source });
-        out.volumeMounts.push({ name: volumeName, mountPath: schema.mountPath, ...(schema.readOnly ? { readOnly: true } : {}) });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/emit/manifest.ts
-
-/**
- * Manifest → text. Objects are written in the order they were built (fixed by the lowering),
- * so the same input always gives byte-identical output. YAML never uses anchors or aliases,
- * and long strings are not folded, so diffs stay line-for-line.
- */
-function emitManifest(manifest, format) {
-    if (format === 'json')
-        return `${JSON.stringify(manifest, null, 2)}\n`;
-    // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
-    return (0,dist/* stringify */.As)(manifest, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
-}
-
-;// CONCATENATED MODULE: ./src/graph/dag-graph.ts
-const graphs = new WeakMap();
-/** The graph of a dag, built once however many rules and stages ask for it. */
-function graphOf(dag) {
-    let graph = graphs.get(dag);
-    if (!graph)
-        graphs.set(dag, (graph = buildGraph(dag)));
-    return graph;
-}
-function buildGraph(dag) {
-    const operations = new Map();
-    for (const op of dag.operations)
-        if (op.name && !operations.has(op.name))
-            operations.set(op.name, op);
-    const names = [...operations.keys()];
-    const upstream = new Map(names.map((n) => [n, []]));
-    const downstream = new Map(names.map((n) => [n, []]));
-    for (const op of operations.values()) {
-        for (const edge of edgesInto(op)) {
-            upstream.get(op.name).push(edge);
-            downstream.get(edge.from)?.push(edge);
-        }
-    }
-    return { names, operations, upstream, downstream };
-}
-/** The edges an operation declares, whether or not their source exists (orphans are checked on these). */
-function edgesInto(op) {
-    const edges = [];
-    const { operation } = op;
-    if (Array.isArray(operation.dependencies)) {
-        operation.dependencies.forEach((from, i) => edges.push({ from, to: op.name, kind: 'dependency', path: [...op.path, 'dependencies', i] }));
-    }
-    for (const located of op.params.values()) {
-        const from = opsRefTarget(located.param.ref);
-        if (from !== undefined)
-            edges.push({ from, to: op.name, kind: 'param', path: [...located.path, 'ref'] });
-    }
-    if (Array.isArray(operation.events)) {
-        operation.events.forEach((event, i) => {
-            const from = opsRefTarget(event.ref);
-            if (from !== undefined)
-                edges.push({ from, to: op.name, kind: 'event', path: [...op.path, 'events', i, 'ref'] });
-        });
-    }
-    return edges;
-}
-/** `ops.NAME` → `NAME`; anything else makes no edge. */
-function opsRefTarget(ref) {
-    if (!ref?.startsWith('ops.'))
-        return undefined;
-    const name = ref.slice(4);
-    return name && !name.includes('.') ? name : undefined;
-}
-/**
- * Level-by-level topological sort (Kahn): stage 0 holds operations without upstream, and an
- * operation joins the stage after its last upstream. Edges from unknown operations are
- * ignored here (they are orphans, reported separately). Returns the stages and the operations
- * that could not be placed, which are exactly those on or behind a cycle.
- */
-function topologicalStages(graph) {
-    const remaining = new Map();
-    for (const name of graph.names)
-        remaining.set(name, new Set(graph.upstream.get(name).filter((e) => graph.operations.has(e.from)).map((e) => e.from)).size);
-    let current = graph.names.filter((n) => remaining.get(n) === 0);
-    const stages = [];
-    const placed = new Set();
-    while (current.length > 0) {
-        stages.push(current);
-        const next = [];
-        for (const name of current) {
-            placed.add(name);
-            for (const target of new Set(graph.downstream.get(name).map((e) => e.to))) {
-                const left = remaining.get(target) - 1;
-                remaining.set(target, left);
-                if (left === 0)
-                    next.push(target);
-            }
-        }
-        current = next;
-    }
-    return { stages, blocked: graph.names.filter((n) => !placed.has(n)) };
-}
-/** One cycle among `blocked` operations, as a closed path `[a, b, a]` following edge direction. */
-function findCycle(graph, blocked) {
-    const candidates = new Set(blocked);
-    const state = new Map();
-    const stack = [];
-    // Iterative DFS over upstream edges, so 20,000-operation chains cannot overflow the call stack.
-    for (const start of blocked) {
-        if (state.has(start))
-            continue;
-        const work = [];
-        const push = (name) => {
-            state.set(name, 'open');
-            stack.push(name);
-            work.push({ name, next: 0, ups: [...new Set(graph.upstream.get(name).map((e) => e.from))].filter((u) => candidates.has(u)) });
-        };
-        push(start);
-        while (work.length > 0) {
-            const frame = work.at(-1);
-            if (frame.next < frame.ups.length) {
-                const up = frame.ups[frame.next++];
-                if (state.get(up) === 'open') {
-                    // Found a cycle: the stack from `up` to here, reversed into edge direction.
-                    const cycle = stack.slice(stack.indexOf(up)).reverse();
-                    return [...cycle, cycle[0]];
-                }
-                if (!state.has(up))
-                    push(up);
-            }
-            else {
-                state.set(frame.name, 'done');
-                stack.pop();
-                work.pop();
-            }
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/rules/acyclic.ts
-
-/** The dag must be acyclic (spec §2.3 step 2); we name the cycle, which Polyaxon does not. */
-const acyclic = {
-    name: 'acyclic',
-    dag(dag, context) {
-        const graph = graphOf(dag);
-        const { blocked } = topologicalStages(graph);
-        if (blocked.length === 0)
-            return;
-        const cycle = findCycle(graph, blocked);
-        if (!cycle)
-            return;
-        // Point at the edge that closes the cycle: where cycle[1] declares its dependency on cycle[0].
-        const [from, to] = cycle;
-        const edge = graph.upstream.get(to).find((e) => e.from === from);
-        const op = graph.operations.get(to);
-        context.report(op, edge.path, 'cycle', `the dag's graph is not acyclic: ${cycle.join(' -> ')}`, {
-            anchor: 'value',
-            hint: cycle.length === 2 ? `an operation cannot depend on itself: remove \`${from}\` from its upstream` : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
-        });
-    },
-};
-
-;// CONCATENATED MODULE: ./src/check/rules/conditions.ts
-
-const BOOLEAN_WORDS = /^(true|false|yes|no|on|off|1|0|t|f|y|n)$/i;
-/** `conditions` is a Jinja expression that must render to a boolean word (spec §8.5). */
-const conditionsAreExpressions = {
-    name: 'conditions-are-expressions',
-    operation(op, context) {
-        const conditions = op.operation.conditions;
-        if (conditions === undefined || isTemplate(conditions) || BOOLEAN_WORDS.test(conditions.trim()))
-            return;
-        context.report(op, [...op.path, 'conditions'], 'invalid-conditions', `\`conditions\` must be a \`{{ … }}\` expression; \`${conditions}\` would not render to true or false`, {
-            anchor: 'value',
-            hint: `wrap the expression in braces: "{{ ${conditions} }}"`,
-        });
-    },
-};
-
-;// CONCATENATED MODULE: ./src/check/rules/dag-component-names.ts
-/** Dag components are addressed by `dagRef: NAME`, so each needs a unique name (spec §2.3 step 4). */
-const dagComponentNames = {
-    name: 'dag-component-names',
-    dag(dag, context) {
-        if (!Array.isArray(dag.dag.components))
-            return;
-        const seen = new Set();
-        dag.dag.components.forEach((component, index) => {
-            const at = [...dag.path, 'components', index];
-            if (typeof component.name !== 'string') {
-                context.report(dag, component.name === undefined ? at : [...at, 'name'], 'unnamed-component', 'this dag component has no `name`, so no operation can use it', { hint: 'add `name:`; operations refer to it with `dagRef: NAME`' });
-            }
-            else if (seen.has(component.name)) {
-                context.report(dag, [...at, 'name'], 'duplicate-component', `the dag has more than one component named \`${component.name}\``, { anchor: 'value', hint: 'rename or remove one of them' });
-            }
-            else {
-                seen.add(component.name);
-            }
-        });
-    },
-};
-
-;// CONCATENATED MODULE: ./src/check/rules/dag-has-operations.ts
-/** A dag without operations has nothing to run (spec §2.3 step 3). */
-const dagHasOperations = {
-    name: 'dag-has-operations',
-    dag(dag, context) {
-        const operations = dag.dag.operations;
-        if (typeof operations === 'string' || (Array.isArray(operations) && operations.length > 0))
-            return;
-        const at = operations === undefined ? [...dag.path, 'kind'] : [...dag.path, 'operations'];
-        context.report(dag, at, 'no-operations', 'the dag has no operations to run', { hint: 'add `operations:` under `run:`, each with a `name` and a component reference' });
-    },
-};
 
 ;// CONCATENATED MODULE: ./src/schema/init.ts
 
@@ -10946,6 +10633,43 @@ const joinTargets = {
         });
     },
 };
+
+;// CONCATENATED MODULE: ./src/diagnostics/suggest.ts
+/**
+ * "Did you mean" suggestions for misspelt keys and names.
+ * Also recognises snake_case spellings of camelCase keys (`is_optional` → `isOptional`).
+ */
+function suggest(word, candidates) {
+    const lower = word.toLowerCase().replace(/[_-]/g, '');
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        if (candidate.toLowerCase().replace(/[_-]/g, '') === lower)
+            return candidate;
+        const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = candidate;
+        }
+    }
+    // Only suggest when the word is plausibly a typo of the candidate.
+    const limit = Math.max(1, Math.floor(word.length / 3));
+    return bestDistance <= limit ? best : undefined;
+}
+/** Levenshtein distance with a single rolling row. */
+function editDistance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = row[j];
+            row[j] = Math.min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return row[b.length];
+}
 
 ;// CONCATENATED MODULE: ./src/check/rules/known-upstream.ts
 
@@ -11425,6 +11149,165 @@ function checkRequired(op, context) {
 }
 const operation_params_describe = (op) => (op.name ? `operation \`${op.name}\`` : 'the operation');
 
+;// CONCATENATED MODULE: ./src/schema/issues.ts
+
+
+
+/**
+ * Turns zod issues into located diagnostics. `base` is where the validated object sits in the
+ * file (an inline component deep inside a dag, say), so paths are always file-absolute.
+ */
+function issuesToDiagnostics(issues, source, base = []) {
+    return issues.flatMap((issue) => convert(issue, source, [...base, ...issue.path]));
+}
+function convert(issue, source, path) {
+    const field = formatPath(path);
+    const actual = valueAt(source.value, path);
+    const error = (code, message, hint, anchor = 'value', at = path) => ({
+        severity: 'error',
+        code,
+        message,
+        location: locate(source, at, anchor),
+        field: formatPath(at),
+        ...(hint ? { hint } : {}),
+    });
+    switch (issue.code) {
+        case 'unrecognized_keys': {
+            const known = issue.message.startsWith(KNOWN_KEYS_PREFIX) ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',') : [];
+            return issue.keys.map((key) => {
+                const guess = suggest(key, known);
+                const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `expected one of: ${known.join(', ')}` : undefined;
+                const where = field ? ` in \`${field}\`` : '';
+                return error('unknown-field', `unknown field \`${key}\`${where}`, hint, 'key', [...path, key]);
+            });
+        }
+        case 'invalid_type': {
+            if (actual === undefined) {
+                const name = path.at(-1);
+                const parent = path.slice(0, -1);
+                const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
+                return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${expected(issue.expected)}`, 'key', parent)];
+            }
+            return [error('invalid-type', `\`${field || 'value'}\` must be ${expected(issue.expected)}, got ${issues_describe(actual)}`)];
+        }
+        case 'invalid_union': {
+            if ('discriminator' in issue && issue.discriminator) {
+                const options = issue.options?.map(String) ?? [];
+                if (actual === undefined) {
+                    return [error('missing-field', `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1))];
+                }
+                const guess = suggest(String(actual), options);
+                return [error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+            }
+            return convertUnion(issue, source, path, actual, error);
+        }
+        case 'invalid_value': {
+            const options = issue.values.map(String);
+            const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
+            const list = options.length === 1 ? `\`${options[0]}\`` : `one of: ${options.join(', ')}`;
+            return [error('invalid-value', `\`${field}\` must be ${list}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+        }
+        case 'too_small':
+        case 'too_big': {
+            const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+            const inclusive = issue.inclusive ?? true;
+            if (issue.origin === 'array' || issue.origin === 'set') {
+                const word = issue.code === 'too_small' ? 'at least' : 'at most';
+                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`)];
+            }
+            if (issue.origin === 'string') {
+                const word = issue.code === 'too_small' ? 'at least' : 'at most';
+                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`)];
+            }
+            const op = issue.code === 'too_small' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
+            return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${issues_describe(actual)}`)];
+        }
+        case 'invalid_format':
+            // A RefField's template branch: the value had neither the field's type nor `{{ }}`.
+            if (issue.message.includes('`{{ … }}` template')) {
+                const options = issue.message.startsWith('expected one of') ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1]) : [];
+                const guess = typeof actual === 'string' && options.length ? suggest(actual, options) : undefined;
+                return [error(options.length ? 'invalid-value' : 'invalid-type', `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+            }
+            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${issues_describe(actual)}` : ''}`)];
+        case 'custom':
+        default:
+            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${issues_describe(actual)}` : ''}`)];
+    }
+}
+/**
+ * A plain union failed every branch. When exactly one branch got past the top-level type
+ * check, its issues are the real problem (e.g. a typo inside a mapping that could also have
+ * been a template string); otherwise say which types were accepted.
+ */
+function convertUnion(issue, source, path, actual, error) {
+    const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+    if (deep.length === 1)
+        return deep[0].flatMap((inner) => convert(inner, source, [...path, ...inner.path]));
+    const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? expected(inner.expected) : inner.message))))];
+    return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${issues_describe(actual)}`)];
+}
+function expected(type) {
+    switch (type) {
+        case 'int':
+            return 'an integer';
+        case 'number':
+            return 'a number';
+        case 'string':
+            return 'a string';
+        case 'boolean':
+            return 'true or false';
+        case 'object':
+        case 'record':
+            return 'a mapping';
+        case 'array':
+        case 'tuple':
+            return 'a list';
+        case 'date':
+            return 'a date-time';
+        default:
+            return `a ${type}`;
+    }
+}
+/** Describes a value briefly for "got …" messages. */
+function issues_describe(value) {
+    if (value === null)
+        return 'null';
+    if (value === undefined)
+        return 'nothing';
+    if (Array.isArray(value))
+        return 'a list';
+    if (value instanceof Date)
+        return `the date ${value.toISOString()}`;
+    if (typeof value === 'object')
+        return 'a mapping';
+    if (typeof value === 'string')
+        return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+    return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} ${String(value)}`;
+}
+/** The raw value at `path`, matching snake_case keys to camelCase segments like `locate`. */
+function valueAt(root, path) {
+    let node = root;
+    for (const segment of path) {
+        // A short-form param (`lr: 0.01`) is its own value: stay on it for the `value` segment.
+        if (node === null || typeof node !== 'object' || node instanceof Date) {
+            if (segment === 'value')
+                continue;
+            return undefined;
+        }
+        if (Array.isArray(node)) {
+            node = typeof segment === 'number' ? node[segment] : undefined;
+            continue;
+        }
+        const record = node;
+        const key = Object.hasOwn(record, segment) ? String(segment) : Object.keys(record).find((k) => camelCase(k) === segment);
+        if (key === undefined)
+            return segment === 'value' && !('value' in record) && Object.keys(record).length > 0 ? node : undefined;
+        node = record[key];
+    }
+    return node;
+}
+
 ;// CONCATENATED MODULE: ./src/schema/cache.ts
 
 
@@ -11887,6 +11770,115 @@ function checkTree(root, options, rules = RULES) {
     return diagnostics;
 }
 
+;// CONCATENATED MODULE: ./src/parse/parse-source.ts
+
+
+/**
+ * Text → SourceFile. YAML is read as YAML 1.1, like Polyaxon's PyYAML (`yes`/`on` are
+ * booleans, `0777` is octal), and JSON is read by the same parser since it is valid YAML.
+ * Anything that is not exactly one mapping document is refused here, with its location.
+ */
+function parseSource(name, text, options = {}) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
+    const at = (offset) => toLocation({ name, lineCounter }, offset);
+    const diagnostics = [];
+    if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0])) {
+        return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
+    }
+    const document = documents[0];
+    for (const error of document.errors) {
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
+        const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
+        const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
+        diagnostics.push({
+            severity: 'error',
+            code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+            message: duplicate ? 'this key appears twice in the same mapping' : open !== undefined ? `invalid YAML: this \`${text[open]}\` is never closed` : `invalid YAML: ${firstLine(error.message)}`,
+            location: at(open ?? error.pos[0]),
+            ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : open !== undefined ? { hint: `add the closing \`${bracket}\`` } : {}),
+        });
+    }
+    for (const warning of document.warnings) {
+        diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: firstLine(warning.message), location: at(warning.pos[0]) });
+    }
+    if (documents.length > 1) {
+        const second = documents[1];
+        diagnostics.push({
+            severity: 'error',
+            code: 'multiple-documents',
+            message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
+            location: at(second.range[0]),
+            hint: 'split the documents into separate files, or remove the extra `---` separator',
+        });
+    }
+    if (diagnostics.some((d) => d.severity === 'error'))
+        return { diagnostics };
+    let value;
+    try {
+        // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
+        value = document.toJS({ maxAliasCount: 1000 });
+    }
+    catch (error) {
+        return { diagnostics: [{ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${firstLine(error.message)}`, location: at(0) }] };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        const start = document.contents?.range?.[0] ?? 0;
+        return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${parse_source_describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
+    }
+    const source = { name, text, document: document, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
+    return { source, diagnostics };
+}
+/**
+ * YAML 1.1 lists `y`/`n` as booleans, but PyYAML (and so Polyaxon) reads them as strings:
+ * only yes/no, true/false and on/off are booleans. Narrow the 1.1 boolean tags to match.
+ */
+function pyyamlBooleans(tags) {
+    return tags.map((tag) => {
+        if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test)
+            return tag;
+        const isTrue = tag.test.test('true');
+        return { ...tag, test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ };
+    });
+}
+/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
+function unclosedBracket(text, end, open) {
+    const close = open === '[' ? ']' : '}';
+    const stack = [];
+    let quote;
+    for (let i = 0; i < Math.min(end, text.length); i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote && text[i - 1] !== '\\')
+                quote = undefined;
+        }
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
+            i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+        else if (c === open)
+            stack.push(i);
+        else if (c === close)
+            stack.pop();
+    }
+    return stack.at(-1);
+}
+const isBlank = (document) => document.contents === null && document.errors.length === 0;
+const firstLine = (message) => message.split('\n')[0].trim();
+function parse_source_describe(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    return `a ${typeof value}`;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/resolve/loader.ts
 
 
@@ -12241,6 +12233,192 @@ function addCommandLineParams(root, params) {
         return;
     for (const [name, value] of params)
         root.params.set(name, { name, param: { value }, source, path: [name] });
+}
+
+// EXTERNAL MODULE: ./src/cli/io.ts
+var cli_io = __nccwpck_require__(1604);
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/cli/options.ts
+
+
+
+/** Options every command that reads Polyaxonfiles shares. */
+const READ_OPTIONS = {
+    hub: { type: 'string' },
+    offline: { type: 'boolean' },
+    param: { type: 'string', multiple: true, short: 'P' },
+    'max-file-size': { type: 'string' },
+    format: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
+/** `parseArgs` with our error wording: every mistake becomes a UsageError. */
+function parseCommandLine(args, options) {
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
+    }
+    catch (error) {
+        throw new UsageError(error.message.replace(/^TypeError \[\w+\]: /, '').split('\n')[0]);
+    }
+}
+function readOptions(values) {
+    const params = (values.param ?? []).map((assignment) => {
+        const eq = assignment.indexOf('=');
+        if (eq <= 0)
+            throw new UsageError(`--param expects NAME=VALUE, got \`${assignment}\``);
+        return [assignment.slice(0, eq), assignment.slice(eq + 1)];
+    });
+    let maxBytes = DEFAULT_MAX_BYTES;
+    if (values['max-file-size'] !== undefined) {
+        maxBytes = Number(values['max-file-size']);
+        if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+            throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
+    }
+    return { ...(values.hub ? { hubDir: values.hub } : {}), offline: Boolean(values.offline), params, maxBytes };
+}
+function oneOf(flag, value, allowed, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (allowed.includes(value))
+        return value;
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got \`${value}\``);
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/graph.ts
+
+
+
+
+
+
+
+const GRAPH_USAGE = `Usage: polyaxon-argo graph FILE [options]
+
+Prints the pipeline's dag as a diagram: one node per operation (name, component, trigger,
+matrix), nested dags as subgraphs, event edges dashed.
+
+Options:
+  --format mermaid|dot      diagram language (default: mermaid)
+  -P, --param NAME=VALUE    a param of the top operation (repeatable)
+  --hub DIR                 folder holding hubRef components
+  --offline                 refuse to download urlRef components
+`;
+async function graphCommand(args, io) {
+    const { values, positionals } = parseCommandLine(args, READ_OPTIONS);
+    if (values.help) {
+        io.stdout(GRAPH_USAGE);
+        return ExitCode.Ok;
+    }
+    if (positionals.length !== 1)
+        throw new UsageError('graph needs exactly one FILE');
+    const format = oneOf('format', values.format, ['mermaid', 'dot'], 'mermaid');
+    const options = readOptions(values);
+    const input = await (0,cli_io/* readInput */.R)(positionals[0], io, options.maxBytes);
+    if (!('text' in input)) {
+        io.stderr(`${formatText([input])}\n`);
+        return ExitCode.Invalid;
+    }
+    // A diagram of a pipeline that cannot run would mislead: the same checks as validate, but
+    // top-level inputs may stay open (a diagram does not need their values).
+    const result = await loadPolyaxonfile(input.name, input.text, { ...options, cwd: io.cwd, requireTopLevelInputs: false, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) });
+    if (result.diagnostics.length)
+        io.stderr(`${formatText(result.diagnostics)}\n`);
+    if (!result.root || result.diagnostics.some(isError))
+        return ExitCode.Invalid;
+    io.stdout(renderGraph(result.root, format));
+    return ExitCode.Ok;
+}
+
+;// CONCATENATED MODULE: ./src/lower/connections.ts
+
+
+
+
+
+/**
+ * The connections catalog (`--connections FILE`): what each connection name used in a
+ * Polyaxonfile means on the cluster, as a Polyaxon agent's config would say it.
+ *
+ *   connections:
+ *   - name: training-data          # the name Polyaxonfiles use
+ *     kind: s3                      # free text, informational
+ *     schema: {bucket: s3://data}   # values for {{ connections.training-data.bucket }}
+ *     secret: {name: aws-creds}     # envFrom the secret, or mounted when mountPath is set
+ *     configMap: {name: s3-config, mountPath: /etc/s3}
+ *     env: [{name: AWS_REGION, value: eu-west-1}]
+ *
+ * Kinds `volume_claim` and `host_path` mount a volume: schema {mountPath, volumeClaim | hostPath, readOnly}.
+ */
+const mountable = strict({ name: schemas_string().min(1), mountPath: schemas_string().optional(), items: array(k8sObject).optional() });
+const connection = strict({
+    name: schemas_string().min(1),
+    kind: schemas_string().min(1),
+    description: schemas_string().optional(),
+    schema: record(schemas_string(), unknown()).optional(),
+    secret: mountable.optional(),
+    configMap: mountable.optional(),
+    env: array(strict({ name: schemas_string().min(1), value: schemas_string() })).optional(),
+    annotations: record(schemas_string(), schemas_string()).optional(),
+});
+const catalogSchema = strict({ connections: array(connection) });
+function readConnectionCatalog(name, text) {
+    const parsed = parseSource(name, text);
+    if (!parsed.source)
+        return { diagnostics: parsed.diagnostics };
+    const result = catalogSchema.safeParse(parsed.source.value);
+    if (!result.success)
+        return { diagnostics: [...parsed.diagnostics, ...issuesToDiagnostics(result.error.issues, parsed.source)] };
+    const byName = new Map();
+    const diagnostics = [...parsed.diagnostics];
+    result.data.connections.forEach((c, i) => {
+        if (byName.has(c.name))
+            diagnostics.push({ severity: 'error', code: 'duplicate-connection', message: `connection \`${c.name}\` is defined twice`, location: { file: name, line: 1, column: 1 }, field: `connections[${i}].name` });
+        byName.set(c.name, c);
+    });
+    return { catalog: { source: parsed.source, byName }, diagnostics };
+}
+function mountConnection(c) {
+    const out = { env: [...(c.env ?? [])], envFrom: [], volumes: [], volumeMounts: [] };
+    const volumeName = `conn-${c.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
+    if (c.secret) {
+        if (c.secret.mountPath) {
+            out.volumes.push({ name: `${volumeName}-secret`.slice(0, 63), secret: { secretName: c.secret.name, ...(c.secret.items ? { items: c.secret.items } : {}) } });
+            out.volumeMounts.push({ name: `${volumeName}-secret`.slice(0, 63), mountPath: c.secret.mountPath, readOnly: true });
+        }
+        else {
+            out.envFrom.push({ secretRef: { name: c.secret.name } });
+        }
+    }
+    if (c.configMap) {
+        if (c.configMap.mountPath) {
+            out.volumes.push({ name: `${volumeName}-config`.slice(0, 63), configMap: { name: c.configMap.name, ...(c.configMap.items ? { items: c.configMap.items } : {}) } });
+            out.volumeMounts.push({ name: `${volumeName}-config`.slice(0, 63), mountPath: c.configMap.mountPath, readOnly: true });
+        }
+        else {
+            out.envFrom.push({ configMapRef: { name: c.configMap.name } });
+        }
+    }
+    const schema = c.schema ?? {};
+    if ((c.kind === 'volume_claim' || c.kind === 'host_path') && typeof schema.mountPath === 'string') {
+        const source = c.kind === 'volume_claim' ? { persistentVolumeClaim: { claimName: String(schema.volumeClaim), readOnly: Boolean(schema.readOnly) } } : { hostPath: { path: String(schema.hostPath) } };
+        out.volumes.push({ name: volumeName, ...source });
+        out.volumeMounts.push({ name: volumeName, mountPath: schema.mountPath, ...(schema.readOnly ? { readOnly: true } : {}) });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/emit/manifest.ts
+
+/**
+ * Manifest → text. Objects are written in the order they were built (fixed by the lowering),
+ * so the same input always gives byte-identical output. YAML never uses anchors or aliases,
+ * and long strings are not folded, so diffs stay line-for-line.
+ */
+function emitManifest(manifest, format) {
+    if (format === 'json')
+        return `${JSON.stringify(manifest, null, 2)}\n`;
+    // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
+    return (0,dist/* stringify */.As)(manifest, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
 }
 
 ;// CONCATENATED MODULE: ./src/lower/runtime-paths.ts
@@ -14150,55 +14328,6 @@ async function transpile(name, text, options) {
     return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), diagnostics };
 }
 
-// EXTERNAL MODULE: ./src/cli/io.ts
-var cli_io = __nccwpck_require__(1604);
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/cli/options.ts
-
-
-
-/** Options every command that reads Polyaxonfiles shares. */
-const READ_OPTIONS = {
-    hub: { type: 'string' },
-    offline: { type: 'boolean' },
-    param: { type: 'string', multiple: true, short: 'P' },
-    'max-file-size': { type: 'string' },
-    format: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-};
-/** `parseArgs` with our error wording: every mistake becomes a UsageError. */
-function parseCommandLine(args, options) {
-    try {
-        return (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
-    }
-    catch (error) {
-        throw new UsageError(error.message.replace(/^TypeError \[\w+\]: /, '').split('\n')[0]);
-    }
-}
-function readOptions(values) {
-    const params = (values.param ?? []).map((assignment) => {
-        const eq = assignment.indexOf('=');
-        if (eq <= 0)
-            throw new UsageError(`--param expects NAME=VALUE, got \`${assignment}\``);
-        return [assignment.slice(0, eq), assignment.slice(eq + 1)];
-    });
-    let maxBytes = DEFAULT_MAX_BYTES;
-    if (values['max-file-size'] !== undefined) {
-        maxBytes = Number(values['max-file-size']);
-        if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
-            throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
-    }
-    return { ...(values.hub ? { hubDir: values.hub } : {}), offline: Boolean(values.offline), params, maxBytes };
-}
-function oneOf(flag, value, allowed, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (allowed.includes(value))
-        return value;
-    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got \`${value}\``);
-}
-
 ;// CONCATENATED MODULE: ./src/cli/commands/transpile.ts
 
 
@@ -14364,11 +14493,13 @@ const VERSION = '0.1.0';
 
 
 
+
 const USAGE = `Usage: polyaxon-argo <command> [options]
 
 Commands:
   validate FILE...   check Polyaxonfiles and report every problem with its line and column
   transpile FILE     translate a Polyaxonfile into an Argo Workflow, WorkflowTemplate or CronWorkflow
+  graph FILE         print the pipeline's dag as a Mermaid or Graphviz diagram
 
 Run \`polyaxon-argo <command> --help\` for a command's options.
 Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
@@ -14376,6 +14507,7 @@ Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
 const COMMANDS = {
     validate: validateCommand,
     transpile: transpileCommand,
+    graph: graphCommand,
 };
 /**
  * The CLI as a function: arguments and a console in, exit code out. Bad input is reported as

@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isError } from '../src/diagnostics/diagnostic.js';
 import { loadPolyaxonfile, type LoadOptions } from '../src/load.js';
 import { createLoader } from '../src/resolve/loader.js';
+import { transpile } from '../src/transpile.js';
+import { lintManifests } from './support/argo-lint.js';
 import { SHARED_FIXTURES } from './support/paths.js';
 
 /**
@@ -74,13 +76,18 @@ beforeAll(() => {
   writeFileSync(path.join(refFixtureDir, 'path', 'to', 'component'), REF_COMPONENT);
 });
 
-async function load(file: string, extra: LoadOptions = {}) {
+function sourceOf(file: string) {
   const isRefPipeline = file === 'pipelines/ref_pipeline.yml';
   const absolutePath = isRefPipeline ? path.join(refFixtureDir, 'ref_pipeline.yml') : path.join(SHARED_FIXTURES, file);
   // The one URL the fixture names cannot be reached from here; serve it like the network would.
   const real = createLoader({ offline: true });
   const loader = { ...real, readUrl: async (url: string) => (url === REF_URL ? { name: url, text: REF_COMPONENT } : real.readUrl(url)) };
-  return loadPolyaxonfile(file, readFileSync(absolutePath, 'utf8'), { absolutePath, loader, ...extra });
+  return { text: readFileSync(absolutePath, 'utf8'), options: { absolutePath, loader } };
+}
+
+async function load(file: string, extra: LoadOptions = {}) {
+  const { text, options } = sourceOf(file);
+  return loadPolyaxonfile(file, text, { ...options, ...extra });
 }
 
 const rows = readExpectations();
@@ -142,5 +149,58 @@ describe('Polyaxon conformance fixtures (EXPECTED.md)', () => {
     const codes = result.diagnostics.filter(isError).map((d) => `${d.location.line}:${d.location.column} ${d.code}`);
     expect(codes).toEqual(['14:16 unresolved-reference', '19:15 unresolved-reference']);
     expect(result.diagnostics.find((d) => d.location.line === 19)!.message).toContain('--offline');
+  });
+});
+
+/**
+ * Loadable fixtures that Argo cannot run as written, and the feature that stops each one.
+ * Everything else must transpile and pass the real `argo lint --offline`.
+ */
+const TRANSPILE_REFUSED: Record<string, string> = {
+  'pipelines/matrix_file.yml': 'needs a tuner',
+  'pipelines/matrix_file_early_stopping.yml': 'without a `container`',
+  'pipelines/matrix_file_with_int_float_types.yml': 'without a `container`',
+  'pipelines/ref_pipeline.yml': 'without a `container`',
+  'pipelines/simple_dag_pipeline_with_builds.yml': '`build` needs the Polyaxon platform',
+  'pipelines/simple_joins_pipeline.yml': '`joins` query',
+  'plain/distributed_dask_file.yml': 'daskcluster',
+  'plain/distributed_ray_file.yml': 'raycluster',
+  'plain/distributed_tensorflow_file_build.yml': '`build` needs the Polyaxon platform',
+  'plain/job_file_with_init.yml': 'plugin `auth`',
+  'plain/job_file_with_templated_file_init_and_to_env.yml': 'plugin `auth`',
+  'plain/matrix_job_file.yml': 'needs a tuner',
+  'plain/matrix_job_file_build.yml': 'needs a tuner',
+  'plain/polyaxonfile_with_contexts_requirements.yaml': 'artifacts store',
+  'typing/auto_delayed_validation_with_jinja.yml': 'future_context_value',
+  'typing/matrix_job_required_inputs_file.yml': 'needs a tuner',
+};
+
+describe('Polyaxon conformance fixtures on Argo', () => {
+  const loadable = rows.filter((r) => r.status.startsWith('loads')).map((r) => r.file);
+  const outputs = new Map<string, string>();
+  const dir = mkdtempSync(path.join(tmpdir(), 'conformance-argo-'));
+
+  for (const file of loadable) {
+    const refused = TRANSPILE_REFUSED[file];
+    it(refused ? `${file} is refused: ${refused}` : `${file} transpiles`, async () => {
+      const { text, options } = sourceOf(file);
+      const result = await transpile(file, text, { ...options, kind: 'workflow', params: PARAMS[file] ?? [] });
+      if (refused) {
+        expect(result.output).toBeUndefined();
+        expect(result.diagnostics.filter(isError).map((d) => d.message).join('\n')).toContain(refused);
+      } else {
+        expect(result.diagnostics.filter(isError)).toEqual([]);
+        const out = path.join(dir, file.replace('/', '__').replace(/\.(ya?ml|json)$/, '.argo.yaml'));
+        writeFileSync(out, result.output!);
+        outputs.set(file, out);
+      }
+    });
+  }
+
+  it('every transpiled fixture passes the real `argo lint --offline`', async () => {
+    expect(outputs.size).toBe(loadable.length - Object.keys(TRANSPILE_REFUSED).length);
+    const result = await lintManifests([...outputs.values()]);
+    expect(Object.fromEntries(result.errors)).toEqual({});
+    expect(result.ok).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { Console } from './io.js';
+import { graphCommand } from './commands/graph.js';
 import { transpileCommand } from './commands/transpile.js';
 import { validateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
@@ -9,6 +10,7 @@ export const USAGE = `Usage: polyaxon-argo <command> [options]
 Commands:
   validate FILE...   check Polyaxonfiles and report every problem with its line and column
   transpile FILE     translate a Polyaxonfile into an Argo Workflow, WorkflowTemplate or CronWorkflow
+  graph FILE         print the pipeline's dag as a Mermaid or Graphviz diagram
 
 Run \`polyaxon-argo <command> --help\` for a command's options.
 Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
@@ -17,6 +19,7 @@ Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
 const COMMANDS: Record<string, (args: string[], io: Console) => Promise<ExitCode>> = {
   validate: validateCommand,
   transpile: transpileCommand,
+  graph: graphCommand,
 };
 
 /**

@@ -1,0 +1,175 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run.js';
+import type { Console } from '../src/cli/io.js';
+import { renderGraph } from '../src/emit/graph.js';
+import { loadPolyaxonfile } from '../src/load.js';
+import { parseReference, parseTemplate, translateCondition } from '../src/lower/jinja.js';
+import { expandMatrix } from '../src/lower/matrix/expand.js';
+import { NameTable, toArgoName } from '../src/lower/names.js';
+import { patch } from '../src/lower/patch.js';
+import { toSeconds } from '../src/lower/schedule.js';
+import { transpile } from '../src/transpile.js';
+import { parseSource } from '../src/parse/parse-source.js';
+import { REPO_ROOT } from './support/paths.js';
+
+describe('names', () => {
+  it('makes DNS-1123 names that never start with a digit', () => {
+    expect(toArgoName('Train_Model')).toBe('train-model');
+    expect(toArgoName('1st_step')).toBe('x-1st-step');
+    expect(toArgoName('__')).toBe('x');
+  });
+
+  it('keeps long names under 63 characters and distinct through a hash', () => {
+    const a = toArgoName(`${'a'.repeat(70)}-one`);
+    const b = toArgoName(`${'a'.repeat(70)}-two`);
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(a).not.toBe(b);
+  });
+
+  it('suffixes collisions in order, stably', () => {
+    const table = new NameTable();
+    expect(['Train', 'train', 'TRAIN'].map((n) => table.claim(n))).toEqual(['train', 'train-2', 'train-3']);
+    expect(table.origins.get('train-2')).toBe('train');
+  });
+});
+
+describe('matrix expansion', () => {
+  it('walks a grid with the last param fastest and stops at numRuns (spec §7 example)', () => {
+    const suggestions = expandMatrix({ kind: 'grid', numRuns: 3, params: { a: { kind: 'choice', value: [1, 2] }, b: { kind: 'choice', value: ['x', 'y'] } } });
+    expect(suggestions).toEqual([{ a: 1, b: 'x' }, { a: 1, b: 'y' }, { a: 2, b: 'x' }]);
+  });
+
+  it('uses numpy semantics: range excludes stop, linspace/logspace include it', () => {
+    const values = (value: unknown, kind: string) => (expandMatrix({ kind: 'grid', params: { v: { kind, value } } } as never) as { v: number }[]).map((s) => s.v);
+    expect(values('0:3:1', 'range')).toEqual([0, 1, 2]);
+    expect(values([0.1, 0.4, 0.1], 'range')).toEqual([0.1, 0.2, 0.3]);
+    expect(values('0.01:0.1:5', 'linspace')).toEqual([0.01, 0.0325, 0.055, 0.0775, 0.1]);
+    expect(values({ start: 0, stop: 2, num: 3 }, 'logspace')).toEqual([1, 10, 100]);
+  });
+
+  it('draws distinct random suggestions, the same for the same seed and different for another', () => {
+    const matrix = (seed: number) => ({ kind: 'random' as const, numRuns: 5, seed, params: { lr: { kind: 'uniform' as const, value: [0, 1] as [number, number] }, layers: { kind: 'choice' as const, value: [1, 2, 3] } } });
+    const first = expandMatrix(matrix(7));
+    expect(first).toEqual(expandMatrix(matrix(7)));
+    expect(first).not.toEqual(expandMatrix(matrix(8)));
+    expect(new Set((first as object[]).map((s) => JSON.stringify(s))).size).toBe(5);
+  });
+
+  it('caps random search over a discrete space at the size of the space', () => {
+    const suggestions = expandMatrix({ kind: 'random', numRuns: 50, params: { a: { kind: 'choice', value: [1, 2] }, b: { kind: 'choice', value: [3, 4, 5] } } });
+    expect(suggestions).toHaveLength(6);
+  });
+});
+
+describe('patch strategies (spec §6.5)', () => {
+  const component = { nodeSelector: { pool: 'cpu' }, tolerations: [{ key: 'a' }] };
+  const operation = { nodeSelector: { pool: 'gpu' }, tolerations: [{ key: 'b' }] };
+  it.each([
+    ['post_merge', { nodeSelector: { pool: 'gpu' }, tolerations: [{ key: 'a' }, { key: 'b' }] }],
+    ['pre_merge', { nodeSelector: { pool: 'cpu' }, tolerations: [{ key: 'b' }, { key: 'a' }] }],
+    ['replace', operation],
+    ['isnull', component],
+  ] as const)('%s', (strategy, expected) => {
+    expect(patch(component, operation, strategy)).toEqual(expected);
+  });
+});
+
+describe('Jinja', () => {
+  it('splits text and references, and refuses statements and expressions', () => {
+    expect(parseTemplate('--lr={{ lr }} {{ params.x.as_arg }}')).toEqual([
+      { kind: 'text', text: '--lr=' },
+      { kind: 'reference', path: ['lr'], source: 'lr', offset: 5 },
+      { kind: 'text', text: ' ' },
+      { kind: 'reference', path: ['params', 'x', 'as_arg'], source: 'params.x.as_arg', offset: 14 },
+    ]);
+    expect(parseReference("connections['s3']['bucket']")).toEqual(['connections', 's3', 'bucket']);
+    expect(parseTemplate('{% for x in y %}')).toMatchObject({ error: expect.stringContaining('statements') });
+    expect(parseTemplate('{{ lr * 2 }}')).toMatchObject({ error: expect.stringContaining('cannot be translated') });
+  });
+
+  it('translates conditions into govaluate, quoting strings and not numbers', () => {
+    const resolve = (p: string[]) => (p[0] === 'loss' ? { tag: '{{tasks.t.outputs.parameters.loss}}', numeric: true } : { tag: '{{inputs.parameters.env}}', numeric: false });
+    expect(translateCondition(" loss < 0.5 and not (env == 'dev') ", resolve)).toBe("{{tasks.t.outputs.parameters.loss}} < 0.5 && !('{{inputs.parameters.env}}' == 'dev')");
+  });
+});
+
+describe('schedules', () => {
+  it('reads Polyaxon timedeltas', () => {
+    expect([toSeconds(120), toSeconds('120'), toSeconds('01:02:03'), toSeconds('PT2M'), toSeconds('P1DT1H')]).toEqual([120, 120, 3723, 120, 90000]);
+    expect(toSeconds('soon')).toBeUndefined();
+  });
+});
+
+describe('YAML 1.1 as PyYAML reads it', () => {
+  it('keeps y/n as strings but reads yes/on as booleans and 0755 as octal', () => {
+    const { source } = parseSource('x.yaml', 'a: y\nb: n\nc: yes\nd: on\ne: 0755\n');
+    expect(source!.value).toEqual({ a: 'y', b: 'n', c: true, d: true, e: 493 });
+  });
+});
+
+describe('graph', () => {
+  it('labels operations with their component and trigger, with generated ids', async () => {
+    const text = 'version: 1.1\nkind: component\nrun:\n  kind: dag\n  operations:\n  - {name: a, component: {name: trainer, run: {kind: job, container: {image: x}}}}\n  - {name: b, dependencies: [a], trigger: all_done, component: {run: {kind: job, container: {image: x}}}}\n';
+    const { root } = await loadPolyaxonfile('g.yaml', text);
+    expect(renderGraph(root!, 'mermaid')).toBe('flowchart LR\n  n0["a · (trainer)"]\n  n1["b · all_done"]\n  n0 --> n1\n');
+    expect(renderGraph(root!, 'dot')).toBe('digraph "g" {\n  rankdir=LR;\n  node [shape=box];\n  n0 [label="a · (trainer)"];\n  n1 [label="b · all_done"];\n  n0 -> n1;\n}\n');
+  });
+});
+
+/** An in-memory console for runCli. */
+function memoryConsole(cwd = REPO_ROOT) {
+  const out = { stdout: '', stderr: '' };
+  const io: Console = { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t), readStdin: async () => '', cwd };
+  return { io, out };
+}
+
+describe('transpile verb', () => {
+  const file = 'fixtures/pipelines/operation-with-params.yaml';
+
+  it('writes the manifest to -o atomically, and nothing when the input is invalid', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'transpile-'));
+    const good = memoryConsole();
+    expect(await runCli(['transpile', file, '-o', path.join(dir, 'out.yaml')], good.io)).toBe(0);
+    expect(parse(readFileSync(path.join(dir, 'out.yaml'), 'utf8')).kind).toBe('Workflow');
+    const bad = memoryConsole();
+    expect(await runCli(['transpile', 'fixtures/invalid/cycle-two.yaml', '-o', path.join(dir, 'bad.yaml')], bad.io)).toBe(1);
+    expect(existsSync(path.join(dir, 'bad.yaml'))).toBe(false);
+    expect(bad.out.stderr).toContain('[cycle]');
+  });
+
+  it('puts --param values in spec.arguments and names the workflow as asked', async () => {
+    const { io, out } = memoryConsole();
+    expect(await runCli(['transpile', file, '--param', 'epochs=40', '--name', 'retrain-7', '--namespace', 'ml', '--format', 'json'], io)).toBe(0);
+    const manifest = JSON.parse(out.stdout);
+    expect(manifest.metadata).toMatchObject({ name: 'retrain-7', namespace: 'ml' });
+    expect(manifest.spec.arguments.parameters).toEqual([
+      { name: 'customer', value: 'acme-corp' },
+      { name: 'epochs', value: '40' },
+      { name: 'learning_rate', value: '0.003' },
+    ]);
+  });
+
+  it('emits a WorkflowTemplate whose open inputs the submitter fills', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'template-'));
+    writeFileSync(path.join(dir, 'p.yaml'), 'version: 1.1\nkind: component\nname: open\ninputs: [{name: dataset, type: str}]\nrun: {kind: job, container: {image: alpine, args: ["{{ dataset }}"]}}\n');
+    const asWorkflow = memoryConsole(dir);
+    expect(await runCli(['transpile', 'p.yaml'], asWorkflow.io)).toBe(1);
+    expect(asWorkflow.out.stderr).toContain('--param dataset=VALUE');
+    const asTemplate = memoryConsole(dir);
+    expect(await runCli(['transpile', 'p.yaml', '--kind', 'workflow-template'], asTemplate.io)).toBe(0);
+    const manifest = parse(asTemplate.out.stdout);
+    expect(manifest).toMatchObject({ kind: 'WorkflowTemplate', metadata: { name: 'open' }, spec: { arguments: { parameters: [{ name: 'dataset' }] } } });
+  });
+
+  it('quotes strings Kubernetes would read as YAML 1.1 booleans or numbers', async () => {
+    const result = await transpile('q.yaml', 'version: 1.1\nkind: component\nrun: {kind: job, container: {image: alpine, args: ["on", "yes", "0755", "y"]}}\n', { kind: 'workflow' });
+    expect(result.output).toContain('- "on"\n');
+    expect(result.output).toContain('- "yes"\n');
+    expect(result.output).toContain('- "0755"\n');
+    expect(parse(result.output!, { version: '1.1' }).spec.templates[0].container.args).toEqual(['on', 'yes', '0755', 'y']);
+  });
+});
