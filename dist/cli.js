@@ -69,7 +69,7 @@ async function readInput(argument, io, maxBytes) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6204);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6504);
 
 
 // The only place that touches process state: everything else is testable as runCli().
@@ -80,7 +80,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6204:
+/***/ 6504:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12062,13 +12062,7 @@ function withKindHint(diagnostic, kind) {
 
 
 
-/**
- * Follows every reference of a Polyaxonfile (spec §1.5 step 2): inline components, `dagRef`
- * to the enclosing dag's components, `pathRef` relative to the referencing file, `hubRef` and
- * `urlRef` through the loader; nested dags recursively, all up front. Each referenced file is
- * loaded once even when many operations use it; a file that references itself is reported.
- */
-async function resolvePolyaxonfile(source, file, loader) {
+async function resolvePolyaxonfile(source, file, loader, options = {}) {
     const diagnostics = [];
     const loaded = new Map();
     const report = (src, at, code, message, hint, anchor = 'key') => diagnostics.push({ severity: 'error', code, message, location: locate(src, at, anchor), field: formatPath(at), ...(hint ? { hint } : {}) });
@@ -12086,6 +12080,9 @@ async function resolvePolyaxonfile(source, file, loader) {
         }
         const reference = operation.component ? 'component' : external[0];
         resolved.reference = reference;
+        const hooks = await resolveHooks(operation.hooks, src, at, chain);
+        if (hooks)
+            resolved.hooks = hooks;
         if (operation.component) {
             resolved.component = await resolveComponent(operation.component, src, [...at, 'component'], chain);
             return resolved;
@@ -12148,8 +12145,16 @@ async function resolvePolyaxonfile(source, file, loader) {
         }
         return pending;
     }
+    async function resolveHooks(hooks, src, at, chain) {
+        if (!options.hooks || !Array.isArray(hooks))
+            return undefined;
+        return Promise.all(hooks.map((hook, i) => resolveExternal('hubRef', hook.hubRef, src, [...at, 'hooks', i, 'hubRef'], chain)));
+    }
     async function resolveComponent(component, src, at, chain) {
         const resolved = { component, source: src, path: at };
+        const hooks = await resolveHooks(component.hooks, src, at, chain);
+        if (hooks)
+            resolved.hooks = hooks;
         if (component.run.kind === 'dag')
             resolved.dag = await resolveDag(component.run, component.inputs ?? [], src, [...at, 'run'], chain);
         return resolved;
@@ -12215,7 +12220,7 @@ async function loadPolyaxonfile(name, text, options = {}) {
     const diagnostics = [...parsed.diagnostics, ...read.diagnostics];
     if (!read.file)
         return finish(diagnostics);
-    const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options));
+    const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options), { hooks: options.resolveHooks ?? false });
     diagnostics.push(...resolved.diagnostics);
     if (options.params?.length)
         addCommandLineParams(resolved.root, options.params);
@@ -12788,126 +12793,6 @@ function compileOperation(op, inherited) {
     return { op, component, run, ...settings, inheritedByChildren: settings };
 }
 
-;// CONCATENATED MODULE: ./src/lower/names.ts
-/**
- * Polyaxon names (`[-a-zA-Z0-9_]+`, any length) → Argo names: lowercase DNS-1123 labels
- * that never start with a digit (Argo rejects such task names when dependencies are used),
- * at most 63 characters, unique within their scope. The same inputs always give the same names,
- * so manifests diff cleanly.
- */
-const MAX_NAME_LENGTH = 63;
-function toArgoName(name, maxLength = MAX_NAME_LENGTH) {
-    let out = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
-    if (out === '')
-        out = 'x';
-    if (!/^[a-z]/.test(out))
-        out = `x-${out}`;
-    if (out.length > maxLength)
-        out = `${out.slice(0, maxLength - 9).replace(/-+$/, '')}-${names_hash(name)}`;
-    return out;
-}
-/** Hands out unique Argo names in one scope (the tasks of a DAG, the templates of a workflow). */
-class NameTable {
-    maxLength;
-    used = new Set();
-    /** Argo name → the Polyaxon name it was made from. */
-    origins = new Map();
-    constructor(maxLength = MAX_NAME_LENGTH) {
-        this.maxLength = maxLength;
-    }
-    claim(name) {
-        const base = toArgoName(name, this.maxLength);
-        let candidate = base;
-        for (let n = 2; this.used.has(candidate); n++) {
-            const suffix = `-${n}`;
-            candidate = `${base.slice(0, this.maxLength - suffix.length).replace(/-+$/, '')}${suffix}`;
-        }
-        this.used.add(candidate);
-        this.origins.set(candidate, name);
-        return candidate;
-    }
-}
-/** 8 hex characters of FNV-1a: short, stable, good enough to keep truncated names apart. */
-function names_hash(text) {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) {
-        h ^= text.charCodeAt(i);
-        h = Math.imul(h, 0x01000193);
-    }
-    return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-;// CONCATENATED MODULE: ./src/lower/context.ts
-
-
-/**
- * State shared while one Polyaxonfile is lowered: the options, the diagnostics, and the
- * workflow's templates, where identical templates are emitted once and shared.
- */
-class LowerContext {
-    options;
-    diagnostics = [];
-    templates = [];
-    templateNames = new NameTable();
-    templatesByContent = new Map();
-    /** The top operation's `termination.ttl`, which becomes the workflow's ttlStrategy. */
-    workflowTtl;
-    /** The `termination.ttl` operations set for themselves (Argo allows one pod deletion delay). */
-    podTtl;
-    constructor(options) {
-        this.options = options;
-    }
-    report(origin, at, code, message, extra = {}) {
-        this.diagnostics.push({
-            severity: extra.severity ?? 'error',
-            code,
-            message,
-            location: locate(origin.source, at, extra.anchor ?? 'key'),
-            field: formatPath(at),
-            ...(extra.hint ? { hint: extra.hint } : {}),
-        });
-    }
-    /** Reports a field Argo cannot express. */
-    unsupported(origin, at, what, hint) {
-        this.report(origin, at, 'not-supported-by-argo', what, hint ? { hint } : {});
-    }
-    /**
-     * Adds a template named after `preferredName` unless an identical one (all but the name)
-     * exists, and returns the name to use. Identical component + environment pairs thereby share
-     * one template however many operations run them.
-     */
-    addTemplate(preferredName, body) {
-        const key = JSON.stringify(body);
-        const existing = this.templatesByContent.get(key);
-        if (existing)
-            return existing;
-        const name = this.templateNames.claim(preferredName);
-        this.templatesByContent.set(key, name);
-        this.templates.push({ name, ...body });
-        return name;
-    }
-    /**
-     * Reserves a template's name and place for a body built later: a DAG template is written
-     * before the templates of its tasks, though it can only be built after them.
-     */
-    reserveTemplate(preferredName) {
-        const template = { name: this.templateNames.claim(preferredName) };
-        this.templates.push(template);
-        return { name: template.name, fill: (body) => Object.assign(template, body) };
-    }
-    /** Early-stopping policies only the GitHub Action's watcher can enforce (written to an annotation). */
-    earlyStopping = [];
-    /** Which Polyaxon operation each task of each DAG template runs: `template/task` → operation. */
-    operationNames = new Map();
-    recordTasks(template, tasks) {
-        for (const [task, operation] of tasks)
-            this.operationNames.set(`${template}/${task}`, operation);
-    }
-    hasErrors() {
-        return this.diagnostics.some((d) => d.severity === 'error');
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/lower/depends.ts
 function dependsExpression(op, upstream, taskOf, context) {
     const trigger = (typeof op.operation.trigger === 'string' && !op.operation.trigger.includes('{{') ? op.operation.trigger : 'all_succeeded');
@@ -13017,6 +12902,55 @@ function lowerEarlyStopping(policies, runs, origin, at, context) {
     return { failFast };
 }
 
+;// CONCATENATED MODULE: ./src/lower/names.ts
+/**
+ * Polyaxon names (`[-a-zA-Z0-9_]+`, any length) → Argo names: lowercase DNS-1123 labels
+ * that never start with a digit (Argo rejects such task names when dependencies are used),
+ * at most 63 characters, unique within their scope. The same inputs always give the same names,
+ * so manifests diff cleanly.
+ */
+const MAX_NAME_LENGTH = 63;
+function toArgoName(name, maxLength = MAX_NAME_LENGTH) {
+    let out = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+    if (out === '')
+        out = 'x';
+    if (!/^[a-z]/.test(out))
+        out = `x-${out}`;
+    if (out.length > maxLength)
+        out = `${out.slice(0, maxLength - 9).replace(/-+$/, '')}-${names_hash(name)}`;
+    return out;
+}
+/** Hands out unique Argo names in one scope (the tasks of a DAG, the templates of a workflow). */
+class NameTable {
+    maxLength;
+    used = new Set();
+    /** Argo name → the Polyaxon name it was made from. */
+    origins = new Map();
+    constructor(maxLength = MAX_NAME_LENGTH) {
+        this.maxLength = maxLength;
+    }
+    claim(name) {
+        const base = toArgoName(name, this.maxLength);
+        let candidate = base;
+        for (let n = 2; this.used.has(candidate); n++) {
+            const suffix = `-${n}`;
+            candidate = `${base.slice(0, this.maxLength - suffix.length).replace(/-+$/, '')}${suffix}`;
+        }
+        this.used.add(candidate);
+        this.origins.set(candidate, name);
+        return candidate;
+    }
+}
+/** 8 hex characters of FNV-1a: short, stable, good enough to keep truncated names apart. */
+function names_hash(text) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) {
+        h ^= text.charCodeAt(i);
+        h = Math.imul(h, 0x01000193);
+    }
+    return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 ;// CONCATENATED MODULE: ./src/lower/when.ts
 
 
@@ -13054,6 +12988,7 @@ function whenExpression(op, argument, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/lower/dag-template.ts
+
 
 
 
@@ -13133,12 +13068,14 @@ function lowerDag(compiled, contextParams, context) {
             const value = argumentOf(entry, name);
             return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
         }, context);
+        const hooks = taskHooks(entry.compiled, entry.task, context);
         tasks.push({
             name: entry.task,
             template: entry.lowered.name,
             ...(depends ? { depends } : {}),
             ...(when ? { when } : {}),
             ...(parameters.length ? { arguments: { parameters } } : {}),
+            ...(hooks ? { hooks } : {}),
         });
     }
     const concurrency = dag.dag.concurrency;
@@ -14062,10 +13999,6 @@ function checkPlatformFields(compiled, isRoot, context) {
     if (approved === false || typeof approved === 'string') {
         report(operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved'), '`isApproved: false` (waiting for a manual approval) is not mapped yet', 'approve by submitting the workflow only when ready, or add an Argo suspend step');
     }
-    const hooks = operation.hooks ?? component.hooks;
-    if (hooks !== undefined && !(Array.isArray(hooks) && hooks.length === 0)) {
-        context.unsupported(operation.hooks !== undefined ? op : op.component, operation.hooks !== undefined ? here('hooks') : inComponent('hooks'), '`hooks` are not mapped yet', 'run the notification as the last operation of the dag with `trigger: all_done`');
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/lower/operation.ts
@@ -14141,6 +14074,186 @@ function wrapMatrix(compiled, inner, keys, context) {
         dag: { failFast: lowerEarlyStopping(matrix.earlyStopping, suggestions.length, op, [...at, 'earlyStopping'], context).failFast, tasks: [task] },
     });
     return { name, inputs: passed, defaults: new Map(), daemon: false };
+}
+
+;// CONCATENATED MODULE: ./src/lower/hooks.ts
+
+
+
+/** Argo phases each Polyaxon hook trigger means. `done` (or none) is any final phase. */
+const PHASES = {
+    succeeded: ['Succeeded'],
+    failed: ['Failed', 'Error'],
+    done: ['Succeeded', 'Failed', 'Error'],
+};
+/**
+ * Hooks (spec §8.4): operations launched when a run ends with a matching status. The hook's
+ * component (from the hub) becomes a template; on a dag operation it is an Argo lifecycle hook
+ * of the task, fired by an expression on the task's status; on the top operation, a task of the
+ * workflow's exit handler, guarded by the workflow's final status.
+ */
+function lowerHookTemplates(compiled, subject, context) {
+    const { op } = compiled;
+    const sources = [];
+    const componentHooks = op.component?.component.hooks;
+    if (Array.isArray(componentHooks))
+        sources.push({ hooks: componentHooks, resolved: op.component.hooks, owner: op.component });
+    if (Array.isArray(op.operation.hooks))
+        sources.push({ hooks: op.operation.hooks, resolved: op.hooks, owner: op });
+    for (const field of ['hooks']) {
+        const value = op.operation[field] ?? op.component?.component[field];
+        if (typeof value === 'string')
+            context.unsupported(op, [...op.path, field], 'templated `hooks` cannot be resolved before the run');
+    }
+    const out = [];
+    for (const { hooks, resolved, owner } of sources) {
+        hooks.forEach((hook, index) => {
+            const at = [...owner.path, 'hooks', index];
+            const component = resolved?.[index];
+            if (!component)
+                return; // not found: reported by the resolver
+            const trigger = hook.trigger ?? 'done';
+            if (!PHASES[trigger]) {
+                context.unsupported(owner, [...at, 'trigger'], `a hook on \`${trigger}\` runs cannot fire in Argo: a ${trigger} task never runs its hooks`, 'use succeeded, failed or done');
+                return;
+            }
+            for (const field of ['conditions', 'presets', 'namespace']) {
+                if (hook[field] !== undefined)
+                    context.unsupported(owner, [...at, field], `hook \`${field}\` is not mapped`);
+            }
+            if (typeof hook.params === 'string') {
+                context.unsupported(owner, [...at, 'params'], 'templated hook `params` cannot be resolved before the run');
+                return;
+            }
+            const params = new Map(Object.entries(hook.params ?? {}).map(([name, param]) => [name, { name, param: param, source: owner.source, path: [...at, 'params', name] }]));
+            const hookOperation = {
+                operation: { hubRef: hook.hubRef, ...(hook.queue ? { queue: hook.queue } : {}), ...(hook.connection ? { runPatch: { connections: [hook.connection] } } : {}) },
+                source: owner.source,
+                path: at,
+                name: `${op.name}-${typeof component.component.name === 'string' ? component.component.name : 'hook'}`,
+                reference: 'hubRef',
+                params,
+                component,
+            };
+            const lowered = lowerOperation(compileOperation(hookOperation, {}), context);
+            if (!lowered)
+                return;
+            const defaults = hook.disableDefaults
+                ? {}
+                : subject.task
+                    ? { uuid: `{{tasks.${subject.task}.id}}`, name: op.name, status: `{{tasks.${subject.task}.status}}`, kind: compiled.run.kind }
+                    : { uuid: '{{workflow.uid}}', name: op.name, status: '{{workflow.status}}', kind: compiled.run.kind };
+            const parameters = [];
+            for (const input of lowered.inputs) {
+                const located = params.get(input);
+                const io = component.component.inputs?.find((i) => i.name === input);
+                const value = located ? argumentValue(located, io, hookOperation, undefined, context) : defaults[input];
+                if (value !== undefined)
+                    parameters.push({ name: input, value });
+                else if (!lowered.defaults.has(input))
+                    context.report(owner, [...at, 'params'], 'missing-param', `hook \`${hook.hubRef}\` needs its input \`${input}\``, { hint: `add \`${input}:\` under the hook's \`params\`` });
+            }
+            out.push({ hook, trigger, template: lowered.name, parameters });
+        });
+    }
+    return out;
+}
+/** Lifecycle hooks of a dag task: `tasks["T"].status` expressions, one per hook. */
+function taskHooks(compiled, task, context) {
+    const lowered = lowerHookTemplates(compiled, { task }, context);
+    if (!lowered.length)
+        return undefined;
+    const hooks = {};
+    lowered.forEach(({ trigger, template, parameters }, index) => {
+        const expression = PHASES[trigger].map((phase) => `tasks["${task}"].status == "${phase}"`).join(' || ');
+        hooks[`${trigger}-${index}`] = { template, expression, ...(parameters.length ? { arguments: { parameters } } : {}) };
+    });
+    return hooks;
+}
+/** The top operation's hooks: an exit handler DAG whose tasks check the workflow's final status. */
+function workflowHooks(compiled, context) {
+    const lowered = lowerHookTemplates(compiled, {}, context);
+    if (!lowered.length)
+        return undefined;
+    const tasks = lowered.map(({ trigger, template, parameters }, index) => ({
+        name: `${trigger}-${index}`,
+        template,
+        ...(trigger === 'done' ? {} : { when: PHASES[trigger].map((phase) => `'{{workflow.status}}' == '${phase}'`).join(' || ') }),
+        ...(parameters.length ? { arguments: { parameters } } : {}),
+    }));
+    const name = context.addTemplate(`${compiled.op.name}-hooks`, { dag: { failFast: false, tasks } });
+    return { exit: { template: name } };
+}
+
+;// CONCATENATED MODULE: ./src/lower/context.ts
+
+
+/**
+ * State shared while one Polyaxonfile is lowered: the options, the diagnostics, and the
+ * workflow's templates, where identical templates are emitted once and shared.
+ */
+class LowerContext {
+    options;
+    diagnostics = [];
+    templates = [];
+    templateNames = new NameTable();
+    templatesByContent = new Map();
+    /** The top operation's `termination.ttl`, which becomes the workflow's ttlStrategy. */
+    workflowTtl;
+    /** The `termination.ttl` operations set for themselves (Argo allows one pod deletion delay). */
+    podTtl;
+    constructor(options) {
+        this.options = options;
+    }
+    report(origin, at, code, message, extra = {}) {
+        this.diagnostics.push({
+            severity: extra.severity ?? 'error',
+            code,
+            message,
+            location: locate(origin.source, at, extra.anchor ?? 'key'),
+            field: formatPath(at),
+            ...(extra.hint ? { hint: extra.hint } : {}),
+        });
+    }
+    /** Reports a field Argo cannot express. */
+    unsupported(origin, at, what, hint) {
+        this.report(origin, at, 'not-supported-by-argo', what, hint ? { hint } : {});
+    }
+    /**
+     * Adds a template named after `preferredName` unless an identical one (all but the name)
+     * exists, and returns the name to use. Identical component + environment pairs thereby share
+     * one template however many operations run them.
+     */
+    addTemplate(preferredName, body) {
+        const key = JSON.stringify(body);
+        const existing = this.templatesByContent.get(key);
+        if (existing)
+            return existing;
+        const name = this.templateNames.claim(preferredName);
+        this.templatesByContent.set(key, name);
+        this.templates.push({ name, ...body });
+        return name;
+    }
+    /**
+     * Reserves a template's name and place for a body built later: a DAG template is written
+     * before the templates of its tasks, though it can only be built after them.
+     */
+    reserveTemplate(preferredName) {
+        const template = { name: this.templateNames.claim(preferredName) };
+        this.templates.push(template);
+        return { name: template.name, fill: (body) => Object.assign(template, body) };
+    }
+    /** Early-stopping policies only the GitHub Action's watcher can enforce (written to an annotation). */
+    earlyStopping = [];
+    /** Which Polyaxon operation each task of each DAG template runs: `template/task` → operation. */
+    operationNames = new Map();
+    recordTasks(template, tasks) {
+        for (const [task, operation] of tasks)
+            this.operationNames.set(`${template}/${task}`, operation);
+    }
+    hasErrors() {
+        return this.diagnostics.some((d) => d.severity === 'error');
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/lower/schedule.ts
@@ -14242,6 +14355,7 @@ function toSeconds(value) {
 
 
 
+
 const ANNOTATION_PREFIX = 'polyaxon-argo.io';
 /** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
 const OPERATIONS_ANNOTATION = `${ANNOTATION_PREFIX}/operations`;
@@ -14269,6 +14383,9 @@ function lowerToArgo(root, options) {
     }
     if (context.hasErrors())
         return { diagnostics: context.diagnostics };
+    const hooks = workflowHooks(compiled, context);
+    if (context.hasErrors())
+        return { diagnostics: context.diagnostics };
     const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
     const spec = {
         entrypoint: entry.name,
@@ -14276,6 +14393,7 @@ function lowerToArgo(root, options) {
         ...(Array.isArray(compiled.run.volumes) && compiled.run.kind === 'dag' ? { volumes: compiled.run.volumes } : {}),
         ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
         ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
+        ...(hooks ? { hooks } : {}),
         ...(context.podTtl !== undefined ? { podGC: { strategy: 'OnPodCompletion', deleteDelayDuration: `${context.podTtl}s`, labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } } } } : {}),
         templates: context.templates,
     };
@@ -14318,7 +14436,7 @@ function metadata(root, description, context) {
 /** The whole pipeline: parse → schema → resolve → check → lower → emit. */
 async function transpile(name, text, options) {
     // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
-    const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', ...options });
+    const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', resolveHooks: true, ...options });
     if (!loaded.root)
         return { diagnostics: loaded.diagnostics };
     const lowered = lowerToArgo(loaded.root, options);

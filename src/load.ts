@@ -14,6 +14,8 @@ export interface LoadOptions extends LoaderOptions {
   params?: ReadonlyArray<readonly [string, string]>;
   /** See CheckOptions.requireTopLevelInputs; true by default, as Polyaxon runs files. */
   requireTopLevelInputs?: boolean;
+  /** Resolve the components of hooks too (needed to transpile, not to validate). */
+  resolveHooks?: boolean;
   /** Replaces the file-system/hub/URL loader (tests, the GitHub Action). */
   loader?: Loader;
 }
@@ -42,7 +44,7 @@ export async function loadPolyaxonfile(name: string, text: string, options: Load
   const diagnostics = [...parsed.diagnostics, ...read.diagnostics];
   if (!read.file) return finish(diagnostics);
 
-  const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options));
+  const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options), { hooks: options.resolveHooks ?? false });
   diagnostics.push(...resolved.diagnostics);
   if (options.params?.length) addCommandLineParams(resolved.root, options.params);
   diagnostics.push(...checkTree(resolved.root, { requireTopLevelInputs: options.requireTopLevelInputs ?? true }));

@@ -17,7 +17,7 @@ export interface TranspileResult {
 /** The whole pipeline: parse → schema → resolve → check → lower → emit. */
 export async function transpile(name: string, text: string, options: TranspileOptions): Promise<TranspileResult> {
   // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
-  const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', ...options });
+  const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', resolveHooks: true, ...options });
   if (!loaded.root) return { diagnostics: loaded.diagnostics };
   const lowered = lowerToArgo(loaded.root, options);
   const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));

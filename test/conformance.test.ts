@@ -162,7 +162,7 @@ const TRANSPILE_REFUSED: Record<string, string> = {
   'pipelines/matrix_file_with_int_float_types.yml': 'without a `container`',
   'pipelines/ref_pipeline.yml': 'without a `container`',
   'pipelines/simple_dag_pipeline_with_builds.yml': '`build` needs the Polyaxon platform',
-  'pipelines/simple_joins_pipeline.yml': '`joins` query',
+  'pipelines/simple_joins_pipeline.yml': 'without a hub directory',
   'plain/distributed_dask_file.yml': 'daskcluster',
   'plain/distributed_ray_file.yml': 'raycluster',
   'plain/distributed_tensorflow_file_build.yml': '`build` needs the Polyaxon platform',

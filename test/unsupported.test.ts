@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { transpile } from '../src/transpile.js';
+import { REPO_ROOT } from './support/paths.js';
+
+const HUB = path.join(REPO_ROOT, 'fixtures', 'pipelines', 'hub');
 
 /**
  * Every Polyaxon feature Argo cannot express is refused with a located error that says why:
@@ -10,7 +14,7 @@ const job = '{run: {kind: job, container: {image: alpine}}}';
 const dag = (operations: string, extra = '') => `version: 1.1\nkind: component\nrun:\n  kind: dag\n${extra}  operations:\n${operations}`;
 
 async function errors(text: string) {
-  const result = await transpile('pipeline.yaml', text, { kind: 'workflow', offline: true });
+  const result = await transpile('pipeline.yaml', text, { kind: 'workflow', offline: true, hubDir: HUB });
   expect(result.output).toBeUndefined();
   return result.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ at: `${d.location.line}:${d.location.column}`, code: d.code, message: d.message }));
 }
@@ -23,7 +27,7 @@ const cases: [string, string, string, string, string][] = [
   ['iterative search', `version: 1.1\nkind: operation\nmatrix:\n  kind: iterative\n  maxIterations: 3\n  params: {lr: {kind: choice, value: [1, 2]}}\ncomponent:\n  inputs: [{name: lr, type: int}]\n  run: {kind: job, container: {image: alpine}}\n`, '4:3', 'not-supported-by-argo', 'iterative'],
   ['joins', `version: 1.1\nkind: operation\njoins:\n- {query: "metrics.loss:<0.1", params: {losses: {value: outputs.loss}}}\ncomponent:\n  inputs: [{name: losses, type: float, isList: true}]\n  run: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'joins'],
   ['build', `version: 1.1\nkind: component\nbuild: {hubRef: kaniko}\nrun: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'build'],
-  ['hooks', `version: 1.1\nkind: component\nhooks: [{hubRef: slack}]\nrun: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'hooks'],
+  ['a hook on skipped runs', `version: 1.1\nkind: component\nhooks: [{hubRef: notifier, trigger: skipped, params: {message: x}}]\nrun: {kind: job, container: {image: alpine}}\n`, '3:28', 'not-supported-by-argo', 'skipped'],
   ['manual approval', `version: 1.1\nkind: component\nisApproved: false\nrun: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'isApproved'],
   ['platform plugin', `version: 1.1\nkind: component\nplugins: {auth: true}\nrun: {kind: job, container: {image: alpine}}\n`, '3:11', 'not-supported-by-argo', 'auth'],
   ['raycluster runtime', `version: 1.1\nkind: component\nrun:\n  kind: raycluster\n  head: {container: {image: rayproject/ray}}\n`, '4:3', 'not-supported-by-argo', 'raycluster'],

@@ -6,6 +6,7 @@ import { compileOperation, type CompiledOperation } from './compile.js';
 import type { LowerContext } from './context.js';
 import { dependsExpression } from './depends.js';
 import { lowerEarlyStopping } from './early-stopping.js';
+import { taskHooks } from './hooks.js';
 import type { LoweredTemplate } from './job-template.js';
 import { NameTable } from './names.js';
 import { lowerOperation, type LoweredOperation } from './operation.js';
@@ -86,12 +87,14 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
       const value = argumentOf(entry, name);
       return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
     }, context);
+    const hooks = taskHooks(entry.compiled, entry.task, context);
     tasks.push({
       name: entry.task,
       template: entry.lowered.name,
       ...(depends ? { depends } : {}),
       ...(when ? { when } : {}),
       ...(parameters.length ? { arguments: { parameters } } : {}),
+      ...(hooks ? { hooks } : {}),
     });
   }
 

@@ -25,8 +25,4 @@ export function checkPlatformFields(compiled: CompiledOperation, isRoot: boolean
   if (approved === false || typeof approved === 'string') {
     report(operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved'), '`isApproved: false` (waiting for a manual approval) is not mapped yet', 'approve by submitting the workflow only when ready, or add an Argo suspend step');
   }
-  const hooks = operation.hooks ?? component.hooks;
-  if (hooks !== undefined && !(Array.isArray(hooks) && hooks.length === 0)) {
-    context.unsupported(operation.hooks !== undefined ? op : op.component!, operation.hooks !== undefined ? here('hooks') : inComponent('hooks'), '`hooks` are not mapped yet', 'run the notification as the last operation of the dag with `trigger: all_done`');
-  }
 }

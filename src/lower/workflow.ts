@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ResolvedOperation } from '../resolve/model.js';
 import { argumentValue } from './arguments.js';
 import { compileOperation } from './compile.js';
+import { workflowHooks } from './hooks.js';
 import { LowerContext, type LowerOptions } from './context.js';
 import { toArgoName } from './names.js';
 import { lowerOperation } from './operation.js';
@@ -43,6 +44,8 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
   }
   if (context.hasErrors()) return { diagnostics: context.diagnostics };
 
+  const hooks = workflowHooks(compiled, context);
+  if (context.hasErrors()) return { diagnostics: context.diagnostics };
   const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
   const spec: WorkflowSpec = {
     entrypoint: entry.name,
@@ -50,6 +53,7 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
     ...(Array.isArray((compiled.run as { volumes?: unknown }).volumes) && compiled.run.kind === 'dag' ? { volumes: (compiled.run as { volumes: Record<string, unknown>[] }).volumes } : {}),
     ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
     ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
+    ...(hooks ? { hooks } : {}),
     ...(context.podTtl !== undefined ? { podGC: { strategy: 'OnPodCompletion', deleteDelayDuration: `${context.podTtl}s`, labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } } } } : {}),
     templates: context.templates,
   };

@@ -16,6 +16,8 @@ export interface Origin {
 
 export interface ResolvedComponent extends Origin {
   component: Component;
+  /** The components of `component.hooks`, index for index, when hooks are resolved (transpiling). */
+  hooks?: (ResolvedComponent | undefined)[];
   /** Present when `component.run.kind` is `dag`. */
   dag?: ResolvedDag;
 }
@@ -37,6 +39,8 @@ export interface ResolvedOperation extends Origin {
   params: Map<string, LocatedParam>;
   /** Absent when the reference could not be resolved (a diagnostic says why). */
   component?: ResolvedComponent;
+  /** The components of `operation.hooks`, index for index, when hooks are resolved (transpiling). */
+  hooks?: (ResolvedComponent | undefined)[];
 }
 
 export interface ResolvedDag extends Origin {

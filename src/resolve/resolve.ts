@@ -20,7 +20,15 @@ export interface ResolveResult {
  * `urlRef` through the loader; nested dags recursively, all up front. Each referenced file is
  * loaded once even when many operations use it; a file that references itself is reported.
  */
-export async function resolvePolyaxonfile(source: SourceFile, file: Polyaxonfile, loader: Loader): Promise<ResolveResult> {
+export interface ResolveOptions {
+  /**
+   * Also resolve the `hubRef` of every hook. Polyaxon resolves hooks only when they fire, so
+   * validating does not need them; transpiling does, to emit their templates.
+   */
+  hooks?: boolean;
+}
+
+export async function resolvePolyaxonfile(source: SourceFile, file: Polyaxonfile, loader: Loader, options: ResolveOptions = {}): Promise<ResolveResult> {
   const diagnostics: Diagnostic[] = [];
   const loaded = new Map<string, Promise<ResolvedComponent | undefined>>();
   const report = (src: SourceFile, at: Path, code: string, message: string, hint?: string, anchor: 'key' | 'value' = 'key') =>
@@ -40,6 +48,8 @@ export async function resolvePolyaxonfile(source: SourceFile, file: Polyaxonfile
     }
     const reference: ReferenceKind = operation.component ? 'component' : external[0]!;
     resolved.reference = reference;
+    const hooks = await resolveHooks(operation.hooks, src, at, chain);
+    if (hooks) resolved.hooks = hooks;
     if (operation.component) {
       resolved.component = await resolveComponent(operation.component, src, [...at, 'component'], chain);
       return resolved;
@@ -101,8 +111,15 @@ export async function resolvePolyaxonfile(source: SourceFile, file: Polyaxonfile
     return pending;
   }
 
+  async function resolveHooks(hooks: Component['hooks'], src: SourceFile, at: Path, chain: readonly string[]): Promise<(ResolvedComponent | undefined)[] | undefined> {
+    if (!options.hooks || !Array.isArray(hooks)) return undefined;
+    return Promise.all(hooks.map((hook, i) => resolveExternal('hubRef', hook.hubRef, src, [...at, 'hooks', i, 'hubRef'], chain)));
+  }
+
   async function resolveComponent(component: Component, src: SourceFile, at: Path, chain: readonly string[]): Promise<ResolvedComponent> {
     const resolved: ResolvedComponent = { component, source: src, path: at };
+    const hooks = await resolveHooks(component.hooks, src, at, chain);
+    if (hooks) resolved.hooks = hooks;
     if (component.run.kind === 'dag') resolved.dag = await resolveDag(component.run, component.inputs ?? [], src, [...at, 'run'], chain);
     return resolved;
   }
