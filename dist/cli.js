@@ -426,6 +426,17 @@ function formatPath(path) {
     }
     return out;
 }
+/** A diagnostic about the field at `path` of `source`: the one way every stage reports a problem. */
+function diagnosticAt(source, path, code, message, options = {}) {
+    return {
+        severity: options.severity ?? 'error',
+        code,
+        message,
+        location: locate(source, path, options.anchor ?? 'key'),
+        field: formatPath(path),
+        ...(options.hint ? { hint: options.hint } : {}),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/check/rules/acyclic.ts
 
@@ -10012,20 +10023,34 @@ function describeSchema(schema) {
         case 'pipe':
             return def.out ? describeSchema(def.out) : 'a value';
         case 'number':
-            return schema.format === 'safeint' ? 'an integer' : 'a number';
+            return typeWords(schema.format === 'safeint' ? 'int' : 'number');
+        case 'enum':
+            return `one of ${Object.values(def.entries ?? {}).map((v) => `\`${v}\``).join(', ')}`;
+        default:
+            return typeWords(def.type);
+    }
+}
+/** What a value of a zod type is called in messages: `int` → "an integer". */
+function typeWords(type) {
+    switch (type) {
+        case 'int':
+            return 'an integer';
+        case 'number':
+            return 'a number';
+        case 'string':
+            return 'a string';
         case 'boolean':
             return 'true or false';
         case 'object':
         case 'record':
             return 'a mapping';
         case 'array':
+        case 'tuple':
             return 'a list';
-        case 'enum':
-            return `one of ${Object.values(def.entries ?? {}).map((v) => `\`${v}\``).join(', ')}`;
-        case 'string':
-            return 'a string';
+        case 'date':
+            return 'a date-time';
         default:
-            return 'a value';
+            return type === 'unknown' || type === 'any' ? 'a value' : `a ${type}`;
     }
 }
 const primitives_int = schemas_int();
@@ -11186,9 +11211,9 @@ function convert(issue, source, path) {
                 const name = path.at(-1);
                 const parent = path.slice(0, -1);
                 const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
-                return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${expected(issue.expected)}`, 'key', parent)];
+                return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${typeWords(issue.expected)}`, 'key', parent)];
             }
-            return [error('invalid-type', `\`${field || 'value'}\` must be ${expected(issue.expected)}, got ${issues_describe(actual)}`)];
+            return [error('invalid-type', `\`${field || 'value'}\` must be ${typeWords(issue.expected)}, got ${issues_describe(actual)}`)];
         }
         case 'invalid_union': {
             if ('discriminator' in issue && issue.discriminator) {
@@ -11244,30 +11269,8 @@ function convertUnion(issue, source, path, actual, error) {
     const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
     if (deep.length === 1)
         return deep[0].flatMap((inner) => convert(inner, source, [...path, ...inner.path]));
-    const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? expected(inner.expected) : inner.message))))];
+    const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? typeWords(inner.expected) : inner.message))))];
     return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${issues_describe(actual)}`)];
-}
-function expected(type) {
-    switch (type) {
-        case 'int':
-            return 'an integer';
-        case 'number':
-            return 'a number';
-        case 'string':
-            return 'a string';
-        case 'boolean':
-            return 'true or false';
-        case 'object':
-        case 'record':
-            return 'a mapping';
-        case 'array':
-        case 'tuple':
-            return 'a list';
-        case 'date':
-            return 'a date-time';
-        default:
-            return `a ${type}`;
-    }
 }
 /** Describes a value briefly for "got …" messages. */
 function issues_describe(value) {
@@ -11738,15 +11741,8 @@ function checkTree(root, options, rules = RULES) {
         options,
         root,
         diagnostics,
-        report(origin, at, code, message, extra = {}) {
-            diagnostics.push({
-                severity: extra.severity ?? 'error',
-                code,
-                message,
-                location: locate(origin.source, at, extra.anchor ?? 'key'),
-                field: formatPath(at),
-                ...(extra.hint ? { hint: extra.hint } : {}),
-            });
+        report(origin, at, code, message, options) {
+            diagnostics.push(diagnosticAt(origin.source, at, code, message, options));
         },
     };
     const seenComponents = new Set();
@@ -12065,7 +12061,7 @@ function withKindHint(diagnostic, kind) {
 async function resolvePolyaxonfile(source, file, loader, options = {}) {
     const diagnostics = [];
     const loaded = new Map();
-    const report = (src, at, code, message, hint, anchor = 'key') => diagnostics.push({ severity: 'error', code, message, location: locate(src, at, anchor), field: formatPath(at), ...(hint ? { hint } : {}) });
+    const report = (src, at, code, message, hint, anchor = 'key') => diagnostics.push(diagnosticAt(src, at, code, message, { hint, anchor }));
     async function resolveOperation(operation, src, at, name, dag, chain) {
         const present = REFERENCE_FIELDS.filter((field) => operation[field] !== undefined);
         const external = present.filter((field) => field !== 'component');
@@ -12409,6 +12405,30 @@ function mountConnection(c) {
         out.volumes.push({ name: volumeName, ...source });
         out.volumeMounts.push({ name: volumeName, mountPath: schema.mountPath, ...(schema.readOnly ? { readOnly: true } : {}) });
     }
+    return out;
+}
+/**
+ * Mounts every connection a run names (`run.connections`), reporting the ones the catalog
+ * does not have at their place in the file.
+ */
+function attachConnections(names, origin, at, context) {
+    const out = { env: [], envFrom: [], volumes: [], volumeMounts: [] };
+    const catalog = context.options.connections;
+    names.forEach((name, index) => {
+        const connection = catalog?.byName.get(name);
+        if (!connection) {
+            context.report(origin, [...at, index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, {
+                anchor: 'value',
+                hint: catalog ? `catalog connections: ${[...catalog.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE` (format in the README)',
+            });
+            return;
+        }
+        const mount = mountConnection(connection);
+        out.env.push(...mount.env);
+        out.envFrom.push(...mount.envFrom);
+        out.volumes.push(...mount.volumes);
+        out.volumeMounts.push(...mount.volumeMounts);
+    });
     return out;
 }
 
@@ -13486,22 +13506,11 @@ function lowerJob(compiled, contextParams, context) {
     const volumes = Array.isArray(run.volumes) ? [...run.volumes] : [];
     const volumeMounts = [...(main.volumeMounts ?? []), ...settings.volumeMounts];
     volumes.push(...settings.volumes);
-    const envFrom = [...(main.envFrom ?? [])];
-    for (const [index, name] of connections.entries()) {
-        const connection = context.options.connections?.byName.get(name);
-        if (!connection) {
-            context.report(origin, [...runAt, 'connections', index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, {
-                anchor: 'value',
-                hint: context.options.connections ? `catalog connections: ${[...context.options.connections.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE` (format in the README)',
-            });
-            continue;
-        }
-        const mount = mountConnection(connection);
-        env.push(...mount.env);
-        envFrom.push(...mount.envFrom);
-        volumes.push(...mount.volumes);
-        volumeMounts.push(...mount.volumeMounts);
-    }
+    const attached = attachConnections(connections, origin, [...runAt, 'connections'], context);
+    env.push(...attached.env);
+    volumes.push(...attached.volumes);
+    volumeMounts.push(...attached.volumeMounts);
+    const envFrom = [...(main.envFrom ?? []), ...attached.envFrom];
     const initContainers = lowerInit(Array.isArray(run.init) ? run.init : [], compiled, context, translate);
     if (initContainers.length)
         text.usesContextPath = true;
@@ -13924,22 +13933,11 @@ function buildReplica(replica, role, containerName, text, compiled, at, context)
             container[key] = container[key].map((item, i) => translate(item, [...at, 'container', key, i]));
     if (!container.image)
         context.unsupported(origin, [...at, 'container'], `the ${role} container has no \`image\``, 'set `container.image`');
-    const volumes = Array.isArray(replica.volumes) ? [...replica.volumes] : [];
-    const env = [...(container.env ?? [])];
-    const envFrom = [...(container.envFrom ?? [])];
-    const mounts = [...(container.volumeMounts ?? [])];
-    for (const [index, name] of (Array.isArray(replica.connections) ? replica.connections : []).entries()) {
-        const connection = context.options.connections?.byName.get(name);
-        if (!connection) {
-            context.report(origin, [...at, 'connections', index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, { anchor: 'value', hint: 'pass the catalog with `--connections FILE`' });
-            continue;
-        }
-        const mount = mountConnection(connection);
-        env.push(...mount.env);
-        envFrom.push(...mount.envFrom);
-        volumes.push(...mount.volumes);
-        mounts.push(...mount.volumeMounts);
-    }
+    const attached = attachConnections(Array.isArray(replica.connections) ? replica.connections : [], origin, [...at, 'connections'], context);
+    const volumes = [...(Array.isArray(replica.volumes) ? replica.volumes : []), ...attached.volumes];
+    const env = [...(container.env ?? []), ...attached.env];
+    const envFrom = [...(container.envFrom ?? []), ...attached.envFrom];
+    const mounts = [...(container.volumeMounts ?? []), ...attached.volumeMounts];
     if (env.length)
         container.env = env;
     if (envFrom.length)
@@ -14205,15 +14203,8 @@ class LowerContext {
     constructor(options) {
         this.options = options;
     }
-    report(origin, at, code, message, extra = {}) {
-        this.diagnostics.push({
-            severity: extra.severity ?? 'error',
-            code,
-            message,
-            location: locate(origin.source, at, extra.anchor ?? 'key'),
-            field: formatPath(at),
-            ...(extra.hint ? { hint: extra.hint } : {}),
-        });
+    report(origin, at, code, message, options) {
+        this.diagnostics.push(diagnosticAt(origin.source, at, code, message, options));
     }
     /** Reports a field Argo cannot express. */
     unsupported(origin, at, what, hint) {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatPath, locate } from '../parse/source.js';
+import { diagnosticAt } from '../parse/source.js';
 import type { ResolvedDag, ResolvedOperation } from '../resolve/model.js';
 import type { CheckContext, CheckOptions, Rule } from './rule.js';
 import { RULES } from './rules/index.js';
@@ -14,15 +14,8 @@ export function checkTree(root: ResolvedOperation, options: CheckOptions, rules:
     options,
     root,
     diagnostics,
-    report(origin, at, code, message, extra = {}) {
-      diagnostics.push({
-        severity: extra.severity ?? 'error',
-        code,
-        message,
-        location: locate(origin.source, at, extra.anchor ?? 'key'),
-        field: formatPath(at),
-        ...(extra.hint ? { hint: extra.hint } : {}),
-      });
+    report(origin, at, code, message, options) {
+      diagnostics.push(diagnosticAt(origin.source, at, code, message, options));
     },
   };
   const seenComponents = new Set<unknown>();

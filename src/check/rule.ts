@@ -1,13 +1,6 @@
-import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
-import type { Path } from '../parse/source.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticOptions, Path } from '../parse/source.js';
 import type { Origin, ResolvedComponent, ResolvedDag, ResolvedOperation } from '../resolve/model.js';
-
-export interface ReportOptions {
-  hint?: string;
-  /** Point at the field's key (default) or its value. */
-  anchor?: 'key' | 'value';
-  severity?: Severity;
-}
 
 export interface CheckOptions {
   /**
@@ -21,7 +14,7 @@ export interface CheckContext {
   readonly options: CheckOptions;
   readonly root: ResolvedOperation;
   /** Reports a problem at `at`, a path inside `origin`'s file (absolute, not relative to origin.path). */
-  report(origin: Pick<Origin, 'source'>, at: Path, code: string, message: string, options?: ReportOptions): void;
+  report(origin: Pick<Origin, 'source'>, at: Path, code: string, message: string, options?: DiagnosticOptions): void;
   readonly diagnostics: Diagnostic[];
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseSource } from '../parse/parse-source.js';
-import type { SourceFile } from '../parse/source.js';
+import type { Path, SourceFile } from '../parse/source.js';
 import { issuesToDiagnostics } from '../schema/issues.js';
 import { k8sObject } from '../schema/k8s.js';
 import { strict } from '../schema/primitives.js';
@@ -89,5 +89,30 @@ export function mountConnection(c: Connection): ConnectionMount {
     out.volumes.push({ name: volumeName, ...source });
     out.volumeMounts.push({ name: volumeName, mountPath: schema.mountPath, ...(schema.readOnly ? { readOnly: true } : {}) });
   }
+  return out;
+}
+
+/**
+ * Mounts every connection a run names (`run.connections`), reporting the ones the catalog
+ * does not have at their place in the file.
+ */
+export function attachConnections(names: readonly string[], origin: { source: SourceFile }, at: Path, context: { options: { connections?: ConnectionCatalog }; report: (origin: { source: SourceFile }, at: Path, code: string, message: string, extra?: { hint?: string; anchor?: 'key' | 'value' }) => void }): ConnectionMount {
+  const out: ConnectionMount = { env: [], envFrom: [], volumes: [], volumeMounts: [] };
+  const catalog = context.options.connections;
+  names.forEach((name, index) => {
+    const connection = catalog?.byName.get(name);
+    if (!connection) {
+      context.report(origin, [...at, index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, {
+        anchor: 'value',
+        hint: catalog ? `catalog connections: ${[...catalog.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE` (format in the README)',
+      });
+      return;
+    }
+    const mount = mountConnection(connection);
+    out.env.push(...mount.env);
+    out.envFrom.push(...mount.envFrom);
+    out.volumes.push(...mount.volumes);
+    out.volumeMounts.push(...mount.volumeMounts);
+  });
   return out;
 }

@@ -1,5 +1,5 @@
-import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
-import { formatPath, locate, type Path, type SourceFile } from '../parse/source.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnosticAt, type DiagnosticOptions, type Path, type SourceFile } from '../parse/source.js';
 import type { Template } from '../argo/types.js';
 import type { ConnectionCatalog } from './connections.js';
 import { NameTable } from './names.js';
@@ -29,15 +29,8 @@ export class LowerContext {
 
   constructor(readonly options: LowerOptions) {}
 
-  report(origin: { source: SourceFile }, at: Path, code: string, message: string, extra: { hint?: string; severity?: Severity; anchor?: 'key' | 'value' } = {}): void {
-    this.diagnostics.push({
-      severity: extra.severity ?? 'error',
-      code,
-      message,
-      location: locate(origin.source, at, extra.anchor ?? 'key'),
-      field: formatPath(at),
-      ...(extra.hint ? { hint: extra.hint } : {}),
-    });
+  report(origin: { source: SourceFile }, at: Path, code: string, message: string, options?: DiagnosticOptions): void {
+    this.diagnostics.push(diagnosticAt(origin.source, at, code, message, options));
   }
 
   /** Reports a field Argo cannot express. */

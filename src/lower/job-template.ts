@@ -3,7 +3,7 @@ import type { Path } from '../parse/source.js';
 import type { Container } from '../schema/k8s.js';
 import type { Init } from '../schema/init.js';
 import type { Job } from '../schema/runtime.js';
-import { mountConnection } from './connections.js';
+import { attachConnections } from './connections.js';
 import type { CompiledOperation } from './compile.js';
 import type { LowerContext } from './context.js';
 import { environmentToTemplate } from './environment.js';
@@ -84,22 +84,11 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
   const volumes: Record<string, unknown>[] = Array.isArray(run.volumes) ? [...run.volumes] : [];
   const volumeMounts = [...((main.volumeMounts as unknown[]) ?? []), ...settings.volumeMounts];
   volumes.push(...settings.volumes);
-  const envFrom = [...((main.envFrom as unknown[]) ?? [])];
-  for (const [index, name] of connections.entries()) {
-    const connection = context.options.connections?.byName.get(name);
-    if (!connection) {
-      context.report(origin, [...runAt, 'connections', index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, {
-        anchor: 'value',
-        hint: context.options.connections ? `catalog connections: ${[...context.options.connections.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE` (format in the README)',
-      });
-      continue;
-    }
-    const mount = mountConnection(connection);
-    env.push(...mount.env);
-    envFrom.push(...mount.envFrom);
-    volumes.push(...mount.volumes);
-    volumeMounts.push(...mount.volumeMounts);
-  }
+  const attached = attachConnections(connections, origin, [...runAt, 'connections'], context);
+  env.push(...attached.env);
+  volumes.push(...attached.volumes);
+  volumeMounts.push(...attached.volumeMounts);
+  const envFrom = [...((main.envFrom as unknown[]) ?? []), ...attached.envFrom];
 
   const initContainers = lowerInit(Array.isArray(run.init) ? run.init : [], compiled, context, translate);
   if (initContainers.length) text.usesContextPath = true;

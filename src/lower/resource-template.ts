@@ -4,7 +4,7 @@ import type { Path } from '../parse/source.js';
 import type { Container, Volume } from '../schema/k8s.js';
 import type { Environment } from '../schema/environment.js';
 import type { CompiledOperation } from './compile.js';
-import { mountConnection } from './connections.js';
+import { attachConnections } from './connections.js';
 import type { LowerContext } from './context.js';
 import type { LoweredTemplate } from './job-template.js';
 import { toArgoName } from './names.js';
@@ -121,22 +121,11 @@ function buildReplica(replica: Replica, role: string, containerName: string, tex
   for (const key of ['command', 'args'] as const) if (Array.isArray(container[key])) container[key] = (container[key] as string[]).map((item, i) => translate(item, [...at, 'container', key, i]));
   if (!container.image) context.unsupported(origin, [...at, 'container'], `the ${role} container has no \`image\``, 'set `container.image`');
 
-  const volumes: unknown[] = Array.isArray(replica.volumes) ? [...replica.volumes] : [];
-  const env = [...((container.env as unknown[]) ?? [])];
-  const envFrom = [...((container.envFrom as unknown[]) ?? [])];
-  const mounts = [...((container.volumeMounts as unknown[]) ?? [])];
-  for (const [index, name] of (Array.isArray(replica.connections) ? replica.connections : []).entries()) {
-    const connection = context.options.connections?.byName.get(name);
-    if (!connection) {
-      context.report(origin, [...at, 'connections', index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, { anchor: 'value', hint: 'pass the catalog with `--connections FILE`' });
-      continue;
-    }
-    const mount = mountConnection(connection);
-    env.push(...mount.env);
-    envFrom.push(...mount.envFrom);
-    volumes.push(...mount.volumes);
-    mounts.push(...mount.volumeMounts);
-  }
+  const attached = attachConnections(Array.isArray(replica.connections) ? replica.connections : [], origin, [...at, 'connections'], context);
+  const volumes = [...(Array.isArray(replica.volumes) ? replica.volumes : []), ...attached.volumes];
+  const env = [...((container.env as unknown[]) ?? []), ...attached.env];
+  const envFrom = [...((container.envFrom as unknown[]) ?? []), ...attached.envFrom];
+  const mounts = [...((container.volumeMounts as unknown[]) ?? []), ...attached.volumeMounts];
   if (env.length) container.env = env;
   if (envFrom.length) container.envFrom = envFrom;
   if (mounts.length) container.volumeMounts = mounts;

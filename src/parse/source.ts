@@ -1,6 +1,6 @@
 import type { Document, LineCounter } from 'yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import type { Location } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Location, Severity } from '../diagnostics/diagnostic.js';
 
 /** A path into a parsed document: map keys and sequence indexes, as zod reports them. */
 export type Path = readonly (string | number)[];
@@ -84,4 +84,23 @@ export function formatPath(path: Path): string {
     out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
   }
   return out;
+}
+
+export interface DiagnosticOptions {
+  hint?: string | undefined;
+  severity?: Severity;
+  /** Point at the field's key (default) or at its value. */
+  anchor?: Anchor;
+}
+
+/** A diagnostic about the field at `path` of `source`: the one way every stage reports a problem. */
+export function diagnosticAt(source: SourceFile, path: Path, code: string, message: string, options: DiagnosticOptions = {}): Diagnostic {
+  return {
+    severity: options.severity ?? 'error',
+    code,
+    message,
+    location: locate(source, path, options.anchor ?? 'key'),
+    field: formatPath(path),
+    ...(options.hint ? { hint: options.hint } : {}),
+  };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { parseSource } from '../parse/parse-source.js';
-import { formatPath, locate, type Path, type SourceFile } from '../parse/source.js';
+import { diagnosticAt, type Path, type SourceFile } from '../parse/source.js';
 import type { IO } from '../schema/io.js';
 import { REFERENCE_FIELDS, type Component, type Dag, type Operation } from '../schema/polyaxonfile.js';
 import { readPolyaxonfile, type Polyaxonfile } from '../schema/read-polyaxonfile.js';
@@ -31,8 +31,7 @@ export interface ResolveOptions {
 export async function resolvePolyaxonfile(source: SourceFile, file: Polyaxonfile, loader: Loader, options: ResolveOptions = {}): Promise<ResolveResult> {
   const diagnostics: Diagnostic[] = [];
   const loaded = new Map<string, Promise<ResolvedComponent | undefined>>();
-  const report = (src: SourceFile, at: Path, code: string, message: string, hint?: string, anchor: 'key' | 'value' = 'key') =>
-    diagnostics.push({ severity: 'error', code, message, location: locate(src, at, anchor), field: formatPath(at), ...(hint ? { hint } : {}) });
+  const report = (src: SourceFile, at: Path, code: string, message: string, hint?: string, anchor: 'key' | 'value' = 'key') => diagnostics.push(diagnosticAt(src, at, code, message, { hint, anchor }));
 
   async function resolveOperation(operation: Operation, src: SourceFile, at: Path, name: string, dag: ResolvedDag | undefined, chain: readonly string[]): Promise<ResolvedOperation> {
     const present = REFERENCE_FIELDS.filter((field) => operation[field] !== undefined);

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { camelCase, formatPath, locate, type Path, type SourceFile } from '../parse/source.js';
-import { KNOWN_KEYS_PREFIX } from './primitives.js';
+import { KNOWN_KEYS_PREFIX, typeWords } from './primitives.js';
 
 /**
  * Turns zod issues into located diagnostics. `base` is where the validated object sits in the
@@ -39,9 +39,9 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
         const name = path.at(-1);
         const parent = path.slice(0, -1);
         const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
-        return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${expected(issue.expected)}`, 'key', parent)];
+        return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${typeWords(issue.expected)}`, 'key', parent)];
       }
-      return [error('invalid-type', `\`${field || 'value'}\` must be ${expected(issue.expected)}, got ${describe(actual)}`)];
+      return [error('invalid-type', `\`${field || 'value'}\` must be ${typeWords(issue.expected)}, got ${describe(actual)}`)];
     }
     case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator) {
@@ -97,31 +97,8 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
 function convertUnion(issue: z.core.$ZodIssueInvalidUnion, source: SourceFile, path: Path, actual: unknown, error: (code: string, message: string) => Diagnostic): Diagnostic[] {
   const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
   if (deep.length === 1) return deep[0]!.flatMap((inner) => convert(inner, source, [...path, ...(inner.path as (string | number)[])]));
-  const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? expected(inner.expected) : inner.message))))];
+  const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? typeWords(inner.expected) : inner.message))))];
   return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${describe(actual)}`)];
-}
-
-function expected(type: string): string {
-  switch (type) {
-    case 'int':
-      return 'an integer';
-    case 'number':
-      return 'a number';
-    case 'string':
-      return 'a string';
-    case 'boolean':
-      return 'true or false';
-    case 'object':
-    case 'record':
-      return 'a mapping';
-    case 'array':
-    case 'tuple':
-      return 'a list';
-    case 'date':
-      return 'a date-time';
-    default:
-      return `a ${type}`;
-  }
 }
 
 /** Describes a value briefly for "got …" messages. */

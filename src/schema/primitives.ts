@@ -31,20 +31,35 @@ export function describeSchema(schema: z.ZodType): string {
     case 'pipe':
       return def.out ? describeSchema(def.out) : 'a value';
     case 'number':
-      return (schema as z.ZodNumber).format === 'safeint' ? 'an integer' : 'a number';
+      return typeWords((schema as z.ZodNumber).format === 'safeint' ? 'int' : 'number');
+    case 'enum':
+      return `one of ${Object.values(def.entries ?? {}).map((v) => `\`${v}\``).join(', ')}`;
+    default:
+      return typeWords(def.type);
+  }
+}
+
+/** What a value of a zod type is called in messages: `int` → "an integer". */
+export function typeWords(type: string): string {
+  switch (type) {
+    case 'int':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'string':
+      return 'a string';
     case 'boolean':
       return 'true or false';
     case 'object':
     case 'record':
       return 'a mapping';
     case 'array':
+    case 'tuple':
       return 'a list';
-    case 'enum':
-      return `one of ${Object.values(def.entries ?? {}).map((v) => `\`${v}\``).join(', ')}`;
-    case 'string':
-      return 'a string';
+    case 'date':
+      return 'a date-time';
     default:
-      return 'a value';
+      return type === 'unknown' || type === 'any' ? 'a value' : `a ${type}`;
   }
 }
 
