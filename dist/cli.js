@@ -12971,6 +12971,123 @@ function names_hash(text) {
     return (h >>> 0).toString(16).padStart(8, '0');
 }
 
+;// CONCATENATED MODULE: ./src/lower/settings.ts
+
+/** ConfigMaps the cluster provides (documented in the README). */
+const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
+const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
+/** Marks the pods of operations with their own `termination.ttl` for the workflow's podGC. */
+const POD_TTL_LABEL = 'polyaxon-argo.io/ttl';
+/**
+ * termination, cache, queue and plugins of an operation (merged with its dag's and its
+ * component's, spec §6.4) → Argo template settings and pod additions.
+ */
+function operationSettings(compiled, context) {
+    const out = { template: {}, labels: {}, annotations: operationAnnotations(compiled), env: [], volumes: [], volumeMounts: [] };
+    const origin = compiled.op;
+    const at = (field, ...rest) => [...compiled.op.path, field, ...rest];
+    settings_termination(compiled.termination, compiled, context, out, at);
+    settings_cache(compiled.cache, compiled, context, out, at);
+    if (compiled.queue !== undefined) {
+        out.template.synchronization = { semaphores: [{ configMapKeyRef: { name: QUEUES_CONFIGMAP, key: compiled.queue.replace(/[^-._a-zA-Z0-9]/g, '.') } }] };
+    }
+    settings_plugins(compiled.plugins, origin, context, out, at);
+    return out;
+}
+const TAGS_ANNOTATION = 'polyaxon-argo.io/tags';
+const COST_ANNOTATION = 'polyaxon-argo.io/cost';
+/** An operation's tags (its own, else its component's) and cost, as annotations. */
+function operationAnnotations(compiled) {
+    const tags = compiled.op.operation.tags ?? compiled.component.tags;
+    const cost = compiled.op.operation.cost ?? compiled.component.cost;
+    return { ...(tags?.length ? { [TAGS_ANNOTATION]: tags.join(',') } : {}), ...(cost !== undefined ? { [COST_ANNOTATION]: String(cost) } : {}) };
+}
+function settings_termination(value, compiled, context, out, at) {
+    if (value === undefined)
+        return;
+    const origin = compiled.op;
+    if (typeof value === 'string')
+        return context.unsupported(origin, at('termination'), 'a templated `termination` cannot be resolved before the run');
+    if (value.maxRetries !== undefined) {
+        if (typeof value.maxRetries === 'string')
+            context.unsupported(origin, at('termination', 'maxRetries'), 'a templated `maxRetries` cannot be resolved before the run');
+        else if (value.maxRetries > 0)
+            out.template.retryStrategy = { limit: value.maxRetries, retryPolicy: 'Always' };
+    }
+    if (value.timeout !== undefined) {
+        if (typeof value.timeout === 'string')
+            context.unsupported(origin, at('termination', 'timeout'), 'a templated `timeout` cannot be resolved before the run');
+        else
+            out.template.activeDeadlineSeconds = value.timeout;
+    }
+    // ttl: the top operation's becomes the workflow's ttlStrategy; an operation's own ttl deletes its
+    // pods that long after they finish, through the workflow's podGC and a label on the pods.
+    if (typeof value.ttl === 'string')
+        context.unsupported(origin, at('termination', 'ttl'), 'a templated `ttl` cannot be resolved before the run');
+    else if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
+        if (context.podTtl === undefined)
+            context.podTtl = value.ttl;
+        if (context.podTtl === value.ttl)
+            out.labels[POD_TTL_LABEL] = String(value.ttl);
+        else
+            context.unsupported(origin, at('termination', 'ttl'), `Argo deletes finished pods after one delay per workflow: this \`ttl: ${value.ttl}\` differs from another operation's \`ttl: ${context.podTtl}\``, 'use the same ttl for every operation that sets one');
+    }
+    for (const field of ['culling', 'probe', 'podFailurePolicy']) {
+        if (value[field] !== undefined)
+            context.unsupported(origin, at('termination', field), `\`termination.${field}\` has no Argo equivalent`);
+    }
+}
+function settings_cache(value, compiled, context, out, at) {
+    if (value === undefined)
+        return;
+    if (typeof value === 'string')
+        return context.unsupported(compiled.op, at('cache'), 'a templated `cache` cannot be resolved before the run');
+    if (value.disable === true || typeof value.disable === 'string') {
+        if (typeof value.disable === 'string')
+            context.unsupported(compiled.op, at('cache', 'disable'), 'a templated `cache.disable` cannot be resolved before the run');
+        return;
+    }
+    if (typeof value.ttl === 'string')
+        context.unsupported(compiled.op, at('cache', 'ttl'), 'a templated `cache.ttl` cannot be resolved before the run');
+    // The key covers the component itself (container, init, connections: every cache section) and the inputs.
+    const inputs = (compiled.component.inputs ?? []).map((io) => io.name).filter((name) => !value.io || value.io.includes(name));
+    const key = [names_hash(JSON.stringify(compiled.run)), ...inputs.map((name) => `{{inputs.parameters.${name}}}`)].join('-');
+    out.template.memoize = { key, ...(typeof value.ttl === 'number' ? { maxAge: `${value.ttl}s` } : {}), cache: { configMap: { name: CACHE_CONFIGMAP } } };
+}
+/** Plugins Argo's own behaviour already covers; accepted as they are (documented). */
+const NATIVE = new Set(['collectArtifacts', 'collectLogs', 'collectResources', 'syncStatuses', 'autoResume']);
+function settings_plugins(value, origin, context, out, at) {
+    if (value === undefined)
+        return;
+    if (typeof value === 'string')
+        return context.unsupported(origin, at('plugins'), 'templated `plugins` cannot be resolved before the run');
+    for (const [key, setting] of Object.entries(value)) {
+        if (setting === undefined || NATIVE.has(key))
+            continue;
+        switch (key) {
+            case 'shm':
+                if (setting === true) {
+                    out.volumes.push({ name: 'plx-shm', emptyDir: { medium: 'Memory' } });
+                    out.volumeMounts.push({ name: 'plx-shm', mountPath: '/dev/shm' });
+                }
+                break;
+            case 'docker':
+                if (setting === true) {
+                    out.volumes.push({ name: 'plx-docker', hostPath: { path: '/var/run/docker.sock' } });
+                    out.volumeMounts.push({ name: 'plx-docker', mountPath: '/var/run/docker.sock' });
+                }
+                break;
+            case 'logLevel':
+                out.env.push({ name: 'POLYAXON_LOG_LEVEL', value: String(setting) });
+                break;
+            default:
+                if (setting === false || (Array.isArray(setting) && setting.length === 0))
+                    break;
+                context.unsupported(origin, at('plugins', key), `plugin \`${key}\` needs the Polyaxon platform, which does not run under Argo`, key === 'notifications' ? 'use `hooks` to notify when a run ends' : `remove \`${key}\` or set it to false`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lower/when.ts
 
 
@@ -13008,6 +13125,7 @@ function whenExpression(op, argument, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/lower/dag-template.ts
+
 
 
 
@@ -13108,8 +13226,10 @@ function lowerDag(compiled, contextParams, context) {
     if (tasks.length === 0)
         return undefined;
     const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
+    const annotations = operationAnnotations(compiled);
     slot.fill({
         ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
+        ...(Object.keys(annotations).length ? { metadata: { annotations } } : {}),
         ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
         dag: { failFast, tasks },
     });
@@ -13183,115 +13303,6 @@ function environmentToTemplate(environment, origin, at, context) {
     if (Object.keys(patch).length)
         out.podSpecPatch = JSON.stringify(patch);
     return out;
-}
-
-;// CONCATENATED MODULE: ./src/lower/settings.ts
-
-/** ConfigMaps the cluster provides (documented in the README). */
-const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
-const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
-/** Marks the pods of operations with their own `termination.ttl` for the workflow's podGC. */
-const POD_TTL_LABEL = 'polyaxon-argo.io/ttl';
-/**
- * termination, cache, queue and plugins of an operation (merged with its dag's and its
- * component's, spec §6.4) → Argo template settings and pod additions.
- */
-function operationSettings(compiled, context) {
-    const out = { template: {}, labels: {}, env: [], volumes: [], volumeMounts: [] };
-    const origin = compiled.op;
-    const at = (field, ...rest) => [...compiled.op.path, field, ...rest];
-    settings_termination(compiled.termination, compiled, context, out, at);
-    settings_cache(compiled.cache, compiled, context, out, at);
-    if (compiled.queue !== undefined) {
-        out.template.synchronization = { semaphores: [{ configMapKeyRef: { name: QUEUES_CONFIGMAP, key: compiled.queue.replace(/[^-._a-zA-Z0-9]/g, '.') } }] };
-    }
-    settings_plugins(compiled.plugins, origin, context, out, at);
-    return out;
-}
-function settings_termination(value, compiled, context, out, at) {
-    if (value === undefined)
-        return;
-    const origin = compiled.op;
-    if (typeof value === 'string')
-        return context.unsupported(origin, at('termination'), 'a templated `termination` cannot be resolved before the run');
-    if (value.maxRetries !== undefined) {
-        if (typeof value.maxRetries === 'string')
-            context.unsupported(origin, at('termination', 'maxRetries'), 'a templated `maxRetries` cannot be resolved before the run');
-        else if (value.maxRetries > 0)
-            out.template.retryStrategy = { limit: value.maxRetries, retryPolicy: 'Always' };
-    }
-    if (value.timeout !== undefined) {
-        if (typeof value.timeout === 'string')
-            context.unsupported(origin, at('termination', 'timeout'), 'a templated `timeout` cannot be resolved before the run');
-        else
-            out.template.activeDeadlineSeconds = value.timeout;
-    }
-    // ttl: the top operation's becomes the workflow's ttlStrategy; an operation's own ttl deletes its
-    // pods that long after they finish, through the workflow's podGC and a label on the pods.
-    if (typeof value.ttl === 'string')
-        context.unsupported(origin, at('termination', 'ttl'), 'a templated `ttl` cannot be resolved before the run');
-    else if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
-        if (context.podTtl === undefined)
-            context.podTtl = value.ttl;
-        if (context.podTtl === value.ttl)
-            out.labels[POD_TTL_LABEL] = String(value.ttl);
-        else
-            context.unsupported(origin, at('termination', 'ttl'), `Argo deletes finished pods after one delay per workflow: this \`ttl: ${value.ttl}\` differs from another operation's \`ttl: ${context.podTtl}\``, 'use the same ttl for every operation that sets one');
-    }
-    for (const field of ['culling', 'probe', 'podFailurePolicy']) {
-        if (value[field] !== undefined)
-            context.unsupported(origin, at('termination', field), `\`termination.${field}\` has no Argo equivalent`);
-    }
-}
-function settings_cache(value, compiled, context, out, at) {
-    if (value === undefined)
-        return;
-    if (typeof value === 'string')
-        return context.unsupported(compiled.op, at('cache'), 'a templated `cache` cannot be resolved before the run');
-    if (value.disable === true || typeof value.disable === 'string') {
-        if (typeof value.disable === 'string')
-            context.unsupported(compiled.op, at('cache', 'disable'), 'a templated `cache.disable` cannot be resolved before the run');
-        return;
-    }
-    if (typeof value.ttl === 'string')
-        context.unsupported(compiled.op, at('cache', 'ttl'), 'a templated `cache.ttl` cannot be resolved before the run');
-    // The key covers the component itself (container, init, connections: every cache section) and the inputs.
-    const inputs = (compiled.component.inputs ?? []).map((io) => io.name).filter((name) => !value.io || value.io.includes(name));
-    const key = [names_hash(JSON.stringify(compiled.run)), ...inputs.map((name) => `{{inputs.parameters.${name}}}`)].join('-');
-    out.template.memoize = { key, ...(typeof value.ttl === 'number' ? { maxAge: `${value.ttl}s` } : {}), cache: { configMap: { name: CACHE_CONFIGMAP } } };
-}
-/** Plugins Argo's own behaviour already covers; accepted as they are (documented). */
-const NATIVE = new Set(['collectArtifacts', 'collectLogs', 'collectResources', 'syncStatuses', 'autoResume']);
-function settings_plugins(value, origin, context, out, at) {
-    if (value === undefined)
-        return;
-    if (typeof value === 'string')
-        return context.unsupported(origin, at('plugins'), 'templated `plugins` cannot be resolved before the run');
-    for (const [key, setting] of Object.entries(value)) {
-        if (setting === undefined || NATIVE.has(key))
-            continue;
-        switch (key) {
-            case 'shm':
-                if (setting === true) {
-                    out.volumes.push({ name: 'plx-shm', emptyDir: { medium: 'Memory' } });
-                    out.volumeMounts.push({ name: 'plx-shm', mountPath: '/dev/shm' });
-                }
-                break;
-            case 'docker':
-                if (setting === true) {
-                    out.volumes.push({ name: 'plx-docker', hostPath: { path: '/var/run/docker.sock' } });
-                    out.volumeMounts.push({ name: 'plx-docker', mountPath: '/var/run/docker.sock' });
-                }
-                break;
-            case 'logLevel':
-                out.env.push({ name: 'POLYAXON_LOG_LEVEL', value: String(setting) });
-                break;
-            default:
-                if (setting === false || (Array.isArray(setting) && setting.length === 0))
-                    break;
-                context.unsupported(origin, at('plugins', key), `plugin \`${key}\` needs the Polyaxon platform, which does not run under Argo`, key === 'notifications' ? 'use `hooks` to notify when a run ends' : `remove \`${key}\` or set it to false`);
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/lower/template-text.ts
@@ -13551,7 +13562,7 @@ function lowerJob(compiled, contextParams, context) {
     const body = {
         ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),
         ...(outputs.length ? { outputs: { parameters: outputs.map((io) => outputParameter(io.name, 'value' in io || io.isOptional === true ? toParameterString(io.value) : undefined)) } } : {}),
-        ...withLabels(environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context), settings.labels),
+        ...withMetadata(environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context), settings.labels, settings.annotations),
         ...(isService ? { daemon: true } : {}),
         container: main,
         ...(initContainers.length ? { initContainers } : {}),
@@ -13562,11 +13573,16 @@ function lowerJob(compiled, contextParams, context) {
     const name = context.addTemplate(typeof component.name === 'string' ? component.name : op.name || 'job', sortTemplate(body));
     return { name, inputs: inputParameters.map((p) => p.name), defaults, daemon: isService };
 }
-/** Adds pod labels to the template metadata the environment produced. */
-function withLabels(template, labels) {
-    if (!Object.keys(labels).length)
+/** Adds pod labels and annotations to the template metadata the environment produced. */
+function withMetadata(template, labels, annotations) {
+    if (!Object.keys(labels).length && !Object.keys(annotations).length)
         return template;
-    return { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...labels } } };
+    const metadata = { ...template.metadata };
+    if (Object.keys(labels).length)
+        metadata.labels = { ...metadata.labels, ...labels };
+    if (Object.keys(annotations).length)
+        metadata.annotations = { ...metadata.annotations, ...annotations };
+    return { ...template, metadata };
 }
 const outputParameter = (name, fallback) => ({
     name,
@@ -13893,6 +13909,7 @@ function lowerResource(compiled, contextParams, context) {
     ];
     const name = context.addTemplate(typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || run.kind, {
         ...(parameters.length ? { inputs: { parameters } } : {}),
+        ...(Object.keys(settings.annotations).length ? { metadata: { annotations: settings.annotations } } : {}),
         resource: {
             action: 'create',
             setOwnerReference: true,
@@ -13992,6 +14009,22 @@ function checkPlatformFields(compiled, isRoot, context) {
         const at = operation[field] !== undefined ? here(field) : inComponent(field);
         const hints = { build: 'build the image in CI and set `run.container.image`', presets: 'write the preset\'s fields into the file', mount: 'declare the volume under `run.volumes` and mount it in the container' };
         context.unsupported(operation[field] !== undefined ? op : op.component, at, `\`${field}\` needs the Polyaxon platform, which does not run under Argo`, hints[field]);
+    }
+    if (!isRoot && operation.namespace !== undefined)
+        report(here('namespace'), 'every task of an Argo workflow runs in the workflow\'s namespace', 'set the namespace on the top-level operation, or with `--namespace`');
+    // Outside a dag these fields have no upstream to act on (Polyaxon ignores them too), except
+    // `conditions`, which Polyaxon evaluates for any run and Argo only for tasks.
+    if (isRoot && operation.conditions !== undefined)
+        report(here('conditions'), 'Argo evaluates conditions only for the tasks of a dag, not for a whole workflow', 'move the condition onto an operation of the dag');
+    for (const field of ['dependencies', 'events']) {
+        if (typeof operation[field] === 'string')
+            report(here(field), `templated \`${field}\` cannot be resolved before the run: Argo needs the graph up front`, `list the ${field} in the file`);
+    }
+    if (Array.isArray(operation.events)) {
+        operation.events.forEach((event, i) => {
+            if (typeof event.kinds === 'string')
+                report([...here('events'), i, 'kinds'], 'templated event `kinds` cannot be resolved before the run');
+        });
     }
     const approved = operation.isApproved ?? component.isApproved;
     if (approved === false || typeof approved === 'string') {
@@ -14391,7 +14424,7 @@ function lowerToArgo(root, options) {
     const workflow = {
         apiVersion: 'argoproj.io/v1alpha1',
         kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
-        metadata: metadata(root, compiled.component.description ?? undefined, context),
+        metadata: metadata(root, root.operation.description ?? compiled.component.description ?? undefined, operationAnnotations(compiled), context),
         spec,
     };
     if (!root.operation.schedule)
@@ -14399,12 +14432,12 @@ function lowerToArgo(root, options) {
     const cron = lowerSchedule(root, workflow, context);
     return cron && !context.hasErrors() ? { manifest: cron, diagnostics: context.diagnostics } : { diagnostics: context.diagnostics };
 }
-function metadata(root, description, context) {
+function metadata(root, description, extra, context) {
     const { options } = context;
     const base = toArgoName(root.name, 52);
     const naming = options.name ? { name: options.name } : options.kind === 'workflow-template' ? { name: base } : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
     const namespace = options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
-    const annotations = {};
+    const annotations = { ...extra };
     if (description)
         annotations['workflows.argoproj.io/description'] = description;
     if (context.operationNames.size)

@@ -49,6 +49,9 @@ const cases: [string, string, string, string, string][] = [
   ['a job without a container', `version: 1.1\nkind: component\nrun: {kind: job}\n`, '3:1', 'not-supported-by-argo', 'without a `container`'],
   ['an interval that is not whole minutes', `version: 1.1\nkind: operation\nschedule: {kind: interval, frequency: 90}\ncomponent: {run: {kind: job, container: {image: alpine}}}\n`, '3:28', 'not-supported-by-argo', 'by the minute'],
   ['service replicas', `version: 1.1\nkind: component\nrun:\n  kind: service\n  replicas: 2\n  container: {image: nginx}\n`, '5:3', 'not-supported-by-argo', 'replicas'],
+  ['a namespace on one operation of a dag', dag(`  - {name: a, namespace: team-b, component: ${job}}\n`), '6:15', 'not-supported-by-argo', 'namespace'],
+  ['conditions on the whole pipeline', `version: 1.1\nkind: operation\nconditions: "{{ go }}"\nparams: {go: {value: true, contextOnly: true}}\ncomponent: {run: {kind: job, container: {image: alpine}}}\n`, '3:1', 'not-supported-by-argo', 'conditions'],
+  ['templated dependencies', dag(`  - {name: a, component: ${job}}\n  - {name: b, dependencies: "{{ upstream }}", component: ${job}}\n`), '7:15', 'not-supported-by-argo', 'dependencies'],
   ['init from the artifacts store', `version: 1.1\nkind: component\nrun:\n  kind: job\n  init: [{artifacts: {files: [data.csv]}}]\n  container: {image: alpine}\n`, '5:11', 'not-supported-by-argo', 'artifacts store'],
 ];
 

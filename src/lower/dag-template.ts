@@ -6,6 +6,7 @@ import { compileOperation, type CompiledOperation } from './compile.js';
 import type { LowerContext } from './context.js';
 import { dependsExpression } from './depends.js';
 import { lowerEarlyStopping } from './early-stopping.js';
+import { operationAnnotations } from './settings.js';
 import { taskHooks } from './hooks.js';
 import type { LoweredTemplate } from './job-template.js';
 import { NameTable } from './names.js';
@@ -106,8 +107,10 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
   ];
   if (tasks.length === 0) return undefined;
   const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
+  const annotations = operationAnnotations(compiled);
   slot.fill({
     ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
+    ...(Object.keys(annotations).length ? { metadata: { annotations } } : {}),
     ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
     dag: { failFast, tasks },
   });

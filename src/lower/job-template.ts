@@ -124,7 +124,7 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
   const body: Omit<Template, 'name'> = {
     ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),
     ...(outputs.length ? { outputs: { parameters: outputs.map((io) => outputParameter(io.name, 'value' in io || io.isOptional === true ? toParameterString(io.value) : undefined)) } } : {}),
-    ...withLabels(environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context), settings.labels),
+    ...withMetadata(environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context), settings.labels, settings.annotations),
     ...(isService ? { daemon: true } : {}),
     container: main,
     ...(initContainers.length ? { initContainers } : {}),
@@ -136,10 +136,13 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
   return { name, inputs: inputParameters.map((p) => p.name), defaults, daemon: isService };
 }
 
-/** Adds pod labels to the template metadata the environment produced. */
-function withLabels(template: Partial<Template>, labels: Record<string, string>): Partial<Template> {
-  if (!Object.keys(labels).length) return template;
-  return { ...template, metadata: { ...template.metadata, labels: { ...template.metadata?.labels, ...labels } } };
+/** Adds pod labels and annotations to the template metadata the environment produced. */
+export function withMetadata(template: Partial<Template>, labels: Record<string, string>, annotations: Record<string, string>): Partial<Template> {
+  if (!Object.keys(labels).length && !Object.keys(annotations).length) return template;
+  const metadata = { ...template.metadata };
+  if (Object.keys(labels).length) metadata.labels = { ...metadata.labels, ...labels };
+  if (Object.keys(annotations).length) metadata.annotations = { ...metadata.annotations, ...annotations };
+  return { ...template, metadata };
 }
 
 const outputParameter = (name: string, fallback: string | undefined): Parameter => ({

@@ -21,6 +21,18 @@ export function checkPlatformFields(compiled: CompiledOperation, isRoot: boolean
     const hints = { build: 'build the image in CI and set `run.container.image`', presets: 'write the preset\'s fields into the file', mount: 'declare the volume under `run.volumes` and mount it in the container' };
     context.unsupported(operation[field] !== undefined ? op : op.component!, at, `\`${field}\` needs the Polyaxon platform, which does not run under Argo`, hints[field]);
   }
+  if (!isRoot && operation.namespace !== undefined) report(here('namespace'), 'every task of an Argo workflow runs in the workflow\'s namespace', 'set the namespace on the top-level operation, or with `--namespace`');
+  // Outside a dag these fields have no upstream to act on (Polyaxon ignores them too), except
+  // `conditions`, which Polyaxon evaluates for any run and Argo only for tasks.
+  if (isRoot && operation.conditions !== undefined) report(here('conditions'), 'Argo evaluates conditions only for the tasks of a dag, not for a whole workflow', 'move the condition onto an operation of the dag');
+  for (const field of ['dependencies', 'events'] as const) {
+    if (typeof operation[field] === 'string') report(here(field), `templated \`${field}\` cannot be resolved before the run: Argo needs the graph up front`, `list the ${field} in the file`);
+  }
+  if (Array.isArray(operation.events)) {
+    operation.events.forEach((event, i) => {
+      if (typeof event.kinds === 'string') report([...here('events'), i, 'kinds'], 'templated event `kinds` cannot be resolved before the run');
+    });
+  }
   const approved = operation.isApproved ?? component.isApproved;
   if (approved === false || typeof approved === 'string') {
     report(operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved'), '`isApproved: false` (waiting for a manual approval) is not mapped yet', 'approve by submitting the workflow only when ready, or add an Argo suspend step');

@@ -86,6 +86,7 @@ export function lowerResource(compiled: CompiledOperation, contextParams: readon
   ];
   const name = context.addTemplate(typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || run.kind, {
     ...(parameters.length ? { inputs: { parameters } } : {}),
+    ...(Object.keys(settings.annotations).length ? { metadata: { annotations: settings.annotations } } : {}),
     resource: {
       action: 'create',
       setOwnerReference: true,

@@ -17,6 +17,8 @@ export interface OperationSettings {
   template: Partial<Template>;
   /** Pod labels to add to the template's metadata. */
   labels: Record<string, string>;
+  /** Pod annotations: the operation's tags and cost, kept for whoever reads the pods. */
+  annotations: Record<string, string>;
   env: { name: string; value: string }[];
   volumes: Record<string, unknown>[];
   volumeMounts: Record<string, unknown>[];
@@ -27,7 +29,7 @@ export interface OperationSettings {
  * component's, spec §6.4) → Argo template settings and pod additions.
  */
 export function operationSettings(compiled: CompiledOperation, context: LowerContext): OperationSettings {
-  const out: OperationSettings = { template: {}, labels: {}, env: [], volumes: [], volumeMounts: [] };
+  const out: OperationSettings = { template: {}, labels: {}, annotations: operationAnnotations(compiled), env: [], volumes: [], volumeMounts: [] };
   const origin = compiled.op;
   const at = (field: string, ...rest: (string | number)[]): Path => [...compiled.op.path, field, ...rest];
   termination(compiled.termination, compiled, context, out, at);
@@ -37,6 +39,16 @@ export function operationSettings(compiled: CompiledOperation, context: LowerCon
   }
   plugins(compiled.plugins, origin, context, out, at);
   return out;
+}
+
+export const TAGS_ANNOTATION = 'polyaxon-argo.io/tags';
+export const COST_ANNOTATION = 'polyaxon-argo.io/cost';
+
+/** An operation's tags (its own, else its component's) and cost, as annotations. */
+export function operationAnnotations(compiled: CompiledOperation): Record<string, string> {
+  const tags = compiled.op.operation.tags ?? compiled.component.tags;
+  const cost = compiled.op.operation.cost ?? compiled.component.cost;
+  return { ...(tags?.length ? { [TAGS_ANNOTATION]: tags.join(',') } : {}), ...(cost !== undefined ? { [COST_ANNOTATION]: String(cost) } : {}) };
 }
 
 function termination(value: Termination | string | undefined, compiled: CompiledOperation, context: LowerContext, out: OperationSettings, at: (f: string, ...r: (string | number)[]) => Path): void {

@@ -8,7 +8,7 @@ import { LowerContext, type LowerOptions } from './context.js';
 import { toArgoName } from './names.js';
 import { lowerOperation } from './operation.js';
 import { lowerSchedule } from './schedule.js';
-import { POD_TTL_LABEL } from './settings.js';
+import { operationAnnotations, POD_TTL_LABEL } from './settings.js';
 
 export const ANNOTATION_PREFIX = 'polyaxon-argo.io';
 /** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
@@ -60,7 +60,7 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
   const workflow: Workflow = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
-    metadata: metadata(root, compiled.component.description ?? undefined, context),
+    metadata: metadata(root, root.operation.description ?? compiled.component.description ?? undefined, operationAnnotations(compiled), context),
     spec,
   };
   if (!root.operation.schedule) return { manifest: workflow, diagnostics: context.diagnostics };
@@ -68,12 +68,12 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
   return cron && !context.hasErrors() ? { manifest: cron, diagnostics: context.diagnostics } : { diagnostics: context.diagnostics };
 }
 
-function metadata(root: ResolvedOperation, description: string | undefined, context: LowerContext): Workflow['metadata'] {
+function metadata(root: ResolvedOperation, description: string | undefined, extra: Record<string, string>, context: LowerContext): Workflow['metadata'] {
   const { options } = context;
   const base = toArgoName(root.name, 52);
   const naming = options.name ? { name: options.name } : options.kind === 'workflow-template' ? { name: base } : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
   const namespace = options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
-  const annotations: Record<string, string> = {};
+  const annotations: Record<string, string> = { ...extra };
   if (description) annotations['workflows.argoproj.io/description'] = description;
   if (context.operationNames.size) annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
   if (context.earlyStopping.length) annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(context.earlyStopping);
