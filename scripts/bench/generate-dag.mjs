@@ -1,7 +1,7 @@
 // Generates a layered Polyaxon dag for benchmarks and scale tests:
 // each operation takes a param from an operation of the previous layer and depends on two more,
 // five shared components, dag environment and concurrency set.
-// Usage: node scripts/generate-dag.mjs OPERATIONS > file.yaml
+// Usage: node scripts/bench/generate-dag.mjs OPERATIONS > file.yaml
 import { fileURLToPath } from 'node:url';
 
 const LAYER_WIDTH = 50;

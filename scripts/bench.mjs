@@ -1,0 +1,77 @@
+// `npm run bench`: how validate and transpile scale, against the floor of reading and writing
+// the same YAML. Prints a table and writes bench-results/bench-<timestamp>.json for comparison.
+// Sizes: BENCH_SIZES=10,100 npm run bench
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateDag } from './bench/generate-dag.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const rss = path.join(root, 'scripts', 'bench', 'report-rss.mjs');
+const floorScript = path.join(root, 'scripts', 'bench', 'floor.mjs');
+const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,5000,20000').split(',').map(Number);
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+// Argo keeps a Workflow in one etcd object: etcd's default request limit is 1.5 MiB.
+const ETCD_LIMIT = 1.5 * 1024 * 1024;
+const work = mkdtempSync(path.join(tmpdir(), 'bench-'));
+
+/** Best wall time of `repeats` fresh processes, and the peak memory of the fastest. */
+function measure(args) {
+  let best = { ms: Infinity, rssMb: 0 };
+  for (let i = 0; i < repeats; i++) {
+    const start = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, ['--import', rss, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
+    const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(run.stderr)?.[1] ?? 0);
+    if (ms < best.ms) best = { ms, rssMb: kb / 1024 };
+  }
+  return best;
+}
+
+const results = [];
+for (const size of sizes) {
+  const input = path.join(work, `dag-${size}.yaml`);
+  writeFileSync(input, generateDag(size));
+  const output = path.join(work, `dag-${size}.argo.yaml`);
+  const json = path.join(work, `dag-${size}.argo.json`);
+  const validate = measure([cli, 'validate', input]);
+  const transpile = measure([cli, 'transpile', input, '-o', output]);
+  spawnSync(process.execPath, [cli, 'transpile', input, '--format', 'json', '-o', json]);
+  const floor = measure([floorScript, input, json, path.join(work, `floor-${size}.yaml`)]);
+  const outputBytes = statSync(output).size;
+  results.push({
+    operations: size,
+    inputBytes: statSync(input).size,
+    outputBytes,
+    bytesPerOperation: Math.round(outputBytes / size),
+    validateMs: Math.round(validate.ms),
+    transpileMs: Math.round(transpile.ms),
+    floorMs: Math.round(floor.ms),
+    ratio: Number((transpile.ms / floor.ms).toFixed(2)),
+    peakRssMb: Math.round(Math.max(validate.rssMb, transpile.rssMb)),
+    fitsEtcd: outputBytes <= ETCD_LIMIT,
+  });
+}
+
+// Growth exponent k between consecutive sizes: time ∝ n^k (1 = linear, 2 = quadratic).
+for (let i = 1; i < results.length; i++) {
+  const [a, b] = [results[i - 1], results[i]];
+  b.growth = Number((Math.log(b.transpileMs / a.transpileMs) / Math.log(b.operations / a.operations)).toFixed(2));
+}
+const largest = results.filter((r) => r.fitsEtcd).at(-1);
+const perOp = results.at(-1).bytesPerOperation;
+
+const columns = ['operations', 'validateMs', 'transpileMs', 'floorMs', 'ratio', 'growth', 'peakRssMb', 'outputBytes', 'bytesPerOperation', 'fitsEtcd'];
+console.log(columns.join('\t'));
+for (const r of results) console.log(columns.map((c) => r[c] ?? '').join('\t'));
+console.log(`\nlargest dag that fits one etcd object: about ${Math.floor(ETCD_LIMIT / perOp)} operations (${perOp} bytes each); of those measured: ${largest?.operations ?? 'none'}`);
+
+const dir = path.join(root, 'bench-results');
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+console.log(`results: ${path.relative(root, file)}`);
