@@ -50,12 +50,11 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
   if (kind !== 'component' && kind !== 'operation') return { diagnostics };
   const schema: z.ZodType = kind === 'component' ? component : operation;
   // Keys the header checks already reported (unexpected sections, a bad version) are not reported again.
-  const unexpected = new Set(diagnostics.map((d) => d.field));
+  const reported = new Set(diagnostics.map((d) => d.field));
   const result = schema.safeParse(raw);
   if (!result.success) {
     const schemaDiagnostics = issuesToDiagnostics(result.error.issues, source)
-      // Already reported as an unexpected section; don't report the same key twice.
-      .filter((d) => !unexpected.has(d.field))
+      .filter((d) => !reported.has(d.field))
       .map((d) => (d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d));
     diagnostics.push(...schemaDiagnostics);
   }
