@@ -12023,12 +12023,11 @@ function readPolyaxonfile(source) {
         return { diagnostics };
     const schema = kind === 'component' ? component : operation;
     // Keys the header checks already reported (unexpected sections, a bad version) are not reported again.
-    const unexpected = new Set(diagnostics.map((d) => d.field));
+    const reported = new Set(diagnostics.map((d) => d.field));
     const result = schema.safeParse(raw);
     if (!result.success) {
         const schemaDiagnostics = issuesToDiagnostics(result.error.issues, source)
-            // Already reported as an unexpected section; don't report the same key twice.
-            .filter((d) => !unexpected.has(d.field))
+            .filter((d) => !reported.has(d.field))
             .map((d) => (d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d));
         diagnostics.push(...schemaDiagnostics);
     }
@@ -14466,8 +14465,8 @@ async function transpile(name, text, options) {
     const lowered = lowerToArgo(loaded.root, options);
     const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
     if (!lowered.manifest || diagnostics.some(isError))
-        return { diagnostics };
-    return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), diagnostics };
+        return { root: loaded.root, diagnostics };
+    return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), manifest: lowered.manifest, root: loaded.root, diagnostics };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/transpile.ts

@@ -1,7 +1,7 @@
 // Bundles each entry point with ncc into one committed file under dist/.
 // Usage: node scripts/build.mjs [OUT_DIR]   (default: dist; the dist test builds into a temp dir)
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,13 +11,19 @@ const out = path.resolve(root, process.argv[2] ?? 'dist');
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
 /** entry source → bundle name in dist/ */
-const ENTRIES = [['src/cli/main.ts', 'cli.js']];
+const ENTRIES = [
+  ['src/cli/main.ts', 'cli.js'],
+  ['src/action/index.ts', 'index.js'],
+];
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const [entry, name] of ENTRIES) {
   const work = mkdtempSync(path.join(tmpdir(), 'ncc-'));
   execFileSync(process.execPath, [ncc, 'build', path.join(root, entry), '-o', work, '--quiet', '--target', 'es2022'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  // A dynamic import would make ncc emit chunk files next to index.js; we ship single files.
+  const extra = readdirSync(work).filter((f) => f !== 'index.js' && f !== 'package.json');
+  if (extra.length) throw new Error(`ncc emitted more than one file for ${entry}: ${extra.join(', ')}`);
   cpSync(path.join(work, 'index.js'), path.join(out, name));
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Manifest } from '../argo/types.js';
+import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { renderGraph } from '../emit/graph.js';
+import { readConnectionCatalog, type ConnectionCatalog } from '../lower/connections.js';
+import { transpile, type TranspileResult } from '../transpile.js';
+import type { Config } from './inputs.js';
+import type { FileReport } from './report/markdown.js';
+
+export interface CheckedFile extends FileReport {
+  result: TranspileResult;
+}
+
+/** What every file is checked with: the inputs, the workspace and the connections catalog. */
+export interface CheckSettings {
+  config: Config;
+  workspace: string;
+  catalog?: ConnectionCatalog;
+}
+
+/** Reads the connections catalog named by the `connections` input; its problems are diagnostics too. */
+export async function loadSettings(config: Config, workspace: string): Promise<{ settings: CheckSettings; diagnostics: Diagnostic[] }> {
+  if (!config.connections) return { settings: { config, workspace }, diagnostics: [] };
+  const file = path.resolve(workspace, config.connections);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    return { settings: { config, workspace }, diagnostics: [{ severity: 'error', code: 'unreadable-file', message: `cannot read the connections catalog \`${config.connections}\``, location: { file: config.connections, line: 1, column: 1 } }] };
+  }
+  const { catalog, diagnostics } = readConnectionCatalog(config.connections, text);
+  return { settings: { config, workspace, ...(catalog ? { catalog } : {}) }, diagnostics };
+}
+
+/** Transpiles one repository file (or its text at another commit) with the Action's settings. */
+export async function transpileFile(file: string, text: string, settings: CheckSettings): Promise<TranspileResult> {
+  const { config, workspace, catalog } = settings;
+  return transpile(file, text, {
+    kind: config.kind,
+    cwd: workspace,
+    absolutePath: path.join(workspace, file),
+    offline: config.offline,
+    params: config.params,
+    ...(config.hub ? { hubDir: path.resolve(workspace, config.hub) } : {}),
+    ...(catalog ? { connections: catalog } : {}),
+  });
+}
+
+/** Checks one file of the workspace: diagnostics, the manifest, and the dag as Mermaid. */
+export async function checkFile(file: string, settings: CheckSettings): Promise<CheckedFile> {
+  const text = await readFile(path.join(settings.workspace, file), 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    const diagnostic: Diagnostic = { severity: 'error', code: 'unreadable-file', message: `cannot read \`${file}\``, location: { file, line: 1, column: 1 } };
+    return { file, diagnostics: [diagnostic], result: { diagnostics: [diagnostic] } };
+  }
+  const result = await transpileFile(file, text, settings);
+  const valid = !result.diagnostics.some(isError);
+  return {
+    file,
+    diagnostics: result.diagnostics,
+    result,
+    ...(valid && result.root ? { mermaid: renderGraph(result.root, 'mermaid'), operations: countOperations(result.manifest) } : {}),
+  };
+}
+
+function countOperations(manifest: Manifest | undefined): number | undefined {
+  const annotation = manifest?.metadata.annotations?.['polyaxon-argo.io/operations'];
+  return annotation ? Object.keys(JSON.parse(annotation) as object).length : undefined;
+}

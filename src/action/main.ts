@@ -1,0 +1,137 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { context } from '@actions/github';
+import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { listChangedFiles } from '../github/changed-files.js';
+import { readFileAtRef } from '../github/file-at-ref.js';
+import { createGitHubClient, statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
+import { upsertStickyComment } from '../github/sticky-comment.js';
+import { checkFile, loadSettings, transpileFile, type CheckedFile, type CheckSettings } from './check-files.js';
+import { findPolyaxonfiles, selectPolyaxonfiles } from './discover.js';
+import { parseInputs, type Config } from './inputs.js';
+import { diffManifests } from './report/manifest-diff.js';
+import { COMMENT_LIMIT, COMMENT_MARKER, renderReport } from './report/markdown.js';
+
+interface PullRequest {
+  number: number;
+  base: { sha: string; repo: { full_name: string } };
+  head: { sha: string; repo: { full_name: string } | null };
+}
+
+/** The Action: one top-level catch, so any failure ends as a failed step with one clear line. */
+export async function run(): Promise<void> {
+  try {
+    const { config, errors } = parseInputs((name) => core.getInput(name));
+    if (!config) {
+      for (const error of errors) core.error(error);
+      core.setFailed(`invalid inputs: ${errors.join('; ')}`);
+      return;
+    }
+    if (config.token) core.setSecret(config.token);
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    await checkPolyaxonfiles(config, workspace);
+  } catch (error) {
+    core.setFailed(`polyaxon-argo: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function checkPolyaxonfiles(config: Config, workspace: string): Promise<void> {
+  const pull = context.payload.pull_request as PullRequest | undefined;
+  const repository: Repository = context.repo;
+  const client = config.token ? createGitHubClient(config.token, (m) => core.info(m)) : undefined;
+
+  const { settings, diagnostics: settingsProblems } = await loadSettings(config, workspace);
+  annotate(settingsProblems);
+  if (settingsProblems.some(isError)) {
+    core.setFailed('the connections catalog is invalid');
+    return;
+  }
+
+  const files = await core.group('Find Polyaxonfiles', async () => {
+    if (pull && client) {
+      const changed = await listChangedFiles(client, repository, pull.number);
+      if (changed.truncated) core.warning('the pull request changes more files than GitHub lists (3,000): files beyond those were not checked');
+      return selectPolyaxonfiles(changed.files, config.files, workspace);
+    }
+    return findPolyaxonfiles(config.files, workspace);
+  });
+  core.info(files.length ? `Checking ${files.length} Polyaxonfile(s): ${files.join(', ')}` : 'No Polyaxonfile to check.');
+
+  const checked: CheckedFile[] = [];
+  for (const file of files) {
+    const result = await core.group(`Check ${file}`, async () => checkFile(file, settings));
+    annotate(result.diagnostics);
+    if (pull && client && result.result.manifest) result.diff = await baseDiff(client, repository, pull, file, settings, result);
+    checked.push(result);
+  }
+
+  const invalid = checked.filter((f) => f.diagnostics.some(isError));
+  if (config.mode === 'transpile') await writeManifests(checked, config, workspace);
+
+  const title = 'Polyaxon pipelines on Argo';
+  await core.summary.addRaw(renderReport(checked, { title })).write();
+  if (pull && client && config.comment && checked.length) await comment(client, repository, pull, renderReport(checked, { title, limit: COMMENT_LIMIT, footer: footer() }));
+
+  core.setOutput('files', JSON.stringify(files));
+  core.setOutput('valid', String(invalid.length === 0));
+  if (invalid.length) core.setFailed(`${invalid.length} of ${files.length} Polyaxonfile(s) are invalid: ${invalid.map((f) => f.file).join(', ')}`);
+}
+
+/** Each diagnostic as a workflow-command annotation at its file, line and column. */
+function annotate(diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) {
+    const properties = { title: d.code, file: d.location.file, startLine: d.location.line, startColumn: d.location.column };
+    const message = d.hint ? `${d.message}\n${d.hint}` : d.message;
+    if (d.severity === 'error') core.error(message, properties);
+    else core.warning(message, properties);
+  }
+}
+
+/** How the manifest changes against the pull request's base commit. */
+async function baseDiff(client: GitHubClient, repository: Repository, pull: PullRequest, file: string, settings: CheckSettings, head: CheckedFile): Promise<CheckedFile['diff']> {
+  try {
+    const text = await readFileAtRef(client, repository, file, pull.base.sha);
+    if (text === undefined) return 'new-file';
+    const base = await transpileFile(file, text, settings);
+    return diffManifests(base.manifest, head.result.manifest);
+  } catch (error) {
+    core.warning(`could not compare \`${file}\` with the base commit: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+/** The sticky comment; a token that may not comment (pull requests from forks) degrades to the summary. */
+async function comment(client: GitHubClient, repository: Repository, pull: PullRequest, body: string): Promise<void> {
+  if (pull.head.repo?.full_name !== pull.base.repo.full_name) {
+    core.notice('This pull request comes from a fork: its token cannot comment, so the report is in the job summary and the annotations only.');
+    return;
+  }
+  try {
+    const outcome = await upsertStickyComment(client, repository, pull.number, COMMENT_MARKER, body);
+    core.info(`Pull request comment ${outcome}.`);
+  } catch (error) {
+    if (statusOf(error) !== 403) throw error;
+    core.notice('The token cannot comment on this pull request (it needs `pull-requests: write`); the report is in the job summary and the annotations.');
+  }
+}
+
+function footer(): string {
+  const { serverUrl, runId } = context;
+  const { owner, repo } = context.repo;
+  return `<sub>[Full report in the job summary](${serverUrl}/${owner}/${repo}/actions/runs/${runId})</sub>`;
+}
+
+/** transpile mode: one manifest per valid file under `output-dir`, mirroring the repository layout. */
+async function writeManifests(checked: readonly CheckedFile[], config: Config, workspace: string): Promise<void> {
+  const written: string[] = [];
+  for (const file of checked) {
+    if (!file.result.output) continue;
+    const target = path.join(config.outputDir, file.file.replace(/\.(ya?ml|json)$/i, '.argo.yaml'));
+    await mkdir(path.dirname(path.resolve(workspace, target)), { recursive: true });
+    await writeFile(path.resolve(workspace, target), file.result.output);
+    written.push(target);
+  }
+  core.setOutput('manifests', JSON.stringify(written));
+  core.info(`Wrote ${written.length} manifest(s) to ${config.outputDir}`);
+}

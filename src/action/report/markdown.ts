@@ -1,0 +1,79 @@
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { ManifestDiff } from './manifest-diff.js';
+
+/** What the Action found for one Polyaxonfile. */
+export interface FileReport {
+  file: string;
+  diagnostics: Diagnostic[];
+  /** The dag as Mermaid, when the file is valid. */
+  mermaid?: string;
+  operations?: number;
+  /** Against the pull request's base; undefined when there is no base (push) or it failed. */
+  diff?: ManifestDiff | 'new-file';
+}
+
+export const COMMENT_MARKER = '<!-- polyaxon-argo:validate -->';
+/** GitHub refuses comments over 65,536 characters; leave room for the marker and the footer. */
+export const COMMENT_LIMIT = 60_000;
+
+/** Mermaid blocks GitHub refuses to draw (its guard rails) become a note instead. */
+const MERMAID_LIMIT = 45_000;
+
+/** The report shared by the sticky PR comment and the job summary. */
+export function renderReport(reports: readonly FileReport[], options: { title: string; footer?: string; limit?: number }): string {
+  const invalid = reports.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
+  const head = `## ${options.title}\n\n${invalid === 0 ? `✅ ${plural(reports.length, 'Polyaxonfile')} valid` : `❌ ${invalid} of ${plural(reports.length, 'Polyaxonfile')} invalid`}\n`;
+  const sections = reports.map(renderFile);
+  let body = [head, ...sections].join('\n');
+  const limit = options.limit ?? Infinity;
+  if (body.length > limit) {
+    // Keep whole sections while they fit, then say how many were left out.
+    body = head;
+    let shown = 0;
+    for (const section of sections) {
+      if (body.length + section.length + 200 > limit) break;
+      body += `\n${section}`;
+      shown++;
+    }
+    body += `\n_${sections.length - shown} more file(s) not shown here: see the job summary._\n`;
+  }
+  return options.footer ? `${body}\n${options.footer}\n` : body;
+}
+
+function renderFile(report: FileReport): string {
+  const errors = report.diagnostics.filter((d) => d.severity === 'error');
+  const warnings = report.diagnostics.length - errors.length;
+  const verdict = errors.length ? `❌ \`${report.file}\`: ${plural(errors.length, 'error')}` : `✅ \`${report.file}\`: valid${report.operations !== undefined ? `, ${plural(report.operations, 'operation')}` : ''}`;
+  const lines = [`### ${verdict}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`, ''];
+  if (report.diagnostics.length) {
+    lines.push('| where | | problem | rule |', '|---|---|---|---|');
+    for (const d of report.diagnostics) {
+      const where = `${d.location.file === report.file ? '' : `${d.location.file}:`}${d.location.line}:${d.location.column}`;
+      const message = cell(d.hint ? `${d.message} (${d.hint})` : d.message);
+      lines.push(`| ${where} | ${d.severity === 'error' ? '❌' : '⚠️'} | ${message} | \`${d.code}\` |`);
+    }
+    lines.push('');
+  }
+  if (report.diff) lines.push(renderDiff(report.diff), '');
+  if (report.mermaid) {
+    lines.push('<details><summary>DAG</summary>', '');
+    lines.push(report.mermaid.length > MERMAID_LIMIT ? '_The dag is too large for GitHub to draw._' : ['```mermaid', report.mermaid.trimEnd(), '```'].join('\n'));
+    lines.push('', '</details>', '');
+  }
+  return lines.join('\n');
+}
+
+function renderDiff(diff: ManifestDiff | 'new-file'): string {
+  if (diff === 'new-file') return '**Argo manifest:** new pipeline.';
+  const parts = [
+    diff.added.length ? `added ${names(diff.added)}` : '',
+    diff.removed.length ? `removed ${names(diff.removed)}` : '',
+    diff.changed.length ? `changed ${names(diff.changed)}` : '',
+  ].filter(Boolean);
+  return `**Argo manifest vs base:** ${parts.length ? parts.join('; ') : 'no operation changed'}.`;
+}
+
+const names = (list: readonly string[]) => list.map((n) => `\`${n}\``).join(', ');
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** A table cell: no raw newlines or pipes, no HTML. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\s*\n\s*/g, ' ');
