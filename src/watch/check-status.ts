@@ -1,0 +1,35 @@
+import type { OperationState } from './operation-states.js';
+
+/** A check run's state as GitHub's Checks API takes it. */
+export type CheckStatus =
+  | { status: 'queued' | 'in_progress' }
+  | { status: 'completed'; conclusion: 'success' | 'failure' | 'skipped' | 'cancelled' | 'timed_out' };
+
+/** How the whole workflow ended, when it did. */
+export interface WorkflowEnd {
+  /** The workflow was stopped or terminated (cancelled job, early stopping). */
+  stopped: boolean;
+  /** The Action's `timeout` expired and it stopped the workflow. */
+  timedOut: boolean;
+}
+
+/**
+ * An operation's Argo phase → its check run. Once the workflow has ended, operations that
+ * never finished are concluded too: cancelled when the run was stopped, timed_out when it ran
+ * out of time, skipped otherwise (Argo never started them).
+ */
+export function checkStatusOf(state: OperationState, end?: WorkflowEnd): CheckStatus {
+  switch (state.phase) {
+    case 'Succeeded':
+      return { status: 'completed', conclusion: 'success' };
+    case 'Failed':
+    case 'Error':
+      if (end?.timedOut) return { status: 'completed', conclusion: 'timed_out' };
+      return { status: 'completed', conclusion: end?.stopped ? 'cancelled' : 'failure' };
+    case 'Skipped':
+    case 'Omitted':
+      return { status: 'completed', conclusion: 'skipped' };
+  }
+  if (end) return { status: 'completed', conclusion: end.timedOut ? 'timed_out' : end.stopped ? 'cancelled' : 'skipped' };
+  return state.phase === 'Running' || state.startedAt ? { status: 'in_progress' } : { status: 'queued' };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { checkStatusOf } from '../src/watch/check-status.js';
+import { operationStates } from '../src/watch/operation-states.js';
+import type { WorkflowObject } from '../src/watch/workflow-status.js';
+
+/** A status as Argo writes it for a dag with a plain task, a retried task, a matrix fan-out and a skipped task. */
+const workflow: WorkflowObject = {
+  metadata: {
+    name: 'train-x7k2p',
+    annotations: {
+      'polyaxon-argo.io/operations': JSON.stringify({ 'train/prepare': 'prepare', 'train/fit': 'fit', 'train/sweep': 'sweep', 'train/deploy': 'deploy', 'train/later': 'later' }),
+    },
+  },
+  spec: { entrypoint: 'train' },
+  status: {
+    phase: 'Running',
+    nodes: {
+      'train-x7k2p': { id: 'train-x7k2p', name: 'train-x7k2p', displayName: 'train-x7k2p', type: 'DAG', templateName: 'train', phase: 'Running', children: ['n1'] },
+      n1: { id: 'n1', name: 'train-x7k2p.prepare', displayName: 'prepare', type: 'Pod', templateName: 'prepare', phase: 'Succeeded', boundaryID: 'train-x7k2p', startedAt: '2026-11-25T10:00:00Z', finishedAt: '2026-11-25T10:01:00Z', outputs: { parameters: [{ name: 'data', value: 's3://bucket/clean' }] }, children: ['n2', 'n3'] },
+      n2: { id: 'n2', name: 'train-x7k2p.fit', displayName: 'fit', type: 'Retry', templateName: 'fit', phase: 'Running', boundaryID: 'train-x7k2p', startedAt: '2026-11-25T10:01:05Z', children: ['n2a', 'n2b'] },
+      n2a: { id: 'n2a', name: 'train-x7k2p.fit(0)', displayName: 'fit(0)', type: 'Pod', phase: 'Failed', boundaryID: 'train-x7k2p' },
+      n2b: { id: 'n2b', name: 'train-x7k2p.fit(1)', displayName: 'fit(1)', type: 'Pod', phase: 'Running', boundaryID: 'train-x7k2p' },
+      n3: { id: 'n3', name: 'train-x7k2p.sweep', displayName: 'sweep', type: 'DAG', templateName: 'sweep-matrix', phase: 'Running', boundaryID: 'train-x7k2p', startedAt: '2026-11-25T10:01:05Z', children: ['n3g'] },
+      n3g: { id: 'n3g', name: 'train-x7k2p.sweep.sweep', displayName: 'sweep', type: 'TaskGroup', phase: 'Running', boundaryID: 'n3', children: ['i0', 'i1', 'i2'] },
+      i0: { id: 'i0', name: 'train-x7k2p.sweep.sweep(0:lr=0.1)', displayName: 'sweep(0:lr=0.1)', type: 'Pod', phase: 'Succeeded', boundaryID: 'n3' },
+      i1: { id: 'i1', name: 'train-x7k2p.sweep.sweep(1:lr=0.01)', displayName: 'sweep(1:lr=0.01)', type: 'Pod', phase: 'Running', boundaryID: 'n3' },
+      i2: { id: 'i2', name: 'train-x7k2p.sweep.sweep(2:lr=0.001)', displayName: 'sweep(2:lr=0.001)', type: 'Pod', phase: 'Failed', boundaryID: 'n3' },
+      n4: { id: 'n4', name: 'train-x7k2p.deploy', displayName: 'deploy', type: 'Skipped', templateName: 'deploy', phase: 'Skipped', boundaryID: 'train-x7k2p', message: "when 'false' evaluated false" },
+    },
+  },
+};
+
+describe('operation states from a workflow status', () => {
+  const states = operationStates(workflow);
+
+  it('lists the top dag operations in file order, with their phase, outputs, retries and items', () => {
+    expect(states.map((s) => [s.name, s.phase])).toEqual([['prepare', 'Succeeded'], ['fit', 'Running'], ['sweep', 'Running'], ['deploy', 'Skipped'], ['later', undefined]]);
+    expect(states[0]).toMatchObject({ outputs: { data: 's3://bucket/clean' }, startedAt: '2026-11-25T10:00:00Z', finishedAt: '2026-11-25T10:01:00Z' });
+    expect(states[1]!.retries).toBe(1);
+    expect(states[2]!.items).toEqual({ Succeeded: 1, Running: 1, Failed: 1 });
+    expect(states[3]!.message).toBe("when 'false' evaluated false");
+  });
+
+  it('maps phases to check runs, concluding what never finished by how the workflow ended', () => {
+    expect(states.map((s) => checkStatusOf(s))).toEqual([
+      { status: 'completed', conclusion: 'success' },
+      { status: 'in_progress' },
+      { status: 'in_progress' },
+      { status: 'completed', conclusion: 'skipped' },
+      { status: 'queued' },
+    ]);
+    expect(checkStatusOf(states[1]!, { stopped: true, timedOut: false })).toEqual({ status: 'completed', conclusion: 'cancelled' });
+    expect(checkStatusOf(states[4]!, { stopped: false, timedOut: true })).toEqual({ status: 'completed', conclusion: 'timed_out' });
+    expect(checkStatusOf({ name: 'x', phase: 'Error', outputs: {}, retries: 0 })).toEqual({ status: 'completed', conclusion: 'failure' });
+  });
+
+  it('treats a workflow whose entrypoint is one job as one operation', () => {
+    const single: WorkflowObject = {
+      metadata: { name: 'job-abc', annotations: { 'polyaxon-argo.io/pipeline': 'job' } },
+      spec: { entrypoint: 'job' },
+      status: { phase: 'Succeeded', nodes: { 'job-abc': { id: 'job-abc', name: 'job-abc', type: 'Pod', phase: 'Succeeded' } } },
+    };
+    expect(operationStates(single)).toEqual([{ name: 'job', phase: 'Succeeded', outputs: {}, retries: 0 }]);
+  });
+});
