@@ -1,19 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubStandIn } from './support/github-server.js';
-import { REPO_ROOT } from './support/paths.js';
+import { startAction } from './support/run-action.js';
 
 /**
  * The bundled Action (dist/index.js) run as GitHub runs it: inputs in INPUT_* variables, the
  * event payload in GITHUB_EVENT_PATH, outputs and summary in files, and the GitHub API served by
  * a local stand-in that checks every call against GitHub's OpenAPI description.
  */
-
-const run = promisify(execFile);
 
 const VALID = `version: 1.1
 kind: component
@@ -80,36 +76,7 @@ function pullRequestEvent(fork = false) {
 }
 
 async function runAction(inputs: Record<string, string>, event: object, eventName = 'pull_request') {
-  const dir = mkdtempSync(path.join(tmpdir(), 'runner-'));
-  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
-  writeFileSync(files.event, JSON.stringify(event));
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_API_URL: apiUrl,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_REPOSITORY: 'acme/ml',
-    GITHUB_RUN_ID: '99',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    INPUT_TOKEN: 'ghs_testtoken0123456789',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
-  let code = 0;
-  let stdout = '';
-  try {
-    ({ stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'dist', 'index.js')], { env, cwd: workspace }));
-  } catch (error) {
-    const failure = error as { code: number; stdout: string };
-    code = failure.code;
-    stdout = failure.stdout;
-  }
-  const outputs = Object.fromEntries([...readFileSync(files.output, 'utf8').matchAll(/^(\S+)<<(\S+)\n([\s\S]*?)\n\2$/gm)].map((m) => [m[1]!, m[3]!]));
-  return { code, stdout, outputs, summary: readFileSync(files.summary, 'utf8') };
+  return startAction({ inputs, event, eventName, apiUrl, workspace }).done;
 }
 
 describe('the Action in validate mode on a pull request', () => {
@@ -181,7 +148,7 @@ describe('the Action in validate mode on a pull request', () => {
   it('reports every input problem at once', async () => {
     const result = await runAction({ mode: 'deploy', offline: 'yes' }, pullRequestEvent());
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('::error::input `mode` must be validate or transpile, got `deploy`');
+    expect(result.stdout).toContain('::error::input `mode` must be validate, transpile or submit, got `deploy`');
     expect(result.stdout).toContain('::error::input `offline` must be true or false, got `yes`');
     expect(github.calls).toEqual([]);
   });

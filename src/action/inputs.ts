@@ -13,10 +13,18 @@ const bool = (name: string) =>
     return z.NEVER;
   });
 
+function positiveInt(name: string) {
+  return z.string().transform((value, ctx) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) ctx.addIssue({ code: 'custom', message: `input \`${name}\` must be a positive number of seconds, got \`${value}\`` });
+    return n;
+  });
+}
+
 const lines = (value: string) => value.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
 
 const config = z.object({
-  mode: z.enum(['validate', 'transpile'], { error: (issue) => `input \`mode\` must be validate or transpile, got \`${String(issue.input)}\`` }),
+  mode: z.enum(['validate', 'transpile', 'submit'], { error: (issue) => `input \`mode\` must be validate, transpile or submit, got \`${String(issue.input)}\`` }),
   files: z.string().transform(lines).pipe(z.array(z.string()).min(1, { error: 'input `files` needs at least one glob' })),
   token: z.string(),
   hub: z.string(),
@@ -32,6 +40,18 @@ const config = z.object({
   kind: z.enum(['workflow', 'workflow-template'], { error: (issue) => `input \`kind\` must be workflow or workflow-template, got \`${String(issue.input)}\`` }),
   outputDir: z.string().min(1, { error: 'input `output-dir` cannot be empty' }),
   comment: bool('comment'),
+  kubeconfig: z.string(),
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'input `namespace` must be a Kubernetes namespace name' }),
+  generateName: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?-?)?$/, { error: 'input `generate-name` must be a lowercase name prefix such as `pr-42-`' }),
+  wait: bool('wait'),
+  timeout: positiveInt('timeout'),
+  checkPrefix: z.string().min(1, { error: 'input `check-prefix` cannot be empty' }),
+  maxCheckRuns: z.string().transform((value, ctx) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) ctx.addIssue({ code: 'custom', message: `input \`max-check-runs\` must be a whole number, got \`${value}\`` });
+    return n;
+  }),
+  argoUrl: z.string().refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), { error: 'input `argo-url` must be an http(s) URL' }),
 });
 export type Config = z.infer<typeof config>;
 
@@ -43,6 +63,11 @@ export const DEFAULTS: Record<string, string> = {
   kind: 'workflow',
   'output-dir': 'argo-manifests',
   comment: 'true',
+  namespace: 'default',
+  wait: 'true',
+  timeout: '3600',
+  'check-prefix': 'argo',
+  'max-check-runs': '50',
 };
 
 /** Reads the inputs through `readInput` (core.getInput in the action) and checks them all. */
@@ -59,6 +84,14 @@ export function parseInputs(readInput: (name: string) => string): { config?: Con
     kind: get('kind'),
     outputDir: get('output-dir'),
     comment: get('comment'),
+    kubeconfig: get('kubeconfig'),
+    namespace: get('namespace'),
+    generateName: get('generate-name'),
+    wait: get('wait'),
+    timeout: get('timeout'),
+    checkPrefix: get('check-prefix'),
+    maxCheckRuns: get('max-check-runs'),
+    argoUrl: get('argo-url'),
   });
   if (result.success) return { config: result.data, errors: [] };
   return { errors: result.error.issues.map((issue) => issue.message) };

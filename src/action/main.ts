@@ -12,6 +12,7 @@ import { findPolyaxonfiles, selectPolyaxonfiles } from './discover.js';
 import { parseInputs, type Config } from './inputs.js';
 import { diffManifests } from './report/manifest-diff.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, renderReport } from './report/markdown.js';
+import { submit } from './submit-mode.js';
 
 interface PullRequest {
   number: number;
@@ -75,7 +76,17 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
 
   core.setOutput('files', JSON.stringify(files));
   core.setOutput('valid', String(invalid.length === 0));
-  if (invalid.length) core.setFailed(`${invalid.length} of ${files.length} Polyaxonfile(s) are invalid: ${invalid.map((f) => f.file).join(', ')}`);
+  if (invalid.length) {
+    core.setFailed(`${invalid.length} of ${files.length} Polyaxonfile(s) are invalid: ${invalid.map((f) => f.file).join(', ')}`);
+    return;
+  }
+  if (config.mode === 'submit') {
+    if (checked.length !== 1) {
+      core.setFailed(`submit mode runs exactly one pipeline, but ${checked.length} Polyaxonfiles were selected${checked.length ? `: ${files.join(', ')}` : ''}; narrow the \`files\` input to one file`);
+      return;
+    }
+    await submit(checked[0]!, config, { client, repository, headSha: pull?.head.sha ?? context.sha, pullNumber: pull?.number });
+  }
 }
 
 /** Each diagnostic as a workflow-command annotation at its file, line and column. */

@@ -20,7 +20,20 @@ interface Operation {
   responses: Record<string, object | null>;
 }
 
-const description = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'github-openapi.json'), 'utf8')) as { operations: Record<string, Operation> };
+/** OpenAPI 3.0's `nullable: true` in JSON Schema terms: the type also admits null. */
+function nullable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(nullable);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = nullable(value);
+  if (out.nullable === true) {
+    if (typeof out.type === 'string') out.type = [out.type, 'null'];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  }
+  return out;
+}
+
+const description = nullable(JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'github-openapi.json'), 'utf8'))) as { operations: Record<string, Operation> };
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 
@@ -38,7 +51,22 @@ export interface Comment {
   type: 'Bot' | 'User';
 }
 
+export interface CheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  external_id: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  /** Every state the check went through, for assertions. */
+  history: { status: string; conclusion: string | null }[];
+}
+
 export interface GitHubState {
+  checkRuns: CheckRun[];
   /** Files of each pull request, in the order GitHub lists them. */
   pullFiles: Map<number, { filename: string; status: string }[]>;
   /** File text by `ref:path`. */
@@ -57,7 +85,7 @@ export interface Call {
 }
 
 export class GitHubStandIn {
-  readonly state: GitHubState = { pullFiles: new Map(), contents: new Map(), comments: new Map(), failures: new Map() };
+  readonly state: GitHubState = { checkRuns: [], pullFiles: new Map(), contents: new Map(), comments: new Map(), failures: new Map() };
   readonly calls: Call[] = [];
   /** Every request or response that broke GitHub's published contract. */
   readonly violations: string[] = [];
@@ -146,6 +174,26 @@ export class GitHubStandIn {
         }
         return [404, { message: 'Not Found' }, {}];
       }
+      case 'checks/create': {
+        const request = body as Partial<CheckRun> & { name: string; head_sha: string };
+        const run: CheckRun = {
+          id: this.nextId++, name: request.name, head_sha: request.head_sha, status: request.status ?? 'queued', conclusion: request.conclusion ?? null,
+          started_at: request.started_at ?? null, completed_at: request.completed_at ?? null, external_id: request.external_id ?? null,
+          output: { title: null, summary: null, text: null, ...request.output }, history: [],
+        };
+        run.history.push({ status: run.status, conclusion: run.conclusion });
+        this.state.checkRuns.push(run);
+        return [201, checkRun(base, params, run), {}];
+      }
+      case 'checks/update': {
+        const run = this.state.checkRuns.find((r) => r.id === Number(params.check_run_id));
+        if (!run) return [404, { message: 'Not Found' }, {}];
+        const request = body as Partial<CheckRun>;
+        Object.assign(run, { ...request, output: { ...run.output, ...request.output } });
+        if (request.conclusion) run.status = 'completed';
+        run.history.push({ status: run.status, conclusion: run.conclusion });
+        return [200, checkRun(base, params, run), {}];
+      }
       default:
         this.violations.push(`the stand-in does not implement ${id}`);
         return [404, { message: 'Not Found' }, {}];
@@ -229,5 +277,26 @@ function issueComment(base: string, p: Record<string, string>, issue: number, co
     created_at: '2026-11-25T10:00:00Z',
     updated_at: '2026-11-25T10:00:00Z',
     author_association: 'NONE',
+  };
+}
+
+function checkRun(base: string, p: Record<string, string>, run: CheckRun) {
+  return {
+    id: run.id,
+    head_sha: run.head_sha,
+    node_id: `CR_${run.id}`,
+    external_id: run.external_id,
+    url: `${base}/repos/${p.owner}/${p.repo}/check-runs/${run.id}`,
+    html_url: `${base}/${p.owner}/${p.repo}/runs/${run.id}`,
+    details_url: null,
+    status: run.status,
+    conclusion: run.conclusion,
+    started_at: run.started_at,
+    completed_at: run.completed_at,
+    output: { ...run.output, annotations_count: 0, annotations_url: `${base}/repos/${p.owner}/${p.repo}/check-runs/${run.id}/annotations` },
+    name: run.name,
+    check_suite: { id: 1 },
+    app: null,
+    pull_requests: [],
   };
 }

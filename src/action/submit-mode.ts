@@ -1,0 +1,108 @@
+import * as core from '@actions/core';
+import type { Manifest } from '../argo/types.js';
+import { ArgoApi } from '../cluster/argo-api.js';
+import { followWorkflow, isFinished } from '../cluster/follow-workflow.js';
+import { loadKubeConfig } from '../cluster/kubeconfig.js';
+import { CheckRunReporter } from '../github/check-runs.js';
+import type { GitHubClient, Repository } from '../github/octokit.js';
+import type { WorkflowEnd } from '../watch/check-status.js';
+import { earlyStoppingReason } from '../watch/early-stopping.js';
+import { operationStates } from '../watch/operation-states.js';
+import type { WorkflowObject } from '../watch/workflow-status.js';
+import type { CheckedFile } from './check-files.js';
+import type { Config } from './inputs.js';
+
+export interface SubmitContext {
+  client: GitHubClient | undefined;
+  repository: Repository;
+  headSha: string;
+  pullNumber: number | undefined;
+}
+
+/** Saved for the post step, which stops the workflow if the job was cancelled mid-watch. */
+export const STATE = { workflow: 'workflow', namespace: 'namespace', checks: 'checks', finished: 'finished' } as const;
+
+/**
+ * submit mode: create the Workflow, then (with `wait`) follow it to the end, reporting each
+ * operation as a check run on the pull request's head commit. A cancelled job or the `timeout`
+ * stops the workflow and concludes the checks accordingly.
+ */
+export async function submit(file: CheckedFile, config: Config, context: SubmitContext): Promise<void> {
+  const manifest = file.result.manifest as Manifest;
+  const { config: kubeConfig, secrets } = loadKubeConfig(config.kubeconfig);
+  for (const secret of secrets) core.setSecret(secret);
+  if (manifest.kind !== 'Workflow') {
+    core.setFailed(`submit mode creates Workflows; ${file.file} transpiles to a ${manifest.kind}`);
+    return;
+  }
+  const workflow: Manifest = {
+    ...manifest,
+    metadata: {
+      ...manifest.metadata,
+      ...(config.generateName ? { generateName: config.generateName.endsWith('-') ? config.generateName : `${config.generateName}-` } : {}),
+      namespace: config.namespace,
+      labels: { ...manifest.metadata.labels, 'polyaxon-argo.io/commit': context.headSha.slice(0, 40), ...(context.pullNumber ? { 'polyaxon-argo.io/pull-request': String(context.pullNumber) } : {}) },
+    },
+  };
+  const api = new ArgoApi(kubeConfig, config.namespace);
+  const created = await api.create(workflow);
+  const name = created.metadata.name!;
+  core.setOutput('workflow-name', name);
+  core.setOutput('workflow-uid', created.metadata.uid ?? '');
+  core.setOutput('namespace', config.namespace);
+  core.saveState(STATE.workflow, name);
+  core.saveState(STATE.namespace, config.namespace);
+  core.info(`Submitted workflow ${config.namespace}/${name}${config.argoUrl ? `: ${config.argoUrl.replace(/\/$/, '')}/workflows/${config.namespace}/${name}` : ''}`);
+  if (!config.wait) {
+    core.saveState(STATE.finished, 'true');
+    return;
+  }
+
+  const reporter = context.client ? new CheckRunReporter(context.client, context.repository, { prefix: config.checkPrefix, headSha: context.headSha, maxCheckRuns: config.maxCheckRuns, ...(config.argoUrl ? { argoUrl: config.argoUrl } : {}) }) : undefined;
+  await reporter?.start(created, operationStates(created));
+  core.saveState(STATE.checks, JSON.stringify(reporter?.ids() ?? {}));
+
+  // Cancellation (SIGINT, then SIGTERM from the runner) and the timeout both end the watch.
+  const controller = new AbortController();
+  const cancel = (reason: 'cancelled' | 'timeout') => () => controller.abort(reason);
+  const onSignal = cancel('cancelled');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = setTimeout(cancel('timeout'), config.timeout * 1000);
+
+  let latest: WorkflowObject = created;
+  let stoppedEarly: string | undefined;
+  try {
+    for await (const version of followWorkflow(api.source(name), { signal: controller.signal })) {
+      latest = version;
+      const states = operationStates(version);
+      await reporter?.update(version, states);
+      const reason = stoppedEarly ? undefined : earlyStoppingReason(version, states);
+      if (reason && !isFinished(version)) {
+        stoppedEarly = reason;
+        core.notice(reason);
+        await api.shutdown(name, 'Stop');
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const aborted = controller.signal.aborted ? (controller.signal.reason as 'cancelled' | 'timeout') : undefined;
+  if (aborted) {
+    core.warning(aborted === 'timeout' ? `the workflow ran longer than the ${config.timeout}s timeout: stopping it` : 'the job was cancelled: stopping the workflow');
+    await api.shutdown(name, 'Stop').catch((error: Error) => core.warning(error.message));
+    latest = await api.get(name).catch(() => latest);
+  }
+  const end: WorkflowEnd = { stopped: aborted === 'cancelled' || stoppedEarly !== undefined, timedOut: aborted === 'timeout' };
+  await reporter?.update(latest, operationStates(latest), end);
+  core.saveState(STATE.finished, 'true');
+
+  const phase = latest.status?.phase ?? 'Unknown';
+  core.setOutput('phase', phase);
+  await core.summary.addRaw(`\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`).write();
+  if (aborted) core.setFailed(`workflow ${name} ${aborted === 'timeout' ? 'timed out' : 'was cancelled'}`);
+  else if (phase !== 'Succeeded' && !stoppedEarly) core.setFailed(`workflow ${name} ended ${phase}${latest.status?.message ? `: ${latest.status.message}` : ''}`);
+}
