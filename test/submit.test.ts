@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
 import { GitHubStandIn } from './support/github-server.js';
 import { KubeStandIn } from './support/kube-server.js';
-import { eventually, startAction } from './support/run-action.js';
+import { eventually, savedState, startAction } from './support/run-action.js';
 
 /**
  * submit mode end to end against stand-ins: the bundled Action creates the Workflow through
@@ -115,7 +115,6 @@ describe('submit mode', () => {
     const name = await eventually(() => [...kube.workflows.keys()][0]);
     kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Running')]));
     const result = await action.done;
-    if (process.env.DEBUG_ACTION) console.log(result.stdout);
     expect(result.code).toBe(1);
     expect(kube.workflows.get(name)!.spec!.shutdown).toBe('Stop');
     expect(kube.requests.find((r) => r.method === 'PATCH')!.contentType).toBe('application/merge-patch+json');
@@ -135,6 +134,19 @@ describe('submit mode', () => {
     expect(kube.workflows.get(name)!.spec!.shutdown).toBe('Stop');
     expect(checks()['argo/prepare']!.at(-1)).toBe('cancelled');
     expect(checks()['argo/train']!.at(-1)).toBe('cancelled');
+  });
+
+  it('has the post step stop the workflow and cancel the checks when the main step was killed', async () => {
+    const action = submit();
+    const name = await eventually(() => [...kube.workflows.keys()][0]);
+    await eventually(() => (github.state.checkRuns.length === 3 && kube.openWatches > 0 ? true : undefined));
+    action.child.kill('SIGKILL');
+    const killed = await action.done;
+    const post = await startAction({ inputs: { mode: 'submit', kubeconfig }, event, eventName: 'pull_request', apiUrl, workspace, env: savedState(killed.stdout) }).done;
+    expect(post.code).toBe(0);
+    expect(kube.workflows.get(name)!.spec!.shutdown).toBe('Stop');
+    expect(Object.values(checks()).map((history) => history.at(-1))).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(github.violations).toEqual([]);
   });
 
   it('fails with a clear message when the namespace does not exist', async () => {

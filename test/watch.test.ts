@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkStatusOf } from '../src/watch/check-status.js';
 import { operationStates } from '../src/watch/operation-states.js';
-import type { WorkflowObject } from '../src/watch/workflow-status.js';
+import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
+import { CheckRunReporter } from '../src/github/check-runs.js';
+import type { GitHubClient } from '../src/github/octokit.js';
 
 /** A status as Argo writes it for a dag with a plain task, a retried task, a matrix fan-out and a skipped task. */
 const workflow: WorkflowObject = {
@@ -61,5 +63,59 @@ describe('operation states from a workflow status', () => {
       status: { phase: 'Succeeded', nodes: { 'job-abc': { id: 'job-abc', name: 'job-abc', type: 'Pod', phase: 'Succeeded' } } },
     };
     expect(operationStates(single)).toEqual([{ name: 'job', phase: 'Succeeded', outputs: {}, retries: 0 }]);
+  });
+});
+
+describe('check-run budget', () => {
+  /** A fake GitHub client that only counts the Checks API calls. */
+  function countingClient() {
+    const calls = { create: 0, update: 0 };
+    const client = {
+      rest: {
+        checks: {
+          create: async () => ({ data: { id: ++calls.create } }),
+          update: async () => ({ data: {} }),
+        },
+      },
+    };
+    client.rest.checks.update = async () => {
+      calls.update++;
+      return { data: {} };
+    };
+    return { client: client as unknown as GitHubClient, calls };
+  }
+
+  function bigWorkflow(size: number, finished: number): WorkflowObject {
+    const names: Record<string, string> = {};
+    const nodes: Record<string, NodeStatus> = { root: { id: 'root', name: 'big', displayName: 'big', type: 'DAG', templateName: 'big', phase: finished === size ? 'Succeeded' : 'Running' } };
+    for (let i = 0; i < size; i++) {
+      names[`big/op-${i}`] = `op-${i}`;
+      if (i <= finished) nodes[`n${i}`] = { id: `n${i}`, name: `big.op-${i}`, displayName: `op-${i}`, type: 'Pod', phase: i < finished ? 'Succeeded' : 'Running', boundaryID: 'root' };
+    }
+    return { metadata: { name: 'big', namespace: 'ml', annotations: { 'polyaxon-argo.io/operations': JSON.stringify(names) } }, spec: { entrypoint: 'big' }, status: { phase: finished === size ? 'Succeeded' : 'Running', nodes } };
+  }
+
+  it('keeps a 1,000-operation workflow to a handful of calls by grouping operations in the overall check', async () => {
+    const { client, calls } = countingClient();
+    const reporter = new CheckRunReporter(client, { owner: 'acme', repo: 'ml' }, { prefix: 'argo', headSha: 'a'.repeat(40), maxCheckRuns: 50, overallIntervalMs: 60_000 });
+    await reporter.start(bigWorkflow(1000, -1), operationStates(bigWorkflow(1000, -1)));
+    for (let finished = 0; finished <= 1000; finished += 1) {
+      const wf = bigWorkflow(1000, finished);
+      await reporter.update(wf, operationStates(wf));
+    }
+    expect(calls).toEqual({ create: 1, update: 2 });
+  });
+
+  it('updates individual checks only when their status changes', async () => {
+    const { client, calls } = countingClient();
+    const reporter = new CheckRunReporter(client, { owner: 'acme', repo: 'ml' }, { prefix: 'argo', headSha: 'a'.repeat(40), maxCheckRuns: 50, overallIntervalMs: 60_000 });
+    await reporter.start(bigWorkflow(20, -1), operationStates(bigWorkflow(20, -1)));
+    for (let finished = 0; finished <= 20; finished++) {
+      const wf = bigWorkflow(20, finished);
+      await reporter.update(wf, operationStates(wf));
+      await reporter.update(wf, operationStates(wf));
+    }
+    // 21 creates; each operation: in_progress then success; the overall: in_progress, success.
+    expect(calls).toEqual({ create: 21, update: 20 * 2 + 2 });
   });
 });

@@ -16,7 +16,7 @@ export interface ActionRun {
  * event in GITHUB_EVENT_PATH, outputs and summary in files. Returns the child (to signal it)
  * and a promise of what it did.
  */
-export function startAction(options: { inputs: Record<string, string>; event: object; eventName: string; apiUrl: string; workspace: string }) {
+export function startAction(options: { inputs: Record<string, string>; event: object; eventName: string; apiUrl: string; workspace: string; env?: Record<string, string> }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'runner-'));
   const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md') };
   writeFileSync(files.event, JSON.stringify(options.event));
@@ -37,11 +37,11 @@ export function startAction(options: { inputs: Record<string, string>; event: ob
     GITHUB_STEP_SUMMARY: files.summary,
     INPUT_TOKEN: 'ghs_testtoken0123456789',
     ...Object.fromEntries(Object.entries(options.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...options.env,
   };
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'index.js')], { env, cwd: options.workspace });
   let stdout = '';
-  const t0 = Date.now();
-  child.stdout.on('data', (chunk: Buffer) => (stdout += process.env.DEBUG_ACTION ? `[${Date.now() - t0}ms] ${chunk.toString()}` : chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const done = new Promise<ActionRun>((resolve) => {
     child.on('close', (code) => {
@@ -61,4 +61,9 @@ export async function eventually<T>(check: () => T | undefined, timeoutMs = 10_0
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The state a step saved with `::save-state` (read back by the post step as STATE_* variables). */
+export function savedState(stdout: string): Record<string, string> {
+  return Object.fromEntries([...stdout.matchAll(/^::save-state name=([^:]+)::(.*)$/gm)].map((m) => [`STATE_${m[1]}`, m[2]!]));
 }
