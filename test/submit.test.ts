@@ -80,9 +80,10 @@ const checks = () => Object.fromEntries(github.state.checkRuns.map((r) => [r.nam
 
 describe('submit mode', () => {
   it('creates the workflow, follows it through a dropped watch and a 410, and reports every operation', async () => {
-    const action = submit();
+    const action = submit({ 'argo-url': 'https://argo.example.com/' });
     const name = await eventually(() => [...kube.workflows.keys()][0]);
     await eventually(() => (github.state.checkRuns.length === 3 && kube.openWatches > 0 ? true : undefined));
+    kube.bookmark();
     kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Running')]));
     await eventually(() => (checks()['argo/prepare']?.includes('in_progress') ? true : undefined));
     kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded', { finishedAt: '2026-11-25T10:01:00Z', outputs: { parameters: [{ name: 'data', value: 's3://clean' }] } }), node('t', 'train', 'Running')]));
@@ -102,6 +103,7 @@ describe('submit mode', () => {
     });
     expect(github.state.checkRuns.every((r) => r.head_sha === 'a'.repeat(40))).toBe(true);
     expect(github.state.checkRuns.find((r) => r.name === 'argo/prepare')!.output.summary).toContain('| output `data` | s3://clean |');
+    expect(github.state.checkRuns.find((r) => r.name === 'argo')!.output.summary).toContain(`[Open in Argo](https://argo.example.com/workflows/ml/${name})`);
     expect(kube.requests.some((r) => r.url.includes('watch=true') && r.url.includes('allowWatchBookmarks=true'))).toBe(true);
     expect(github.violations).toEqual([]);
     // The token only ever appears in the commands that mask it.

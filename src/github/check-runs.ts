@@ -41,8 +41,12 @@ export class CheckRunReporter {
 
   private operationCount = 0;
 
+  private workflowUrl: string | undefined;
+
   async start(workflow: WorkflowObject, states: readonly OperationState[]): Promise<void> {
     this.operationCount = states.length;
+    const { name, namespace } = workflow.metadata;
+    if (this.options.argoUrl && name) this.workflowUrl = `${this.options.argoUrl.replace(/\/$/, '')}/workflows/${namespace ?? 'default'}/${name}`;
     const output = overallOutput(workflow, states, this.options);
     this.lastOverall = Date.now();
     this.lastOverallSummary = output.summary;
@@ -78,7 +82,10 @@ export class CheckRunReporter {
       ...(status.status !== 'queued' && state?.startedAt ? { started_at: state.startedAt } : {}),
       ...(status.status === 'completed' ? { completed_at: state?.finishedAt ?? new Date().toISOString() } : {}),
     };
-    const body = { ...status, ...times, output };
+    // GitHub ignores details_url on checks made with GITHUB_TOKEN (the summary has the link too);
+    // a GitHub App token gets the Argo UI behind the check's Details button.
+    const details = this.workflowUrl ? { details_url: this.workflowUrl } : {};
+    const body = { ...status, ...times, ...details, output };
     this.calls++;
     if (!previous) {
       const { data } = await this.client.rest.checks.create({ ...this.repository, name, head_sha: this.options.headSha, external_id: name, ...body });
