@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubStandIn } from './support/github-server.js';
+import { TWO_STEP_PIPELINE } from './support/pipelines.js';
 import { startAction } from './support/run-action.js';
 
 /**
@@ -11,18 +12,7 @@ import { startAction } from './support/run-action.js';
  * a local stand-in that checks every call against GitHub's OpenAPI description.
  */
 
-const VALID = `version: 1.1
-kind: component
-name: train-pipeline
-run:
-  kind: dag
-  operations:
-  - name: prepare
-    component: {name: prepare, outputs: [{name: data, type: str}], run: {kind: job, container: {image: alpine}}}
-  - name: train
-    params: {data: {ref: ops.prepare, value: outputs.data}}
-    component: {name: train, inputs: [{name: data, type: str}], run: {kind: job, container: {image: alpine}}}
-`;
+const VALID = TWO_STEP_PIPELINE;
 const BASE = VALID.replace(/  - name: train\n[\s\S]*$/, '');
 const INVALID = `version: 1.1
 kind: component

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
 import { GitHubStandIn } from './support/github-server.js';
 import { KubeStandIn } from './support/kube-server.js';
+import { TWO_STEP_PIPELINE } from './support/pipelines.js';
 import { eventually, savedState, startAction } from './support/run-action.js';
 
 /**
@@ -12,19 +13,6 @@ import { eventually, savedState, startAction } from './support/run-action.js';
  * @kubernetes/client-node, follows it through dropped watches and 410 Gone, and reports each
  * operation as a check run on the pull request's head commit.
  */
-
-const PIPELINE = `version: 1.1
-kind: component
-name: train-pipeline
-run:
-  kind: dag
-  operations:
-  - name: prepare
-    component: {name: prepare, outputs: [{name: data, type: str}], run: {kind: job, container: {image: alpine}}}
-  - name: train
-    params: {data: {ref: ops.prepare, value: outputs.data}}
-    component: {name: train, inputs: [{name: data, type: str}], run: {kind: job, container: {image: alpine}}}
-`;
 
 let github: GitHubStandIn;
 let kube: KubeStandIn;
@@ -51,7 +39,7 @@ contexts:
 current-context: local
 `;
   workspace = mkdtempSync(path.join(tmpdir(), 'workspace-'));
-  writeFileSync(path.join(workspace, 'polyaxonfile.yaml'), PIPELINE);
+  writeFileSync(path.join(workspace, 'polyaxonfile.yaml'), TWO_STEP_PIPELINE);
   github.state.pullFiles.set(7, [{ filename: 'polyaxonfile.yaml', status: 'added' }]);
 });
 
