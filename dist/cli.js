@@ -14456,6 +14456,7 @@ function metadata(root, description, extra, context) {
 
 
 
+
 /** The whole pipeline: parse → schema → resolve → check → lower → emit. */
 async function transpile(name, text, options) {
     // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
@@ -14466,7 +14467,24 @@ async function transpile(name, text, options) {
     const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
     if (!lowered.manifest || diagnostics.some(isError))
         return { root: loaded.root, diagnostics };
-    return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), manifest: lowered.manifest, root: loaded.root, diagnostics };
+    const output = emitManifest(lowered.manifest, options.format ?? 'yaml');
+    const size = sizeWarning(loaded.root, lowered.manifest, Buffer.byteLength(output));
+    return { output, manifest: lowered.manifest, root: loaded.root, diagnostics: size ? [...diagnostics, size] : diagnostics };
+}
+/** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */
+const ETCD_LIMIT_BYTES = 1.5 * 1024 * 1024;
+/** Warn well before it: the status Argo adds while running grows the object further. */
+const SIZE_WARNING_BYTES = 1024 * 1024;
+function sizeWarning(root, manifest, bytes) {
+    if (bytes < SIZE_WARNING_BYTES)
+        return undefined;
+    const at = root.component?.dag ? [...root.component.dag.path, 'operations'] : root.path;
+    const megabytes = (bytes / 1024 / 1024).toFixed(1);
+    const over = bytes > ETCD_LIMIT_BYTES;
+    return diagnosticAt(root.component?.dag?.source ?? root.source, at, 'manifest-size', `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`, {
+        severity: 'warning',
+        hint: 'submit it as a WorkflowTemplate (`--kind workflow-template`) and run it by reference, or give operations the same component and environment so they share templates',
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/transpile.ts

@@ -1,4 +1,5 @@
 import { isError, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { diagnosticAt } from './parse/source.js';
 import { emitManifest, type OutputFormat } from './emit/manifest.js';
 import { loadPolyaxonfile, type LoadOptions } from './load.js';
 import type { LowerOptions } from './lower/context.js';
@@ -28,5 +29,23 @@ export async function transpile(name: string, text: string, options: TranspileOp
   const lowered = lowerToArgo(loaded.root, options);
   const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
   if (!lowered.manifest || diagnostics.some(isError)) return { root: loaded.root, diagnostics };
-  return { output: emitManifest(lowered.manifest, options.format ?? 'yaml'), manifest: lowered.manifest, root: loaded.root, diagnostics };
+  const output = emitManifest(lowered.manifest, options.format ?? 'yaml');
+  const size = sizeWarning(loaded.root, lowered.manifest, Buffer.byteLength(output));
+  return { output, manifest: lowered.manifest, root: loaded.root, diagnostics: size ? [...diagnostics, size] : diagnostics };
+}
+
+/** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */
+export const ETCD_LIMIT_BYTES = 1.5 * 1024 * 1024;
+/** Warn well before it: the status Argo adds while running grows the object further. */
+export const SIZE_WARNING_BYTES = 1024 * 1024;
+
+function sizeWarning(root: ResolvedOperation, manifest: Manifest, bytes: number): Diagnostic | undefined {
+  if (bytes < SIZE_WARNING_BYTES) return undefined;
+  const at = root.component?.dag ? [...root.component.dag.path, 'operations'] : root.path;
+  const megabytes = (bytes / 1024 / 1024).toFixed(1);
+  const over = bytes > ETCD_LIMIT_BYTES;
+  return diagnosticAt(root.component?.dag?.source ?? root.source, at, 'manifest-size', `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`, {
+    severity: 'warning',
+    hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
+  });
 }

@@ -173,3 +173,16 @@ describe('transpile verb', () => {
     expect(parse(result.output!, { version: '1.1' }).spec.templates[0].container.args).toEqual(['on', 'yes', '0755', 'y']);
   });
 });
+
+describe('manifest size', () => {
+  const pipeline = (operations: number) =>
+    `version: 1.1\nkind: component\nname: wide\nrun:\n  kind: dag\n  operations:\n${Array.from({ length: operations }, (_, i) => `  - {name: op-${i}, component: {name: step-${i}, run: {kind: job, container: {image: "ghcr.io/acme/step:${i}", args: [--index, "${i}"]}}}}\n`).join('')}`;
+
+  it('warns, where the operations are listed, before Argo\'s etcd limit is reached', async () => {
+    const big = await transpile('wide.yaml', pipeline(6000), { kind: 'workflow' });
+    expect(big.output).toBeDefined();
+    expect(big.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'manifest-size', location: expect.objectContaining({ line: 6, column: 3 }), message: expect.stringContaining('MiB; Argo keeps it in one etcd object') })]);
+    const small = await transpile('wide.yaml', pipeline(100), { kind: 'workflow' });
+    expect(small.diagnostics).toEqual([]);
+  });
+});
