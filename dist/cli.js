@@ -14483,7 +14483,7 @@ function sizeWarning(root, manifest, bytes) {
     const over = bytes > ETCD_LIMIT_BYTES;
     return diagnosticAt(root.component?.dag?.source ?? root.source, at, 'manifest-size', `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`, {
         severity: 'warning',
-        hint: 'submit it as a WorkflowTemplate (`--kind workflow-template`) and run it by reference, or give operations the same component and environment so they share templates',
+        hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
     });
 }
 
