@@ -2,7 +2,7 @@
 // the same YAML. Prints a table and writes bench-results/bench-<timestamp>.json for comparison.
 // Sizes: BENCH_SIZES=10,100 npm run bench
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,8 +70,15 @@ console.log(columns.join('\t'));
 for (const r of results) console.log(columns.map((c) => r[c] ?? '').join('\t'));
 console.log(`\nlargest dag that fits one etcd object: about ${Math.floor(ETCD_LIMIT / perOp)} operations (${perOp} bytes each); of those measured: ${largest?.operations ?? 'none'}`);
 
+// The GitHub Action's watcher: status handling for a 1,000-operation workflow over 10,000 events.
+const watcherOut = path.join(work, 'watcher.json');
+const vitest = spawnSync(path.join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'test/bench/vitest.config.ts'], { cwd: root, env: { ...process.env, BENCH_WATCHER_OUT: watcherOut }, encoding: 'utf8' });
+if (vitest.status !== 0) throw new Error(`watcher benchmark failed:\n${vitest.stdout}${vitest.stderr}`);
+const watcher = JSON.parse(readFileSync(watcherOut, 'utf8'));
+console.log(`\nwatcher: ${watcher.operations} operations, ${watcher.events} watch events: ${watcher.meanMs} ms per status update (p99 ${watcher.p99Ms} ms, max ${watcher.maxMs} ms); heap ${watcher.heapAfter1000EventsMb} MB after 1,000 events, ${watcher.heapAfter10000EventsMb} MB after 10,000; ${watcher.githubCalls} GitHub calls`);
+
 const dir = path.join(root, 'bench-results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher }, null, 2)}\n`);
 console.log(`results: ${path.relative(root, file)}`);
