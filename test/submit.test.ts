@@ -139,6 +139,17 @@ describe('submit mode', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it('refuses to submit a fork\'s pipeline on pull_request_target unless allowed', async () => {
+    const forkEvent = { ...event, pull_request: { ...event.pull_request, head: { sha: 'a'.repeat(40), repo: { full_name: 'stranger/ml' } } } };
+    const refused = await startAction({ inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false' }, event: forkEvent, eventName: 'pull_request_target', apiUrl, workspace }).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('::error::submit refused: this pull_request_target run would submit a pipeline from a fork');
+    expect(kube.workflows.size).toBe(0);
+    const allowed = await startAction({ inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false', wait: 'false', 'allow-fork-submit': 'true' }, event: forkEvent, eventName: 'pull_request_target', apiUrl, workspace }).done;
+    expect(allowed.code).toBe(0);
+    expect(kube.workflows.size).toBe(1);
+  });
+
   it('fails with a clear message when the namespace does not exist', async () => {
     const result = await submit({ namespace: 'nope' }).done;
     expect(result.code).toBe(1);

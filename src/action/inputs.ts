@@ -51,6 +51,7 @@ const config = z.object({
     if (!Number.isInteger(n) || n < 0) ctx.addIssue({ code: 'custom', message: `input \`max-check-runs\` must be a whole number, got \`${value}\`` });
     return n;
   }),
+  allowForkSubmit: bool('allow-fork-submit'),
   argoUrl: z.string().refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), { error: 'input `argo-url` must be an http(s) URL' }),
 });
 export type Config = z.infer<typeof config>;
@@ -68,6 +69,7 @@ export const DEFAULTS: Record<string, string> = {
   timeout: '3600',
   'check-prefix': 'argo',
   'max-check-runs': '50',
+  'allow-fork-submit': 'false',
 };
 
 /** Reads the inputs through `readInput` (core.getInput in the action) and checks them all. */
@@ -92,6 +94,7 @@ export function parseInputs(readInput: (name: string) => string): { config?: Con
     checkPrefix: get('check-prefix'),
     maxCheckRuns: get('max-check-runs'),
     argoUrl: get('argo-url'),
+    allowForkSubmit: get('allow-fork-submit'),
   });
   if (result.success) return { config: result.data, errors: [] };
   return { errors: result.error.issues.map((issue) => issue.message) };

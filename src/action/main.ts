@@ -81,6 +81,11 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
     return;
   }
   if (config.mode === 'submit') {
+    const fromFork = pull !== undefined && pull.head.repo?.full_name !== pull.base.repo.full_name;
+    if (fromFork && context.eventName === 'pull_request_target' && !config.allowForkSubmit) {
+      core.setFailed('submit refused: this pull_request_target run would submit a pipeline from a fork, that is containers chosen by someone outside the repository, with this repository\'s cluster credentials. Submit only after review (e.g. a label-gated or environment-protected job), or set `allow-fork-submit: true` if that is really intended.');
+      return;
+    }
     if (checked.length !== 1) {
       core.setFailed(`submit mode runs exactly one pipeline, but ${checked.length} Polyaxonfiles were selected${checked.length ? `: ${files.join(', ')}` : ''}; narrow the \`files\` input to one file`);
       return;
