@@ -2,17 +2,26 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1604:
+/***/ 6252:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ readInput),
-/* harmony export */   b: () => (/* binding */ processConsole)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  bC: () => (/* binding */ processConsole),
+  R5: () => (/* binding */ readInput),
+  Hn: () => (/* binding */ repositoryRoot)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/cli/io.ts
+
 
 
 const processConsole = {
@@ -38,14 +47,14 @@ async function readInput(argument, io, maxBytes) {
             return fail(`the input is over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
         return { name: '<stdin>', text };
     }
-    const absolutePath = node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(io.cwd, argument);
+    const absolutePath = external_node_path_default().resolve(io.cwd, argument);
     try {
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(absolutePath);
+        const info = await (0,promises_.stat)(absolutePath);
         if (!info.isFile())
             return fail(`\`${argument}\` is not a file`);
         if (info.size > maxBytes)
             return fail(`the file is ${info.size} bytes, over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
-        const bytes = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(absolutePath);
+        const bytes = await (0,promises_.readFile)(absolutePath);
         const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
         return { name: argument, absolutePath, text };
     }
@@ -60,6 +69,22 @@ async function readInput(argument, io, maxBytes) {
         return fail(`cannot read \`${argument}\`: ${error.message}`);
     }
 }
+/**
+ * The folder a file's references may not leave: its git repository (the nearest folder with a
+ * `.git`); outside any repository, the working directory, or the file's own folder when the file
+ * is not under the working directory.
+ */
+function repositoryRoot(absolutePath, cwd) {
+    if (!absolutePath)
+        return cwd;
+    for (let dir = external_node_path_default().dirname(absolutePath);; dir = external_node_path_default().dirname(dir)) {
+        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, '.git')))
+            return dir;
+        if (external_node_path_default().dirname(dir) === dir)
+            break;
+    }
+    return absolutePath.startsWith(external_node_path_default().resolve(cwd) + (external_node_path_default()).sep) ? cwd : external_node_path_default().dirname(absolutePath);
+}
 
 
 /***/ }),
@@ -68,19 +93,19 @@ async function readInput(argument, io, maxBytes) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6504);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6252);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7097);
 
 
 // The only place that touches process state: everything else is testable as runCli().
-process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runCli */ .a)(process.argv.slice(2), _io_js__WEBPACK_IMPORTED_MODULE_0__/* .processConsole */ .b);
+process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runCli */ .a)(process.argv.slice(2), _io_js__WEBPACK_IMPORTED_MODULE_0__/* .processConsole */ .bC);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6504:
+/***/ 7097:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11875,9 +11900,48 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: external "node:dns/promises"
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/resolve/url-policy.ts
+
+
+async function checkUrl(url, policy) {
+    if (url.protocol !== 'https:' && !(policy.allowPrivate && url.protocol === 'http:')) {
+        return `only https:// URLs are downloaded${url.protocol === 'http:' ? ' (http:// needs --allow-private-urls)' : ''}`;
+    }
+    if (policy.allowPrivate)
+        return undefined;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    let addresses;
+    try {
+        addresses = (0,external_node_net_namespaceObject.isIP)(host) ? [host] : (await (0,external_node_dns_promises_namespaceObject.lookup)(host, { all: true, verbatim: true })).map((a) => a.address);
+    }
+    catch (error) {
+        return `cannot resolve ${host}: ${error.code ?? error.message}`;
+    }
+    const internal = addresses.find(isInternalAddress);
+    return internal ? `${host} resolves to ${internal}, a private, loopback or link-local address (allow it with --allow-private-urls)` : undefined;
+}
+/** Loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and IPv4-mapped forms of them. */
+function isInternalAddress(address) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped)
+        return isInternalAddress(mapped[1]);
+    if ((0,external_node_net_namespaceObject.isIP)(address) === 4) {
+        const [a, b] = address.split('.').map(Number);
+        return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    }
+    const lower = address.toLowerCase();
+    return lower === '::' || lower === '::1' || lower.startsWith('fe8') || lower.startsWith('fe9') || lower.startsWith('fea') || lower.startsWith('feb') || lower.startsWith('fc') || lower.startsWith('fd');
+}
+
 ;// CONCATENATED MODULE: ./src/resolve/loader.ts
 
 
+
+const MAX_REDIRECTS = 3;
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** A failure the resolver turns into a located diagnostic. */
@@ -11892,6 +11956,21 @@ function createLoader(options = {}) {
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const cwd = options.cwd ?? process.cwd();
     const display = (file) => external_node_path_default().relative(cwd, file) || file;
+    /** The real path of `file` if it stays inside `root` (links resolved), else a LoadError. */
+    async function confined(file, root, what) {
+        let real;
+        try {
+            real = await (0,promises_.realpath)(file);
+        }
+        catch {
+            return file; // missing: reported by the read that follows
+        }
+        const base = await (0,promises_.realpath)(root).catch(() => external_node_path_default().resolve(root));
+        if (real !== base && !real.startsWith(base + (external_node_path_default()).sep)) {
+            throw new LoadError(`${what} \`${display(file)}\` is outside ${display(base) === '' ? 'the repository' : `\`${display(base)}\``}, which references may not leave`, 'keep referenced components inside the repository');
+        }
+        return real;
+    }
     async function readLocal(file) {
         let size;
         try {
@@ -11910,7 +11989,11 @@ function createLoader(options = {}) {
         return { name: display(file), absolutePath: file, text: await (0,promises_.readFile)(file, 'utf8') };
     }
     return {
-        readPath: readLocal,
+        async readPath(file) {
+            if (options.rootDir)
+                await confined(file, options.rootDir, 'pathRef');
+            return readLocal(file);
+        },
         async readHub(reference) {
             if (!options.hubDir)
                 throw new LoadError(`cannot resolve hubRef \`${reference}\` without a hub directory`, 'pass `--hub DIR` with a folder holding `NAME.yaml` (or `NAME/VERSION.yaml` for `NAME:VERSION`), or add an inline `component:` next to the hubRef');
@@ -11923,6 +12006,7 @@ function createLoader(options = {}) {
             for (const candidate of candidates) {
                 const file = external_node_path_default().join(root, candidate);
                 try {
+                    await confined(file, root, 'hubRef');
                     return await readLocal(file);
                 }
                 catch (error) {
@@ -11942,15 +12026,28 @@ function createLoader(options = {}) {
             catch {
                 throw new LoadError(`urlRef \`${url}\` is not a valid URL`);
             }
-            if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-                throw new LoadError(`urlRef \`${url}\` must be an http(s) URL`);
+            const policy = { allowPrivate: options.allowPrivateUrls ?? false };
+            const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
             let response;
-            try {
-                response = await fetch(parsed, { signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), redirect: 'follow' });
-            }
-            catch (error) {
-                const reason = error.name === 'TimeoutError' ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : error.cause?.message ?? error.message;
-                throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
+            // Redirects are followed by hand, so every hop passes the same checks as the first URL.
+            for (let hop = 0;; hop++) {
+                const refused = await checkUrl(parsed, policy);
+                if (refused)
+                    throw new LoadError(`urlRef \`${url}\` refused${hop ? ` (redirected to ${parsed.href})` : ''}: ${refused}`, 'vendor the component in the repository and use `pathRef`');
+                try {
+                    response = await fetch(parsed, { signal, redirect: 'manual' });
+                }
+                catch (error) {
+                    const reason = error.name === 'TimeoutError' ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : error.cause?.message ?? error.message;
+                    throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
+                }
+                const location = response.headers.get('location');
+                if (response.status < 300 || response.status >= 400 || !location)
+                    break;
+                if (hop === MAX_REDIRECTS)
+                    throw new LoadError(`cannot download urlRef \`${url}\`: more than ${MAX_REDIRECTS} redirects`);
+                await response.body?.cancel();
+                parsed = new URL(location, parsed);
             }
             if (!response.ok)
                 throw new LoadError(`cannot download urlRef \`${url}\`: HTTP ${response.status}`);
@@ -12235,8 +12332,8 @@ function addCommandLineParams(root, params) {
         root.params.set(name, { name, param: { value }, source, path: [name] });
 }
 
-// EXTERNAL MODULE: ./src/cli/io.ts
-var cli_io = __nccwpck_require__(1604);
+// EXTERNAL MODULE: ./src/cli/io.ts + 1 modules
+var cli_io = __nccwpck_require__(6252);
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/cli/options.ts
@@ -12249,6 +12346,8 @@ const READ_OPTIONS = {
     offline: { type: 'boolean' },
     param: { type: 'string', multiple: true, short: 'P' },
     'max-file-size': { type: 'string' },
+    root: { type: 'string' },
+    'allow-private-urls': { type: 'boolean' },
     format: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
 };
@@ -12274,7 +12373,7 @@ function readOptions(values) {
         if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
             throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
     }
-    return { ...(values.hub ? { hubDir: values.hub } : {}), offline: Boolean(values.offline), params, maxBytes };
+    return { ...(values.hub ? { hubDir: values.hub } : {}), ...(values.root ? { rootDir: values.root } : {}), offline: Boolean(values.offline), allowPrivateUrls: Boolean(values['allow-private-urls']), params, maxBytes };
 }
 function oneOf(flag, value, allowed, fallback) {
     if (value === undefined)
@@ -12313,14 +12412,14 @@ async function graphCommand(args, io) {
         throw new UsageError('graph needs exactly one FILE');
     const format = oneOf('format', values.format, ['mermaid', 'dot'], 'mermaid');
     const options = readOptions(values);
-    const input = await (0,cli_io/* readInput */.R)(positionals[0], io, options.maxBytes);
+    const input = await (0,cli_io/* readInput */.R5)(positionals[0], io, options.maxBytes);
     if (!('text' in input)) {
         io.stderr(`${formatText([input])}\n`);
         return ExitCode.Invalid;
     }
     // A diagram of a pipeline that cannot run would mislead: the same checks as validate, but
     // top-level inputs may stay open (a diagram does not need their values).
-    const result = await loadPolyaxonfile(input.name, input.text, { ...options, cwd: io.cwd, requireTopLevelInputs: false, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) });
+    const result = await loadPolyaxonfile(input.name, input.text, { rootDir: (0,cli_io/* repositoryRoot */.Hn)(input.absolutePath, io.cwd), ...options, cwd: io.cwd, requireTopLevelInputs: false, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) });
     if (result.diagnostics.length)
         io.stderr(`${formatText(result.diagnostics)}\n`);
     if (!result.root || result.diagnostics.some(isError))
@@ -14512,6 +14611,8 @@ Options:
   -P, --param NAME=VALUE    a param of the top operation (repeatable)
   --hub DIR                 folder holding hubRef components
   --offline                 refuse to download urlRef components
+  --allow-private-urls      let urlRef use http:// and private or loopback addresses
+  --root DIR                folder references may not leave (default: the file's git repository)
   --max-file-size BYTES     largest file read (default: 4194304)
 `;
 const OPTIONS = {
@@ -14555,12 +14656,13 @@ async function transpileCommand(args, io) {
         }
         connections = catalog.catalog;
     }
-    const input = await (0,cli_io/* readInput */.R)(positionals[0], io, options.maxBytes);
+    const input = await (0,cli_io/* readInput */.R5)(positionals[0], io, options.maxBytes);
     if (!('text' in input)) {
         io.stderr(`${formatText([input])}\n`);
         return ExitCode.Invalid;
     }
     const result = await transpile(input.name, input.text, {
+        rootDir: (0,cli_io/* repositoryRoot */.Hn)(input.absolutePath, io.cwd),
         ...options,
         cwd: io.cwd,
         ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
@@ -14605,6 +14707,8 @@ Options:
   -P, --param NAME=VALUE  a param of the top operation (repeatable)
   --hub DIR               folder holding hubRef components (NAME.yaml, NAME/VERSION.yaml)
   --offline               refuse to download urlRef components
+  --allow-private-urls    let urlRef use http:// and private or loopback addresses
+  --root DIR              folder references may not leave (default: the file's git repository)
   --max-file-size BYTES   largest file read (default: 4194304)
 `;
 async function validateCommand(args, io) {
@@ -14620,9 +14724,9 @@ async function validateCommand(args, io) {
     const all = [];
     let invalid = 0;
     for (const argument of positionals) {
-        const input = await (0,cli_io/* readInput */.R)(argument, io, options.maxBytes);
+        const input = await (0,cli_io/* readInput */.R5)(argument, io, options.maxBytes);
         const diagnostics = 'text' in input
-            ? (await loadPolyaxonfile(input.name, input.text, { ...options, cwd: io.cwd, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) })).diagnostics
+            ? (await loadPolyaxonfile(input.name, input.text, { rootDir: (0,cli_io/* repositoryRoot */.Hn)(input.absolutePath, io.cwd), ...options, cwd: io.cwd, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) })).diagnostics
             : [input];
         if (diagnostics.some(isError))
             invalid++;

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run.js';
-import type { Console } from '../src/cli/io.js';
+import { repositoryRoot, type Console } from '../src/cli/io.js';
 import { VERSION } from '../src/cli/version.js';
 import { REPO_ROOT, SHARED_FIXTURES } from './support/paths.js';
 import { runBundledCli } from './support/run-cli.js';
@@ -87,6 +87,19 @@ describe('validate', () => {
     const { io, out } = memoryConsole('', dir);
     expect(await runCli(['validate', 'latin1.yaml'], io)).toBe(1);
     expect(out.stderr).toContain('latin1.yaml:1:1: error: the file is not valid UTF-8 text');
+  });
+});
+
+describe('the folder references may not leave', () => {
+  it('is the file\'s git repository, else the working directory or the file\'s folder', () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'git-'));
+    mkdirSync(path.join(repo, '.git'));
+    mkdirSync(path.join(repo, 'ml', 'pipelines'), { recursive: true });
+    expect(repositoryRoot(path.join(repo, 'ml', 'pipelines', 'p.yaml'), '/elsewhere')).toBe(repo);
+    const plain = mkdtempSync(path.join(tmpdir(), 'plain-'));
+    expect(repositoryRoot(path.join(plain, 'a', 'p.yaml'), plain)).toBe(plain);
+    expect(repositoryRoot(path.join(plain, 'a', 'p.yaml'), '/elsewhere')).toBe(path.join(plain, 'a'));
+    expect(repositoryRoot(undefined, '/cwd')).toBe('/cwd');
   });
 });
 

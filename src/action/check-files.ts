@@ -39,6 +39,7 @@ export async function transpileFile(file: string, text: string, settings: CheckS
     cwd: workspace,
     absolutePath: path.join(workspace, file),
     offline: config.offline,
+    rootDir: workspace,
     params: config.params,
     ...(config.hub ? { hubDir: path.resolve(workspace, config.hub) } : {}),
     ...(catalog ? { connections: catalog } : {}),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -53,4 +54,18 @@ export async function readInput(argument: string, io: Console, maxBytes: number)
     if (error instanceof TypeError) return fail('the file is not valid UTF-8 text', 'save the file as UTF-8');
     return fail(`cannot read \`${argument}\`: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The folder a file's references may not leave: its git repository (the nearest folder with a
+ * `.git`); outside any repository, the working directory, or the file's own folder when the file
+ * is not under the working directory.
+ */
+export function repositoryRoot(absolutePath: string | undefined, cwd: string): string {
+  if (!absolutePath) return cwd;
+  for (let dir = path.dirname(absolutePath); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return absolutePath.startsWith(path.resolve(cwd) + path.sep) ? cwd : path.dirname(absolutePath);
 }

@@ -8,13 +8,18 @@ export const READ_OPTIONS = {
   offline: { type: 'boolean' },
   param: { type: 'string', multiple: true, short: 'P' },
   'max-file-size': { type: 'string' },
+  root: { type: 'string' },
+  'allow-private-urls': { type: 'boolean' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 export interface ReadOptions {
   hubDir?: string;
+  /** Given with --root; otherwise each file's repository (see repositoryRoot). */
+  rootDir?: string;
   offline: boolean;
+  allowPrivateUrls: boolean;
   params: [string, string][];
   maxBytes: number;
 }
@@ -28,7 +33,7 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-export function readOptions(values: { hub?: string | undefined; offline?: boolean | undefined; param?: string[] | undefined; 'max-file-size'?: string | undefined }): ReadOptions {
+export function readOptions(values: { hub?: string | undefined; root?: string | undefined; offline?: boolean | undefined; 'allow-private-urls'?: boolean | undefined; param?: string[] | undefined; 'max-file-size'?: string | undefined }): ReadOptions {
   const params = (values.param ?? []).map((assignment): [string, string] => {
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects NAME=VALUE, got \`${assignment}\``);
@@ -39,7 +44,7 @@ export function readOptions(values: { hub?: string | undefined; offline?: boolea
     maxBytes = Number(values['max-file-size']);
     if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
   }
-  return { ...(values.hub ? { hubDir: values.hub } : {}), offline: Boolean(values.offline), params, maxBytes };
+  return { ...(values.hub ? { hubDir: values.hub } : {}), ...(values.root ? { rootDir: values.root } : {}), offline: Boolean(values.offline), allowPrivateUrls: Boolean(values['allow-private-urls']), params, maxBytes };
 }
 
 export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {

@@ -1,5 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { checkUrl } from './url-policy.js';
 
 /**
  * Where referenced components come from. The resolver only sees this interface, so tests and
@@ -29,7 +30,13 @@ export interface LoaderOptions {
   timeoutMs?: number;
   /** Base for display names, normally the working directory. */
   cwd?: string;
+  /** Allow urlRefs over http:// and to private, loopback and link-local addresses. */
+  allowPrivateUrls?: boolean;
+  /** pathRefs may not leave this folder (the repository), symbolic links included. */
+  rootDir?: string;
 }
+
+const MAX_REDIRECTS = 3;
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -46,6 +53,21 @@ export function createLoader(options: LoaderOptions = {}): Loader {
   const cwd = options.cwd ?? process.cwd();
   const display = (file: string) => path.relative(cwd, file) || file;
 
+  /** The real path of `file` if it stays inside `root` (links resolved), else a LoadError. */
+  async function confined(file: string, root: string, what: string): Promise<string> {
+    let real: string;
+    try {
+      real = await realpath(file);
+    } catch {
+      return file; // missing: reported by the read that follows
+    }
+    const base = await realpath(root).catch(() => path.resolve(root));
+    if (real !== base && !real.startsWith(base + path.sep)) {
+      throw new LoadError(`${what} \`${display(file)}\` is outside ${display(base) === '' ? 'the repository' : `\`${display(base)}\``}, which references may not leave`, 'keep referenced components inside the repository');
+    }
+    return real;
+  }
+
   async function readLocal(file: string): Promise<LoadedText> {
     let size: number;
     try {
@@ -61,7 +83,10 @@ export function createLoader(options: LoaderOptions = {}): Loader {
   }
 
   return {
-    readPath: readLocal,
+    async readPath(file) {
+      if (options.rootDir) await confined(file, options.rootDir, 'pathRef');
+      return readLocal(file);
+    },
 
     async readHub(reference) {
       if (!options.hubDir) throw new LoadError(`cannot resolve hubRef \`${reference}\` without a hub directory`, 'pass `--hub DIR` with a folder holding `NAME.yaml` (or `NAME/VERSION.yaml` for `NAME:VERSION`), or add an inline `component:` next to the hubRef');
@@ -74,6 +99,7 @@ export function createLoader(options: LoaderOptions = {}): Loader {
       for (const candidate of candidates) {
         const file = path.join(root, candidate);
         try {
+          await confined(file, root, 'hubRef');
           return await readLocal(file);
         } catch (error) {
           if (!(error instanceof LoadError) || !error.message.includes('no such file')) throw error;
@@ -90,13 +116,24 @@ export function createLoader(options: LoaderOptions = {}): Loader {
       } catch {
         throw new LoadError(`urlRef \`${url}\` is not a valid URL`);
       }
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new LoadError(`urlRef \`${url}\` must be an http(s) URL`);
-      let response: Response;
-      try {
-        response = await fetch(parsed, { signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS), redirect: 'follow' });
-      } catch (error) {
-        const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
-        throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
+      const policy = { allowPrivate: options.allowPrivateUrls ?? false };
+      const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      let response: Response | undefined;
+      // Redirects are followed by hand, so every hop passes the same checks as the first URL.
+      for (let hop = 0; ; hop++) {
+        const refused = await checkUrl(parsed, policy);
+        if (refused) throw new LoadError(`urlRef \`${url}\` refused${hop ? ` (redirected to ${parsed.href})` : ''}: ${refused}`, 'vendor the component in the repository and use `pathRef`');
+        try {
+          response = await fetch(parsed, { signal, redirect: 'manual' });
+        } catch (error) {
+          const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+          throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
+        }
+        const location = response.headers.get('location');
+        if (response.status < 300 || response.status >= 400 || !location) break;
+        if (hop === MAX_REDIRECTS) throw new LoadError(`cannot download urlRef \`${url}\`: more than ${MAX_REDIRECTS} redirects`);
+        await response.body?.cancel();
+        parsed = new URL(location, parsed);
       }
       if (!response.ok) throw new LoadError(`cannot download urlRef \`${url}\`: HTTP ${response.status}`);
       const text = await readCapped(response, maxBytes, url);

@@ -5,7 +5,7 @@ import { formatText } from '../../diagnostics/format.js';
 import { readConnectionCatalog, type ConnectionCatalog } from '../../lower/connections.js';
 import { transpile } from '../../transpile.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
-import { readInput, type Console } from '../io.js';
+import { readInput, repositoryRoot, type Console } from '../io.js';
 import { oneOf, parseCommandLine, READ_OPTIONS, readOptions } from '../options.js';
 
 export const TRANSPILE_USAGE = `Usage: polyaxon-argo transpile FILE [options]
@@ -23,6 +23,8 @@ Options:
   -P, --param NAME=VALUE    a param of the top operation (repeatable)
   --hub DIR                 folder holding hubRef components
   --offline                 refuse to download urlRef components
+  --allow-private-urls      let urlRef use http:// and private or loopback addresses
+  --root DIR                folder references may not leave (default: the file's git repository)
   --max-file-size BYTES     largest file read (default: 4194304)
 `;
 
@@ -72,6 +74,7 @@ export async function transpileCommand(args: string[], io: Console): Promise<Exi
     return ExitCode.Invalid;
   }
   const result = await transpile(input.name, input.text, {
+    rootDir: repositoryRoot(input.absolutePath, io.cwd),
     ...options,
     cwd: io.cwd,
     ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),

@@ -2,7 +2,7 @@ import { isError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatJson, formatText } from '../../diagnostics/format.js';
 import { loadPolyaxonfile } from '../../load.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
-import { readInput, type Console } from '../io.js';
+import { readInput, repositoryRoot, type Console } from '../io.js';
 import { oneOf, parseCommandLine, READ_OPTIONS, readOptions } from '../options.js';
 
 export const VALIDATE_USAGE = `Usage: polyaxon-argo validate FILE... [options]
@@ -15,6 +15,8 @@ Options:
   -P, --param NAME=VALUE  a param of the top operation (repeatable)
   --hub DIR               folder holding hubRef components (NAME.yaml, NAME/VERSION.yaml)
   --offline               refuse to download urlRef components
+  --allow-private-urls    let urlRef use http:// and private or loopback addresses
+  --root DIR              folder references may not leave (default: the file's git repository)
   --max-file-size BYTES   largest file read (default: 4194304)
 `;
 
@@ -33,7 +35,7 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
   for (const argument of positionals) {
     const input = await readInput(argument, io, options.maxBytes);
     const diagnostics = 'text' in input
-      ? (await loadPolyaxonfile(input.name, input.text, { ...options, cwd: io.cwd, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) })).diagnostics
+      ? (await loadPolyaxonfile(input.name, input.text, { rootDir: repositoryRoot(input.absolutePath, io.cwd), ...options, cwd: io.cwd, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) })).diagnostics
       : [input];
     if (diagnostics.some(isError)) invalid++;
     all.push(...diagnostics);
