@@ -91,6 +91,13 @@ describe('Jinja', () => {
     expect(parseTemplate('{{ lr * 2 }}')).toMatchObject({ error: expect.stringContaining('cannot be translated') });
   });
 
+  it('reads Jinja literals, raw blocks and comments as text', () => {
+    expect(parseTemplate("a {{ 'b }} c' }} {# skip #}{% raw %}{{ d }}{% endraw %} {{ e }}")).toEqual([
+      { kind: 'text', text: 'a b }} c {{ d }} ' },
+      { kind: 'reference', path: ['e'], source: 'e', offset: 56 },
+    ]);
+  });
+
   it('translates conditions into govaluate, quoting strings and not numbers', () => {
     const resolve = (p: string[]) => (p[0] === 'loss' ? { tag: '{{tasks.t.outputs.parameters.loss}}', numeric: true } : { tag: '{{inputs.parameters.env}}', numeric: false });
     expect(translateCondition(" loss < 0.5 and not (env == 'dev') ", resolve)).toBe("{{tasks.t.outputs.parameters.loss}} < 0.5 && !('{{inputs.parameters.env}}' == 'dev')");

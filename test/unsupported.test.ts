@@ -52,6 +52,8 @@ const cases: [string, string, string, string, string][] = [
   ['a namespace on one operation of a dag', dag(`  - {name: a, namespace: team-b, component: ${job}}\n`), '6:15', 'not-supported-by-argo', 'namespace'],
   ['conditions on the whole pipeline', `version: 1.1\nkind: operation\nconditions: "{{ go }}"\nparams: {go: {value: true, contextOnly: true}}\ncomponent: {run: {kind: job, container: {image: alpine}}}\n`, '3:1', 'not-supported-by-argo', 'conditions'],
   ['templated dependencies', dag(`  - {name: a, component: ${job}}\n  - {name: b, dependencies: "{{ upstream }}", component: ${job}}\n`), '7:15', 'not-supported-by-argo', 'dependencies'],
+  ['literal text Argo would expand', `version: 1.1\nkind: component\nrun:\n  kind: job\n  container: {image: alpine, args: ["{% raw %}{{workflow.name}}{% endraw %}"]}\n`, '5:37', 'untranslatable-template', 'which Argo would expand as its own tag'],
+  ['templates in the environment', `version: 1.1\nkind: component\nrun:\n  kind: job\n  environment: {labels: {owner: "{{workflow.name}}"}}\n  container: {image: alpine}\n`, '5:3', 'not-supported-by-argo', 'Argo would evaluate them'],
   ['init from the artifacts store', `version: 1.1\nkind: component\nrun:\n  kind: job\n  init: [{artifacts: {files: [data.csv]}}]\n  container: {image: alpine}\n`, '5:11', 'not-supported-by-argo', 'artifacts store'],
 ];
 

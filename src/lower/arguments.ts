@@ -6,7 +6,7 @@ import type { IO } from '../schema/io.js';
 import { isTemplate } from '../schema/primitives.js';
 import type { LowerContext } from './context.js';
 import { DAG_GLOBALS, taskGlobal } from './globals.js';
-import { isJinjaError, parseTemplate } from './jinja.js';
+import { isJinjaError, literalProblem, parseTemplate } from './jinja.js';
 import { toParameterString } from './values.js';
 
 /** What a param's argument may point at inside the DAG being built. */
@@ -82,6 +82,11 @@ function templatedArgument(located: LocatedParam, op: ResolvedOperation, scope: 
   let out = '';
   for (const part of parts) {
     if (part.kind === 'text') {
+      const problem = literalProblem(part.text);
+      if (problem) {
+        context.report(located, at, 'untranslatable-template', problem, { anchor: 'value' });
+        return undefined;
+      }
       out += part.text;
       continue;
     }

@@ -15,6 +15,11 @@ export function environmentToTemplate(environment: Environment | string | undefi
     context.unsupported(origin, at, 'a templated `environment` cannot be resolved before the run', 'write the environment out in the file');
     return {};
   }
+  if (JSON.stringify(environment).includes('{{')) {
+    // Argo would expand such text as its own tags: refuse it rather than let it be evaluated.
+    context.unsupported(origin, at, 'templates (`{{ … }}`) in `environment` are not translated, and Argo would evaluate them as its own', 'write the values out; pass run-time values to the container through params');
+    return {};
+  }
   const out: Partial<Template> = {};
   if (environment.labels || environment.annotations) {
     out.metadata = { ...(environment.labels ? { labels: environment.labels } : {}), ...(environment.annotations ? { annotations: environment.annotations } : {}) };

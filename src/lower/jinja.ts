@@ -17,31 +17,73 @@ export interface JinjaError {
 const isError = (value: unknown): value is JinjaError => typeof value === 'object' && value !== null && 'error' in value;
 export { isError as isJinjaError };
 
-/** Splits a template into text and `{{ reference }}` parts. */
+/**
+ * Splits a template into text and `{{ reference }}` parts. Jinja's ways of writing literal
+ * braces, `{{ '{{x}}' }}` and `{% raw %}…{% endraw %}`, become text (see `literalProblem`).
+ */
 export function parseTemplate(text: string): TemplatePart[] | JinjaError {
   const parts: TemplatePart[] = [];
   let cursor = 0;
+  const pushText = (value: string) => {
+    const last = parts.at(-1);
+    if (last?.kind === 'text') last.text += value;
+    else if (value) parts.push({ kind: 'text', text: value });
+  };
   while (cursor < text.length) {
     const open = text.slice(cursor).search(/\{[{%#]/);
     if (open === -1) {
-      parts.push({ kind: 'text', text: text.slice(cursor) });
+      pushText(text.slice(cursor));
       break;
     }
     const start = cursor + open;
-    if (start > cursor) parts.push({ kind: 'text', text: text.slice(cursor, start) });
+    pushText(text.slice(cursor, start));
     const kind = text[start + 1];
-    const close = text.indexOf(kind === '{' ? '}}' : kind === '%' ? '%}' : '#}', start + 2);
+    const close = closingOf(text, start + 2, kind === '{' ? '}}' : kind === '%' ? '%}' : '#}', kind === '{');
     if (close === -1) return { error: `unclosed \`${text.slice(start, start + 2)}\``, offset: start };
-    if (kind === '%') return { error: `Jinja statements (\`${text.slice(start, close + 2)}\`) cannot be translated to Argo`, offset: start };
-    if (kind === '{') {
-      const source = text.slice(start + 2, close).trim();
-      const path = parseReference(source);
-      if (!path) return { error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`, offset: start };
-      parts.push({ kind: 'reference', path, source, offset: start });
-    }
     cursor = close + 2;
+    if (kind === '#') continue;
+    const source = text.slice(start + 2, close).trim();
+    if (kind === '%') {
+      if (source.replace(/^-|-$/g, '').trim() !== 'raw') return { error: `Jinja statements (\`${text.slice(start, close + 2)}\`) cannot be translated to Argo`, offset: start };
+      const end = /\{%-?\s*endraw\s*-?%\}/.exec(text.slice(cursor));
+      if (!end) return { error: '`{% raw %}` without `{% endraw %}`', offset: start };
+      pushText(text.slice(cursor, cursor + end.index));
+      cursor += end.index + end[0].length;
+      continue;
+    }
+    const literal = /^(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")$/.exec(source);
+    if (literal) {
+      pushText((literal[1] ?? literal[2]!).replace(/\\(.)/g, '$1'));
+      continue;
+    }
+    const path = parseReference(source);
+    if (!path) return { error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`, offset: start };
+    parts.push({ kind: 'reference', path, source, offset: start });
   }
   return parts;
+}
+
+/** The index of `close` after `from`; in expressions, quoted strings are skipped (`{{ '}}' }}`). */
+function closingOf(text: string, from: number, close: string, expression: boolean): number {
+  let quote: string | undefined;
+  for (let i = from; i < text.length - 1; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (expression && (c === "'" || c === '"')) quote = c;
+    else if (text.startsWith(close, i)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Argo expands every `{{…}}` in the text it is given, with no escape: literal text that
+ * contains `{{` (from `{{ '{{x}}' }}` or `{% raw %}`) would be evaluated by Argo. Until a
+ * representation is verified against the real controller, such text is refused.
+ */
+export function literalProblem(text: string): string | undefined {
+  return text.includes('{{') ? `the literal text \`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` contains \`{{\`, which Argo would expand as its own tag` : undefined;
 }
 
 /** `a.b['c'].d` → ['a', 'b', 'c', 'd']; undefined for anything that is not a plain reference. */

@@ -82,6 +82,7 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
   env.push(...settings.env);
 
   const volumes: Record<string, unknown>[] = Array.isArray(run.volumes) ? [...run.volumes] : [];
+  if (hasJinja(JSON.stringify(volumes))) context.unsupported(origin, [...runAt, 'volumes'], 'templates in `volumes` are not translated, and Argo would evaluate them as its own');
   const volumeMounts = [...((main.volumeMounts as unknown[]) ?? []), ...settings.volumeMounts];
   volumes.push(...settings.volumes);
   const attached = attachConnections(connections, origin, [...runAt, 'connections'], context);

@@ -1,7 +1,7 @@
 import type { IO } from '../schema/io.js';
 import type { ConnectionCatalog } from './connections.js';
 import { JOB_GLOBALS } from './globals.js';
-import { isJinjaError, parseTemplate } from './jinja.js';
+import { isJinjaError, literalProblem, parseTemplate } from './jinja.js';
 import { CONTEXT_PATH, RUN_OUTPUTS_PATH } from './runtime-paths.js';
 
 /**
@@ -30,6 +30,8 @@ export class TemplateText {
     let out = '';
     for (const part of parts) {
       if (part.kind === 'text') {
+        const problem = literalProblem(part.text);
+        if (problem) return { error: problem, hint: 'pass such text to the container another way (a file from init, or an environment variable from a ConfigMap)' };
         out += part.text;
         continue;
       }
