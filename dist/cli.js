@@ -10104,8 +10104,6 @@ const primitives_name = schemas_string().regex(/^[-a-zA-Z0-9_]+$/, {
 });
 /** A plain string → string map (labels, annotations, node selectors); numbers are stringified as Polyaxon does. */
 const stringMap = record(schemas_string(), union([schemas_string(), schemas_number(), schemas_boolean()]).transform((value) => String(value)));
-/** A free-form value (Polyaxon's `Any`). */
-const anyValue = unknown();
 /** Datetimes: YAML 1.1 timestamps arrive as Date objects, others as ISO strings. */
 const primitives_datetime = union([schemas_date().transform((d) => d.toISOString()), schemas_string().min(1)]);
 
@@ -11561,7 +11559,6 @@ const LEAF_RUNTIME_SHAPES = {
     service: serviceShape,
     ...distributedShapes,
 };
-const LEAF_RUNTIME_KINDS = Object.keys(LEAF_RUNTIME_SHAPES);
 const variant = (kind, shape) => strict({ kind: literal(kind), ...shape });
 /** Each non-dag runtime schema, by kind. */
 const LEAF_RUNTIMES = {
@@ -13927,8 +13924,6 @@ function sample(hp, next) {
 
 ;// CONCATENATED MODULE: ./src/lower/matrix/expand.ts
 
-/** Searches that need a tuner running between iterations: Argo has none. */
-const TUNED_KINDS = new Set(['hyperband', 'bayes', 'hyperopt', 'iterative']);
 /** The largest fan-out we generate: beyond this a workflow does not fit in one etcd object. */
 const MAX_SUGGESTIONS = 10_000;
 /**

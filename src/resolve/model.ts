@@ -52,21 +52,3 @@ export interface ResolvedDag extends Origin {
   /** The dag's `components`, by name (first wins; duplicates are reported). */
   components: Map<string, ResolvedComponent>;
 }
-
-/** Visits every component of the tree once, depth first (shared dag components included once). */
-export function* allComponents(root: ResolvedOperation): Generator<ResolvedComponent> {
-  const seen = new Set<ResolvedComponent>();
-  function* visit(operation: ResolvedOperation): Generator<ResolvedComponent> {
-    const component = operation.component;
-    if (!component || seen.has(component)) return;
-    seen.add(component);
-    yield component;
-    for (const child of component.dag?.operations ?? []) yield* visit(child);
-  }
-  yield* visit(root);
-}
-
-/** Visits every dag of the tree once. */
-export function* allDags(root: ResolvedOperation): Generator<ResolvedDag> {
-  for (const component of allComponents(root)) if (component.dag) yield component.dag;
-}

@@ -10,7 +10,6 @@ export const EVENT_KINDS = [
   'connection_registry_image', 'alert_info', 'alert_warning', 'alert_critical', 'model_version_new_metric',
   'project_custom_event', 'org_custom_event',
 ] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** V1EventTrigger (spec §8.2): start when `ref` reaches one of `kinds`. */
 export const eventTrigger = strict({

@@ -96,8 +96,5 @@ export const stringMap = z.record(
   z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value)),
 );
 
-/** A free-form value (Polyaxon's `Any`). */
-export const anyValue = z.unknown();
-
 /** Datetimes: YAML 1.1 timestamps arrive as Date objects, others as ISO strings. */
 export const datetime = z.union([z.date().transform((d) => d.toISOString()), z.string().min(1)]);

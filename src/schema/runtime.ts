@@ -45,7 +45,6 @@ export const LEAF_RUNTIME_SHAPES = {
   ...distributedShapes,
 };
 export type LeafRuntimeKind = keyof typeof LEAF_RUNTIME_SHAPES;
-export const LEAF_RUNTIME_KINDS = Object.keys(LEAF_RUNTIME_SHAPES) as LeafRuntimeKind[];
 
 const variant = <Shape extends z.ZodRawShape, K extends string>(kind: K, shape: Shape) => strict({ kind: z.literal(kind), ...shape });
 
@@ -64,7 +63,3 @@ export const LEAF_RUNTIMES = {
 };
 
 export type Job = z.infer<typeof LEAF_RUNTIMES.job>;
-export type Service = z.infer<typeof LEAF_RUNTIMES.service>;
-export type TfJob = z.infer<typeof LEAF_RUNTIMES.tfjob>;
-export type PytorchJob = z.infer<typeof LEAF_RUNTIMES.pytorchjob>;
-export type MpiJob = z.infer<typeof LEAF_RUNTIMES.mpijob>;

@@ -1,5 +1,5 @@
 import { OPERATIONS_ANNOTATION } from '../lower/workflow.js';
-import { FINAL_NODE_PHASES, type NodeStatus, type WorkflowObject } from './workflow-status.js';
+import type { NodeStatus, WorkflowObject } from './workflow-status.js';
 
 /** Where one Polyaxon operation of the top dag stands, read from the workflow's nodes. */
 export interface OperationState {
@@ -84,5 +84,3 @@ function podPhases(root: NodeStatus, nodes: Record<string, NodeStatus>): Record<
   }
   return counts;
 }
-
-export const isFinal = (state: OperationState): boolean => state.phase !== undefined && FINAL_NODE_PHASES.has(state.phase);

@@ -32,5 +32,4 @@ export interface WorkflowObject {
   };
 }
 
-export const FINAL_NODE_PHASES = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted']);
 export const FINAL_WORKFLOW_PHASES = new Set(['Succeeded', 'Failed', 'Error']);

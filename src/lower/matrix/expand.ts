@@ -3,9 +3,6 @@ import { discreteValues, random, sample } from './space.js';
 
 export type Suggestion = Record<string, unknown>;
 
-/** Searches that need a tuner running between iterations: Argo has none. */
-export const TUNED_KINDS = new Set(['hyperband', 'bayes', 'hyperopt', 'iterative']);
-
 /** The largest fan-out we generate: beyond this a workflow does not fit in one etcd object. */
 export const MAX_SUGGESTIONS = 10_000;
 
