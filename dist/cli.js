@@ -13343,7 +13343,7 @@ function lowerDag(compiled, contextParams, context) {
             if (value !== undefined)
                 parameters.push({ name: input, value });
         }
-        const depends = dependsExpression(entry.op, graph.upstream.get(entry.op.name), (name) => {
+        let depends = dependsExpression(entry.op, graph.upstream.get(entry.op.name), (name) => {
             const upstream = entries.get(name);
             return upstream?.lowered && { task: upstream.task, daemon: upstream.lowered.daemon };
         }, context);
@@ -13355,6 +13355,12 @@ function lowerDag(compiled, contextParams, context) {
             return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
         }, context);
         const hooks = taskHooks(entry.compiled, entry.task, context);
+        if ((entry.op.operation.isApproved ?? entry.compiled.component.isApproved) === false) {
+            // Waiting for approval (spec §1.2): a suspended step the operation waits on; `argo resume` approves.
+            const gate = taskNames.claim(`${entry.op.name}-approval`);
+            tasks.push({ name: gate, template: context.addTemplate('wait-for-approval', { suspend: {} }), ...(depends ? { depends } : {}) });
+            depends = `${gate}.Succeeded`;
+        }
         tasks.push({
             name: entry.task,
             template: entry.lowered.name,
@@ -14183,9 +14189,11 @@ function checkPlatformFields(compiled, isRoot, context) {
         });
     }
     const approved = operation.isApproved ?? component.isApproved;
-    if (approved === false || typeof approved === 'string') {
-        report(operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved'), '`isApproved: false` (waiting for a manual approval) is not mapped yet', 'approve by submitting the workflow only when ready, or add an Argo suspend step');
-    }
+    const where = operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved');
+    if (typeof approved === 'string')
+        report(where, 'a templated `isApproved` cannot be resolved before the run');
+    else if (approved === false && isRoot)
+        report(where, 'the top operation cannot wait for an approval: in Argo an approval is a suspended step inside the workflow', 'submit the pipeline once it is approved, or set `isApproved: false` on the operations of the dag that need one');
 }
 
 ;// CONCATENATED MODULE: ./src/lower/operation.ts

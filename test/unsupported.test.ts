@@ -28,7 +28,7 @@ const cases: [string, string, string, string, string][] = [
   ['joins', `version: 1.1\nkind: operation\njoins:\n- {query: "metrics.loss:<0.1", params: {losses: {value: outputs.loss}}}\ncomponent:\n  inputs: [{name: losses, type: float, isList: true}]\n  run: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'joins'],
   ['build', `version: 1.1\nkind: component\nbuild: {hubRef: kaniko}\nrun: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'build'],
   ['a hook on skipped runs', `version: 1.1\nkind: component\nhooks: [{hubRef: notifier, trigger: skipped, params: {message: x}}]\nrun: {kind: job, container: {image: alpine}}\n`, '3:28', 'not-supported-by-argo', 'skipped'],
-  ['manual approval', `version: 1.1\nkind: component\nisApproved: false\nrun: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'isApproved'],
+  ['manual approval of the whole pipeline', `version: 1.1\nkind: component\nisApproved: false\nrun: {kind: job, container: {image: alpine}}\n`, '3:1', 'not-supported-by-argo', 'the top operation cannot wait for an approval'],
   ['platform plugin', `version: 1.1\nkind: component\nplugins: {auth: true}\nrun: {kind: job, container: {image: alpine}}\n`, '3:11', 'not-supported-by-argo', 'auth'],
   ['raycluster runtime', `version: 1.1\nkind: component\nrun:\n  kind: raycluster\n  head: {container: {image: rayproject/ray}}\n`, '4:3', 'not-supported-by-argo', 'raycluster'],
   ['daskcluster runtime', `version: 1.1\nkind: component\nrun:\n  kind: daskcluster\n  worker: {container: {image: dask}}\n`, '4:3', 'not-supported-by-argo', 'daskcluster'],

@@ -43,6 +43,7 @@ export interface Template {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   daemon?: boolean;
   dag?: { tasks: DagTask[]; failFast?: boolean };
+  suspend?: Record<string, never>;
   container?: Record<string, unknown>;
   resource?: { action: string; manifest: string; successCondition?: string; failureCondition?: string; setOwnerReference?: boolean };
   initContainers?: Record<string, unknown>[];

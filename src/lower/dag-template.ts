@@ -78,7 +78,7 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
       const value = argumentOf(entry, input);
       if (value !== undefined) parameters.push({ name: input, value });
     }
-    const depends = dependsExpression(entry.op, graph.upstream.get(entry.op.name)!, (name) => {
+    let depends = dependsExpression(entry.op, graph.upstream.get(entry.op.name)!, (name) => {
       const upstream = entries.get(name);
       return upstream?.lowered && { task: upstream.task, daemon: upstream.lowered.daemon };
     }, context);
@@ -89,6 +89,12 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
       return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
     }, context);
     const hooks = taskHooks(entry.compiled, entry.task, context);
+    if ((entry.op.operation.isApproved ?? entry.compiled.component.isApproved) === false) {
+      // Waiting for approval (spec §1.2): a suspended step the operation waits on; `argo resume` approves.
+      const gate = taskNames.claim(`${entry.op.name}-approval`);
+      tasks.push({ name: gate, template: context.addTemplate('wait-for-approval', { suspend: {} }), ...(depends ? { depends } : {}) });
+      depends = `${gate}.Succeeded`;
+    }
     tasks.push({
       name: entry.task,
       template: entry.lowered.name,

@@ -34,7 +34,7 @@ export function checkPlatformFields(compiled: CompiledOperation, isRoot: boolean
     });
   }
   const approved = operation.isApproved ?? component.isApproved;
-  if (approved === false || typeof approved === 'string') {
-    report(operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved'), '`isApproved: false` (waiting for a manual approval) is not mapped yet', 'approve by submitting the workflow only when ready, or add an Argo suspend step');
-  }
+  const where = operation.isApproved !== undefined ? here('isApproved') : inComponent('isApproved');
+  if (typeof approved === 'string') report(where, 'a templated `isApproved` cannot be resolved before the run');
+  else if (approved === false && isRoot) report(where, 'the top operation cannot wait for an approval: in Argo an approval is a suspended step inside the workflow', 'submit the pipeline once it is approved, or set `isApproved: false` on the operations of the dag that need one');
 }
