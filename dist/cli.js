@@ -94,7 +94,7 @@ function repositoryRoot(absolutePath, cwd) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6252);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7097);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3901);
 
 
 // The only place that touches process state: everything else is testable as runCli().
@@ -105,7 +105,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7097:
+/***/ 3901:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13236,6 +13236,29 @@ function settings_plugins(value, origin, context, out, at) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/lower/template-inputs.ts
+
+/**
+ * A template's input parameters: the component's inputs (with their default when they may be
+ * left out: a `value`, `isOptional`, or `delayValidation`) and then its context-only params.
+ * `defaults` lets a task, or another operation reading `inputs.X`, know what a missing input is.
+ */
+function templateInputs(inputs, contextParams) {
+    const parameters = [];
+    const defaults = new Map();
+    for (const io of inputs) {
+        const hasDefault = 'value' in io || io.isOptional === true || io.delayValidation === true;
+        if (hasDefault)
+            defaults.set(io.name, toParameterString(io.value));
+        parameters.push({ name: io.name, ...(hasDefault ? { default: toParameterString(io.value) } : {}), ...(io.description ? { description: io.description } : {}) });
+    }
+    const declared = new Set(inputs.map((io) => io.name));
+    for (const name of contextParams)
+        if (!declared.has(name))
+            parameters.push({ name });
+    return { parameters, defaults };
+}
+
 ;// CONCATENATED MODULE: ./src/lower/when.ts
 
 
@@ -13273,6 +13296,7 @@ function whenExpression(op, argument, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/lower/dag-template.ts
+
 
 
 
@@ -13373,10 +13397,7 @@ function lowerDag(compiled, contextParams, context) {
     const concurrency = dag.dag.concurrency;
     if (typeof concurrency === 'string')
         context.unsupported(dag, [...dag.path, 'concurrency'], 'a templated `concurrency` cannot be resolved before the run');
-    const inputs = [
-        ...dag.inputs.map((io) => ({ name: io.name, ...('value' in io || io.isOptional ? { default: toParameterString(io.value) } : {}) })),
-        ...contextParams.filter((name) => !dagInputs.has(name)).map((name) => ({ name })),
-    ];
+    const { parameters: inputs, defaults } = templateInputs(dag.inputs, contextParams);
     if (tasks.length === 0)
         return undefined;
     const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
@@ -13387,7 +13408,6 @@ function lowerDag(compiled, contextParams, context) {
         ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
         dag: { failFast, tasks },
     });
-    const defaults = new Map(inputs.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
     return { name: slot.name, inputs: inputs.map((p) => p.name), defaults, daemon: false };
 }
 /** The type of a param's value, for comparisons in `when`: its input's, or what its ref reads. */
@@ -13396,11 +13416,14 @@ function typeOf(entry, name, entries) {
     if (io?.type)
         return io.type;
     const { ref, value } = entry.op.params.get(name).param;
-    if (typeof ref !== 'string' || !ref.startsWith('ops.') || typeof value !== 'string')
+    const from = opsRefTarget(ref);
+    if (from === undefined || typeof value !== 'string')
         return undefined;
-    const [section, key] = value.replace(/^\{\{\s*|\s*\}\}$/g, '').split('.');
-    const upstream = entries.get(ref.slice(4))?.compiled.component;
-    return (section === 'outputs' ? upstream?.outputs : upstream?.inputs)?.find((i) => i.name === key)?.type;
+    const read = parseRefValue(value, { kind: 'ops', name: from });
+    if ('error' in read || (read.section !== 'outputs' && read.section !== 'inputs'))
+        return undefined;
+    const upstream = entries.get(from)?.compiled.component;
+    return upstream?.[read.section]?.find((i) => i.name === read.key)?.type;
 }
 
 ;// CONCATENATED MODULE: ./src/lower/environment.ts
@@ -13617,6 +13640,7 @@ const flagExpression = (name) => `{{=${expressionOf(name)} == 'true' ? '--${name
 
 
 
+
 const TRANSLATED_FIELDS = ['image', 'command', 'args', 'workingDir'];
 /**
  * A job-like operation (job, service, notifier, cleaner, tuner) → a container template.
@@ -13712,17 +13736,7 @@ function lowerJob(compiled, contextParams, context) {
                 context.unsupported(origin, [...runAt, field], `service \`${field}\` has no Argo equivalent: a daemoned step is one pod, reached through its pod IP`);
         }
     }
-    const inputParameters = [];
-    const defaults = new Map();
-    for (const io of inputs.values()) {
-        const hasDefault = 'value' in io || io.isOptional === true || io.delayValidation === true;
-        if (hasDefault)
-            defaults.set(io.name, toParameterString(io.value));
-        inputParameters.push({ name: io.name, ...(hasDefault ? { default: toParameterString(io.value) } : {}), ...(io.description ? { description: io.description } : {}) });
-    }
-    for (const name of contextParams)
-        if (!inputs.has(name))
-            inputParameters.push({ name });
+    const { parameters: inputParameters, defaults } = templateInputs([...inputs.values()], contextParams);
     const body = {
         ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),
         ...(outputs.length ? { outputs: { parameters: outputs.map((io) => outputParameter(io.name, 'value' in io || io.isOptional === true ? toParameterString(io.value) : undefined)) } } : {}),
@@ -14065,10 +14079,7 @@ function lowerResource(compiled, contextParams, context) {
         metadata: { generateName: `{{workflow.name}}-${toArgoName(compiled.op.name || run.kind, 30)}-` },
         spec: { ...(Object.keys(runPolicy).length ? { runPolicy } : {}), ...extra, [spec.specsKey]: replicaSpecs },
     };
-    const parameters = [
-        ...[...inputs.values()].map((io) => ({ name: io.name, ...('value' in io || io.isOptional ? { default: toParameterString(io.value) } : {}) })),
-        ...contextParams.filter((n) => !inputs.has(n)).map((name) => ({ name })),
-    ];
+    const { parameters, defaults } = templateInputs([...inputs.values()], contextParams);
     const name = context.addTemplate(typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || run.kind, {
         ...(parameters.length ? { inputs: { parameters } } : {}),
         ...(Object.keys(settings.annotations).length ? { metadata: { annotations: settings.annotations } } : {}),
@@ -14081,7 +14092,6 @@ function lowerResource(compiled, contextParams, context) {
         },
         ...(settings.template.synchronization ? { synchronization: settings.template.synchronization } : {}),
     });
-    const defaults = new Map(parameters.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
     return { name, inputs: parameters.map((p) => p.name), defaults, daemon: false };
 }
 function buildReplica(replica, role, containerName, text, compiled, at, context) {
@@ -14253,18 +14263,14 @@ function wrapMatrix(compiled, inner, keys, context) {
     }
     if (typeof matrix.concurrency === 'string')
         context.unsupported(op, [...at, 'concurrency'], 'a templated matrix `concurrency` cannot be resolved before the run');
+    // The wrapper takes the operation's other params and hands them on, with each item's values.
     const passed = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name));
-    const parameters = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name)).map((name) => ({ name }));
-    const task = {
-        name: toArgoName(op.name || 'run'),
-        template: inner.name,
-        arguments: { parameters: inner.inputs.filter((name) => keys.includes(name) || passed.includes(name)).map((name) => ({ name, value: keys.includes(name) ? `{{item.${name}}}` : `{{inputs.parameters.${name}}}` })) },
-        withItems: suggestions,
-    };
-    if (!task.arguments.parameters.length)
-        delete task.arguments;
+    const args = inner.inputs
+        .filter((name) => keys.includes(name) || passed.includes(name))
+        .map((name) => ({ name, value: keys.includes(name) ? `{{item.${name}}}` : `{{inputs.parameters.${name}}}` }));
+    const task = { name: toArgoName(op.name || 'run'), template: inner.name, ...(args.length ? { arguments: { parameters: args } } : {}), withItems: suggestions };
     const name = context.addTemplate(`${op.name || inner.name}-matrix`, {
-        ...(parameters.length ? { inputs: { parameters } } : {}),
+        ...(passed.length ? { inputs: { parameters: passed.map((p) => ({ name: p })) } } : {}),
         ...(typeof matrix.concurrency === 'number' ? { parallelism: matrix.concurrency } : {}),
         dag: { failFast: lowerEarlyStopping(matrix.earlyStopping, suggestions.length, op, [...at, 'earlyStopping'], context).failFast, tasks: [task] },
     });

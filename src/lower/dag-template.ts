@@ -1,5 +1,6 @@
 import type { DagTask, Parameter } from '../argo/types.js';
-import { graphOf } from '../graph/dag-graph.js';
+import { parseRefValue } from '../check/refs.js';
+import { graphOf, opsRefTarget } from '../graph/dag-graph.js';
 import type { ResolvedOperation } from '../resolve/model.js';
 import { argumentValue, type ArgumentScope } from './arguments.js';
 import { compileOperation, type CompiledOperation } from './compile.js';
@@ -11,7 +12,7 @@ import { taskHooks } from './hooks.js';
 import type { LoweredTemplate } from './job-template.js';
 import { NameTable } from './names.js';
 import { lowerOperation, type LoweredOperation } from './operation.js';
-import { toParameterString } from './values.js';
+import { templateInputs } from './template-inputs.js';
 import { whenExpression } from './when.js';
 
 interface Entry {
@@ -107,10 +108,7 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
 
   const concurrency = dag.dag.concurrency;
   if (typeof concurrency === 'string') context.unsupported(dag, [...dag.path, 'concurrency'], 'a templated `concurrency` cannot be resolved before the run');
-  const inputs: Parameter[] = [
-    ...dag.inputs.map((io) => ({ name: io.name, ...('value' in io || io.isOptional ? { default: toParameterString(io.value) } : {}) })),
-    ...contextParams.filter((name) => !dagInputs.has(name)).map((name) => ({ name })),
-  ];
+  const { parameters: inputs, defaults } = templateInputs(dag.inputs, contextParams);
   if (tasks.length === 0) return undefined;
   const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
   const annotations = operationAnnotations(compiled);
@@ -120,7 +118,6 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
     ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
     dag: { failFast, tasks },
   });
-  const defaults = new Map(inputs.filter((p) => p.default !== undefined).map((p) => [p.name, p.default!]));
   return { name: slot.name, inputs: inputs.map((p) => p.name), defaults, daemon: false };
 }
 
@@ -129,8 +126,10 @@ function typeOf(entry: Entry, name: string, entries: ReadonlyMap<string, Entry>)
   const io = entry.compiled.component.inputs?.find((i) => i.name === name);
   if (io?.type) return io.type;
   const { ref, value } = entry.op.params.get(name)!.param;
-  if (typeof ref !== 'string' || !ref.startsWith('ops.') || typeof value !== 'string') return undefined;
-  const [section, key] = value.replace(/^\{\{\s*|\s*\}\}$/g, '').split('.');
-  const upstream = entries.get(ref.slice(4))?.compiled.component;
-  return (section === 'outputs' ? upstream?.outputs : upstream?.inputs)?.find((i) => i.name === key)?.type;
+  const from = opsRefTarget(ref);
+  if (from === undefined || typeof value !== 'string') return undefined;
+  const read = parseRefValue(value, { kind: 'ops', name: from });
+  if ('error' in read || (read.section !== 'outputs' && read.section !== 'inputs')) return undefined;
+  const upstream = entries.get(from)?.compiled.component;
+  return upstream?.[read.section]?.find((i) => i.name === read.key)?.type;
 }

@@ -11,6 +11,7 @@ import { hasJinja } from './jinja.js';
 import { operationSettings } from './settings.js';
 import { CONTEXT_PATH, CONTEXT_VOLUME, OUTPUTS_VOLUME, RUN_OUTPUTS_PATH } from './runtime-paths.js';
 import { parameter, TemplateText } from './template-text.js';
+import { templateInputs } from './template-inputs.js';
 import { toParameterString } from './values.js';
 
 /** What a task needs to know about the template it runs. */
@@ -113,14 +114,7 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
     }
   }
 
-  const inputParameters: Parameter[] = [];
-  const defaults = new Map<string, string>();
-  for (const io of inputs.values()) {
-    const hasDefault = 'value' in io || io.isOptional === true || io.delayValidation === true;
-    if (hasDefault) defaults.set(io.name, toParameterString(io.value));
-    inputParameters.push({ name: io.name, ...(hasDefault ? { default: toParameterString(io.value) } : {}), ...(io.description ? { description: io.description } : {}) });
-  }
-  for (const name of contextParams) if (!inputs.has(name)) inputParameters.push({ name });
+  const { parameters: inputParameters, defaults } = templateInputs([...inputs.values()], contextParams);
 
   const body: Omit<Template, 'name'> = {
     ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),

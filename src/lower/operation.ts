@@ -62,17 +62,14 @@ function wrapMatrix(compiled: CompiledOperation, inner: LoweredTemplate, keys: r
     return undefined;
   }
   if (typeof matrix.concurrency === 'string') context.unsupported(op, [...at, 'concurrency'], 'a templated matrix `concurrency` cannot be resolved before the run');
+  // The wrapper takes the operation's other params and hands them on, with each item's values.
   const passed = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name));
-  const parameters: Parameter[] = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name)).map((name) => ({ name }));
-  const task: DagTask = {
-    name: toArgoName(op.name || 'run'),
-    template: inner.name,
-    arguments: { parameters: inner.inputs.filter((name) => keys.includes(name) || passed.includes(name)).map((name) => ({ name, value: keys.includes(name) ? `{{item.${name}}}` : `{{inputs.parameters.${name}}}` })) },
-    withItems: suggestions,
-  };
-  if (!task.arguments!.parameters!.length) delete task.arguments;
+  const args: Parameter[] = inner.inputs
+    .filter((name) => keys.includes(name) || passed.includes(name))
+    .map((name) => ({ name, value: keys.includes(name) ? `{{item.${name}}}` : `{{inputs.parameters.${name}}}` }));
+  const task: DagTask = { name: toArgoName(op.name || 'run'), template: inner.name, ...(args.length ? { arguments: { parameters: args } } : {}), withItems: suggestions };
   const name = context.addTemplate(`${op.name || inner.name}-matrix`, {
-    ...(parameters.length ? { inputs: { parameters } } : {}),
+    ...(passed.length ? { inputs: { parameters: passed.map((p) => ({ name: p })) } } : {}),
     ...(typeof matrix.concurrency === 'number' ? { parallelism: matrix.concurrency } : {}),
     dag: { failFast: lowerEarlyStopping(matrix.earlyStopping, suggestions.length, op, [...at, 'earlyStopping'], context).failFast, tasks: [task] },
   });

@@ -1,5 +1,4 @@
 import { stringify } from 'yaml';
-import type { Parameter } from '../argo/types.js';
 import type { Path } from '../parse/source.js';
 import type { Container, Volume } from '../schema/k8s.js';
 import type { Environment } from '../schema/environment.js';
@@ -10,7 +9,7 @@ import type { LoweredTemplate } from './job-template.js';
 import { toArgoName } from './names.js';
 import { operationSettings } from './settings.js';
 import { TemplateText } from './template-text.js';
-import { toParameterString } from './values.js';
+import { templateInputs } from './template-inputs.js';
 
 /** Per Kubeflow kind: the CRD, the replica roles (Polyaxon field → Kubeflow key) and the default container name. */
 const KINDS = {
@@ -80,10 +79,7 @@ export function lowerResource(compiled: CompiledOperation, contextParams: readon
     metadata: { generateName: `{{workflow.name}}-${toArgoName(compiled.op.name || run.kind, 30)}-` },
     spec: { ...(Object.keys(runPolicy).length ? { runPolicy } : {}), ...extra, [spec.specsKey]: replicaSpecs },
   };
-  const parameters: Parameter[] = [
-    ...[...inputs.values()].map((io) => ({ name: io.name, ...('value' in io || io.isOptional ? { default: toParameterString(io.value) } : {}) })),
-    ...contextParams.filter((n) => !inputs.has(n)).map((name) => ({ name })),
-  ];
+  const { parameters, defaults } = templateInputs([...inputs.values()], contextParams);
   const name = context.addTemplate(typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || run.kind, {
     ...(parameters.length ? { inputs: { parameters } } : {}),
     ...(Object.keys(settings.annotations).length ? { metadata: { annotations: settings.annotations } } : {}),
@@ -96,7 +92,6 @@ export function lowerResource(compiled: CompiledOperation, contextParams: readon
     },
     ...(settings.template.synchronization ? { synchronization: settings.template.synchronization } : {}),
   });
-  const defaults = new Map(parameters.filter((p) => p.default !== undefined).map((p) => [p.name, p.default!]));
   return { name, inputs: parameters.map((p) => p.name), defaults, daemon: false };
 }
 
