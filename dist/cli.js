@@ -10207,7 +10207,17 @@ const volumeMount = strict({
 });
 /** Polyaxon's Kubernetes models also take a single item where a list is expected. */
 const listOrOne = (item) => preprocess((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value), array(item));
-const quantityMap = record(schemas_string(), union([schemas_string(), schemas_number()]));
+/**
+ * A resource quantity in the API server's own grammar (500m, 2, 1.5Gi, 1e3). Checked here so a
+ * typo is reported at its line rather than by the cluster at submit time; a `{{ param }}`
+ * is left for the runtime to fill in.
+ */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?(\d+(\.\d*)?|\.\d+))?$/;
+const quantity = union([
+    schemas_number(),
+    schemas_string().refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), { message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi' }),
+]);
+const quantityMap = record(schemas_string(), quantity);
 const resources = strict({
     limits: quantityMap.optional(),
     requests: quantityMap.optional(),

@@ -44,8 +44,18 @@ describe('following a workflow', () => {
   });
 
   it('yields each version once, even when the watch repeats it', async () => {
-    const { source } = scripted([version(1)], [[{ type: 'MODIFIED', object: version(1) }, { type: 'MODIFIED', object: version(2) }, { type: 'MODIFIED', object: version(2) }, { type: 'MODIFIED', object: version(3, 'Failed') }]]);
+    const { source } = scripted([version(1)], [[{ type: 'MODIFIED', object: version(1) }], [{ type: 'MODIFIED', object: version(2) }], [{ type: 'MODIFIED', object: version(2) }], [{ type: 'MODIFIED', object: version(3, 'Failed') }]]);
     expect(await collect(source)).toEqual(['1:Running', '2:Running', '3:Failed']);
+  });
+
+  it('collapses the versions that queued up while the consumer was busy into the newest', async () => {
+    const { source } = scripted([version(1)], [[{ type: 'MODIFIED', object: version(2) }, { type: 'MODIFIED', object: version(3) }, { type: 'BOOKMARK', object: version(4) }], [{ type: 'MODIFIED', object: version(5, 'Succeeded') }]]);
+    const seen: string[] = [];
+    for await (const workflow of followWorkflow(source, { minBackoffMs: 1 })) {
+      seen.push(workflow.metadata.resourceVersion!);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a slow consumer
+    }
+    expect(seen).toEqual(['1', '3', '5']);
   });
 
   it('falls back on a periodic GET when a quiet watch never delivers', async () => {

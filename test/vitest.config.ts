@@ -3,12 +3,37 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
-    include: ['test/**/*.test.ts'],
-    // Builds the real `argo` CLI once (cached outside the repo) before any test needs it.
-    globalSetup: ['test/support/global-setup.ts'],
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ['default', 'json'],
     outputFile: { json: '.tools/vitest-report.json' },
-    testTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          // Builds the real `argo` CLI once (cached outside the repo) before any test needs it.
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // Builds and starts etcd, kube-apiserver and Argo's workflow-controller on loopback.
+          globalSetup: ['test/e2e/support/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          // After the unit tests, so their load does not skew the cluster's timings.
+          sequence: { groupOrder: 1 },
+          // One file at a time: the workflow-controller is shared, and its health port is fixed.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkStatusOf } from '../src/watch/check-status.js';
+import { failureReason } from '../src/watch/failure-reason.js';
 import { operationStates } from '../src/watch/operation-states.js';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
 import { CheckRunReporter } from '../src/github/check-runs.js';
@@ -54,6 +55,26 @@ describe('operation states from a workflow status', () => {
     expect(checkStatusOf(states[1]!, { stopped: true, timedOut: false })).toEqual({ status: 'completed', conclusion: 'cancelled' });
     expect(checkStatusOf(states[4]!, { stopped: false, timedOut: true })).toEqual({ status: 'completed', conclusion: 'timed_out' });
     expect(checkStatusOf({ name: 'x', phase: 'Error', outputs: {}, retries: 0 })).toEqual({ status: 'completed', conclusion: 'failure' });
+  });
+
+  it('concludes a step ended by its deadline as timed out, whichever deadline Argo names', () => {
+    for (const message of ['Pod was active on the node longer than the specified deadline', 'Step exceeded its deadline', 'Max duration limit exceeded']) {
+      expect(checkStatusOf({ name: 'x', phase: 'Failed', message, outputs: {}, retries: 0 })).toEqual({ status: 'completed', conclusion: 'timed_out' });
+    }
+    expect(checkStatusOf({ name: 'x', phase: 'Failed', message: 'Error (exit code 1)', outputs: {}, retries: 0 })).toEqual({ status: 'completed', conclusion: 'failure' });
+  });
+
+  it("explains a failure by the workflow's message, else by the failed step that says why", () => {
+    const failed = (nodes: Record<string, NodeStatus>, message?: string): WorkflowObject => ({ metadata: { name: 'wf' }, status: { phase: 'Failed', ...(message ? { message } : {}), nodes } });
+    const nodes: Record<string, NodeStatus> = {
+      wf: { id: 'wf', name: 'wf', displayName: 'wf', type: 'DAG', phase: 'Failed', message: "child 'wf-2' failed", children: ['a', 'b'], finishedAt: '2026-11-25T10:00:09Z' },
+      a: { id: 'a', name: 'wf.fit', displayName: 'fit', type: 'Pod', phase: 'Failed', message: 'Error (exit code 3)', finishedAt: '2026-11-25T10:00:05Z' },
+      b: { id: 'b', name: 'wf.eval', displayName: 'eval', type: 'Pod', phase: 'Error', message: 'failed to look-up entrypoint/cmd for image', finishedAt: '2026-11-25T10:00:01Z' },
+      c: { id: 'c', name: 'wf.ok', displayName: 'ok', type: 'Pod', phase: 'Succeeded', message: 'fine', finishedAt: '2026-11-25T10:00:00Z' },
+    };
+    expect(failureReason(failed(nodes))).toBe('eval: failed to look-up entrypoint/cmd for image');
+    expect(failureReason(failed(nodes, 'Stopped with strategy \'Stop\''))).toBe("Stopped with strategy 'Stop'");
+    expect(failureReason(failed({}))).toBeUndefined();
   });
 
   it('treats a workflow whose entrypoint is one job as one operation', () => {

@@ -7,6 +7,7 @@ import { CheckRunReporter } from '../github/check-runs.js';
 import type { GitHubClient, Repository } from '../github/octokit.js';
 import type { WorkflowEnd } from '../watch/check-status.js';
 import { earlyStoppingReason } from '../watch/early-stopping.js';
+import { failureReason } from '../watch/failure-reason.js';
 import { operationStates } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { CheckedFile } from './check-files.js';
@@ -104,5 +105,8 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   core.setOutput('phase', phase);
   await core.summary.addRaw(`\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`).write();
   if (aborted) core.setFailed(`workflow ${name} ${aborted === 'timeout' ? 'timed out' : 'was cancelled'}`);
-  else if (phase !== 'Succeeded' && !stoppedEarly) core.setFailed(`workflow ${name} ended ${phase}${latest.status?.message ? `: ${latest.status.message}` : ''}`);
+  else if (phase !== 'Succeeded' && !stoppedEarly) {
+    const reason = failureReason(latest);
+    core.setFailed(`workflow ${name} ended ${phase}${reason ? `: ${reason}` : ''}`);
+  }
 }

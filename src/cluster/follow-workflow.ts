@@ -30,7 +30,8 @@ export const isFinished = (workflow: WorkflowObject): boolean => FINAL_WORKFLOW_
  * from its resourceVersion, resumed from the last version seen whenever the stream ends (the
  * API server and client-node close quiet watches), a fresh GET when the version is too old
  * (410 Gone arrives as an ERROR event), and a periodic GET as a safety net. Each version is
- * yielded once.
+ * yielded at most once, and versions that queued up while the consumer was busy collapse into
+ * the newest: a slow consumer (one GitHub write a second) never lags behind the workflow.
  */
 export async function* followWorkflow(source: WorkflowSource, options: FollowOptions = {}): AsyncGenerator<WorkflowObject> {
   const { signal, pollIntervalMs = 30_000, minBackoffMs = 1000, maxBackoffMs = 30_000 } = options;
@@ -63,20 +64,25 @@ export async function* followWorkflow(source: WorkflowSource, options: FollowOpt
     let received = false;
     try {
       while (!signal?.aborted) {
-        const event = queue.shift();
-        if (event) {
-          if (event.type === 'ERROR') {
-            if (event.object.code === 410) gone = true;
-            stop.abort();
-            continue;
+        if (queue.length) {
+          // Everything that arrived while the consumer was busy: only the newest version counts.
+          let newest: WorkflowObject | undefined;
+          for (const event of queue.splice(0)) {
+            if (event.type === 'ERROR') {
+              if (event.object.code === 410) gone = true;
+              stop.abort();
+              continue;
+            }
+            if (event.type === 'DELETED') throw new WorkflowDeletedError(`workflow ${latest.metadata.name} was deleted while being watched`);
+            resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
+            received = true;
+            if (event.type !== 'BOOKMARK' && isNew(event.object)) newest = event.object;
           }
-          if (event.type === 'DELETED') throw new WorkflowDeletedError(`workflow ${latest.metadata.name} was deleted while being watched`);
-          resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
-          received = true;
-          if (event.type === 'BOOKMARK' || !isNew(event.object)) continue;
-          latest = event.object;
-          yield latest;
-          if (isFinished(latest)) return;
+          if (newest) {
+            latest = newest;
+            yield latest;
+            if (isFinished(latest)) return;
+          }
           continue;
         }
         if (ended) break;

@@ -1,4 +1,5 @@
 import { checkStatusOf, type CheckStatus, type WorkflowEnd } from '../watch/check-status.js';
+import { failureReason, isDeadlineExceeded } from '../watch/failure-reason.js';
 import type { OperationState } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { GitHubClient, Repository } from './octokit.js';
@@ -107,7 +108,7 @@ function workflowStatus(workflow: WorkflowObject, end?: WorkflowEnd): CheckStatu
   if (end?.timedOut) return { status: 'completed', conclusion: 'timed_out' };
   if (end?.stopped) return { status: 'completed', conclusion: 'cancelled' };
   if (phase === 'Succeeded') return { status: 'completed', conclusion: 'success' };
-  if (phase === 'Failed' || phase === 'Error') return { status: 'completed', conclusion: 'failure' };
+  if (phase === 'Failed' || phase === 'Error') return { status: 'completed', conclusion: isDeadlineExceeded(failureReason(workflow)) ? 'timed_out' : 'failure' };
   return phase === 'Running' ? { status: 'in_progress' } : { status: 'queued' };
 }
 
@@ -148,7 +149,7 @@ function overallOutput(workflow: WorkflowObject, states: readonly OperationState
   const rows = states.map((s) => `| ${s.name} | ${s.phase ?? 'waiting'} | ${duration(s)} | ${(s.message ?? '').replace(/\|/g, '\\|')} |`);
   const summary = [
     `Workflow \`${workflow.metadata.name}\` in \`${workflow.metadata.namespace ?? ''}\`: **${phase}**${workflow.status?.progress ? ` (${workflow.status.progress})` : ''}`,
-    workflow.status?.message ? `\n${workflow.status.message}` : '',
+    phase === 'Failed' || phase === 'Error' ? `\n${failureReason(workflow) ?? ''}` : workflow.status?.message ? `\n${workflow.status.message}` : '',
     link(workflow, options),
     '',
     '| operation | phase | duration | message |',

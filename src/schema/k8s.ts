@@ -50,7 +50,17 @@ const volumeMount = strict({
 /** Polyaxon's Kubernetes models also take a single item where a list is expected. */
 const listOrOne = <T extends z.ZodType>(item: T) => z.preprocess((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value), z.array(item));
 
-const quantityMap = z.record(z.string(), z.union([z.string(), z.number()]));
+/**
+ * A resource quantity in the API server's own grammar (500m, 2, 1.5Gi, 1e3). Checked here so a
+ * typo is reported at its line rather than by the cluster at submit time; a `{{ param }}`
+ * is left for the runtime to fill in.
+ */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?(\d+(\.\d*)?|\.\d+))?$/;
+const quantity = z.union([
+  z.number(),
+  z.string().refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), { message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi' }),
+]);
+const quantityMap = z.record(z.string(), quantity);
 
 const resources = strict({
   limits: quantityMap.optional(),

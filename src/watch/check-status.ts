@@ -1,3 +1,4 @@
+import { isDeadlineExceeded } from './failure-reason.js';
 import type { OperationState } from './operation-states.js';
 
 /** A check run's state as GitHub's Checks API takes it. */
@@ -14,7 +15,8 @@ export interface WorkflowEnd {
 }
 
 /**
- * An operation's Argo phase → its check run. Once the workflow has ended, operations that
+ * An operation's Argo phase → its check run; a step ended by its deadline timed out. Once the
+ * workflow has ended, operations that
  * never finished are concluded too: cancelled when the run was stopped, timed_out when it ran
  * out of time, skipped otherwise (Argo never started them).
  */
@@ -24,7 +26,7 @@ export function checkStatusOf(state: OperationState, end?: WorkflowEnd): CheckSt
       return { status: 'completed', conclusion: 'success' };
     case 'Failed':
     case 'Error':
-      if (end?.timedOut) return { status: 'completed', conclusion: 'timed_out' };
+      if (end?.timedOut || isDeadlineExceeded(state.message)) return { status: 'completed', conclusion: 'timed_out' };
       return { status: 'completed', conclusion: end?.stopped ? 'cancelled' : 'failure' };
     case 'Skipped':
     case 'Omitted':

@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkflowObject } from '../../src/watch/workflow-status.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { eventually, savedState } from '../support/run-action.js';
+import type { Outcome } from './support/pod-simulator.js';
+import { HEAD_SHA, restartApiServer, Scenario } from './support/scenario.js';
+
+/**
+ * The Action's submit/watch/report path against a real kube-apiserver and Argo's own
+ * workflow-controller. Only the pods are simulated (no kubelet here); everything between the
+ * Polyaxonfile and the check runs — admission, CRD schemas, the controller's scheduling,
+ * parameter passing, retries, deadlines, shutdown — is the real thing.
+ */
+
+const fixture = (name: string) => readFileSync(path.join(REPO_ROOT, 'fixtures', 'pipelines', name), 'utf8');
+
+/** A dag of operations sharing one job component: independent, or each after the previous. */
+function fanOut(name: string, operations: string[], options: { dag?: string; top?: string; chained?: boolean } = {}): string {
+  const op = (name: string, i: number) => `  - {name: ${name}, dagRef: work${options.chained && i > 0 ? `, dependencies: [${operations[i - 1]}]` : ''}}`;
+  return `version: 1.1
+kind: component
+name: ${name}
+${options.top ?? ''}run:
+  kind: dag
+${options.dag ?? ''}  components:
+  - name: work
+    run: {kind: job, container: {image: "alpine:3.20", command: [sh, -c, "echo work"]}}
+  operations:
+${operations.map(op).join('\n')}
+`;
+}
+
+/** The largest number of intervals open at one instant; an interval is [start, end). */
+function maxOverlap(intervals: [number, number][]): number {
+  const edges = intervals.flatMap(([start, end]) => [[start, 1] as const, [end, -1] as const]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // at a tie, one ends before the next starts
+  let open = 0;
+  let most = 0;
+  for (const [, delta] of edges) most = Math.max(most, (open += delta));
+  return most;
+}
+
+/** Pod nodes' [startedAt, finishedAt) from the workflow status (second resolution). */
+const statusIntervals = (workflow: WorkflowObject): [number, number][] =>
+  Object.values(Scenario.pods(workflow)).map((n) => [Date.parse(n.startedAt!), Date.parse(n.finishedAt!)]);
+
+/**
+ * Every check run was created once, and concluded once, as its last update: a resumed watch
+ * or a retried request must never report an operation twice.
+ */
+function expectReportedOnce(scenario: Scenario): void {
+  const names = scenario.github.state.checkRuns.map((run) => run.name);
+  expect(new Set(names).size).toBe(names.length);
+  for (const run of scenario.github.state.checkRuns) {
+    expect(run.head_sha).toBe(HEAD_SHA);
+    expect(run.history.filter((h) => h.status === 'completed'), run.name).toHaveLength(1);
+    expect(run.history.at(-1)!.status, run.name).toBe('completed');
+  }
+  expect(scenario.github.violations).toEqual([]);
+}
+
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  await scenario?.stop();
+  scenario = undefined;
+});
+
+/** Submits a pipeline whose one operation runs for a minute; returns once it is reported running. */
+async function submitLongRunning(name: string) {
+  scenario = await Scenario.start(name, fanOut(name, ['slow']), () => ({ runMs: 60_000 }));
+  const action = scenario.submit();
+  await eventually(() => (scenario!.checks()['argo/slow']?.includes('in_progress') ? true : undefined), 30_000);
+  return action;
+}
+
+/** The workflow was stopped (Argo fails it) and both checks concluded `conclusion`. */
+async function expectStopped(conclusion: 'cancelled' | 'timed_out'): Promise<void> {
+  const workflow = await scenario!.waitForWorkflow((wf) => wf.status?.phase === 'Failed');
+  expect(workflow.spec?.shutdown).toBe('Stop');
+  expect(Object.values(scenario!.checks()).map((history) => history.at(-1))).toEqual([conclusion, conclusion]);
+  expectReportedOnce(scenario!);
+}
+
+describe('submit on a real cluster', () => {
+  it('runs a diamond, passing parameters through the controller, and reports every operation', async () => {
+    scenario = await Scenario.start('diamond', fixture('diamond.yaml'), (step): Outcome => {
+      if (step.task === 'prepare') return { outputs: { clean: 's3://ml-data/clean.parquet' } };
+      if (step.task.startsWith('train')) return { outputs: { model: `s3://models/${step.task}`, loss: '0.12' } };
+      return {};
+    });
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    const workflow = (await scenario.workflow())!;
+    expect(workflow.status?.phase).toBe('Succeeded');
+    expect(result.outputs['workflow-name']).toBe(workflow.metadata.name);
+
+    // Each value reached the container through the controller's own substitution.
+    const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
+    expect(argv.prepare).toEqual(['python', 'prep.py', 's3://ml-data/iris.csv']);
+    expect(argv['train-small']).toEqual(['python', 'train.py', '--data=s3://ml-data/clean.parquet', '--lr=0.01', '--epochs=10', expect.stringMatching(/^--out=/)]);
+    expect(argv['train-large']).toContain('--lr=0.001');
+    expect(argv.evaluate).toEqual(['python', 'evaluate.py', 's3://models/train-small', 's3://models/train-large']);
+
+    expect(scenario.checks()).toEqual({
+      argo: expect.arrayContaining(['queued', 'success']),
+      'argo/prepare': expect.arrayContaining(['queued', 'success']),
+      'argo/train-small': expect.arrayContaining(['queued', 'success']),
+      'argo/train-large': expect.arrayContaining(['queued', 'success']),
+      'argo/evaluate': expect.arrayContaining(['queued', 'success']),
+    });
+    expectReportedOnce(scenario);
+    const prepare = scenario.github.state.checkRuns.find((r) => r.name === 'argo/prepare')!;
+    expect(prepare.output.summary).toContain('s3://ml-data/clean.parquet');
+  });
+
+  it('never runs more operations at once than the dag concurrency', async () => {
+    const ops = ['a', 'b', 'c', 'd', 'e', 'f'];
+    scenario = await Scenario.start('concurrency', fanOut('fan-out', ops, { dag: '  concurrency: 2\n' }), () => ({ runMs: 1500 }));
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    const workflow = (await scenario.workflow())!;
+    expect(Object.keys(Scenario.pods(workflow)).sort()).toEqual(ops);
+    // From the status (whole seconds, which can only hide overlaps) and from the simulator (ms).
+    expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(2);
+    expect(scenario.simulator.maxRunning).toBe(2);
+    expectReportedOnce(scenario);
+  });
+
+  it('runs all_done and one_failed operations after a failure, and skips the ones that needed success', async () => {
+    scenario = await Scenario.start('triggers', fixture('triggers.yaml'), (step) => (step.task === 'train-a' ? { exitCode: 1 } : {}));
+    const result = await scenario.submit().done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::workflow triggers-\w+ ended Failed/);
+    const workflow = (await scenario.workflow())!;
+    expect(workflow.status?.phase).toBe('Failed');
+    const phases = Object.fromEntries(Object.values(workflow.status!.nodes!).filter((n) => n.type !== 'DAG').map((n) => [n.displayName, n.phase]));
+    expect(phases).toEqual({
+      'train-a': 'Failed',
+      'train-b': 'Succeeded',
+      'all-succeeded': 'Omitted',
+      'all-failed': 'Omitted',
+      'all-done': 'Succeeded',
+      'one-succeeded': 'Succeeded',
+      'one-failed': 'Succeeded',
+      'one-done': 'Succeeded',
+    });
+    const last = Object.fromEntries(Object.entries(scenario.checks()).map(([name, history]) => [name, history.at(-1)]));
+    expect(last).toEqual({
+      argo: 'failure',
+      'argo/train-a': 'failure',
+      'argo/train-b': 'success',
+      'argo/all-succeeded': 'skipped',
+      'argo/all-failed': 'skipped',
+      'argo/all-done': 'success',
+      'argo/one-succeeded': 'success',
+      'argo/one-failed': 'success',
+      'argo/one-done': 'success',
+    });
+    expectReportedOnce(scenario);
+  });
+
+  it('retries a failing operation up to maxRetries and goes on once it succeeds', async () => {
+    const pipeline = `version: 1.1
+kind: component
+name: retries
+run:
+  kind: dag
+  operations:
+  - name: flaky
+    termination: {maxRetries: 3}
+    component: {name: flaky, run: {kind: job, container: {image: "alpine:3.20"}}}
+  - name: after
+    dependencies: [flaky]
+    component: {name: after, run: {kind: job, container: {image: "alpine:3.20"}}}
+`;
+    scenario = await Scenario.start('retries', pipeline, (step) => (step.task === 'flaky' && step.attempt < 2 ? { exitCode: 1 } : {}));
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    const workflow = (await scenario.workflow())!;
+    expect(workflow.status?.phase).toBe('Succeeded');
+    expect(scenario.simulator.steps.map((s) => `${s.task}#${s.attempt}`)).toEqual(['flaky#0', 'flaky#1', 'flaky#2', 'after#0']);
+    const pods = Object.values(workflow.status!.nodes!).filter((n) => n.type === 'Pod').map((n) => [n.displayName, n.phase]);
+    expect(pods).toEqual(expect.arrayContaining([['flaky(0)', 'Failed'], ['flaky(1)', 'Failed'], ['flaky(2)', 'Succeeded']]));
+    const flaky = scenario.github.state.checkRuns.find((r) => r.name === 'argo/flaky')!;
+    expect(flaky.conclusion).toBe('success');
+    expect(flaky.output.summary).toContain('| retries | 2 |');
+    expectReportedOnce(scenario);
+  });
+
+  it('fans a matrix out under its own concurrency, each item getting its params', async () => {
+    scenario = await Scenario.start('matrix', fixture('matrix-grid.yaml'), () => ({ runMs: 1200 }));
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    const workflow = (await scenario.workflow())!;
+    expect(workflow.status?.phase).toBe('Succeeded');
+    const argv = scenario.simulator.steps.map((s) => s.argv.join(' ')).sort();
+    expect(argv).toHaveLength(5);
+    for (const line of argv) expect(line).toMatch(/^python train\.py --batch=(32|64) --lr=0\.\d+ --epochs=5 --dropout=0\.\d+$/);
+    expect(new Set(argv).size).toBe(5);
+    expect(scenario.simulator.maxRunning).toBeLessThanOrEqual(3);
+    expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(3);
+    expect(scenario.checks()).toEqual({ argo: expect.arrayContaining(['success']), 'argo/grid': expect.arrayContaining(['success']) });
+    expect(scenario.github.state.checkRuns.find((r) => r.name === 'argo/grid')!.output.summary).toContain('| items | 5 Succeeded |');
+    expectReportedOnce(scenario);
+  });
+
+  it('runs a nested dag, passing a dag input down and an output across', async () => {
+    scenario = await Scenario.start('nested', fixture('nested-dag.yaml'), (step) => (step.task === 'extract' ? { outputs: { table: 'warehouse.features_eu' } } : {}));
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
+    const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
+    expect(argv).toEqual({ extract: ['etl', 'extract', '--region=eu-west-1'], clean: ['etl', 'clean', 'warehouse.features_eu'], train: ['python', 'train.py'] });
+    expect(Object.keys(scenario.checks()).sort()).toEqual(['argo', 'argo/features', 'argo/train']);
+    expectReportedOnce(scenario);
+  });
+
+  it('stops the workflow at the dag timeout and concludes the checks timed out', async () => {
+    const pipeline = fanOut('deadline', ['slow'], { top: 'termination: {timeout: 3}\n' });
+    scenario = await Scenario.start('deadline', pipeline, () => ({ runMs: 60_000 }));
+    const started = Date.now();
+    const result = await scenario.submit().done;
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result.code).toBe(1);
+    const workflow = (await scenario.workflow())!;
+    expect((workflow.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds).toBe(3);
+    expect(workflow.status?.phase).toBe('Failed');
+    expect(Scenario.pods(workflow).slow!.message).toMatch(/deadline/);
+    expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual(['timed_out', 'timed_out']);
+    expectReportedOnce(scenario);
+  });
+
+  it('stops the workflow when the Action times out', async () => {
+    scenario = await Scenario.start('action-timeout', fanOut('long', ['slow']), () => ({ runMs: 60_000 }));
+    const result = await scenario.submit({ timeout: '3' }).done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('timed out');
+    await expectStopped('timed_out');
+  });
+
+  it('stops the workflow when the job is cancelled', async () => {
+    const action = await submitLongRunning('cancel');
+    action.child.kill('SIGTERM');
+    const result = await action.done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('the job was cancelled');
+    await expectStopped('cancelled');
+  });
+
+  it('has the post step stop the workflow when the main step was killed', async () => {
+    const action = await submitLongRunning('killed');
+    action.child.kill('SIGKILL');
+    const killed = await action.done;
+    const post = await scenario!.submit({}, savedState(killed.stdout)).done;
+    expect(post.code).toBe(0);
+    await expectStopped('cancelled');
+  });
+
+  it('resumes its watch across an apiserver restart and reports nothing twice', async () => {
+    scenario = await Scenario.start('restart', fanOut('restart', ['first', 'second', 'third'], { chained: true }), () => ({ runMs: 2000 }));
+    const action = scenario.submit();
+    await eventually(() => (scenario!.checks()['argo/first']?.includes('in_progress') ? true : undefined), 30_000);
+    await restartApiServer();
+    const result = await action.done;
+    expect(result.code, result.stdout).toBe(0);
+    expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
+    expect(scenario.simulator.steps.map((s) => s.task)).toEqual(['first', 'second', 'third']);
+    expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual(['success', 'success', 'success', 'success']);
+    expectReportedOnce(scenario);
+  });
+});
+
+describe('submit refused by the cluster', () => {
+  it('names a missing namespace, exits 1 and creates nothing', async () => {
+    scenario = await Scenario.start('refused', fanOut('refused', ['only']));
+    const result = await scenario.submit({ namespace: 'no-such-namespace' }).done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::.*namespace.*no-such-namespace/i);
+    expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace
+    expect(scenario.github.state.checkRuns).toEqual([]);
+  });
+
+  it('reports the CRD schema rejecting the Workflow with the field it named, and exits 1', async () => {
+    // Security contexts are passed through for the cluster to check (see src/schema/k8s.ts).
+    const pipeline = fanOut('schema', ['only']).replace('command: [sh, -c, "echo work"]', 'command: [sh], securityContext: {runAsUser: root}');
+    scenario = await Scenario.start('schema', pipeline);
+    const result = await scenario.submit().done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::.*is invalid: \[?spec\.templates\[\d\]\.container\.securityContext\.runAsUser: Invalid value: "string": .* must be of type integer/);
+    expect(result.stdout).not.toMatch(/\n\s+at /);
+    expect(await scenario.workflow()).toBeUndefined();
+    expect(scenario.github.state.checkRuns).toEqual([]);
+  });
+});
