@@ -94,7 +94,7 @@ function repositoryRoot(absolutePath, cwd) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6252);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3901);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6723);
 
 
 // The only place that touches process state: everything else is testable as runCli().
@@ -105,7 +105,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3901:
+/***/ 6723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9408,7 +9408,7 @@ function looseObject(shape, params) {
         type: "object",
         shape,
         catchall: unknown(),
-        ...normalizeParams(params),
+        ...util.normalizeParams(params),
     });
 }
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
@@ -10168,7 +10168,7 @@ const dagHasOperations = {
  * Kubernetes objects embedded in Polyaxonfiles. Polyaxon accepts them with camelCase or
  * snake_case keys; we normalise to camelCase (what Argo and the API server expect).
  * The objects users write most (containers, volumes, env, tolerations…) are checked key by
- * key; deep, rarely hand-written ones (affinity, security contexts, probes) are taken as
+ * key (affinity in affinity.ts); deep, rarely hand-written ones (security contexts, probes) are taken as
  * objects and passed through, since the cluster validates them on submit.
  */
 /** Maps whose keys are data, not field names: never camelCase them. */
@@ -10223,6 +10223,8 @@ const resources = strict({
     requests: quantityMap.optional(),
     claims: array(record(schemas_string(), unknown())).optional(),
 });
+/** The sources of core/v1 VolumeSource. */
+const VOLUME_SOURCES = ['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret', 'storageos', 'vsphereVolume'];
 /** A command or args: Polyaxon also accepts one string (kept as a single item). */
 const commandLine = union([array(union([schemas_string(), schemas_number(), schemas_boolean()]).transform(String)), schemas_string().transform((s) => [s])]);
 const containerShape = {
@@ -10252,7 +10254,12 @@ const containerShape = {
     terminationMessagePolicy: schemas_string().optional(),
 };
 const container = k8s(strict(containerShape));
-const volume = k8s(looseObject({ name: schemas_string().min(1) }));
+/**
+ * A pod volume: its name and a source, which must be one of core/v1 VolumeSource's, holding a
+ * mapping (Argo refuses a volume it cannot decode). What is inside a source is the cluster's to
+ * check: Polyaxon takes it as written.
+ */
+const volume = k8s(strict({ name: schemas_string().min(1), ...Object.fromEntries(VOLUME_SOURCES.map((source) => [source, record(schemas_string(), unknown()).optional()])) }));
 const toleration = k8s(strict({
     key: schemas_string().optional(),
     operator: schemas_enum(['Exists', 'Equal']).optional(),
@@ -11077,8 +11084,12 @@ const operationParams = {
             if (!ios.has(io.name))
                 ios.set(io.name, { io, section: 'output' });
         for (const located of op.params.values()) {
-            if (located.param.contextOnly)
+            if (located.param.contextOnly) {
+                // Not an input, but a ref still has to point at something the upstream exposes.
+                if (located.param.ref !== undefined)
+                    checkRefParam(op, located, undefined, context, dag);
                 continue;
+            }
             const target = ios.get(located.name);
             if (!target) {
                 const guess = suggest(located.name, ios.keys());
@@ -11116,7 +11127,8 @@ function checkLiteral(located, { io, section }, context) {
     if (broken)
         context.report(located, at, 'invalid-param-value', `param \`${located.name}\` ${broken}, got ${JSON.stringify(value)}`, { anchor: 'value', hint: `the ${section} \`${io.name}\` declares this in its \`validation\`` });
 }
-function checkRefParam(op, located, { io, section }, context, dag) {
+/** A ref param; `target` is the input or output it feeds, undefined for a contextOnly param. */
+function checkRefParam(op, located, target, context, dag) {
     const { ref, value } = located.param;
     const refAt = [...located.path, 'ref'];
     const valueAt = [...located.path, 'value'];
@@ -11135,8 +11147,8 @@ function checkRefParam(op, located, { io, section }, context, dag) {
         context.report(located, refAt, 'ref-outside-dag', `\`ref: ${ref}\` can only be used by an operation inside a dag`, { anchor: 'value', hint: 'pass the value directly, or reference an existing run with `ref: runs.UUID`' });
         return;
     }
-    if (parsed.kind === 'ops' && section === 'output') {
-        context.report(located, refAt, 'ref-on-output', `output \`${io.name}\` cannot take its value from \`${ref}\`: outputs are produced by the operation itself`, { anchor: 'value' });
+    if (parsed.kind === 'ops' && target?.section === 'output') {
+        context.report(located, refAt, 'ref-on-output', `output \`${target.io.name}\` cannot take its value from \`${ref}\`: outputs are produced by the operation itself`, { anchor: 'value' });
         return;
     }
     const refValue = parseRefValue(value, parsed);
@@ -11162,6 +11174,9 @@ function checkRefParam(op, located, { io, section }, context, dag) {
         context.report(located, valueAt, 'unknown-ref-value', `param \`${located.name}\` reads \`${value}\` from \`${ref}\`, but ${read.error}`, { anchor: 'value', ...(read.hint ? { hint: read.hint } : {}) });
         return;
     }
+    if (!target)
+        return;
+    const { io } = target;
     if (!compatibleTypes(io, read)) {
         const want = io.isList ? `List[${io.type ?? 'untyped'}]` : (io.type ?? 'untyped');
         const got = read.isList ? `List[${read.type ?? 'untyped'}]` : (read.type ?? 'untyped');
@@ -11374,7 +11389,45 @@ const build = strict({
     patchStrategy: schemas_enum(PATCH_STRATEGIES).optional(),
 });
 
+;// CONCATENATED MODULE: ./src/schema/affinity.ts
+
+
+
+/**
+ * A pod's affinity (Kubernetes core/v1 Affinity), checked field by field: users write it by
+ * hand, its field names are long and easy to misspell, and Argo refuses unknown fields.
+ */
+const requirement = (operators) => strict({ key: schemas_string().min(1), operator: schemas_enum(operators), values: array(schemas_string()).optional() });
+const nodeRequirement = requirement(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']);
+const nodeSelectorTerm = strict({ matchExpressions: array(nodeRequirement).optional(), matchFields: array(nodeRequirement).optional() });
+const labelSelector = strict({
+    matchLabels: stringMap.optional(),
+    matchExpressions: array(requirement(['In', 'NotIn', 'Exists', 'DoesNotExist'])).optional(),
+});
+const podAffinityTerm = strict({
+    labelSelector: labelSelector.optional(),
+    namespaceSelector: labelSelector.optional(),
+    namespaces: array(schemas_string()).optional(),
+    topologyKey: schemas_string().min(1),
+    matchLabelKeys: array(schemas_string()).optional(),
+    mismatchLabelKeys: array(schemas_string()).optional(),
+});
+const weight = schemas_int().min(1).max(100);
+const podAffinity = strict({
+    requiredDuringSchedulingIgnoredDuringExecution: array(podAffinityTerm).optional(),
+    preferredDuringSchedulingIgnoredDuringExecution: array(strict({ weight, podAffinityTerm })).optional(),
+});
+const affinity = k8s(strict({
+    nodeAffinity: strict({
+        requiredDuringSchedulingIgnoredDuringExecution: strict({ nodeSelectorTerms: array(nodeSelectorTerm).optional() }).optional(),
+        preferredDuringSchedulingIgnoredDuringExecution: array(strict({ weight, preference: nodeSelectorTerm })).optional(),
+    }).optional(),
+    podAffinity: podAffinity.optional(),
+    podAntiAffinity: podAffinity.optional(),
+}));
+
 ;// CONCATENATED MODULE: ./src/schema/environment.ts
+
 
 
 
@@ -11383,7 +11436,7 @@ const environment = strict({
     labels: stringMap.optional(),
     annotations: stringMap.optional(),
     nodeSelector: stringMap.optional(),
-    affinity: k8sObject.optional(),
+    affinity: affinity.optional(),
     tolerations: array(toleration).optional(),
     nodeName: schemas_string().optional(),
     serviceAccountName: schemas_string().optional(),
@@ -11584,7 +11637,75 @@ const LEAF_RUNTIMES = {
     raycluster: variant('raycluster', LEAF_RUNTIME_SHAPES.raycluster),
 };
 
+;// CONCATENATED MODULE: ./src/schema/cron.ts
+/**
+ * Cron expressions as Argo's CronWorkflow reads them (robfig/cron's standard parser): five
+ * fields, or a descriptor such as `@daily` or `@every 1h30m`. Checked here so a typo is
+ * reported at its line, not by the controller once the CronWorkflow is in the cluster.
+ */
+const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+/** Descriptors Polyaxon (croniter) knows and Argo does not, as plain cron: lowering rewrites them. */
+const POLYAXON_PRESETS = { '@quarterly': '0 0 1 */3 *' };
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+/** Each field's bounds and the names it accepts (a name's value is its index plus `first`). */
+const FIELDS = [
+    { name: 'minute', min: 0, max: 59 },
+    { name: 'hour', min: 0, max: 23 },
+    { name: 'day of month', min: 1, max: 31 },
+    { name: 'month', min: 1, max: 12, names: MONTHS, first: 1 },
+    { name: 'day of week', min: 0, max: 6, names: DAYS, first: 0 },
+];
+/** Why `expression` is not a cron schedule Argo accepts, or undefined when it is. */
+function cronProblem(expression) {
+    let text = expression.trim();
+    const timezone = /^(CRON_)?TZ=\S+\s+/.exec(text);
+    if (timezone)
+        text = text.slice(timezone[0].length);
+    if (text.startsWith('@')) {
+        if (DESCRIPTORS.has(text) || text in POLYAXON_PRESETS)
+            return undefined;
+        if (/^@every\s+(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text))
+            return undefined;
+        return `unknown descriptor \`${text}\`: expected one of ${[...DESCRIPTORS, ...Object.keys(POLYAXON_PRESETS)].join(', ')} or \`@every DURATION\``;
+    }
+    const parts = text.split(/\s+/);
+    if (parts.length !== 5)
+        return `expected 5 fields (minute hour day-of-month month day-of-week), found ${parts.length}`;
+    for (const [i, part] of parts.entries()) {
+        const problem = fieldProblem(part, FIELDS[i]);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+}
+function fieldProblem(part, field) {
+    for (const item of part.split(',')) {
+        const [range, step, ...extra] = item.split('/');
+        if (extra.length || (step !== undefined && !/^\d+$/.test(step)) || step === '0')
+            return `the ${field.name} field \`${part}\` has a bad step`;
+        if (range === '*' || range === '?')
+            continue;
+        const bounds = range.split('-');
+        if (bounds.length > 2)
+            return `the ${field.name} field \`${part}\` is not a value, a range or a list`;
+        for (const bound of bounds) {
+            const value = cron_valueOf(bound, field);
+            if (value === undefined || value < field.min || value > field.max)
+                return `the ${field.name} field \`${part}\` is out of range (${field.min}-${field.max}${field.names ? ` or ${field.names[0].toUpperCase()}-${field.names.at(-1).toUpperCase()}` : ''})`;
+        }
+    }
+    return undefined;
+}
+function cron_valueOf(bound, field) {
+    if (/^\d+$/.test(bound))
+        return Number(bound);
+    const index = field.names?.indexOf(bound.toLowerCase()) ?? -1;
+    return index >= 0 ? index + field.first : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/schema/schedule.ts
+
 
 
 const schedule_common = {
@@ -11597,7 +11718,11 @@ const schedule_common = {
 const timedelta = union([schemas_number().positive(), schemas_string().regex(/^(\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?|\d+(\.\d+)?)$/, { error: 'expected seconds, `HH:MM:SS` or an ISO-8601 duration such as `PT2M`' })]);
 /** V1Schedule (spec §8.1), discriminated by `kind`. */
 const schedule = discriminatedUnion('kind', [
-    strict({ kind: literal('cron'), cron: schemas_string().min(1), ...schedule_common }),
+    strict({
+        kind: literal('cron'),
+        cron: schemas_string().refine((value) => value.includes('{{') || cronProblem(value) === undefined, { error: (issue) => `invalid cron schedule: ${cronProblem(String(issue.input))}` }),
+        ...schedule_common,
+    }),
     strict({ kind: literal('interval'), frequency: timedelta, ...schedule_common }),
     strict({ kind: literal('datetime'), startAt: refOr(primitives_datetime) }),
 ]);
@@ -11798,7 +11923,61 @@ function checkTree(root, options, rules = RULES) {
     return diagnostics;
 }
 
+;// CONCATENATED MODULE: ./src/parse/input-limits.ts
+
+/**
+ * Bounds on what one Polyaxonfile may hold, checked on the parsed document before anything
+ * else reads it, so hostile input gets a located one-line refusal instead of a stack overflow
+ * deeper in the pipeline, an Argo manifest too large for etcd, or a key that reaches into
+ * JavaScript's object prototypes. (The file's size is capped before parsing, and alias
+ * expansion while converting.)
+ */
+const INPUT_LIMITS = {
+    /** Levels of mappings and lists. Real Polyaxonfiles, nested dags and affinities included, use a few dozen. */
+    depth: 128,
+    /** Characters in one value or key: Argo keeps a whole Workflow in one etcd object of 1.5 MB. */
+    scalar: 256 * 1024,
+    /** Characters in a `name`: Kubernetes' longest object name. */
+    name: 253,
+};
+/** Keys that name JavaScript's prototype machinery: no Polyaxon or Kubernetes field uses them. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
+/** The first place in `document` that breaks a limit, or none. Iterative: depth cannot overflow it. */
+function checkInputLimits(document, at) {
+    const stack = [{ node: document.contents, depth: 0 }];
+    while (stack.length) {
+        const { node, depth, key, isKey } = stack.pop();
+        const offset = node?.range?.[0] ?? 0;
+        if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
+            if (depth >= INPUT_LIMITS.depth) {
+                return [refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator')];
+            }
+            for (const item of [...node.items].reverse()) {
+                if ((0,dist/* isPair */.tO)(item))
+                    stack.push({ node: item.value, depth: depth + 1, key: item.key }, { node: item.key, depth: depth + 1, isKey: true });
+                else
+                    stack.push({ node: item, depth: depth + 1 });
+            }
+        }
+        else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string') {
+            const length = node.value.length;
+            if (length > INPUT_LIMITS.scalar) {
+                return [refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, at(offset), 'keep large data out of the Polyaxonfile: pass a path or a URL to it')];
+            }
+            if (isKey && RESERVED_KEYS.has(node.value)) {
+                return [refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, at(offset), 'rename the key')];
+            }
+            if ((0,dist/* isScalar */.jn)(key) && key.value === 'name' && length > INPUT_LIMITS.name) {
+                return [refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, at(offset), 'use a shorter name')];
+            }
+        }
+    }
+    return [];
+}
+const refusal = (code, message, location, hint) => ({ severity: 'error', code, message, location, hint });
+
 ;// CONCATENATED MODULE: ./src/parse/parse-source.ts
+
 
 
 /**
@@ -11808,14 +11987,22 @@ function checkTree(root, options, rules = RULES) {
  */
 function parseSource(name, text, options = {}) {
     const lineCounter = new dist/* LineCounter */.HN();
-    const documents = (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
     const at = (offset) => toLocation({ name, lineCounter }, offset);
+    const documents = parseDocuments(text, lineCounter);
+    // The parser recurses per level: thousands of levels exhaust the stack before it can say where.
+    if (documents instanceof RangeError)
+        return { diagnostics: [tooDeep(at(tooDeepOffset(text)))] };
     const diagnostics = [];
     if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0])) {
         return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
     }
     const document = documents[0];
     for (const error of document.errors) {
+        if (/call stack/i.test(error.message)) {
+            // The parser recurses per level: far past our own depth limit it runs out of stack.
+            diagnostics.push(tooDeep(at(error.pos[0])));
+            break;
+        }
         const duplicate = error.code === 'DUPLICATE_KEY';
         // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
         const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
@@ -11843,6 +12030,9 @@ function parseSource(name, text, options = {}) {
     }
     if (diagnostics.some((d) => d.severity === 'error'))
         return { diagnostics };
+    const overLimit = checkInputLimits(document, at);
+    if (overLimit.length)
+        return { diagnostics: overLimit };
     let value;
     try {
         // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
@@ -11857,6 +12047,16 @@ function parseSource(name, text, options = {}) {
     }
     const source = { name, text, document: document, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
     return { source, diagnostics };
+}
+function parseDocuments(text, lineCounter) {
+    try {
+        return (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
+    }
+    catch (error) {
+        if (error instanceof RangeError)
+            return error;
+        throw error;
+    }
 }
 /**
  * YAML 1.1 lists `y`/`n` as booleans, but PyYAML (and so Polyaxon) reads them as strings:
@@ -11892,6 +12092,44 @@ function unclosedBracket(text, end, open) {
     }
     return stack.at(-1);
 }
+/**
+ * Where nesting first passes the limit, found without the parser: flow brackets outside quotes
+ * and comments, and compact block sequences (`- - - x`) on one line. 0 when neither explains it.
+ */
+function tooDeepOffset(text) {
+    let depth = 0;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote && text[i - 1] !== '\\')
+                quote = undefined;
+        }
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
+            i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+        else if (c === '[' || c === '{') {
+            if (++depth > INPUT_LIMITS.depth)
+                return i;
+        }
+        else if (c === ']' || c === '}')
+            depth--;
+        else if (c === '\n') {
+            const dashes = /^[ ]*(?:- +)+/.exec(text.slice(i + 1, i + 1 + 4 * INPUT_LIMITS.depth + 4))?.[0] ?? '';
+            if (dashes.split('-').length - 1 > INPUT_LIMITS.depth)
+                return i + 1 + dashes.split('-', INPUT_LIMITS.depth + 1).join('-').length;
+        }
+    }
+    return 0;
+}
+const tooDeep = (location) => ({
+    severity: 'error',
+    code: 'too-deep',
+    message: `the YAML nests hundreds of levels deep, over the ${INPUT_LIMITS.depth}-level limit; a Polyaxonfile needs a few dozen at most`,
+    location,
+    hint: 'flatten the structure; if it was generated, check the generator',
+});
 const isBlank = (document) => document.contents === null && document.errors.length === 0;
 const firstLine = (message) => message.split('\n')[0].trim();
 function parse_source_describe(value) {
@@ -14461,8 +14699,7 @@ class LowerContext {
 }
 
 ;// CONCATENATED MODULE: ./src/lower/schedule.ts
-/** Presets Argo's cron parser does not know, as plain cron. */
-const PRESETS = { '@quarterly': '0 0 1 */3 *' };
+
 /**
  * A top-level `schedule` → a CronWorkflow running the workflow (spec §8.1). Schedules are in
  * UTC, as Polyaxon's are. `startAt`/`endAt` and intervals become the CronWorkflow's `when`
@@ -14488,7 +14725,7 @@ function lowerSchedule(root, workflow, context) {
     };
     switch (schedule.kind) {
         case 'cron':
-            cron = PRESETS[schedule.cron] ?? schedule.cron;
+            cron = POLYAXON_PRESETS[schedule.cron] ?? schedule.cron;
             break;
         case 'interval': {
             const seconds = toSeconds(schedule.frequency);

@@ -1,10 +1,9 @@
 import type { CronWorkflow, Workflow } from '../argo/types.js';
 import type { ResolvedOperation } from '../resolve/model.js';
+import { POLYAXON_PRESETS } from '../schema/cron.js';
 import type { Schedule } from '../schema/schedule.js';
 import type { LowerContext } from './context.js';
 
-/** Presets Argo's cron parser does not know, as plain cron. */
-const PRESETS: Record<string, string> = { '@quarterly': '0 0 1 */3 *' };
 
 /**
  * A top-level `schedule` → a CronWorkflow running the workflow (spec §8.1). Schedules are in
@@ -32,7 +31,7 @@ export function lowerSchedule(root: ResolvedOperation, workflow: Workflow, conte
 
   switch (schedule.kind) {
     case 'cron':
-      cron = PRESETS[schedule.cron] ?? schedule.cron;
+      cron = POLYAXON_PRESETS[schedule.cron] ?? schedule.cron;
       break;
     case 'interval': {
       const seconds = toSeconds(schedule.frequency);

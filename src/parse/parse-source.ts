@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, type Document, type ScalarTag, type Tags } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkInputLimits, INPUT_LIMITS } from './input-limits.js';
 import { toLocation, type SourceFile } from './source.js';
 
 export interface ParseResult {
@@ -19,8 +20,10 @@ export interface ParseOptions {
  */
 export function parseSource(name: string, text: string, options: ParseOptions = {}): ParseResult {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
   const at = (offset: number) => toLocation({ name, lineCounter }, offset);
+  const documents = parseDocuments(text, lineCounter);
+  // The parser recurses per level: thousands of levels exhaust the stack before it can say where.
+  if (documents instanceof RangeError) return { diagnostics: [tooDeep(at(tooDeepOffset(text)))] };
   const diagnostics: Diagnostic[] = [];
 
   if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0]!)) {
@@ -28,6 +31,11 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
   }
   const document = documents[0]!;
   for (const error of document.errors) {
+    if (/call stack/i.test(error.message)) {
+      // The parser recurses per level: far past our own depth limit it runs out of stack.
+      diagnostics.push(tooDeep(at(error.pos[0])));
+      break;
+    }
     const duplicate = error.code === 'DUPLICATE_KEY';
     // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
     const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
@@ -54,6 +62,8 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
     });
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const overLimit = checkInputLimits(document, at);
+  if (overLimit.length) return { diagnostics: overLimit };
 
   let value: unknown;
   try {
@@ -68,6 +78,15 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
   }
   const source: SourceFile = { name, text, document: document as Document.Parsed, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
   return { source, diagnostics };
+}
+
+function parseDocuments(text: string, lineCounter: LineCounter) {
+  try {
+    return parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
+  } catch (error) {
+    if (error instanceof RangeError) return error;
+    throw error;
+  }
 }
 
 /**
@@ -98,6 +117,38 @@ function unclosedBracket(text: string, end: number, open: '[' | '{'): number | u
   }
   return stack.at(-1);
 }
+
+/**
+ * Where nesting first passes the limit, found without the parser: flow brackets outside quotes
+ * and comments, and compact block sequences (`- - - x`) on one line. 0 when neither explains it.
+ */
+function tooDeepOffset(text: string): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote && text[i - 1] !== '\\') quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (c === '[' || c === '{') {
+      if (++depth > INPUT_LIMITS.depth) return i;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === '\n') {
+      const dashes = /^[ ]*(?:- +)+/.exec(text.slice(i + 1, i + 1 + 4 * INPUT_LIMITS.depth + 4))?.[0] ?? '';
+      if (dashes.split('-').length - 1 > INPUT_LIMITS.depth) return i + 1 + dashes.split('-', INPUT_LIMITS.depth + 1).join('-').length;
+    }
+  }
+  return 0;
+}
+
+const tooDeep = (location: Diagnostic['location']): Diagnostic => ({
+  severity: 'error',
+  code: 'too-deep',
+  message: `the YAML nests hundreds of levels deep, over the ${INPUT_LIMITS.depth}-level limit; a Polyaxonfile needs a few dozen at most`,
+  location,
+  hint: 'flatten the structure; if it was generated, check the generator',
+});
 
 const isBlank = (document: Document): boolean => document.contents === null && document.errors.length === 0;
 const firstLine = (message: string): string => message.split('\n')[0]!.trim();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { affinity } from './affinity.js';
 import { hostAlias, k8sObject, toleration } from './k8s.js';
 import { int, refOr, strict, stringMap } from './primitives.js';
 
@@ -7,7 +8,7 @@ export const environment = strict({
   labels: stringMap.optional(),
   annotations: stringMap.optional(),
   nodeSelector: stringMap.optional(),
-  affinity: k8sObject.optional(),
+  affinity: affinity.optional(),
   tolerations: z.array(toleration).optional(),
   nodeName: z.string().optional(),
   serviceAccountName: z.string().optional(),

@@ -6,7 +6,7 @@ import { strict } from './primitives.js';
  * Kubernetes objects embedded in Polyaxonfiles. Polyaxon accepts them with camelCase or
  * snake_case keys; we normalise to camelCase (what Argo and the API server expect).
  * The objects users write most (containers, volumes, env, tolerations…) are checked key by
- * key; deep, rarely hand-written ones (affinity, security contexts, probes) are taken as
+ * key (affinity in affinity.ts); deep, rarely hand-written ones (security contexts, probes) are taken as
  * objects and passed through, since the cluster validates them on submit.
  */
 
@@ -68,6 +68,9 @@ const resources = strict({
   claims: z.array(z.record(z.string(), z.unknown())).optional(),
 });
 
+/** The sources of core/v1 VolumeSource. */
+const VOLUME_SOURCES = ['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret', 'storageos', 'vsphereVolume'];
+
 /** A command or args: Polyaxon also accepts one string (kept as a single item). */
 const commandLine = z.union([z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)), z.string().transform((s) => [s])]);
 
@@ -101,7 +104,13 @@ export const containerShape = {
 export const container = k8s(strict(containerShape));
 export type Container = z.infer<typeof container>;
 
-export const volume = k8s(z.looseObject({ name: z.string().min(1) }));
+/**
+ * A pod volume: its name and a source, which must be one of core/v1 VolumeSource's, holding a
+ * mapping (Argo refuses a volume it cannot decode). What is inside a source is the cluster's to
+ * check: Polyaxon takes it as written.
+ */
+export const volume = k8s(strict({ name: z.string().min(1), ...Object.fromEntries(VOLUME_SOURCES.map((source) => [source, z.record(z.string(), z.unknown()).optional()])) }));
+
 export type Volume = z.infer<typeof volume>;
 
 export const toleration = k8s(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem } from './cron.js';
 import { datetime, refOr, strict } from './primitives.js';
 
 const common = {
@@ -13,7 +14,11 @@ export const timedelta = z.union([z.number().positive(), z.string().regex(/^(\d+
 
 /** V1Schedule (spec §8.1), discriminated by `kind`. */
 export const schedule = z.discriminatedUnion('kind', [
-  strict({ kind: z.literal('cron'), cron: z.string().min(1), ...common }),
+  strict({
+    kind: z.literal('cron'),
+    cron: z.string().refine((value) => value.includes('{{') || cronProblem(value) === undefined, { error: (issue) => `invalid cron schedule: ${cronProblem(String(issue.input))}` }),
+    ...common,
+  }),
   strict({ kind: z.literal('interval'), frequency: timedelta, ...common }),
   strict({ kind: z.literal('datetime'), startAt: refOr(datetime) }),
 ]);

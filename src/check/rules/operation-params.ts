@@ -30,7 +30,11 @@ export const operationParams: Rule = {
     for (const io of component.outputs ?? []) if (!ios.has(io.name)) ios.set(io.name, { io, section: 'output' });
 
     for (const located of op.params.values()) {
-      if (located.param.contextOnly) continue;
+      if (located.param.contextOnly) {
+        // Not an input, but a ref still has to point at something the upstream exposes.
+        if (located.param.ref !== undefined) checkRefParam(op, located, undefined, context, dag);
+        continue;
+      }
       const target = ios.get(located.name);
       if (!target) {
         const guess = suggest(located.name, ios.keys());
@@ -65,7 +69,8 @@ function checkLiteral(located: LocatedParam, { io, section }: { io: IO; section:
   if (broken) context.report(located, at, 'invalid-param-value', `param \`${located.name}\` ${broken}, got ${JSON.stringify(value)}`, { anchor: 'value', hint: `the ${section} \`${io.name}\` declares this in its \`validation\`` });
 }
 
-function checkRefParam(op: ResolvedOperation, located: LocatedParam, { io, section }: { io: IO; section: Section }, context: CheckContext, dag: ResolvedDag | undefined): void {
+/** A ref param; `target` is the input or output it feeds, undefined for a contextOnly param. */
+function checkRefParam(op: ResolvedOperation, located: LocatedParam, target: { io: IO; section: Section } | undefined, context: CheckContext, dag: ResolvedDag | undefined): void {
   const { ref, value } = located.param as { ref: string; value: unknown };
   const refAt = [...located.path, 'ref'];
   const valueAt = [...located.path, 'value'];
@@ -83,8 +88,8 @@ function checkRefParam(op: ResolvedOperation, located: LocatedParam, { io, secti
     context.report(located, refAt, 'ref-outside-dag', `\`ref: ${ref}\` can only be used by an operation inside a dag`, { anchor: 'value', hint: 'pass the value directly, or reference an existing run with `ref: runs.UUID`' });
     return;
   }
-  if (parsed.kind === 'ops' && section === 'output') {
-    context.report(located, refAt, 'ref-on-output', `output \`${io.name}\` cannot take its value from \`${ref}\`: outputs are produced by the operation itself`, { anchor: 'value' });
+  if (parsed.kind === 'ops' && target?.section === 'output') {
+    context.report(located, refAt, 'ref-on-output', `output \`${target.io.name}\` cannot take its value from \`${ref}\`: outputs are produced by the operation itself`, { anchor: 'value' });
     return;
   }
   const refValue = parseRefValue(value, parsed);
@@ -106,6 +111,8 @@ function checkRefParam(op: ResolvedOperation, located: LocatedParam, { io, secti
     context.report(located, valueAt, 'unknown-ref-value', `param \`${located.name}\` reads \`${value}\` from \`${ref}\`, but ${read.error}`, { anchor: 'value', ...(read.hint ? { hint: read.hint } : {}) });
     return;
   }
+  if (!target) return;
+  const { io } = target;
   if (!compatibleTypes(io, read)) {
     const want = io.isList ? `List[${io.type ?? 'untyped'}]` : (io.type ?? 'untyped');
     const got = read.isList ? `List[${read.type ?? 'untyped'}]` : (read.type ?? 'untyped');

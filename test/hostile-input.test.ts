@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
+import { transpile } from '../src/transpile.js';
+import { lintManifests } from './support/argo-lint.js';
+import { REPO_ROOT } from './support/paths.js';
+
+/**
+ * Pull requests from strangers: whatever the file holds, the answer is a located one-line
+ * refusal (exit 1) or a manifest Argo accepts — never a crash, a stack trace, a hang or a
+ * polluted object prototype. How fast each refusal comes is measured by `npm run bench`.
+ */
+
+const HEADER = 'version: 1.1\nkind: component\n';
+const JOB = 'run: {kind: job, container: {image: alpine}}\n';
+
+/** Each hostile file, and the diagnostic code that must refuse it. */
+const HOSTILE: Record<string, [string | Buffer, string]> = {
+  'alias-bomb.yaml': [`${HEADER}a: &a [x, x, x, x, x, x, x, x, x]\n${[...'bcdefghi'].map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`).join('\n')}\n${JOB}`, 'yaml-syntax'],
+  'deep-flow.yaml': [`${HEADER}tags: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n${JOB}`, 'too-deep'],
+  'deep-block.yaml': [`${HEADER}tags:\n${'- '.repeat(20_000)}x\n${JOB}`, 'too-deep'],
+  'huge-scalar.yaml': [`${HEADER}description: ${'x'.repeat(1_000_000)}\n${JOB}`, 'too-long'],
+  'huge-name.yaml': [`${HEADER}name: ${'n'.repeat(100_000)}\n${JOB}`, 'too-long'],
+  'binary.yaml': [Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), 'unreadable-file'],
+  'latin1.yaml': [Buffer.from(`${HEADER}name: caf\xe9\n${JOB}`, 'latin1'), 'unreadable-file'],
+  'empty.yaml': ['', 'empty-file'],
+  'list-root.yaml': ['- version: 1.1\n- kind: component\n', 'not-a-mapping'],
+  'scalar-root.yaml': ['just text\n', 'not-a-mapping'],
+  'duplicate-keys.yaml': [`${HEADER}kind: operation\n${JOB}`, 'duplicate-key'],
+  'proto-key.yaml': [`${HEADER}__proto__: {polluted: yes}\n${JOB}`, 'reserved-key'],
+  'proto-deep.yaml': [`${HEADER}run: {kind: job, environment: {labels: {__proto__: {polluted: yes}}}, container: {image: alpine}}\n`, 'reserved-key'],
+  'constructor-key.yaml': [`${HEADER}inputs: [{name: x, type: str, constructor: {prototype: {polluted: yes}}}]\n${JOB}`, 'reserved-key'],
+  'over-size-cap.yaml': [`${HEADER}${'# padding\n'.repeat(500_000)}${JOB}`, 'unreadable-file'],
+};
+
+async function cli(...args: string[]) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+describe('hostile files', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hostile-'));
+  for (const [name, [content]] of Object.entries(HOSTILE)) writeFileSync(path.join(dir, name), content);
+
+  it('are each refused with one located line naming the file, and exit 1', async () => {
+    const files = Object.keys(HOSTILE).map((name) => path.join(dir, name));
+    const { code, stdout, stderr } = await cli('validate', '--format', 'json', ...files);
+    expect(code).toBe(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    const diagnostics = JSON.parse(stdout) as { code: string; message: string; location: { file: string; line: number; column: number } }[];
+    const byFile = Object.fromEntries(files.map((file) => [path.basename(file), diagnostics.filter((d) => d.location.file === file).map((d) => d.code)]));
+    expect(byFile).toEqual(Object.fromEntries(Object.entries(HOSTILE).map(([name, [, expected]]) => [name, [expected]])));
+    for (const d of diagnostics) {
+      expect(d.location.line).toBeGreaterThanOrEqual(1);
+      expect(d.message).not.toContain('\n');
+      expect(d.message.length).toBeLessThan(300);
+    }
+  });
+
+  it('print a single line in the text format too', async () => {
+    const { code, stderr } = await cli('validate', path.join(dir, 'deep-flow.yaml'));
+    expect(code).toBe(1);
+    expect(stderr.split('\n')[0]).toMatch(/deep-flow\.yaml:3:\d+: error: the YAML nests hundreds of levels deep, over the 128-level limit/);
+  });
+
+  it('cannot reach the object prototype, whatever key they use', async () => {
+    for (const name of ['proto-key.yaml', 'proto-deep.yaml', 'constructor-key.yaml']) {
+      const result = await transpile(name, HOSTILE[name]![0] as string, { kind: 'workflow', offline: true });
+      expect(result.output).toBeUndefined();
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+  });
+});
+
+/** Text edits a careless or hostile contributor might make to a valid Polyaxonfile. */
+const NASTY = ['', '~', 'null', '-1', '1e309', '0x1F', 'yes', '[]', '{}', '"{{ workflow.name }}"', "'{{=sprig.env(\"HOME\")}}'", '{{ globals.uuid }}', '&a x', '*a', '!!binary AAAA', '"\\u0000"', 'ünïcödé', '$(rm -rf /)', '@', '`', '%', '|', '>'];
+const edit = fc.oneof(
+  fc.record({ kind: fc.constant('delete-line' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('duplicate-line' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('swap-lines' as const), at: fc.nat(), other: fc.nat() }),
+  fc.record({ kind: fc.constant('replace-value' as const), at: fc.nat(), value: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 })) }),
+  fc.record({ kind: fc.constant('indent' as const), at: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), offset: fc.nat(), text: fc.oneof(fc.constantFrom(':', '- ', '{', '}', '[', ']', '"', "'", '#', '\t', '\n', ...NASTY), fc.string({ maxLength: 6 })) }),
+);
+
+type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
+
+function apply(text: string, edits: Edit[]): string {
+  const lines = text.split('\n');
+  for (const e of edits) {
+    const i = e.at % lines.length;
+    const line = lines[i]!;
+    if (e.kind === 'delete-line') lines.splice(i, 1);
+    else if (e.kind === 'duplicate-line') lines.splice(i, 0, line);
+    else if (e.kind === 'swap-lines') [lines[i], lines[e.other % lines.length]] = [lines[e.other % lines.length]!, line];
+    else if (e.kind === 'replace-value') lines[i] = line.includes(': ') ? `${line.slice(0, line.indexOf(': ') + 2)}${e.value}` : line;
+    else if (e.kind === 'indent') lines[i] = e.by >= 0 ? ' '.repeat(e.by) + line : line.slice(Math.min(-e.by, line.length - line.trimStart().length));
+    else if (e.kind === 'insert') lines[i] = line.slice(0, e.offset % (line.length + 1)) + e.text + line.slice(e.offset % (line.length + 1));
+    if (lines.length === 0) lines.push('');
+  }
+  return lines.join('\n');
+}
+
+describe('mutated Polyaxonfiles (property-based)', () => {
+  const dir = path.join(REPO_ROOT, 'fixtures', 'pipelines');
+  const pipelines = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.argo.yaml') && f !== 'connections.yaml').sort();
+  const out = mkdtempSync(path.join(tmpdir(), 'mutated-'));
+
+  it('either get clean located diagnostics or a manifest the real argo lint accepts', async () => {
+    const manifests: string[] = [];
+    const sources = new Map<string, string>();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...pipelines), fc.array(edit, { minLength: 1, maxLength: 4 }), async (file, edits) => {
+        const text = apply(readFileSync(path.join(dir, file), 'utf8'), edits);
+        const result = await transpile(`mutated/${file}`, text, { kind: 'workflow', offline: true, hubDir: path.join(dir, 'hub'), cwd: REPO_ROOT, absolutePath: path.join(dir, file) });
+        const errors = expectLocated(result.diagnostics, `mutated/${file}`);
+        if (errors.length) expect(result.output).toBeUndefined();
+        else {
+          expect(result.output).toBeTruthy();
+          const target = path.join(out, `${manifests.length}.yaml`);
+          writeFileSync(target, result.output!);
+          manifests.push(target);
+          sources.set(target, text);
+        }
+      }),
+      { numRuns: 300, seed: Number(process.env.FC_SEED ?? 20261125) },
+    );
+    // Enough mutants survive validation to make the lint below meaningful.
+    expect(manifests.length).toBeGreaterThan(10);
+    const lint = await lintManifests(manifests);
+    // On failure, the message holds the mutated Polyaxonfiles Argo refused.
+    expect(Object.fromEntries(lint.errors), [...lint.errors.keys()].map((file) => sources.get(file)).join('\n---\n')).toEqual({});
+    expect(lint.ok, lint.output).toBe(true);
+  });
+
+  it('or, built from arbitrary values under a valid header, are refused at their place', async () => {
+    const fields = fc.dictionary(fc.constantFrom('name', 'inputs', 'outputs', 'run', 'tags', 'termination', 'plugins', 'schedule', 'hooks', 'matrix', 'params', 'presets'), fc.jsonValue({ maxDepth: 4 }), { minKeys: 1 });
+    await fc.assert(
+      fc.asyncProperty(fields, async (values) => {
+        const text = `${HEADER}${Object.entries(values).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join('\n')}\n`;
+        const result = await transpile('random.yaml', text, { kind: 'workflow', offline: true });
+        // Without a valid `run` there is nothing to transpile: the answer is always diagnostics.
+        if (!('run' in values)) expect(result.output).toBeUndefined();
+        expect(expectLocated(result.diagnostics, 'random.yaml').length > 0 || result.output !== undefined).toBe(true);
+      }),
+      { numRuns: 300, seed: Number(process.env.FC_SEED ?? 20261125) },
+    );
+  });
+});
+
+/** Every diagnostic names the file, a real line and column, and a message; returns the errors. */
+function expectLocated(diagnostics: Diagnostic[], file: string): Diagnostic[] {
+  for (const d of diagnostics) {
+    expect(d.location.file).toBe(file);
+    expect(d.location.line).toBeGreaterThanOrEqual(1);
+    expect(d.location.column).toBeGreaterThanOrEqual(1);
+    expect(d.message.trim()).not.toBe('');
+  }
+  return diagnostics.filter((d) => d.severity === 'error');
+}
