@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { WorkflowObject } from '../../src/watch/workflow-status.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { eventually, savedState } from '../support/run-action.js';
@@ -272,6 +272,24 @@ run:
   });
 });
 
+describe('Argo tags in values', () => {
+  it('never reach the cluster from params: the Action refuses them before submitting', async () => {
+    const pipeline = `version: 1.1
+kind: component
+name: echo
+inputs: [{name: message, type: str, value: hello}]
+run: {kind: job, container: {image: "alpine:3.20", command: [echo, "{{ message }}"]}}
+`;
+    scenario = await Scenario.start('tags', pipeline);
+    for (const value of ['{% raw %}{{workflow.name}}{% endraw %}', "{{=sprig.env('HOME')}}", '{{tasks.x.outputs.result}}']) {
+      const result = await scenario.submit({ params: `message=${value}` }).done;
+      expect(result.code, value).toBe(1);
+      expect(result.stdout).toContain('::error title=untranslatable-template,file=<command line>,line=1,col=10::');
+    }
+    expect(await scenario.workflow()).toBeUndefined();
+  });
+});
+
 describe('submit refused by the cluster', () => {
   it('names a missing namespace, exits 1 and creates nothing', async () => {
     scenario = await Scenario.start('refused', fanOut('refused', ['only']));
@@ -279,6 +297,26 @@ describe('submit refused by the cluster', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::.*namespace.*no-such-namespace/i);
     expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace
+    expect(scenario.github.state.checkRuns).toEqual([]);
+  });
+
+  it('says when the credentials are refused (401) or not allowed (403), never printing them', async () => {
+    scenario = await Scenario.start('credentials', fanOut('credentials', ['only']));
+    const guest = inject('guestKubeconfig');
+    const wrong = scenario.kubeconfig.replace(/token: (\w+)/, 'token: 0000wrong0000token0000');
+    const cases = [
+      { kubeconfig: wrong, token: '0000wrong0000token0000', error: /::error::polyaxon-argo: cannot create the Workflow: HTTP 401 \(check the kubeconfig credentials\)/ },
+      { kubeconfig: guest, token: /token: (\w+)/.exec(guest)![1]!, error: /::error::polyaxon-argo: cannot create the Workflow: workflows\.argoproj\.io is forbidden: User "e2e-guest" cannot create resource "workflows" .* in the namespace "credentials" \(the credentials may not do this in namespace credentials\)/ },
+    ];
+    for (const { kubeconfig, token, error } of cases) {
+      const result = await scenario.submit({ kubeconfig }).done;
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(error);
+      // The token appears only in the command that masks it, never in a message.
+      expect(result.stdout.split('\n').filter((line) => line.includes(token) && !line.startsWith('::add-mask::'))).toEqual([]);
+      expect(result.summary).not.toContain(token);
+    }
+    expect(await scenario.workflow()).toBeUndefined();
     expect(scenario.github.state.checkRuns).toEqual([]);
   });
 

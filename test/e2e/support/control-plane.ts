@@ -81,6 +81,8 @@ export function versionOf(binary: string, args = ['--version']): Promise<string>
 export interface ControlPlaneInfo {
   server: string;
   token: string;
+  /** A user with no role at all: authenticated, but allowed nothing (for 403s). */
+  guestToken: string;
   /** PEM of the CA that signed the apiserver's serving certificate. */
   ca: string;
 }
@@ -115,12 +117,13 @@ export class ControlPlane {
       path.join(dir, 'etcd.log'),
     );
 
-    // The service-account signing key and a static admin token (group system:masters).
+    // The service-account signing key, a static admin token (group system:masters) and a guest's.
     const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(path.join(dir, 'sa.key'), keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(path.join(dir, 'sa.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
     const token = randomBytes(24).toString('hex');
-    writeFileSync(path.join(dir, 'tokens.csv'), `${token},e2e-admin,e2e-admin,"system:masters"\n`);
+    const guestToken = randomBytes(24).toString('hex');
+    writeFileSync(path.join(dir, 'tokens.csv'), `${token},e2e-admin,e2e-admin,"system:masters"\n${guestToken},e2e-guest,e2e-guest\n`);
     const certDir = path.join(dir, 'certs');
     const apiserver = new Daemon(
       'kube-apiserver',
@@ -141,7 +144,7 @@ export class ControlPlane {
       ],
       path.join(dir, 'kube-apiserver.log'),
     );
-    const plane = new ControlPlane(dir, etcd, apiserver, { server: `https://127.0.0.1:${apiPort}`, token, ca: '' });
+    const plane = new ControlPlane(dir, etcd, apiserver, { server: `https://127.0.0.1:${apiPort}`, token, guestToken, ca: '' });
     try {
       etcd.start();
       await waitFor('etcd', () => httpOk(`http://127.0.0.1:${etcdClient}/health`), etcd.logFile);
@@ -180,7 +183,8 @@ export class ControlPlane {
     return waitFor('kube-apiserver', probe, this.apiserver.logFile);
   }
 
-  kubeconfig(namespace = 'default'): string {
+  /** A kubeconfig for the admin, or for whoever `token` belongs to. */
+  kubeconfig(namespace = 'default', token = this.info.token): string {
     return `apiVersion: v1
 kind: Config
 clusters:
@@ -191,7 +195,7 @@ clusters:
 users:
 - name: e2e-admin
   user:
-    token: ${this.info.token}
+    token: ${token}
 contexts:
 - name: e2e
   context: {cluster: e2e, user: e2e-admin, namespace: ${namespace}}

@@ -13,6 +13,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** An admin kubeconfig for the control plane (a static token, the apiserver's own CA). */
     kubeconfig: string;
+    /** The same for a user allowed nothing. */
+    guestKubeconfig: string;
     /** POST /restart/kube-apiserver here restarts the apiserver (it lives in this process). */
     controlUrl: string;
   }
@@ -47,6 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
   project.provide('kubeconfig', plane.kubeconfig());
+  project.provide('guestKubeconfig', plane.kubeconfig('default', plane.info.guestToken));
   project.provide('controlUrl', `http://127.0.0.1:${(control.address() as AddressInfo).port}`);
 
   return async () => {
