@@ -70,15 +70,21 @@ console.log(columns.join('\t'));
 for (const r of results) console.log(columns.map((c) => r[c] ?? '').join('\t'));
 console.log(`\nlargest dag that fits one etcd object: about ${Math.floor(ETCD_LIMIT / perOp)} operations (${perOp} bytes each); of those measured: ${largest?.operations ?? 'none'}`);
 
-// The GitHub Action's watcher: status handling for a 1,000-operation workflow over 10,000 events.
+// The GitHub Action's watcher (status handling for a 1,000-operation workflow over 10,000
+// events) and the refusal of hostile files, measured by test/bench/*.bench.ts.
 const watcherOut = path.join(work, 'watcher.json');
-const vitest = spawnSync(path.join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'test/bench/vitest.config.ts'], { cwd: root, env: { ...process.env, BENCH_WATCHER_OUT: watcherOut }, encoding: 'utf8' });
-if (vitest.status !== 0) throw new Error(`watcher benchmark failed:\n${vitest.stdout}${vitest.stderr}`);
+const hostileOut = path.join(work, 'hostile.json');
+const vitest = spawnSync(path.join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'test/bench/vitest.config.ts'], { cwd: root, env: { ...process.env, BENCH_WATCHER_OUT: watcherOut, BENCH_HOSTILE_OUT: hostileOut }, encoding: 'utf8' });
+if (vitest.status !== 0) throw new Error(`watcher and hostile-input benchmarks failed:\n${vitest.stdout}${vitest.stderr}`);
 const watcher = JSON.parse(readFileSync(watcherOut, 'utf8'));
 console.log(`\nwatcher: ${watcher.operations} operations, ${watcher.events} watch events: ${watcher.meanMs} ms per status update (p99 ${watcher.p99Ms} ms, max ${watcher.maxMs} ms); heap ${watcher.heapAfter1000EventsMb} MB after 1,000 events, ${watcher.heapAfter10000EventsMb} MB after 10,000; ${watcher.githubCalls} GitHub calls`);
+
+const hostile = JSON.parse(readFileSync(hostileOut, 'utf8'));
+console.log(`\nhostile files refused (exit 1), wall time of a fresh CLI process:`);
+for (const h of hostile) console.log(`  ${h.file.padEnd(22)} ${h.code.padEnd(16)} ${String(h.ms).padStart(5)} ms`);
 
 const dir = path.join(root, 'bench-results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher, hostile }, null, 2)}\n`);
 console.log(`results: ${path.relative(root, file)}`);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { transpile } from '../src/transpile.js';
 import { lintManifests } from './support/argo-lint.js';
+import { HEADER, HOSTILE } from './support/hostile-inputs.js';
 import { REPO_ROOT } from './support/paths.js';
 
 /**
@@ -15,28 +16,6 @@ import { REPO_ROOT } from './support/paths.js';
  * refusal (exit 1) or a manifest Argo accepts — never a crash, a stack trace, a hang or a
  * polluted object prototype. How fast each refusal comes is measured by `npm run bench`.
  */
-
-const HEADER = 'version: 1.1\nkind: component\n';
-const JOB = 'run: {kind: job, container: {image: alpine}}\n';
-
-/** Each hostile file, and the diagnostic code that must refuse it. */
-const HOSTILE: Record<string, [string | Buffer, string]> = {
-  'alias-bomb.yaml': [`${HEADER}a: &a [x, x, x, x, x, x, x, x, x]\n${[...'bcdefghi'].map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`).join('\n')}\n${JOB}`, 'yaml-syntax'],
-  'deep-flow.yaml': [`${HEADER}tags: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n${JOB}`, 'too-deep'],
-  'deep-block.yaml': [`${HEADER}tags:\n${'- '.repeat(20_000)}x\n${JOB}`, 'too-deep'],
-  'huge-scalar.yaml': [`${HEADER}description: ${'x'.repeat(1_000_000)}\n${JOB}`, 'too-long'],
-  'huge-name.yaml': [`${HEADER}name: ${'n'.repeat(100_000)}\n${JOB}`, 'too-long'],
-  'binary.yaml': [Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)), 'unreadable-file'],
-  'latin1.yaml': [Buffer.from(`${HEADER}name: caf\xe9\n${JOB}`, 'latin1'), 'unreadable-file'],
-  'empty.yaml': ['', 'empty-file'],
-  'list-root.yaml': ['- version: 1.1\n- kind: component\n', 'not-a-mapping'],
-  'scalar-root.yaml': ['just text\n', 'not-a-mapping'],
-  'duplicate-keys.yaml': [`${HEADER}kind: operation\n${JOB}`, 'duplicate-key'],
-  'proto-key.yaml': [`${HEADER}__proto__: {polluted: yes}\n${JOB}`, 'reserved-key'],
-  'proto-deep.yaml': [`${HEADER}run: {kind: job, environment: {labels: {__proto__: {polluted: yes}}}, container: {image: alpine}}\n`, 'reserved-key'],
-  'constructor-key.yaml': [`${HEADER}inputs: [{name: x, type: str, constructor: {prototype: {polluted: yes}}}]\n${JOB}`, 'reserved-key'],
-  'over-size-cap.yaml': [`${HEADER}${'# padding\n'.repeat(500_000)}${JOB}`, 'unreadable-file'],
-};
 
 async function cli(...args: string[]) {
   try {
