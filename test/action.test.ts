@@ -122,6 +122,31 @@ describe('the Action in validate mode on a pull request', () => {
     expect(result.code).toBe(1);
   });
 
+  it.each([
+    ['rate-limit', 403, 'GitHub rate limit hit'],
+    ['secondary', 403, 'GitHub secondary rate limit hit'],
+    ['server', 502, ''],
+  ] as const)('waits out a %s fault and still comments exactly once', async (kind, status, logged) => {
+    github.state.failures.set('issues/create-comment', { kind, times: 1 });
+    const result = await runAction({}, pullRequestEvent());
+    expect(result.code).toBe(1); // the broken pipeline, not the fault
+    expect(github.calls.filter((c) => c.operation === 'issues/create-comment').map((c) => c.status)).toEqual([status, 201]);
+    expect(github.state.comments.get(7)).toHaveLength(1);
+    expect(result.stdout).toContain(logged);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('gives up on a fault that lasts, warns, and still reports through annotations and the summary', async () => {
+    github.state.failures.set('issues/create-comment', { kind: 'server', times: 100 });
+    const result = await runAction({}, pullRequestEvent());
+    expect(result.code).toBe(1);
+    expect(github.calls.filter((c) => c.operation === 'issues/create-comment').length).toBeLessThanOrEqual(4);
+    expect(result.stdout).toMatch(/::warning::.*comment/i);
+    expect(result.stdout).toContain('::error title=cycle,file=ml/pipelines/polyaxonfile-broken.yaml');
+    expect(result.summary).toContain('the dag\'s graph is not acyclic');
+    expect(result.stdout).not.toMatch(/\n\s+at /);
+  });
+
   it('reads every page of the pull request\'s files', async () => {
     const others = Array.from({ length: 230 }, (_, i) => ({ filename: `docs/page-${i}.md`, status: 'added' }));
     github.state.pullFiles.set(7, [...others, { filename: 'ml/polyaxonfile.yaml', status: 'modified' }]);

@@ -117,7 +117,10 @@ async function baseDiff(client: GitHubClient, repository: Repository, pull: Pull
   }
 }
 
-/** The sticky comment; a token that may not comment (pull requests from forks) degrades to the summary. */
+/**
+ * The sticky comment; a token that may not comment (pull requests from forks), or GitHub failing
+ * past the client's retries, degrades to the summary and the annotations.
+ */
 async function comment(client: GitHubClient, repository: Repository, pull: PullRequest, body: string): Promise<void> {
   if (pull.head.repo?.full_name !== pull.base.repo.full_name) {
     core.notice('This pull request comes from a fork: its token cannot comment, so the report is in the job summary and the annotations only.');
@@ -127,8 +130,12 @@ async function comment(client: GitHubClient, repository: Repository, pull: PullR
     const outcome = await upsertStickyComment(client, repository, pull.number, COMMENT_MARKER, body);
     core.info(`Pull request comment ${outcome}.`);
   } catch (error) {
-    if (statusOf(error) !== 403) throw error;
-    core.notice('The token cannot comment on this pull request (it needs `pull-requests: write`); the report is in the job summary and the annotations.');
+    if (statusOf(error) === 403) {
+      core.notice('The token cannot comment on this pull request (it needs `pull-requests: write`); the report is in the job summary and the annotations.');
+      return;
+    }
+    // GitHub failing past the client's retries must not hide the result: the comment is a copy.
+    core.warning(`could not update the pull request comment (${error instanceof Error ? error.message : String(error)}); the report is in the job summary and the annotations.`);
   }
 }
 

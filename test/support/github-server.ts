@@ -72,8 +72,22 @@ export interface GitHubState {
   /** File text by `ref:path`. */
   contents: Map<string, string>;
   comments: Map<number, Comment[]>;
-  /** Statuses to answer instead of handling, by operation id (e.g. 403 for a read-only token). */
-  failures: Map<string, number>;
+  /**
+   * Answers instead of handling, by operation id: a status every time (403 for a read-only
+   * token), or a scripted fault for the next `times` calls (rate limits, server errors).
+   */
+  failures: Map<string, number | Fault>;
+}
+
+/**
+ * A transient fault as GitHub answers it: `rate-limit` is the primary limit (403 with
+ * x-ratelimit-remaining 0 and the reset time), `secondary` the abuse limit (403 with
+ * retry-after), `server` a 502. See docs.github.com, "Rate limits for the REST API".
+ */
+export interface Fault {
+  kind: 'rate-limit' | 'secondary' | 'server';
+  /** How many calls fail before the endpoint works again. */
+  times: number;
 }
 
 export interface Call {
@@ -118,16 +132,31 @@ export class GitHubStandIn {
       const problem = validate(`${id} request`, operation.requestBody, body);
       if (problem) this.violations.push(`${id}: ${problem}`);
     }
-    const failure = this.state.failures.get(id);
-    const [status, payload, headers] = failure ? [failure, { message: failure === 403 ? 'Resource not accessible by integration' : 'error', documentation_url: 'https://docs.github.com/rest' }, {}] : this.respond(id, params, url, body);
+    const failure = this.failure(id);
+    const [status, payload, headers] = failure ?? this.respond(id, params, url, body);
     const schema = operation.responses[String(status)];
-    if (schema === undefined) this.violations.push(`${id}: GitHub does not answer ${status}`);
+    // Any endpoint may answer a 5xx; other statuses must be ones the description lists.
+    if (schema === undefined && status < 500) this.violations.push(`${id}: GitHub does not answer ${status}`);
     else if (schema && !failure) {
       const problem = validate(`${id} ${status} response`, schema, payload);
       if (problem) this.violations.push(`${id} response: ${problem}`);
     }
     this.calls.push({ operation: id, method: req.method ?? 'GET', url: url.pathname + url.search, ...(body !== undefined ? { body } : {}), status });
     this.send(res, status, payload, headers);
+  }
+
+  /** The scripted answer for this call, if it is to fail. */
+  private failure(id: string): [number, object, Record<string, string>] | undefined {
+    const failure = this.state.failures.get(id);
+    if (failure === undefined) return undefined;
+    const docs = { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' };
+    if (typeof failure === 'number') return [failure, { message: failure === 403 ? 'Resource not accessible by integration' : 'error', ...docs }, {}];
+    if (failure.times <= 0) return undefined;
+    failure.times--;
+    const reset = String(Math.ceil(Date.now() / 1000) + 1);
+    if (failure.kind === 'rate-limit') return [403, { message: 'API rate limit exceeded for installation ID 1.', ...docs }, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': reset }];
+    if (failure.kind === 'secondary') return [403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', ...docs }, { 'retry-after': '1' }];
+    return [502, { message: 'Server Error' }, {}];
   }
 
   private route(method: string, pathname: string) {
