@@ -12070,10 +12070,8 @@ function pyyamlBooleans(tags) {
         return { ...tag, test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ };
     });
 }
-/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
-function unclosedBracket(text, end, open) {
-    const close = open === '[' ? ']' : '}';
-    const stack = [];
+/** Each character of `text` before `end` that is outside quotes and comments, with its offset. */
+function* structural(text, end = text.length) {
     let quote;
     for (let i = 0; i < Math.min(end, text.length); i++) {
         const c = text[i];
@@ -12083,9 +12081,20 @@ function unclosedBracket(text, end, open) {
         }
         else if (c === '"' || c === "'")
             quote = c;
-        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
-            i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
-        else if (c === open)
+        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+            const newline = text.indexOf('\n', i);
+            i = newline === -1 ? text.length : newline - 1; // the newline itself is still yielded
+        }
+        else
+            yield [i, c];
+    }
+}
+/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
+function unclosedBracket(text, end, open) {
+    const close = open === '[' ? ']' : '}';
+    const stack = [];
+    for (const [i, c] of structural(text, end)) {
+        if (c === open)
             stack.push(i);
         else if (c === close)
             stack.pop();
@@ -12098,18 +12107,8 @@ function unclosedBracket(text, end, open) {
  */
 function tooDeepOffset(text) {
     let depth = 0;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === quote && text[i - 1] !== '\\')
-                quote = undefined;
-        }
-        else if (c === '"' || c === "'")
-            quote = c;
-        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1])))
-            i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
-        else if (c === '[' || c === '{') {
+    for (const [i, c] of structural(text)) {
+        if (c === '[' || c === '{') {
             if (++depth > INPUT_LIMITS.depth)
                 return i;
         }

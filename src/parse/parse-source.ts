@@ -101,18 +101,27 @@ function pyyamlBooleans(tags: Tags): Tags {
   });
 }
 
-/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
-function unclosedBracket(text: string, end: number, open: '[' | '{'): number | undefined {
-  const close = open === '[' ? ']' : '}';
-  const stack: number[] = [];
+/** Each character of `text` before `end` that is outside quotes and comments, with its offset. */
+function* structural(text: string, end = text.length): Generator<[number, string]> {
   let quote: string | undefined;
   for (let i = 0; i < Math.min(end, text.length); i++) {
     const c = text[i]!;
     if (quote) {
       if (c === quote && text[i - 1] !== '\\') quote = undefined;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
-    else if (c === open) stack.push(i);
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const newline = text.indexOf('\n', i);
+      i = newline === -1 ? text.length : newline - 1; // the newline itself is still yielded
+    } else yield [i, c];
+  }
+}
+
+/** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
+function unclosedBracket(text: string, end: number, open: '[' | '{'): number | undefined {
+  const close = open === '[' ? ']' : '}';
+  const stack: number[] = [];
+  for (const [i, c] of structural(text, end)) {
+    if (c === open) stack.push(i);
     else if (c === close) stack.pop();
   }
   return stack.at(-1);
@@ -124,14 +133,8 @@ function unclosedBracket(text: string, end: number, open: '[' | '{'): number | u
  */
 function tooDeepOffset(text: string): number {
   let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote && text[i - 1] !== '\\') quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
-    else if (c === '[' || c === '{') {
+  for (const [i, c] of structural(text)) {
+    if (c === '[' || c === '{') {
       if (++depth > INPUT_LIMITS.depth) return i;
     } else if (c === ']' || c === '}') depth--;
     else if (c === '\n') {
