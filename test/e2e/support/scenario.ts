@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import type { NodeStatus, WorkflowObject } from '../../../src/watch/workflow-status.js';
 import { GitHubStandIn } from '../../support/github-server.js';
@@ -89,6 +89,7 @@ export class Scenario {
   async stop(): Promise<void> {
     this.simulator.stop();
     await this.github.stop();
+    rmSync(this.workspace, { recursive: true, force: true });
   }
 }
 
