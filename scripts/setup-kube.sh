@@ -59,6 +59,7 @@ build etcd "$etcd_version" go.etcd.io/etcd/server/v3 "" \
 staging_version="v0.${kube_version#v1.}"
 replaces=()
 if [ ! -x "$cache/kube-apiserver-$kube_version/kube-apiserver" ]; then
+  command -v go >/dev/null || { echo "setup-kube: Go is needed to build kube-apiserver (https://go.dev/dl/)" >&2; exit 1; }
   kube_mod=$(go mod download -json "k8s.io/kubernetes@$kube_version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
   for staging in $(sed -n 's/^[[:space:]]*\(k8s\.io\/[a-z0-9-]*\) => \.\/staging\/.*/\1/p' "$kube_mod"); do
     replaces+=("replace $staging => $staging $staging_version")

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
@@ -10,6 +8,7 @@ import { transpile } from '../src/transpile.js';
 import { lintManifests } from './support/argo-lint.js';
 import { HEADER, HOSTILE } from './support/hostile-inputs.js';
 import { REPO_ROOT } from './support/paths.js';
+import { runBundledCli } from './support/run-cli.js';
 
 /**
  * Pull requests from strangers: whatever the file holds, the answer is a located one-line
@@ -17,23 +16,13 @@ import { REPO_ROOT } from './support/paths.js';
  * polluted object prototype. How fast each refusal comes is measured by `npm run bench`.
  */
 
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
-
 describe('hostile files', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hostile-'));
   for (const [name, [content]] of Object.entries(HOSTILE)) writeFileSync(path.join(dir, name), content);
 
   it('are each refused with one located line naming the file, and exit 1', async () => {
     const files = Object.keys(HOSTILE).map((name) => path.join(dir, name));
-    const { code, stdout, stderr } = await cli('validate', '--format', 'json', ...files);
+    const { code, stdout, stderr } = await runBundledCli(['validate', '--format', 'json', ...files]);
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/\n\s+at /);
     const diagnostics = JSON.parse(stdout) as { code: string; message: string; location: { file: string; line: number; column: number } }[];
@@ -47,7 +36,7 @@ describe('hostile files', () => {
   });
 
   it('print a single line in the text format too', async () => {
-    const { code, stderr } = await cli('validate', path.join(dir, 'deep-flow.yaml'));
+    const { code, stderr } = await runBundledCli(['validate', path.join(dir, 'deep-flow.yaml')]);
     expect(code).toBe(1);
     expect(stderr.split('\n')[0]).toMatch(/deep-flow\.yaml:3:\d+: error: the YAML nests hundreds of levels deep, over the 128-level limit/);
   });

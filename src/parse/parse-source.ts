@@ -131,6 +131,9 @@ function unclosedBracket(text: string, end: number, open: '[' | '{'): number | u
  * Where nesting first passes the limit, found without the parser: flow brackets outside quotes
  * and comments, and compact block sequences (`- - - x`) on one line. 0 when neither explains it.
  */
+/** A line starting with more compact `- ` levels than the limit (sticky: matched where the line starts). */
+const DASHES_OVER_LIMIT = new RegExp(` *(?:- +){${INPUT_LIMITS.depth}}-`, 'y');
+
 function tooDeepOffset(text: string): number {
   let depth = 0;
   for (const [i, c] of structural(text)) {
@@ -138,8 +141,9 @@ function tooDeepOffset(text: string): number {
       if (++depth > INPUT_LIMITS.depth) return i;
     } else if (c === ']' || c === '}') depth--;
     else if (c === '\n') {
-      const dashes = /^[ ]*(?:- +)+/.exec(text.slice(i + 1, i + 1 + 4 * INPUT_LIMITS.depth + 4))?.[0] ?? '';
-      if (dashes.split('-').length - 1 > INPUT_LIMITS.depth) return i + 1 + dashes.split('-', INPUT_LIMITS.depth + 1).join('-').length;
+      DASHES_OVER_LIMIT.lastIndex = i + 1;
+      const over = DASHES_OVER_LIMIT.exec(text);
+      if (over) return i + over[0].length; // the first dash past the limit
     }
   }
   return 0;

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../support/paths.js';
+import { runBundledCli } from '../support/run-cli.js';
 
 /**
  * The CLI through the real apiserver: every example pipeline, transpiled by `dist/cli.js` both
@@ -22,9 +21,11 @@ const config = new KubeConfig();
 config.loadFromString(inject('kubeconfig'));
 const objects = KubernetesObjectApi.makeApiClient(config);
 
-async function cli(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'transpile', ...args], { cwd: REPO_ROOT });
-  return stdout;
+/** The manifest `dist/cli.js transpile ARGS` prints (the CLI must accept the pipeline). */
+async function transpiled(...args: string[]): Promise<KubernetesObject> {
+  const { code, stdout, stderr } = await runBundledCli(['transpile', ...args]);
+  if (code !== 0) throw new Error(`transpile ${args.join(' ')} exited ${code}:\n${stderr}`);
+  return parse(stdout) as KubernetesObject;
 }
 
 /** Why the apiserver refused the object, or undefined when its dry run accepted it. */
@@ -51,10 +52,10 @@ describe('CLI manifests on the real apiserver (dry run)', () => {
     const refused: Record<string, string> = {};
     for (const file of pipelines) {
       const name = `e2e-${path.parse(file).name}`;
-      const transpiled = async (kind: string) => parse(await cli(path.join('fixtures', 'pipelines', file), '--kind', kind, '--namespace', NAMESPACE, '--name', name, ...OPTIONS)) as KubernetesObject;
-      const workflow = await transpiled('workflow');
+      const as = (kind: string) => transpiled(path.join('fixtures', 'pipelines', file), '--kind', kind, '--namespace', NAMESPACE, '--name', name, ...OPTIONS);
+      const workflow = await as('workflow');
       // A scheduled pipeline is a CronWorkflow and cannot be a WorkflowTemplate (the CLI says so).
-      const manifests = workflow.kind === 'CronWorkflow' ? [workflow] : [workflow, await transpiled('workflow-template')];
+      const manifests = workflow.kind === 'CronWorkflow' ? [workflow] : [workflow, await as('workflow-template')];
       for (const manifest of manifests) {
         const reason = await dryRunCreate(manifest);
         if (reason) refused[`${file} (${manifest.kind})`] = reason;
@@ -64,7 +65,7 @@ describe('CLI manifests on the real apiserver (dry run)', () => {
   });
 
   it('shows the CRD schema does judge: a manifest it must refuse is refused', async () => {
-    const manifest = parse(await cli('fixtures/pipelines/diamond.yaml', '--namespace', NAMESPACE, '--name', 'e2e-broken')) as KubernetesObject & { spec: { templates: { container?: object }[] } };
+    const manifest = (await transpiled('fixtures/pipelines/diamond.yaml', '--namespace', NAMESPACE, '--name', 'e2e-broken')) as KubernetesObject & { spec: { templates: { container?: object }[] } };
     Object.assign(manifest.spec.templates.find((t) => t.container)!.container!, { resources: { limits: { cpu: 'two cores' } } });
     expect(await dryRunCreate(manifest)).toMatch(/cpu/);
   });
