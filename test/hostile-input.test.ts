@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isPair, parse, parseDocument, visit } from 'yaml';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
+import { BRACE_VARIABLE } from '../src/lower/literal-braces.js';
 import { transpile } from '../src/transpile.js';
 import { lintManifests } from './support/argo-lint.js';
 import { HEADER, HOSTILE } from './support/hostile-inputs.js';
@@ -136,4 +138,70 @@ function expectLocated(diagnostics: Diagnostic[], file: string): Diagnostic[] {
     expect(d.message.trim()).not.toBe('');
   }
   return diagnostics.filter((d) => d.severity === 'error');
+}
+
+/**
+ * Template injection: Argo expands `{{…}}` wherever it substitutes, so any user text that
+ * reaches the manifest's `spec` with a raw tag in it would be evaluated. Each string of each
+ * example pipeline gets a tag appended in turn; whatever is accepted must carry it encoded.
+ */
+describe('Argo tags appended to every string of every example', () => {
+  const dir = path.join(REPO_ROOT, 'fixtures', 'pipelines');
+  const pipelines = readdirSync(dir).filter((f) => /\.(yaml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml').sort();
+  const tags = ['{{zzinject.name}}', "{{=sprig.env('ZZINJECT')}}", '{% raw %}{{zzinject.name}}{% endraw %}'];
+  const raw = /\{\{\s*=?\s*(?:zzinject|sprig\.env\('ZZINJECT)/;
+
+  it('never reach the spec as tags: they are encoded, refused, or rendered away', async () => {
+    let accepted = 0;
+    let encoded = 0;
+    const leaks: string[] = [];
+    for (const file of pipelines) {
+      const text = readFileSync(path.join(dir, file), 'utf8');
+      for (const [start, end, value] of stringScalars(text)) {
+        for (const tag of tags) {
+          const mutated = `${text.slice(0, start)}${JSON.stringify(value + tag)}${text.slice(end)}`;
+          const result = await transpile(`injected/${file}`, mutated, { kind: 'workflow', offline: true, hubDir: path.join(dir, 'hub'), cwd: REPO_ROOT, absolutePath: path.join(dir, file) });
+          if (!result.output) continue;
+          accepted++;
+          const spec = JSON.stringify((parse(result.output) as { spec: unknown }).spec);
+          if (raw.test(spec)) leaks.push(`${file}: ${value + tag}`);
+          if (!spec.includes(`$(${BRACE_VARIABLE})`)) continue;
+          encoded++;
+          for (const container of containersOf(parse(result.output))) expect(container.env?.[0], `${file}: ${value + tag}`).toEqual({ name: BRACE_VARIABLE, value: '{' });
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+    // Both outcomes happen often enough for the assertions above to mean something.
+    expect(accepted).toBeGreaterThan(100);
+    expect(encoded).toBeGreaterThan(50);
+  });
+});
+
+/** [start, end, value] of every string value (not key) in a YAML or JSON text. */
+function stringScalars(text: string): [number, number, string][] {
+  const found: [number, number, string][] = [];
+  visit(parseDocument(text), {
+    Scalar(_, node, ancestors) {
+      const parent = ancestors.at(-1);
+      if (typeof node.value === 'string' && node.range && !(isPair(parent) && parent.key === node)) found.push([node.range[0], node.range[1], node.value]);
+    },
+  });
+  return found;
+}
+
+/** Every container of every template, including those inside a resource template's manifest. */
+function containersOf(manifest: unknown): { env?: unknown[] }[] {
+  const found: { env?: unknown[] }[] = [];
+  const walk = (node: unknown, key?: string): void => {
+    if (typeof node === 'string' && key === 'manifest') return walk(parse(node));
+    if (node === null || typeof node !== 'object') return;
+    if (key === 'container') found.push(node as { env?: unknown[] });
+    for (const [k, value] of Object.entries(node)) {
+      if (['containers', 'initContainers', 'sidecars'].includes(k) && Array.isArray(value)) found.push(...(value as { env?: unknown[] }[]));
+      else walk(value, Array.isArray(node) ? key : k);
+    }
+  };
+  walk(manifest);
+  return found;
 }

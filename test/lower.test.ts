@@ -7,6 +7,7 @@ import { runCli } from '../src/cli/run.js';
 import type { Console } from '../src/cli/io.js';
 import { renderGraph } from '../src/emit/graph.js';
 import { loadPolyaxonfile } from '../src/load.js';
+import { readConnectionCatalog } from '../src/lower/connections.js';
 import { parseReference, parseTemplate, translateCondition } from '../src/lower/jinja.js';
 import { expandMatrix } from '../src/lower/matrix/expand.js';
 import { NameTable, toArgoName } from '../src/lower/names.js';
@@ -191,5 +192,77 @@ describe('manifest size', () => {
     expect(big.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'manifest-size', location: expect.objectContaining({ line: 6, column: 3 }), message: expect.stringContaining('MiB; Argo keeps it in one etcd object') })]);
     const small = await transpile('wide.yaml', pipeline(100), { kind: 'workflow' });
     expect(small.diagnostics).toEqual([]);
+  });
+});
+
+describe('literal braces (what Argo must not expand)', () => {
+  const lower = async (text: string, connections?: string) => {
+    const catalog = connections ? readConnectionCatalog('connections.yaml', connections).catalog : undefined;
+    const result = await transpile('braces.yaml', text, { kind: 'workflow', ...(catalog ? { connections: catalog } : {}) });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    return parse(result.output!) as { metadata: { annotations: Record<string, string> }; spec: { templates: Record<string, any>[]; arguments?: { parameters: { name: string; value: string }[] } } };
+  };
+  const variable = { name: 'POLYAXON_ARGO_LBRACE', value: '{' };
+
+  it('encodes them in args, param values and tags, and defines the variable first in every container', async () => {
+    const manifest = await lower(`version: 1.1
+kind: component
+name: braces
+tags: ["a{{b}}"]
+inputs: [{name: msg, type: str, value: "x"}]
+run:
+  kind: job
+  init: [{file: {content: "echo $$ {% raw %}{{c}}{% endraw %}", filename: run.sh}}]
+  container:
+    image: alpine
+    args: ["{% raw %}{{=sprig.env('HOME')}}{% endraw %}", "{{ msg }}"]
+    env: [{name: A, value: "1"}]
+`);
+    const [template] = manifest.spec.templates;
+    expect(template!.container.args).toEqual(["{$(POLYAXON_ARGO_LBRACE)=sprig.env('HOME')}}", '{{inputs.parameters.msg}}']);
+    expect(template!.container.env).toEqual([variable, { name: 'A', value: '1' }]);
+    // A file's content must reach the file as written: `$` escaped for the kubelet as `$$`.
+    expect(template!.initContainers[0].args[0]).toContain("'echo $$$$ {$(POLYAXON_ARGO_LBRACE)c}}'");
+    expect(template!.initContainers[0].env).toEqual([variable]);
+    expect(template!.metadata.annotations['polyaxon-argo.io/tags']).toBe('a{$(POLYAXON_ARGO_LBRACE)b}}');
+  });
+
+  it('leaves a workflow without literal braces untouched', async () => {
+    const manifest = await lower('version: 1.1\nkind: component\nrun: {kind: job, container: {image: alpine, args: ["{a}", "$(HOME)"]}}\n');
+    expect(manifest.spec.templates[0]!.container).toEqual({ image: 'alpine', args: ['{a}', '$(HOME)'] });
+  });
+
+  it('encodes mapping params and connection values, which Polyaxon does not render', async () => {
+    const manifest = await lower(
+      `version: 1.1
+kind: operation
+name: m
+matrix: {kind: mapping, values: [{opt: a}]}
+params: {cfg: {value: {k: "{{y}}"}}}
+component:
+  inputs: [{name: opt, type: str}, {name: cfg, type: dict}]
+  run:
+    kind: job
+    connections: [db]
+    container: {image: alpine, args: ["{{ opt }}", "{{ cfg }}", "{{ connections.db.url }}"]}
+`,
+      'connections:\n  - {name: db, kind: postgres, schema: {url: "pg://{{host}}"}}\n',
+    );
+    const [job] = manifest.spec.templates;
+    expect(manifest.spec.arguments!.parameters).toContainEqual({ name: 'cfg', value: '{"k":"{$(POLYAXON_ARGO_LBRACE)y}}"}' });
+    expect(job!.container.args[2]).toBe('pg://{$(POLYAXON_ARGO_LBRACE)host}}');
+    expect(job!.container.env[0]).toEqual(variable);
+  });
+
+  it('defines the variable in the containers of a resource template', async () => {
+    const manifest = await lower(`version: 1.1
+kind: component
+name: tf
+run:
+  kind: tfjob
+  chief: {replicas: 1, container: {image: tf, args: ["{% raw %}{{x}}{% endraw %}"], env: [{name: N, value: "{% raw %}{{n}}{% endraw %}"}]}}
+`);
+    const job = parse(manifest.spec.templates[0]!.resource.manifest) as { spec: { tfReplicaSpecs: { Chief: { template: { spec: { containers: Record<string, unknown>[] } } } } } };
+    expect(job.spec.tfReplicaSpecs.Chief.template.spec.containers[0]).toMatchObject({ args: ['{$(POLYAXON_ARGO_LBRACE)x}}'], env: [variable, { name: 'N', value: '{$(POLYAXON_ARGO_LBRACE)n}}' }] });
   });
 });

@@ -6,7 +6,8 @@ import type { IO } from '../schema/io.js';
 import { isTemplate } from '../schema/primitives.js';
 import type { LowerContext } from './context.js';
 import { DAG_GLOBALS, taskGlobal } from './globals.js';
-import { isJinjaError, literalProblem, parseTemplate } from './jinja.js';
+import { isJinjaError, parseTemplate } from './jinja.js';
+import { encodeBraces, encodingProblem } from './literal-braces.js';
 import { toParameterString } from './values.js';
 
 /** What a param's argument may point at inside the DAG being built. */
@@ -28,7 +29,9 @@ export function argumentValue(located: LocatedParam, io: IO | undefined, op: Res
   if (param.ref !== undefined) return refArgument(located, scope, context);
   if (isTemplate(param.value)) return templatedArgument(located, op, scope, context);
   const coerced = io ? coerce(io.type, param.value, io.isList) : { ok: true as const, value: param.value };
-  return toParameterString(coerced.ok ? coerced.value : param.value);
+  const value = coerced.ok ? coerced.value : param.value;
+  if (!encodable(located, typeof value === 'string' ? value : JSON.stringify(value), context)) return undefined;
+  return toParameterString(value);
 }
 
 function refArgument(located: LocatedParam, scope: ArgumentScope | undefined, context: LowerContext): string | undefined {
@@ -82,12 +85,8 @@ function templatedArgument(located: LocatedParam, op: ResolvedOperation, scope: 
   let out = '';
   for (const part of parts) {
     if (part.kind === 'text') {
-      const problem = literalProblem(part.text);
-      if (problem) {
-        context.report(located, at, 'untranslatable-template', problem, { anchor: 'value' });
-        return undefined;
-      }
-      out += part.text;
+      if (!encodable(located, part.text, context)) return undefined;
+      out += encodeBraces(part.text);
       continue;
     }
     const name = part.path.length === 1 ? part.path[0]! : part.path.length === 3 && part.path[0] === 'params' && part.path[2] === 'value' ? part.path[1]! : undefined;
@@ -101,4 +100,11 @@ function templatedArgument(located: LocatedParam, op: ResolvedOperation, scope: 
     out += value;
   }
   return out;
+}
+
+/** Literal text of a param that Kubernetes would misread once its braces are encoded. */
+function encodable(located: LocatedParam, text: string, context: LowerContext): boolean {
+  const problem = encodingProblem(text);
+  if (problem) context.report(located, [...located.path, 'value'], 'untranslatable-template', problem, { anchor: 'value', hint: 'write `$$(` for a literal `$(`' });
+  return problem === undefined;
 }

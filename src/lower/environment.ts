@@ -4,6 +4,8 @@ import type { Environment } from '../schema/environment.js';
 import type { LowerContext } from './context.js';
 import type { Origin } from '../resolve/model.js';
 
+export const UNTRANSLATED_ENVIRONMENT = 'templates (`{{ … }}`) in `environment` are not translated, and Argo would evaluate them as its own';
+
 /**
  * A merged Polyaxon environment → the pod fields of an Argo template. Fields with a template
  * equivalent go there; the rest (nodeName, hostNetwork, hostPID, dnsPolicy, dnsConfig,
@@ -17,7 +19,7 @@ export function environmentToTemplate(environment: Environment | string | undefi
   }
   if (JSON.stringify(environment).includes('{{')) {
     // Argo would expand such text as its own tags: refuse it rather than let it be evaluated.
-    context.unsupported(origin, at, 'templates (`{{ … }}`) in `environment` are not translated, and Argo would evaluate them as its own', 'write the values out; pass run-time values to the container through params');
+    context.unsupported(origin, at, UNTRANSLATED_ENVIRONMENT, 'write the values out; pass run-time values to the container through params');
     return {};
   }
   const out: Partial<Template> = {};

@@ -10,7 +10,7 @@ import { environmentToTemplate } from './environment.js';
 import { hasJinja } from './jinja.js';
 import { operationSettings } from './settings.js';
 import { CONTEXT_PATH, CONTEXT_VOLUME, OUTPUTS_VOLUME, RUN_OUTPUTS_PATH } from './runtime-paths.js';
-import { parameter, TemplateText } from './template-text.js';
+import { parameter, TemplateText, type Delivery } from './template-text.js';
 import { templateInputs } from './template-inputs.js';
 import { toParameterString } from './values.js';
 
@@ -24,7 +24,8 @@ export interface LoweredTemplate {
   daemon: boolean;
 }
 
-const TRANSLATED_FIELDS = ['image', 'command', 'args', 'workingDir'] as const;
+/** Fields with templates translated, and how literal text reaches each (see Delivery). */
+const TRANSLATED_FIELDS: Readonly<Record<string, Delivery>> = { image: 'verbatim', command: 'argv', args: 'argv', workingDir: 'verbatim' };
 
 /**
  * A job-like operation (job, service, notifier, cleaner, tuner) → a container template.
@@ -53,8 +54,8 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
 
   const connections = Array.isArray(run.connections) ? run.connections : [];
   const text = new TemplateText(inputs, new Set(contextParams), new Set(outputs.map((o) => o.name)), context.options.connections, connections);
-  const translate = (value: string, at: Path): string => {
-    const result = text.translate(value);
+  const translate = (value: string, at: Path, delivery: Delivery = 'argv'): string => {
+    const result = text.translate(value, delivery);
     if (typeof result === 'string') return result;
     context.report(origin, at, 'untranslatable-template', result.error, { anchor: 'value', ...(result.hint ? { hint: result.hint } : {}) });
     return value;
@@ -63,8 +64,9 @@ export function lowerJob(compiled: CompiledOperation, contextParams: readonly st
   const main: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(container)) {
     if (key === 'name') continue; // Argo names the main container itself.
-    if ((TRANSLATED_FIELDS as readonly string[]).includes(key)) {
-      main[key] = Array.isArray(value) ? value.map((item, i) => translate(String(item), [...runAt, 'container', key, i])) : translate(value as string, [...runAt, 'container', key]);
+    const delivery = TRANSLATED_FIELDS[key];
+    if (delivery) {
+      main[key] = Array.isArray(value) ? value.map((item, i) => translate(String(item), [...runAt, 'container', key, i], delivery)) : translate(value as string, [...runAt, 'container', key], delivery);
     } else if (key === 'env') {
       main.env = (value as NonNullable<Container['env']>).map((env, i) => (env.value !== undefined ? { ...env, value: translate(env.value, [...runAt, 'container', 'env', i, 'value']) } : env));
     } else {
@@ -155,7 +157,7 @@ function lowerSidecars(sidecars: Container[], origin: { source: CompiledOperatio
 }
 
 /** Init items Argo can run as init containers: git clones, files, Dockerfiles, custom containers. */
-function lowerInit(items: Init[], compiled: CompiledOperation, context: LowerContext, translate: (value: string, at: Path) => string): Record<string, unknown>[] {
+function lowerInit(items: Init[], compiled: CompiledOperation, context: LowerContext, translate: (value: string, at: Path, delivery: Delivery) => string): Record<string, unknown>[] {
   const origin = compiled.op.component!;
   const at = (index: number, field?: string): Path => [...origin.path, 'run', 'init', index, ...(field ? [field] : [])];
   const mount = { name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH };
@@ -175,7 +177,7 @@ function lowerInit(items: Init[], compiled: CompiledOperation, context: LowerCon
     }
     if (item.file) {
       const file = `${target('')}${target('').endsWith('/') ? '' : '/'}${item.file.filename ?? 'file'}`;
-      const content = translate(item.file.content, at(index, 'file'));
+      const content = translate(item.file.content, at(index, 'file'), 'file');
       return [base('file', 'busybox:1.36', [`mkdir -p "$(dirname ${shellQuote(file)})" && printf '%s' ${shellQuote(content)} > ${shellQuote(file)}${item.file.chmod ? ` && chmod ${shellQuote(item.file.chmod)} ${shellQuote(file)}` : ''}`])];
     }
     if (item.dockerfile) {

@@ -7,6 +7,7 @@ import { lowerEarlyStopping } from './early-stopping.js';
 import { expandMatrix } from './matrix/expand.js';
 import { matrixParamNames } from '../check/rules/matrix-space.js';
 import { lowerResource } from './resource-template.js';
+import { hasJinja } from './jinja.js';
 import { toArgoName } from './names.js';
 import { checkPlatformFields } from './operation-fields.js';
 
@@ -61,6 +62,8 @@ function wrapMatrix(compiled: CompiledOperation, inner: LoweredTemplate, keys: r
     context.unsupported(op, [...at, 'kind'], suggestions, matrix.kind === 'hyperband' || matrix.kind === 'bayes' || matrix.kind === 'hyperopt' || matrix.kind === 'iterative' ? 'use `grid`, `random` or `mapping`, which expand before the run' : undefined);
     return undefined;
   }
+  // Polyaxon renders the matrix with the operation's params before expanding it; we expand it as written.
+  if (hasJinja(JSON.stringify(suggestions))) context.unsupported(op, at, 'templates in matrix values are not rendered before the matrix is expanded', 'write the values out');
   if (typeof matrix.concurrency === 'string') context.unsupported(op, [...at, 'concurrency'], 'a templated matrix `concurrency` cannot be resolved before the run');
   // The wrapper takes the operation's other params and hands them on, with each item's values.
   const passed = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name));

@@ -8,7 +8,8 @@ import type { LowerContext } from './context.js';
 import type { LoweredTemplate } from './job-template.js';
 import { toArgoName } from './names.js';
 import { operationSettings } from './settings.js';
-import { TemplateText } from './template-text.js';
+import { TemplateText, type Delivery } from './template-text.js';
+import { UNTRANSLATED_ENVIRONMENT } from './environment.js';
 import { templateInputs } from './template-inputs.js';
 
 /** Per Kubeflow kind: the CRD, the replica roles (Polyaxon field → Kubeflow key) and the default container name. */
@@ -106,20 +107,21 @@ function buildReplica(replica: Replica, role: string, containerName: string, tex
     context.unsupported(origin, [...at, 'container'], `the ${role} replica has no container`);
     return undefined;
   }
-  const translate = (value: string, path: Path): string => {
-    const result = text.translate(value);
+  const translate = (value: string, path: Path, delivery: Delivery): string => {
+    const result = text.translate(value, delivery);
     if (typeof result === 'string') return result;
     context.report(origin, path, 'untranslatable-template', result.error, { anchor: 'value', ...(result.hint ? { hint: result.hint } : {}) });
     return value;
   };
   const container: Record<string, unknown> = { ...replica.container, name: replica.container.name ?? containerName };
-  for (const key of ['image', 'workingDir'] as const) if (typeof container[key] === 'string') container[key] = translate(container[key] as string, [...at, 'container', key]);
-  for (const key of ['command', 'args'] as const) if (Array.isArray(container[key])) container[key] = (container[key] as string[]).map((item, i) => translate(item, [...at, 'container', key, i]));
+  for (const key of ['image', 'workingDir'] as const) if (typeof container[key] === 'string') container[key] = translate(container[key] as string, [...at, 'container', key], 'verbatim');
+  for (const key of ['command', 'args'] as const) if (Array.isArray(container[key])) container[key] = (container[key] as string[]).map((item, i) => translate(item, [...at, 'container', key, i], 'argv'));
   if (!container.image) context.unsupported(origin, [...at, 'container'], `the ${role} container has no \`image\``, 'set `container.image`');
 
   const attached = attachConnections(Array.isArray(replica.connections) ? replica.connections : [], origin, [...at, 'connections'], context);
   const volumes = [...(Array.isArray(replica.volumes) ? replica.volumes : []), ...attached.volumes];
-  const env = [...((container.env as unknown[]) ?? []), ...attached.env];
+  const ownEnv = (container.env as { name: string; value?: string }[] | undefined) ?? [];
+  const env = [...ownEnv.map((e, i) => (e.value !== undefined ? { ...e, value: translate(e.value, [...at, 'container', 'env', i, 'value'], 'argv') } : e)), ...attached.env];
   const envFrom = [...((container.envFrom as unknown[]) ?? []), ...attached.envFrom];
   const mounts = [...((container.volumeMounts as unknown[]) ?? []), ...attached.volumeMounts];
   if (env.length) container.env = env;
@@ -128,6 +130,7 @@ function buildReplica(replica: Replica, role: string, containerName: string, tex
 
   const environment = typeof replica.environment === 'object' ? replica.environment : undefined;
   if (typeof replica.environment === 'string') context.unsupported(origin, [...at, 'environment'], 'a templated `environment` cannot be resolved before the run');
+  else if (JSON.stringify(replica.environment ?? {}).includes('{{')) context.unsupported(origin, [...at, 'environment'], UNTRANSLATED_ENVIRONMENT, 'write the values out; pass run-time values to the container through params');
   const { labels, annotations, restartPolicy, imagePullSecrets, ...podFields } = environment ?? {};
   const podSpec: Record<string, unknown> = {
     containers: [container, ...(Array.isArray(replica.sidecars) ? replica.sidecars : [])],

@@ -31,6 +31,10 @@ export function lowerSchedule(root: ResolvedOperation, workflow: Workflow, conte
 
   switch (schedule.kind) {
     case 'cron':
+      if (schedule.cron.includes('{{')) {
+        context.unsupported(root, [...at, 'cron'], 'a templated `cron` cannot be resolved before the run', 'write the cron expression out');
+        return undefined;
+      }
       cron = POLYAXON_PRESETS[schedule.cron] ?? schedule.cron;
       break;
     case 'interval': {

@@ -5,6 +5,7 @@ import type { Plugins } from '../schema/plugins.js';
 import type { Termination } from '../schema/termination.js';
 import type { CompiledOperation } from './compile.js';
 import type { LowerContext } from './context.js';
+import { encodeBraces } from './literal-braces.js';
 import { hash } from './names.js';
 
 /** ConfigMaps the cluster provides (documented in the README). */
@@ -48,7 +49,7 @@ export const COST_ANNOTATION = 'polyaxon-argo.io/cost';
 export function operationAnnotations(compiled: CompiledOperation): Record<string, string> {
   const tags = compiled.op.operation.tags ?? compiled.component.tags;
   const cost = compiled.op.operation.cost ?? compiled.component.cost;
-  return { ...(tags?.length ? { [TAGS_ANNOTATION]: tags.join(',') } : {}), ...(cost !== undefined ? { [COST_ANNOTATION]: String(cost) } : {}) };
+  return { ...(tags?.length ? { [TAGS_ANNOTATION]: encodeBraces(tags.join(',')) } : {}), ...(cost !== undefined ? { [COST_ANNOTATION]: String(cost) } : {}) };
 }
 
 function termination(value: Termination | string | undefined, compiled: CompiledOperation, context: LowerContext, out: OperationSettings, at: (f: string, ...r: (string | number)[]) => Path): void {
@@ -112,7 +113,7 @@ function plugins(value: Plugins | string | undefined, origin: CompiledOperation[
         }
         break;
       case 'logLevel':
-        out.env.push({ name: 'POLYAXON_LOG_LEVEL', value: String(setting) });
+        out.env.push({ name: 'POLYAXON_LOG_LEVEL', value: encodeBraces(String(setting)) });
         break;
       default:
         if (setting === false || (Array.isArray(setting) && setting.length === 0)) break;

@@ -2,6 +2,7 @@ import type { IO } from '../schema/io.js';
 import type { ConnectionCatalog } from './connections.js';
 import { JOB_GLOBALS } from './globals.js';
 import { isJinjaError, literalProblem, parseTemplate } from './jinja.js';
+import { encodeBraces, encodingProblem, escapeDollars } from './literal-braces.js';
 import { CONTEXT_PATH, RUN_OUTPUTS_PATH } from './runtime-paths.js';
 
 /**
@@ -23,26 +24,23 @@ export class TemplateText {
     private readonly attachedConnections: readonly string[],
   ) {}
 
-  /** Translated text, or an error message with the offset it applies to. */
-  translate(text: string): string | { error: string; hint?: string } {
+  /**
+   * Translated text, or an error message. `delivery` says where the text ends up, which decides
+   * how literal `{{` can reach it (see literal-braces.ts).
+   */
+  translate(text: string, delivery: Delivery = 'argv'): string | TextError {
     const parts = parseTemplate(text);
     if (isJinjaError(parts)) return { error: parts.error };
     let out = '';
     for (const part of parts) {
-      if (part.kind === 'text') {
-        const problem = literalProblem(part.text);
-        if (problem) return { error: problem, hint: 'pass such text to the container another way (a file from init, or an environment variable from a ConfigMap)' };
-        out += part.text;
-        continue;
-      }
-      const resolved = this.resolve(part.path);
-      if (typeof resolved !== 'string') return resolved;
-      out += resolved;
+      const piece = part.kind === 'text' ? literal(part.text, delivery) : this.resolve(part.path, delivery);
+      if (typeof piece !== 'string') return piece;
+      out += piece;
     }
     return out;
   }
 
-  private resolve(path: string[]): string | { error: string; hint?: string } {
+  private resolve(path: string[], delivery: Delivery): string | TextError {
     const [head, second, third] = path;
     const dotted = path.join('.');
     if (path.length === 1) {
@@ -70,7 +68,7 @@ export class TemplateText {
       if (third === 'value' || third === 'as_str') return parameter(second!);
       if (third === 'as_arg') return io ? this.asArg(io) : `--${second}=${parameter(second!)}`;
       if (third === 'type') return io?.type ?? '';
-      if (third === 'connection') return io?.connection ?? '';
+      if (third === 'connection') return literal(io?.connection ?? '', delivery);
       return { error: `\`{{ ${dotted} }}\`: a param has value, as_str, as_arg, type and connection` };
     }
     if (head === 'globals' && path.length === 2) {
@@ -85,7 +83,7 @@ export class TemplateText {
       if (!this.attachedConnections.includes(second!)) return { error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`, hint: `add \`${second}\` to \`run.connections\`` };
       const value = connection.schema?.[third!];
       if (value === undefined) return { error: `connection \`${second}\` has no schema field \`${third}\``, hint: `its fields: ${Object.keys(connection.schema ?? {}).join(', ') || 'none'}` };
-      return typeof value === 'string' ? value : JSON.stringify(value);
+      return literal(typeof value === 'string' ? value : JSON.stringify(value), delivery);
     }
     if (head === 'inputs' || head === 'outputs' || head === 'dag' || head === 'ops') {
       return { error: `Polyaxon has no \`{{ ${dotted} }}\`: templates read params by their bare name`, hint: head === 'inputs' && second ? `write \`{{ ${second} }}\`` : 'pass the value in as a param (with `ref:`) and use `{{ NAME }}`' };
@@ -94,7 +92,7 @@ export class TemplateText {
   }
 
   /** `params.NAME.as_arg` (spec §5.8): `--NAME=VALUE`, `argFormat` rendered, nothing for null or false flags. */
-  private asArg(io: IO): string | { error: string; hint?: string } {
+  private asArg(io: IO): string | TextError {
     if (io.isFlag) return flagExpression(io.name);
     const nullable = io.isOptional === true && (io.value === null || io.value === undefined);
     if (io.argFormat !== undefined) {
@@ -112,6 +110,27 @@ export class TemplateText {
     else this.usesContextPath = true;
     return value;
   }
+}
+
+/**
+ * Where translated text goes. `argv`: a container's command, args or env value, which
+ * Kubernetes expands; `file`: the same, but the text is a file's content, so a `$` the user
+ * wrote must stay a `$`; `verbatim`: anywhere else (image, working dir), where nothing decodes.
+ */
+export type Delivery = 'argv' | 'file' | 'verbatim';
+
+export interface TextError {
+  error: string;
+  hint?: string;
+}
+
+/** User text, made safe from Argo for where it goes. */
+function literal(text: string, delivery: Delivery): string | TextError {
+  if (!text.includes('{{')) return delivery === 'file' ? escapeDollars(text) : text;
+  if (delivery === 'verbatim') return { error: literalProblem(text)!, hint: 'braces can reach a container only through its command, args or env' };
+  if (delivery === 'file') return encodeBraces(escapeDollars(text));
+  const problem = encodingProblem(text);
+  return problem ? { error: problem, hint: 'write `$$(` for a literal `$(`' } : encodeBraces(text);
 }
 
 /** `{{inputs.parameters.NAME}}`. Polyaxon IO names are valid Argo parameter names as they are. */

@@ -6,6 +6,7 @@ import { compileOperation } from './compile.js';
 import { workflowHooks } from './hooks.js';
 import { LowerContext, type LowerOptions } from './context.js';
 import { toArgoName } from './names.js';
+import { defineBraceVariable, hasEncodedBraces } from './literal-braces.js';
 import { lowerOperation } from './operation.js';
 import { lowerSchedule } from './schedule.js';
 import { operationAnnotations, POD_TTL_LABEL } from './settings.js';
@@ -44,19 +45,22 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
   }
   if (context.hasErrors()) return { diagnostics: context.diagnostics };
 
+  const dagVolumes = compiled.run.kind === 'dag' ? (compiled.run as { volumes?: unknown }).volumes : undefined;
+  if (JSON.stringify(dagVolumes ?? []).includes('{{')) context.unsupported(root.component!, [...root.component!.path, 'run', 'volumes'], 'templates in `volumes` are not translated, and Argo would evaluate them as its own');
   const hooks = workflowHooks(compiled, context);
   if (context.hasErrors()) return { diagnostics: context.diagnostics };
   const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
   const spec: WorkflowSpec = {
     entrypoint: entry.name,
     ...(parameters.length ? { arguments: { parameters } } : {}),
-    ...(Array.isArray((compiled.run as { volumes?: unknown }).volumes) && compiled.run.kind === 'dag' ? { volumes: (compiled.run as { volumes: Record<string, unknown>[] }).volumes } : {}),
+    ...(Array.isArray(dagVolumes) ? { volumes: dagVolumes as Record<string, unknown>[] } : {}),
     ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
     ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
     ...(hooks ? { hooks } : {}),
     ...(context.podTtl !== undefined ? { podGC: { strategy: 'OnPodCompletion', deleteDelayDuration: `${context.podTtl}s`, labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } } } } : {}),
     templates: context.templates,
   };
+  if (hasEncodedBraces(JSON.stringify(spec))) defineBraceVariable(context.templates);
   const workflow: Workflow = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',

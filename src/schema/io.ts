@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strict } from './primitives.js';
+import { envVarName } from './k8s.js';
 
 /** V1Validation: constraints checked on a value (spec §4.4). */
 export const validation = strict({
@@ -38,7 +39,7 @@ export const io = strict({
   argFormat: z.string().optional(),
   connection: z.string().optional(),
   toInit: z.boolean().optional(),
-  toEnv: z.string().optional(),
+  toEnv: envVarName.optional(),
   validation: validation.optional(),
   delayValidation: z.boolean().optional(),
   options: z.array(z.unknown()).optional(),

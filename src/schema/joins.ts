@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { refOr, strict } from './primitives.js';
+import { envVarName } from './k8s.js';
 
 /** A join param: like a V1Param but always full form (spec §8.10). */
 const joinParam = strict({
@@ -8,7 +9,7 @@ const joinParam = strict({
   contextOnly: z.boolean().optional(),
   connection: z.string().optional(),
   toInit: z.boolean().optional(),
-  toEnv: z.string().optional(),
+  toEnv: envVarName.optional(),
 });
 
 /** V1Join: collect values from runs matched by a query; creates no dag edge. */

@@ -31,8 +31,11 @@ export const k8s = <T extends z.ZodType>(schema: T) => z.preprocess((value) => c
 /** An object we pass through (the API server checks it), keys camelCased. */
 export const k8sObject = k8s(z.record(z.string(), z.unknown()));
 
+/** Kubernetes' portable rule for variable names (IsEnvVarName): the API server enforces it. */
+export const envVarName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { error: 'an environment variable name has letters, digits, `_`, `-` and `.`, and does not start with a digit' });
+
 const envVar = strict({
-  name: z.string().min(1),
+  name: envVarName,
   value: z.union([z.string(), z.number(), z.boolean()]).transform(String).optional(),
   valueFrom: z.record(z.string(), z.unknown()).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { strict } from './primitives.js';
+import { envVarName } from './k8s.js';
 
 const FULL_FORM_KEYS = ['value', 'ref', 'contextOnly', 'connection', 'toInit', 'toEnv', 'context_only', 'to_init', 'to_env'];
 
@@ -28,7 +29,7 @@ export const param = z.preprocess(
     contextOnly: z.boolean().optional(),
     connection: z.string().optional(),
     toInit: z.boolean().optional(),
-    toEnv: z.string().optional(),
+    toEnv: envVarName.optional(),
   }),
 );
 export type Param = z.infer<typeof param>;

@@ -273,19 +273,36 @@ run:
 });
 
 describe('Argo tags in values', () => {
-  it('never reach the cluster from params: the Action refuses them before submitting', async () => {
-    const pipeline = `version: 1.1
+  const pipeline = `version: 1.1
 kind: component
 name: echo
-inputs: [{name: message, type: str, value: hello}]
-run: {kind: job, container: {image: "alpine:3.20", command: [echo, "{{ message }}"]}}
+inputs:
+  - {name: message, type: str, value: hello}
+  - {name: config, type: dict, value: {greeting: "{{=sprig.env('HOME')}}"}}
+run:
+  kind: job
+  container:
+    image: "alpine:3.20"
+    command: [echo, "{{ message }}", "{% raw %}{{workflow.name}} {{=sprig.env('HOME')}}{% endraw %}", "{{ config }}"]
+    env: [{name: MESSAGE, value: "{{ message }}"}]
 `;
+
+  it('reach the container as literal text, never evaluated by Argo', async () => {
     scenario = await Scenario.start('tags', pipeline);
-    for (const value of ['{% raw %}{{workflow.name}}{% endraw %}', "{{=sprig.env('HOME')}}", '{{tasks.x.outputs.result}}']) {
-      const result = await scenario.submit({ params: `message=${value}` }).done;
-      expect(result.code, value).toBe(1);
-      expect(result.stdout).toContain('::error title=untranslatable-template,file=<command line>,line=1,col=10::');
-    }
+    const message = "{{workflow.name}}{{=sprig.upper('x')}}{{tasks.x.outputs.result}}";
+    const result = await scenario.submit({ params: `message={% raw %}${message}{% endraw %}` }).done;
+    expect(result.code, result.stdout).toBe(0);
+    expect((await scenario.workflow())?.status?.phase).toBe('Succeeded');
+    const [step] = scenario.simulator.steps;
+    expect(step!.argv).toEqual(['echo', message, "{{workflow.name}} {{=sprig.env('HOME')}}", `{"greeting":"{{=sprig.env('HOME')}}"}`]);
+    expect(step!.env.MESSAGE).toBe(message);
+  });
+
+  it('refuses what Polyaxon itself could not render, before submitting', async () => {
+    scenario = await Scenario.start('tags-refused', pipeline);
+    const result = await scenario.submit({ params: "message={{=sprig.env('HOME')}}" }).done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error title=untranslatable-template[^:]*::/);
     expect(await scenario.workflow()).toBeUndefined();
   });
 });

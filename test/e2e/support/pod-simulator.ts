@@ -24,8 +24,10 @@ export interface Step {
   /** 0 for the first attempt, n for the n-th retry. */
   attempt: number;
   templateName: string;
-  /** The main container's command and args after Argo substituted the parameters. */
+  /** The main container's command and args, as the process gets them: after Argo substituted the parameters and the kubelet expanded `$(VAR)`. */
   argv: string[];
+  /** The main container's environment (its `env` list), expanded by the kubelet the same way. */
+  env: Record<string, string>;
 }
 
 export interface Outcome {
@@ -255,14 +257,42 @@ function stepOf(pod: V1Pod): Step {
   const item = /\((\d+:.*)\)$/.exec(withoutRetry);
   const main = pod.spec?.containers.find((c) => c.name === 'main');
   const template = JSON.parse(executorEnv(pod).ARGO_TEMPLATE ?? '{}') as { name?: string };
+  const env: Record<string, string> = {};
+  for (const variable of main?.env ?? []) env[variable.name] = expandReferences(variable.value ?? '', env);
   return {
     nodeName,
     task: item ? withoutRetry.slice(0, item.index) : withoutRetry,
     item: item?.[1],
     attempt: retry ? Number(retry[1]) : 0,
     templateName: template.name ?? '',
-    argv: userArgv([...(main?.command ?? []), ...(main?.args ?? [])]),
+    argv: userArgv([...(main?.command ?? []), ...(main?.args ?? [])].map((arg) => expandReferences(arg, env))),
+    env,
   };
+}
+
+/**
+ * The kubelet's expansion of command, args and env values (Kubernetes API reference,
+ * Container.args): `$(VAR)` becomes the value of a variable defined earlier in the container's
+ * env and stays as written otherwise; `$$` is an escaped `$`.
+ */
+export function expandReferences(text: string, env: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '$' || i + 1 === text.length) {
+      out += text[i];
+      continue;
+    }
+    const next = text[i + 1];
+    const close = next === '(' ? text.indexOf(')', i + 2) : -1;
+    if (next === '$') out += '$';
+    else if (close !== -1) {
+      const name = text.slice(i + 2, close);
+      out += Object.hasOwn(env, name) ? env[name] : `$(${name})`;
+      i = close - 1;
+    } else out += `$${next}`;
+    i++;
+  }
+  return out;
 }
 
 /**
