@@ -76,8 +76,39 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
     const start = (document.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
     return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
   }
-  const source: SourceFile = { name, text, document: document as Document.Parsed, lineCounter, value, ...(options.absolutePath ? { absolutePath: options.absolutePath } : {}) };
+  const source = new ParsedSource(name, text, document as Document.Parsed, lineCounter, value, options.absolutePath);
   return { source, diagnostics };
+}
+
+/**
+ * A parsed file that lets its YAML document go. The document (every node with its offsets)
+ * weighs dozens of times the text and is only needed to place diagnostics, which are rare: it
+ * is held weakly, so the garbage collector may take it, and parsed again if a diagnostic needs
+ * it after that. The plain value stays.
+ */
+class ParsedSource implements SourceFile {
+  #document: WeakRef<Document.Parsed>;
+
+  constructor(
+    readonly name: string,
+    readonly text: string,
+    document: Document.Parsed,
+    readonly lineCounter: LineCounter,
+    readonly value: unknown,
+    readonly absolutePath?: string,
+  ) {
+    this.#document = new WeakRef(document);
+    if (absolutePath === undefined) delete (this as { absolutePath?: string }).absolutePath;
+  }
+
+  get document(): Document.Parsed {
+    let document = this.#document.deref();
+    if (!document) {
+      document = (parseDocuments(this.text, new LineCounter()) as Document.Parsed[])[0]!;
+      this.#document = new WeakRef(document);
+    }
+    return document;
+  }
 }
 
 function parseDocuments(text: string, lineCounter: LineCounter) {
