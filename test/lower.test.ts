@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run.js';
@@ -15,6 +17,7 @@ import { patch } from '../src/lower/patch.js';
 import { toSeconds } from '../src/lower/schedule.js';
 import { transpile } from '../src/transpile.js';
 import { parseSource } from '../src/parse/parse-source.js';
+import { locate } from '../src/parse/source.js';
 import { REPO_ROOT } from './support/paths.js';
 
 describe('names', () => {
@@ -264,5 +267,19 @@ run:
 `);
     const job = parse(manifest.spec.templates[0]!.resource.manifest) as { spec: { tfReplicaSpecs: { Chief: { template: { spec: { containers: Record<string, unknown>[] } } } } } };
     expect(job.spec.tfReplicaSpecs.Chief.template.spec.containers[0]).toMatchObject({ args: ['{$(POLYAXON_ARGO_LBRACE)x}}'], env: [variable, { name: 'N', value: '{$(POLYAXON_ARGO_LBRACE)n}}' }] });
+  });
+});
+
+describe('a parsed source', () => {
+  it('lets the garbage collector take its YAML document, and still places a later diagnostic', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const text = 'version: 1.1\nkind: component\nrun:\n  kind: job\n  container: {image: alpine}\n';
+    const { source } = parseSource('weak.yaml', text);
+    const probe = new WeakRef(source!.document);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // a WeakRef keeps its target until the job ends
+    gc();
+    expect(probe.deref()).toBeUndefined();
+    expect(locate(source!, ['run', 'container', 'image'], 'value')).toEqual({ file: 'weak.yaml', line: 5, column: 22, endLine: 5, endColumn: 28 });
   });
 });
