@@ -82,7 +82,8 @@ describe('the Action in validate mode on a pull request', () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('<!-- polyaxon-argo:validate -->');
     expect(comments[0]!.body).toContain('❌ 1 of 3 Polyaxonfiles invalid');
-    expect(comments[0]!.body).toContain('**Argo manifest vs base:** added `train`.');
+    // `prepare` changed too: the new reference makes every container define the brace variable.
+    expect(comments[0]!.body).toContain('**Argo manifest vs base:** added `train`; changed `prepare`.');
     expect(comments[0]!.body).toContain('```mermaid\nflowchart LR');
     expect(result.summary).toContain('| 6:30 | ❌ | the dag\'s graph is not acyclic: b -> a -> b');
     expect(github.violations).toEqual([]);
@@ -166,6 +167,15 @@ describe('the Action in validate mode on a pull request', () => {
     expect(result.stdout).toContain('::error::input `mode` must be validate, transpile or submit, got `deploy`');
     expect(result.stdout).toContain('::error::input `offline` must be true or false, got `yes`');
     expect(github.calls).toEqual([]);
+  });
+
+  it('annotates a bad `params` line as a problem of the input, not of a file GitHub cannot show', async () => {
+    const result = await runAction({ params: 'epochs=10', files: 'ml/polyaxonfile.yaml' }, { ref: 'refs/heads/main' }, 'push');
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('<command line>');
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
+    expect(errors[0]).toMatch(/^::error title=unexpected-param::input `params` \(checking ml\/polyaxonfile\.yaml\): operation `train-pipeline` received the unexpected param `epochs`: .*%0A/);
+    expect(result.summary).toContain('| input `params` | ❌ | operation `train-pipeline` received the unexpected param `epochs`');
   });
 
   it('masks the token and never prints it otherwise', async () => {

@@ -1,10 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Manifest } from '../src/argo/types.js';
+import { ArgoApi } from '../src/cluster/argo-api.js';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
 import { GitHubStandIn } from './support/github-server.js';
-import { KubeStandIn } from './support/kube-server.js';
+import { KubeStandIn, type KubeFault } from './support/kube-server.js';
 import { TWO_STEP_PIPELINE } from './support/pipelines.js';
 import { eventually, savedState, startAction } from './support/run-action.js';
 
@@ -154,6 +157,137 @@ describe('submit mode', () => {
     const result = await submit({ namespace: 'nope' }).done;
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('::error::polyaxon-argo: cannot create the Workflow: namespaces "nope" not found (does namespace nope exist, with Argo\'s CRDs installed?)');
+    expect(github.state.checkRuns).toEqual([]);
+  });
+});
+
+/** The step's error annotations: a failure must be told once, in one line. */
+const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
+const HEAD = 'a'.repeat(40);
+
+describe('submit mode when the Kubernetes API fails', () => {
+  it('creates again after a 429, waiting as Retry-After says, and makes one workflow', async () => {
+    kube.fail('create', { status: 429, retryAfter: 1, times: 2 });
+    const result = await submit({ wait: 'false' }).done;
+    expect(result.code).toBe(0);
+    const posts = kube.requestsOf('create');
+    expect(posts).toHaveLength(3);
+    expect(kube.workflows.size).toBe(1);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(posts[2]!.at - posts[1]!.at).toBeGreaterThanOrEqual(1000);
+    expect(result.stdout).toContain('cannot create the Workflow: Too many requests, please try again later. (HTTP 429); trying again in 1s (attempt 2 of 5)');
+    expect(result.outputs['workflow-name']).toBe([...kube.workflows.keys()][0]);
+  });
+
+  it('gives up on a 429 at once when Retry-After asks for more than it waits, saying nothing was created', async () => {
+    kube.fail('create', { status: 429, retryAfter: 600 });
+    const result = await submit().done;
+    expect(result.code).toBe(1);
+    expect(kube.requestsOf('create')).toHaveLength(1);
+    expect(errorLines(result.stdout)).toEqual(['::error::polyaxon-argo: cannot create the Workflow: Too many requests, please try again later. (HTTP 429) (the server asked to wait 600s, more than the 60s allowed); nothing was created']);
+  });
+
+  it('gives up on a 429 that lasts after five attempts', async () => {
+    kube.fail('create', { status: 429, retryAfter: 1, times: 100 });
+    const result = await submit().done;
+    expect(result.code).toBe(1);
+    expect(kube.requestsOf('create')).toHaveLength(5);
+    expect(kube.workflows.size).toBe(0);
+    expect(errorLines(result.stdout)).toEqual(['::error::polyaxon-argo: cannot create the Workflow: Too many requests, please try again later. (HTTP 429) (still failing after 5 attempts over 4s); nothing was created']);
+  });
+
+  it.each<[string, KubeFault, string]>([
+    ['a 500', { status: 500 }, 'Internal error occurred: etcdserver: request timed out (HTTP 500)'],
+    ['a proxy\'s 502', { status: 502, text: true }, 'Bad Gateway (HTTP 502)'],
+    ['a 504 Timeout', { status: 504 }, 'Timeout: request did not complete within requested timeout - context deadline exceeded (HTTP 504)'],
+    ['a connection reset once the workflow is stored', { reset: 'after' }, 'other side closed'],
+  ])('does not repeat a create that failed with %s, which may have created the workflow, and says how to check', async (_, fault, detail) => {
+    kube.fail('create', fault);
+    const result = await submit().done;
+    expect(result.code).toBe(1);
+    expect(kube.requestsOf('create')).toHaveLength(1);
+    expect(errorLines(result.stdout)).toEqual([
+      `::error::polyaxon-argo: cannot create the Workflow: ${detail}; the workflow may or may not have been created: check with \`kubectl get workflows -n ml -l polyaxon-argo.io/commit=${HEAD}\` before submitting again`,
+    ]);
+    expect(result.stdout).not.toMatch(/\n\s+at /);
+    expect(github.state.checkRuns).toEqual([]);
+  });
+
+  it('draws a new name when the generated one is taken (409 AlreadyExists on generateName)', async () => {
+    kube.fail('create', { status: 409 });
+    const result = await submit({ wait: 'false' }).done;
+    expect(result.code).toBe(0);
+    expect(kube.requestsOf('create')).toHaveLength(2);
+    expect(kube.workflows.size).toBe(1);
+  });
+
+  it('refuses a fixed name that is taken (409) without trying again, saying what to do', async () => {
+    const config = new KubeConfig();
+    config.loadFromString(kubeconfig);
+    const api = new ArgoApi(config, 'ml');
+    const manifest = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'nightly' }, spec: { entrypoint: 'main', templates: [] } } as Manifest;
+    await api.create(manifest);
+    await expect(api.create(manifest)).rejects.toThrow(
+      'cannot create the Workflow: workflows.argoproj.io "nightly" already exists: delete it first (`kubectl delete workflows.argoproj.io nightly -n ml`) or let the server generate a fresh name each time (`metadata.generateName`, the Action\'s generate-name input)',
+    );
+    expect(kube.requestsOf('create')).toHaveLength(2);
+  });
+
+  it('says plainly what a 401 means', async () => {
+    kube.token = 'another-token';
+    const result = await submit().done;
+    expect(result.code).toBe(1);
+    expect(errorLines(result.stdout)).toEqual(['::error::polyaxon-argo: cannot create the Workflow: Unauthorized (HTTP 401): check the kubeconfig credentials']);
+    expect(kube.requestsOf('create')).toHaveLength(1);
+  });
+
+  it('waits out a 429 on its reads and its watch while following, and creates each check run once', async () => {
+    kube.fail('get', { status: 429, retryAfter: 1 });
+    kube.fail('watch', { status: 429, retryAfter: 1 });
+    const action = submit();
+    const name = await eventually(() => [...kube.workflows.keys()][0]);
+    await eventually(() => (kube.openWatches > 0 ? true : undefined));
+    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+    const result = await action.done;
+    expect(result.code).toBe(0);
+    const [first, second] = kube.requestsOf('get');
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1000);
+    const watches = kube.requestsOf('watch');
+    expect(watches).toHaveLength(2);
+    expect(watches[1]!.at - watches[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(github.calls.filter((c) => c.operation === 'checks/create')).toHaveLength(3);
+    expect(Object.values(checks()).map((history) => history.at(-1))).toEqual(['success', 'success', 'success']);
+  });
+});
+
+describe('submit mode when GitHub fails on check runs', () => {
+  it('does not create a check run twice when GitHub fails after creating it', async () => {
+    github.state.failures.set('checks/create', { kind: 'server', times: 1, after: true });
+    const action = submit();
+    const name = await eventually(() => [...kube.workflows.keys()][0]);
+    await eventually(() => (kube.openWatches > 0 ? true : undefined));
+    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+    const result = await action.done;
+    expect(result.code).toBe(0);
+    expect(github.state.checkRuns.map((r) => r.name)).toEqual(['argo', 'argo/prepare', 'argo/train']);
+    expect(github.calls.filter((c) => c.operation === 'checks/create').map((c) => c.status)).toEqual([502, 201, 201]);
+    expect(github.calls.filter((c) => c.operation === 'checks/list-for-ref')).toHaveLength(1);
+    expect(Object.values(checks()).map((history) => history.at(-1))).toEqual(['success', 'success', 'success']);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('follows the workflow to its end when GitHub refuses check runs, with one warning', async () => {
+    github.state.failures.set('checks/create', { kind: 'server', status: 500, times: 1000 });
+    const action = submit();
+    const name = await eventually(() => [...kube.workflows.keys()][0]);
+    await eventually(() => (kube.openWatches > 0 ? true : undefined));
+    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+    const result = await action.done;
+    expect(result.code).toBe(0);
+    expect(result.outputs.phase).toBe('Succeeded');
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::warning'))).toEqual(['::warning::could not update the check runs (Server Error); the workflow is followed without them.']);
+    // The first check, tried once more after looking for it; and again for the final report.
+    expect(github.calls.filter((c) => c.operation === 'checks/create')).toHaveLength(4);
     expect(github.state.checkRuns).toEqual([]);
   });
 });

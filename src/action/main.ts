@@ -2,16 +2,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
+import { kubeconfigSecrets } from '../cluster/kubeconfig.js';
 import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { readFileAtRef } from '../github/file-at-ref.js';
 import { createGitHubClient, statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
+import { COMMAND_LINE } from '../load.js';
 import { checkFile, loadSettings, transpileFile, type CheckedFile, type CheckSettings } from './check-files.js';
 import { findPolyaxonfiles, selectPolyaxonfiles } from './discover.js';
 import { parseInputs, type Config } from './inputs.js';
 import { diffManifests } from './report/manifest-diff.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, renderReport } from './report/markdown.js';
+import { addSecrets, describeError, redact } from './secrets.js';
 import { submit } from './submit-mode.js';
 
 interface PullRequest {
@@ -23,24 +26,25 @@ interface PullRequest {
 /** The Action: one top-level catch, so any failure ends as a failed step with one clear line. */
 export async function run(): Promise<void> {
   try {
+    // Masked before anything can fail, whatever the mode: no message may ever show them.
+    addSecrets([core.getInput('token'), ...kubeconfigSecrets(core.getInput('kubeconfig'))]);
     const { config, errors } = parseInputs((name) => core.getInput(name));
     if (!config) {
-      for (const error of errors) core.error(error);
-      core.setFailed(`invalid inputs: ${errors.join('; ')}`);
+      for (const error of errors) core.error(redact(error));
+      core.setFailed(redact(`invalid inputs: ${errors.join('; ')}`));
       return;
     }
-    if (config.token) core.setSecret(config.token);
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     await checkPolyaxonfiles(config, workspace);
   } catch (error) {
-    core.setFailed(`polyaxon-argo: ${error instanceof Error ? error.message : String(error)}`);
+    core.setFailed(`polyaxon-argo: ${describeError(error)}`);
   }
 }
 
 async function checkPolyaxonfiles(config: Config, workspace: string): Promise<void> {
   const pull = context.payload.pull_request as PullRequest | undefined;
   const repository: Repository = context.repo;
-  const client = config.token ? createGitHubClient(config.token, (m) => core.info(m)) : undefined;
+  const client = config.token ? createGitHubClient(config.token, (m) => core.info(redact(m))) : undefined;
 
   const { settings, diagnostics: settingsProblems } = await loadSettings(config, workspace);
   annotate(settingsProblems);
@@ -62,7 +66,7 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
   const checked: CheckedFile[] = [];
   for (const file of files) {
     const result = await core.group(`Check ${file}`, async () => checkFile(file, settings));
-    annotate(result.diagnostics);
+    annotate(result.diagnostics, file);
     if (pull && client && result.result.manifest) result.diff = await baseDiff(client, repository, pull, file, settings, result);
     checked.push(result);
   }
@@ -71,8 +75,8 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
   if (config.mode === 'transpile') await writeManifests(checked, config, workspace);
 
   const title = 'Polyaxon pipelines on Argo';
-  await core.summary.addRaw(renderReport(checked, { title })).write();
-  if (pull && client && config.comment && checked.length) await comment(client, repository, pull, renderReport(checked, { title, limit: COMMENT_LIMIT, footer: footer() }));
+  await core.summary.addRaw(redact(renderReport(checked, { title }))).write();
+  if (pull && client && config.comment && checked.length) await comment(client, repository, pull, redact(renderReport(checked, { title, limit: COMMENT_LIMIT, footer: footer() })));
 
   core.setOutput('files', JSON.stringify(files));
   core.setOutput('valid', String(invalid.length === 0));
@@ -94,11 +98,17 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
   }
 }
 
-/** Each diagnostic as a workflow-command annotation at its file, line and column. */
-function annotate(diagnostics: readonly Diagnostic[]): void {
+/**
+ * Each diagnostic as a workflow-command annotation at its file, line and column. Problems with
+ * the `params` input have no place in a file GitHub could show: they are annotations of the
+ * step, saying where they come from and which file they were checked against.
+ */
+function annotate(diagnostics: readonly Diagnostic[], checkedFile?: string): void {
   for (const d of diagnostics) {
-    const properties = { title: d.code, file: d.location.file, startLine: d.location.line, startColumn: d.location.column };
-    const message = d.hint ? `${d.message}\n${d.hint}` : d.message;
+    const fromParams = d.location.file === COMMAND_LINE;
+    const properties = fromParams ? { title: d.code } : { title: d.code, file: d.location.file, startLine: d.location.line, startColumn: d.location.column };
+    const text = fromParams ? `input \`params\`${checkedFile ? ` (checking ${checkedFile})` : ''}: ${d.message}` : d.message;
+    const message = redact(d.hint ? `${text}\n${d.hint}` : text);
     if (d.severity === 'error') core.error(message, properties);
     else core.warning(message, properties);
   }
@@ -112,7 +122,7 @@ async function baseDiff(client: GitHubClient, repository: Repository, pull: Pull
     const base = await transpileFile(file, text, settings);
     return diffManifests(base.manifest, head.result.manifest);
   } catch (error) {
-    core.warning(`could not compare \`${file}\` with the base commit: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(`could not compare \`${file}\` with the base commit: ${describeError(error)}`);
     return undefined;
   }
 }
@@ -135,7 +145,7 @@ async function comment(client: GitHubClient, repository: Repository, pull: PullR
       return;
     }
     // GitHub failing past the client's retries must not hide the result: the comment is a copy.
-    core.warning(`could not update the pull request comment (${error instanceof Error ? error.message : String(error)}); the report is in the job summary and the annotations.`);
+    core.warning(`could not update the pull request comment (${describeError(error)}); the report is in the job summary and the annotations.`);
   }
 }
 

@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
 import type { Manifest } from '../argo/types.js';
-import { ArgoApi } from '../cluster/argo-api.js';
+import { ArgoApi, ClusterError } from '../cluster/argo-api.js';
 import { followWorkflow, isFinished } from '../cluster/follow-workflow.js';
 import { loadKubeConfig } from '../cluster/kubeconfig.js';
 import { CheckRunReporter } from '../github/check-runs.js';
-import type { GitHubClient, Repository } from '../github/octokit.js';
+import { statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
 import type { WorkflowEnd } from '../watch/check-status.js';
 import { earlyStoppingReason } from '../watch/early-stopping.js';
 import { failureReason } from '../watch/failure-reason.js';
@@ -12,6 +12,7 @@ import { operationStates } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { CheckedFile } from './check-files.js';
 import type { Config } from './inputs.js';
+import { addSecrets, describeError, redact } from './secrets.js';
 
 export interface SubmitContext {
   client: GitHubClient | undefined;
@@ -23,6 +24,9 @@ export interface SubmitContext {
 /** Saved for the post step, which stops the workflow if the job was cancelled mid-watch. */
 export const STATE = { workflow: 'workflow', namespace: 'namespace', checks: 'checks', finished: 'finished' } as const;
 
+/** The label that finds the workflows submitted for a commit. */
+export const COMMIT_LABEL = 'polyaxon-argo.io/commit';
+
 /**
  * submit mode: create the Workflow, then (with `wait`) follow it to the end, reporting each
  * operation as a check run on the pull request's head commit. A cancelled job or the `timeout`
@@ -31,7 +35,7 @@ export const STATE = { workflow: 'workflow', namespace: 'namespace', checks: 'ch
 export async function submit(file: CheckedFile, config: Config, context: SubmitContext): Promise<void> {
   const manifest = file.result.manifest as Manifest;
   const { config: kubeConfig, secrets } = loadKubeConfig(config.kubeconfig);
-  for (const secret of secrets) core.setSecret(secret);
+  addSecrets(secrets);
   if (manifest.kind !== 'Workflow') {
     core.setFailed(`submit mode creates Workflows; ${file.file} transpiles to a ${manifest.kind}`);
     return;
@@ -42,11 +46,17 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
       ...manifest.metadata,
       ...(config.generateName ? { generateName: config.generateName.endsWith('-') ? config.generateName : `${config.generateName}-` } : {}),
       namespace: config.namespace,
-      labels: { ...manifest.metadata.labels, 'polyaxon-argo.io/commit': context.headSha.slice(0, 40), ...(context.pullNumber ? { 'polyaxon-argo.io/pull-request': String(context.pullNumber) } : {}) },
+      labels: { ...manifest.metadata.labels, [COMMIT_LABEL]: context.headSha.slice(0, 40), ...(context.pullNumber ? { 'polyaxon-argo.io/pull-request': String(context.pullNumber) } : {}) },
     },
   };
-  const api = new ArgoApi(kubeConfig, config.namespace);
-  const created = await api.create(workflow);
+  const api = new ArgoApi(kubeConfig, config.namespace, { log: (message) => core.info(redact(message)) });
+  const created = await api.create(workflow).catch((error: unknown) => {
+    // Submitting again could make a second workflow: say how to find out whether there is one.
+    if (error instanceof ClusterError && error.outcomeUnknown) {
+      throw new Error(`${error.message}; the workflow may or may not have been created: check with \`kubectl get workflows -n ${config.namespace} -l ${COMMIT_LABEL}=${context.headSha.slice(0, 40)}\` before submitting again`);
+    }
+    throw error;
+  });
   const name = created.metadata.name!;
   core.setOutput('workflow-name', name);
   core.setOutput('workflow-uid', created.metadata.uid ?? '');
@@ -59,9 +69,9 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     return;
   }
 
-  const reporter = context.client ? new CheckRunReporter(context.client, context.repository, { prefix: config.checkPrefix, headSha: context.headSha, maxCheckRuns: config.maxCheckRuns, ...(config.argoUrl ? { argoUrl: config.argoUrl } : {}) }) : undefined;
-  await reporter?.start(created, operationStates(created));
-  core.saveState(STATE.checks, JSON.stringify(reporter?.ids() ?? {}));
+  const reporter = context.client ? new CheckRunReporter(context.client, context.repository, { prefix: config.checkPrefix, headSha: context.headSha, maxCheckRuns: config.maxCheckRuns, redact, ...(config.argoUrl ? { argoUrl: config.argoUrl } : {}) }) : undefined;
+  const report = checkReporting(reporter);
+  await report((r) => r.start(created, operationStates(created)));
 
   // Cancellation (SIGINT, then SIGTERM from the runner) and the timeout both end the watch.
   const controller = new AbortController();
@@ -77,7 +87,7 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     for await (const version of followWorkflow(api.source(name), { signal: controller.signal })) {
       latest = version;
       const states = operationStates(version);
-      await reporter?.update(version, states);
+      await report((r) => r.update(version, states));
       const reason = stoppedEarly ? undefined : earlyStoppingReason(version, states);
       if (reason && !isFinished(version)) {
         stoppedEarly = reason;
@@ -94,19 +104,44 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   const aborted = controller.signal.aborted ? (controller.signal.reason as 'cancelled' | 'timeout') : undefined;
   if (aborted) {
     core.warning(aborted === 'timeout' ? `the workflow ran longer than the ${config.timeout}s timeout: stopping it` : 'the job was cancelled: stopping the workflow');
-    await api.shutdown(name, 'Stop').catch((error: Error) => core.warning(error.message));
+    await api.shutdown(name, 'Stop').catch((error: unknown) => core.warning(describeError(error)));
     latest = await api.get(name).catch(() => latest);
   }
   const end: WorkflowEnd = { stopped: aborted === 'cancelled' || stoppedEarly !== undefined, timedOut: aborted === 'timeout' };
-  await reporter?.update(latest, operationStates(latest), end);
+  await report((r) => r.update(latest, operationStates(latest), end), 'final');
   core.saveState(STATE.finished, 'true');
 
   const phase = latest.status?.phase ?? 'Unknown';
   core.setOutput('phase', phase);
-  await core.summary.addRaw(`\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`).write();
+  await core.summary.addRaw(redact(`\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`)).write();
   if (aborted) core.setFailed(`workflow ${name} ${aborted === 'timeout' ? 'timed out' : 'was cancelled'}`);
   else if (phase !== 'Succeeded' && !stoppedEarly) {
     const reason = failureReason(latest);
-    core.setFailed(`workflow ${name} ended ${phase}${reason ? `: ${reason}` : ''}`);
+    core.setFailed(redact(`workflow ${name} ended ${phase}${reason ? `: ${reason}` : ''}`));
   }
+}
+
+/**
+ * Check runs report on the workflow; they never decide its fate. GitHub failing past the
+ * client's retries is told once, and the updates stop there; the final one is still tried, so
+ * the checks conclude if GitHub is back. The ids of the checks are saved whenever they change,
+ * for the post step.
+ */
+function checkReporting(reporter: CheckRunReporter | undefined) {
+  let failed = false;
+  let saved = '';
+  return async (call: (reporter: CheckRunReporter) => Promise<void>, final?: 'final'): Promise<void> => {
+    if (!reporter || (failed && !final)) return;
+    try {
+      await call(reporter);
+    } catch (error) {
+      if (!failed) {
+        if (statusOf(error) === 403) core.notice('The token cannot create check runs (it needs `checks: write`); the workflow is followed without them.');
+        else core.warning(`could not update the check runs (${describeError(error)}); the workflow is followed without them.`);
+      }
+      failed = true;
+    }
+    const ids = JSON.stringify(reporter.ids());
+    if (ids !== saved) core.saveState(STATE.checks, (saved = ids));
+  };
 }

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessEnv = process.env): { config: KubeConfig; secrets: string[] } {
   const config = new KubeConfig();
   if (content?.trim()) {
-    const secrets = secretsOf(content);
+    const secrets = kubeconfigSecrets(content);
     try {
       config.loadFromString(content);
     } catch {
@@ -29,7 +29,9 @@ export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessE
 
 const SECRET_KEYS = new Set(['token', 'password', 'client-key-data', 'client-certificate-data', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
 
-function secretsOf(content: string): string[] {
+/** The values of a kubeconfig to mask; read without loading it, so they are masked before anything can fail. */
+export function kubeconfigSecrets(content: string): string[] {
+  if (!content.trim()) return [];
   // Long lines may hold a credential the parser below does not know the key of (base64 data,
   // exec arguments); short ones are YAML structure (`users:`) that masking would only garble.
   const secrets = content.split('\n').map((line) => line.trim()).filter((line) => line.length >= 24);

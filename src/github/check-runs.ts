@@ -2,7 +2,7 @@ import { checkStatusOf, type CheckStatus, type WorkflowEnd } from '../watch/chec
 import { failureReason, isDeadlineExceeded } from '../watch/failure-reason.js';
 import type { OperationState } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
-import type { GitHubClient, Repository } from './octokit.js';
+import { statusOf, type GitHubClient, type Repository } from './octokit.js';
 
 export interface CheckRunOptions {
   /** Check names are `<prefix>/<operation>`; the overall one is `<prefix>`. */
@@ -15,6 +15,8 @@ export interface CheckRunOptions {
   argoUrl?: string;
   /** The overall check is updated at most this often while running (it changes constantly). */
   overallIntervalMs?: number;
+  /** Applied to every title and summary sent (the Action removes its credentials). */
+  redact?: (text: string) => string;
 }
 
 interface Sent {
@@ -43,10 +45,13 @@ export class CheckRunReporter {
   private operationCount = 0;
 
   private workflowUrl: string | undefined;
+  /** `namespace/workflow`: with the check's name, an external id unique to this submission. */
+  private workflowId = '';
 
   async start(workflow: WorkflowObject, states: readonly OperationState[]): Promise<void> {
     this.operationCount = states.length;
     const { name, namespace } = workflow.metadata;
+    this.workflowId = `${namespace ?? 'default'}/${name ?? ''}`;
     if (this.options.argoUrl && name) this.workflowUrl = `${this.options.argoUrl.replace(/\/$/, '')}/workflows/${namespace ?? 'default'}/${name}`;
     const output = overallOutput(workflow, states, this.options);
     this.lastOverall = Date.now();
@@ -86,15 +91,42 @@ export class CheckRunReporter {
     // GitHub ignores details_url on checks made with GITHUB_TOKEN (the summary has the link too);
     // a GitHub App token gets the Argo UI behind the check's Details button.
     const details = this.workflowUrl ? { details_url: this.workflowUrl } : {};
-    const body = { ...status, ...times, ...details, output };
+    const redact = this.options.redact ?? ((text: string) => text);
+    const body = { ...status, ...times, ...details, output: { title: redact(output.title), summary: redact(output.summary) } };
     this.calls++;
     if (!previous) {
-      const { data } = await this.client.rest.checks.create({ ...this.repository, name, head_sha: this.options.headSha, external_id: name, ...body });
-      this.sent.set(name, { id: data.id, signature });
+      this.sent.set(name, { id: await this.create(name, body), signature });
     } else {
       await this.client.rest.checks.update({ ...this.repository, check_run_id: previous.id, ...body });
       this.sent.set(name, { id: previous.id, signature });
     }
+  }
+
+  /**
+   * Creates a check once. The client's automatic retry is off for this POST: a 5xx or a broken
+   * connection may come after GitHub created the check, and sending it again blindly would make
+   * a second one. So look for it first, by its external id, and create it only if it is not there.
+   */
+  private async create(name: string, body: object): Promise<number> {
+    const externalId = `${this.workflowId}/${name}`;
+    const params = { ...this.repository, name, head_sha: this.options.headSha, external_id: externalId, ...body, request: { retries: 0 } };
+    try {
+      return (await this.client.rest.checks.create(params)).data.id;
+    } catch (error) {
+      const status = statusOf(error);
+      // Rate limits were waited out by the client; other 4xx are final. Neither created anything.
+      if (status !== undefined && status < 500) throw error;
+      const found = await this.find(name, externalId).catch(() => undefined);
+      if (found !== undefined) return found;
+      this.calls++;
+      return (await this.client.rest.checks.create(params)).data.id;
+    }
+  }
+
+  private async find(name: string, externalId: string): Promise<number | undefined> {
+    this.calls++;
+    const { data } = await this.client.rest.checks.listForRef({ ...this.repository, ref: this.options.headSha, check_name: name, filter: 'all', per_page: 100 });
+    return data.check_runs.find((run) => run.external_id === externalId)?.id;
   }
 
   /** The ids of the checks created, for the post step to conclude them after a cancellation. */

@@ -7,7 +7,7 @@ import { isTemplate } from '../schema/primitives.js';
 import type { LowerContext } from './context.js';
 import { DAG_GLOBALS, taskGlobal } from './globals.js';
 import { isJinjaError, parseTemplate } from './jinja.js';
-import { encodeBraces, encodingProblem } from './literal-braces.js';
+import { encodeBraces, encodedTaskOutput, encodingProblem } from './literal-braces.js';
 import { toParameterString } from './values.js';
 
 /** What a param's argument may point at inside the DAG being built. */
@@ -58,7 +58,7 @@ function refArgument(located: LocatedParam, scope: ArgumentScope | undefined, co
   if (section === 'outputs' && key !== undefined) {
     if (upstream.fanOut) return fail(`\`${parsedRef.name}\` fans out over a matrix: it has one \`${key}\` per run, not one value`, 'read it with a `joins` query, or remove the matrix');
     if (upstream.nestedDag) return fail(`\`${parsedRef.name}\` is a dag: a dag has no outputs of its own in Argo`, 'read the output from the operation inside that dag that produces it');
-    return `{{tasks.${upstream.task}.outputs.parameters.${key}}}`;
+    return encodedTaskOutput(upstream.task, key);
   }
   if (section === 'inputs' && key !== undefined) {
     const input = scope.inputOf(parsedRef.name, key);

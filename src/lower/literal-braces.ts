@@ -28,11 +28,24 @@ export function encodingProblem(text: string): string | undefined {
   return /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(text) ? `\`$(\` before \`{{\` in \`${abbreviate(text)}\`: Kubernetes would read them as one \`$(VARIABLE)\`` : undefined;
 }
 
+/**
+ * A task's output as a downstream task receives it. A step may write `{{` (from data it
+ * processed), and Argo would expand it when it substitutes the value into the next template:
+ * an expression encodes it on the way, while it is still data. Its own text spells the braces
+ * `'{' + '{'`, so the expression holds no `{{` of its own.
+ */
+export function encodedTaskOutput(task: string, output: string): string {
+  return `{{=sprig.replace('{' + '{', '{${REFERENCE}', tasks['${task}'].outputs.parameters['${output}'])}}`;
+}
+
 /** Kubernetes' escape for `$`, for text that must reach the process exactly as written. */
 export const escapeDollars = (text: string): string => text.replaceAll('$', '$$$$');
 
 /** True when text (any JSON of the manifest) carries an encoded brace. */
 export const hasEncodedBraces = (text: string): boolean => text.includes(REFERENCE);
+
+/** A literal value (no tag of ours in it) whose braces were encoded. */
+export const isEncodedLiteral = (value: string): boolean => !value.includes('{{') && hasEncodedBraces(value);
 
 /**
  * Defines the variable, first, in every container of the templates: a param value travels

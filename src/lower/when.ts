@@ -2,7 +2,7 @@ import type { ResolvedOperation } from '../resolve/model.js';
 import { isTemplate } from '../schema/primitives.js';
 import type { LowerContext } from './context.js';
 import { isJinjaError, translateCondition, type ConditionOperand } from './jinja.js';
-import { hasEncodedBraces } from './literal-braces.js';
+import { isEncodedLiteral } from './literal-braces.js';
 
 const NUMERIC = new Set(['int', 'float', 'metric']);
 
@@ -27,7 +27,7 @@ export function whenExpression(op: ResolvedOperation, argument: (name: string) =
     const found = name !== undefined ? argument(name) : undefined;
     if (!found) return `\`${path.join('.')}\` in \`conditions\` is not a param of operation \`${op.name}\``;
     // Encoded braces are decoded by Kubernetes in containers only; Argo would compare them encoded.
-    if (hasEncodedBraces(found.value)) return `\`${path.join('.')}\` in \`conditions\` has a literal \`{{\` in its value, which Argo cannot compare`;
+    if (isEncodedLiteral(found.value)) return `\`${path.join('.')}\` in \`conditions\` has a literal \`{{\` in its value, which Argo cannot compare`;
     return { tag: found.value, numeric: found.type !== undefined && NUMERIC.has(found.type) };
   });
   if (isJinjaError(translated)) {

@@ -298,6 +298,27 @@ run:
     expect(step!.env.MESSAGE).toBe(message);
   });
 
+  it('reach the next step as literal text when a step writes them as an output', async () => {
+    const written = "{{workflow.name}}{{=sprig.upper('x')}}{{{";
+    const relay = `version: 1.1
+kind: component
+name: relay
+run:
+  kind: dag
+  operations:
+    - name: produce
+      component: {outputs: [{name: text, type: str}], run: {kind: job, container: {image: "alpine:3.20", command: [produce]}}}
+    - name: consume
+      params: {text: {ref: ops.produce, value: outputs.text}}
+      component: {inputs: [{name: text, type: str}], run: {kind: job, container: {image: "alpine:3.20", command: [echo, "{{ text }}"]}}}
+`;
+    scenario = await Scenario.start('tags-output', relay, (step) => (step.task === 'produce' ? { outputs: { text: written } } : {}));
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    const consume = scenario.simulator.steps.find((s) => s.task === 'consume');
+    expect(consume!.argv).toEqual(['echo', written]);
+  });
+
   it('refuses what Polyaxon itself could not render, before submitting', async () => {
     scenario = await Scenario.start('tags-refused', pipeline);
     const result = await scenario.submit({ params: "message={{=sprig.env('HOME')}}" }).done;
@@ -322,7 +343,7 @@ describe('submit refused by the cluster', () => {
     const guest = inject('guestKubeconfig');
     const wrong = scenario.kubeconfig.replace(/token: (\w+)/, 'token: 0000wrong0000token0000');
     const cases = [
-      { kubeconfig: wrong, token: '0000wrong0000token0000', error: /::error::polyaxon-argo: cannot create the Workflow: HTTP 401 \(check the kubeconfig credentials\)/ },
+      { kubeconfig: wrong, token: '0000wrong0000token0000', error: /::error::polyaxon-argo: cannot create the Workflow: Unauthorized \(HTTP 401\): check the kubeconfig credentials/ },
       { kubeconfig: guest, token: /token: (\w+)/.exec(guest)![1]!, error: /::error::polyaxon-argo: cannot create the Workflow: workflows\.argoproj\.io is forbidden: User "e2e-guest" cannot create resource "workflows" .* in the namespace "credentials" \(the credentials may not do this in namespace credentials\)/ },
     ];
     for (const { kubeconfig, token, error } of cases) {

@@ -88,6 +88,12 @@ export interface Fault {
   kind: 'rate-limit' | 'secondary' | 'server';
   /** How many calls fail before the endpoint works again. */
   times: number;
+  /** A server fault's status (default 502). */
+  status?: number;
+  /** Handle the call, then answer the fault: the change happened, but the caller cannot know. */
+  after?: boolean;
+  /** Quote the request's Authorization header in the message, as a careless proxy's error page might. */
+  echoAuthorization?: boolean;
 }
 
 export interface Call {
@@ -132,8 +138,11 @@ export class GitHubStandIn {
       const problem = validate(`${id} request`, operation.requestBody, body);
       if (problem) this.violations.push(`${id}: ${problem}`);
     }
-    const failure = this.failure(id);
-    const [status, payload, headers] = failure ?? this.respond(id, params, url, body);
+    const scripted = this.state.failures.get(id);
+    const after = typeof scripted === 'object' && scripted.after && scripted.times > 0;
+    const handled = after ? this.respond(id, params, url, body) : undefined;
+    const failure = this.failure(id, req.headers.authorization ?? '');
+    const [status, payload, headers] = failure ?? handled ?? this.respond(id, params, url, body);
     const schema = operation.responses[String(status)];
     // Any endpoint may answer a 5xx; other statuses must be ones the description lists.
     if (schema === undefined && status < 500) this.violations.push(`${id}: GitHub does not answer ${status}`);
@@ -146,7 +155,7 @@ export class GitHubStandIn {
   }
 
   /** The scripted answer for this call, if it is to fail. */
-  private failure(id: string): [number, object, Record<string, string>] | undefined {
+  private failure(id: string, authorization: string): [number, object, Record<string, string>] | undefined {
     const failure = this.state.failures.get(id);
     if (failure === undefined) return undefined;
     const docs = { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' };
@@ -156,7 +165,7 @@ export class GitHubStandIn {
     const reset = String(Math.ceil(Date.now() / 1000) + 1);
     if (failure.kind === 'rate-limit') return [403, { message: 'API rate limit exceeded for installation ID 1.', ...docs }, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': reset }];
     if (failure.kind === 'secondary') return [403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', ...docs }, { 'retry-after': '1' }];
-    return [502, { message: 'Server Error' }, {}];
+    return [failure.status ?? 502, { message: `Server Error${failure.echoAuthorization ? ` (request had authorization: ${authorization})` : ''}` }, {}];
   }
 
   private route(method: string, pathname: string) {
@@ -213,6 +222,11 @@ export class GitHubStandIn {
         run.history.push({ status: run.status, conclusion: run.conclusion });
         this.state.checkRuns.push(run);
         return [201, checkRun(base, params, run), {}];
+      }
+      case 'checks/list-for-ref': {
+        const name = url.searchParams.get('check_name');
+        const runs = this.state.checkRuns.filter((r) => r.head_sha === params.ref && (!name || r.name === name));
+        return [200, { total_count: runs.length, check_runs: runs.map((r) => checkRun(base, params, r)) }, {}];
       }
       case 'checks/update': {
         const run = this.state.checkRuns.find((r) => r.id === Number(params.check_run_id));

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { COMMAND_LINE } from '../../load.js';
 import type { ManifestDiff } from './manifest-diff.js';
 
 /** What the Action found for one Polyaxonfile. */
@@ -48,7 +49,8 @@ function renderFile(report: FileReport): string {
   if (report.diagnostics.length) {
     lines.push('| where | | problem | rule |', '|---|---|---|---|');
     for (const d of report.diagnostics) {
-      const where = `${d.location.file === report.file ? '' : `${d.location.file}:`}${d.location.line}:${d.location.column}`;
+      // A `params` value has no place in a file; in the Action it comes from the input.
+      const where = d.location.file === COMMAND_LINE ? 'input `params`' : `${d.location.file === report.file ? '' : `${d.location.file}:`}${d.location.line}:${d.location.column}`;
       const message = cell(d.hint ? `${d.message} (${d.hint})` : d.message);
       lines.push(`| ${where} | ${d.severity === 'error' ? '❌' : '⚠️'} | ${message} | \`${d.code}\` |`);
     }
