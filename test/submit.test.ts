@@ -245,9 +245,7 @@ describe('submit mode when the Kubernetes API fails', () => {
     kube.fail('get', { status: 429, retryAfter: 1 });
     kube.fail('watch', { status: 429, retryAfter: 1 });
     const action = submit();
-    const name = await eventually(() => [...kube.workflows.keys()][0]);
-    await eventually(() => (kube.openWatches > 0 ? true : undefined));
-    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+    await succeedOnceWatched();
     const result = await action.done;
     expect(result.code).toBe(0);
     const [first, second] = kube.requestsOf('get');
@@ -264,9 +262,7 @@ describe('submit mode when GitHub fails on check runs', () => {
   it('does not create a check run twice when GitHub fails after creating it', async () => {
     github.state.failures.set('checks/create', { kind: 'server', times: 1, after: true });
     const action = submit();
-    const name = await eventually(() => [...kube.workflows.keys()][0]);
-    await eventually(() => (kube.openWatches > 0 ? true : undefined));
-    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+    await succeedOnceWatched();
     const result = await action.done;
     expect(result.code).toBe(0);
     expect(github.state.checkRuns.map((r) => r.name)).toEqual(['argo', 'argo/prepare', 'argo/train']);
@@ -279,9 +275,7 @@ describe('submit mode when GitHub fails on check runs', () => {
   it('follows the workflow to its end when GitHub refuses check runs, with one warning', async () => {
     github.state.failures.set('checks/create', { kind: 'server', status: 500, times: 1000 });
     const action = submit();
-    const name = await eventually(() => [...kube.workflows.keys()][0]);
-    await eventually(() => (kube.openWatches > 0 ? true : undefined));
-    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+    await succeedOnceWatched();
     const result = await action.done;
     expect(result.code).toBe(0);
     expect(result.outputs.phase).toBe('Succeeded');
@@ -291,3 +285,10 @@ describe('submit mode when GitHub fails on check runs', () => {
     expect(github.state.checkRuns).toEqual([]);
   });
 });
+
+/** Plays the controller once the Action watches: both operations and the workflow succeed. */
+async function succeedOnceWatched(): Promise<void> {
+  const name = await eventually(() => [...kube.workflows.keys()][0]);
+  await eventually(() => (kube.openWatches > 0 ? true : undefined));
+  kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+}
