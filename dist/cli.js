@@ -13091,7 +13091,8 @@ function encodeBraces(text) {
 }
 /**
  * Why `text` cannot be encoded, if it cannot: inside an unclosed `$(` (not escaped as `$$(`)
- * the reference we insert would close the user's one, and Kubernetes would read both as a single variable name.
+ * the reference we insert would close the user's one, and Kubernetes would read both as a
+ * single variable name.
  */
 function encodingProblem(text) {
     return /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(text) ? `\`$(\` before \`{{\` in \`${abbreviate(text)}\`: Kubernetes would read them as one \`$(VARIABLE)\`` : undefined;

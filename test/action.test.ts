@@ -137,6 +137,15 @@ describe('the Action in validate mode on a pull request', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it('does not comment twice when GitHub fails after creating the comment', async () => {
+    github.state.failures.set('issues/create-comment', { kind: 'server', times: 1, after: true });
+    const result = await runAction({}, pullRequestEvent());
+    expect(result.code).toBe(1);
+    expect(github.calls.filter((c) => c.operation === 'issues/create-comment').map((c) => c.status)).toEqual([502]);
+    expect(github.state.comments.get(7)).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  });
+
   it('gives up on a fault that lasts, warns, and still reports through annotations and the summary', async () => {
     github.state.failures.set('issues/create-comment', { kind: 'server', times: 100 });
     const result = await runAction({}, pullRequestEvent());

@@ -1,4 +1,4 @@
-import type { GitHubClient, Repository } from './octokit.js';
+import { statusOf, type GitHubClient, type Repository } from './octokit.js';
 
 /**
  * One comment per pull request that the Action keeps up to date: found by a hidden marker in its
@@ -6,13 +6,34 @@ import type { GitHubClient, Repository } from './octokit.js';
  */
 export async function upsertStickyComment(client: GitHubClient, repository: Repository, issueNumber: number, marker: string, body: string): Promise<'created' | 'updated' | 'unchanged'> {
   const text = `${marker}\n${body}`;
-  const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: issueNumber, per_page: 100 });
-  const mine = comments.find((comment) => comment.body?.includes(marker) && (comment.user?.type === 'Bot' || comment.performed_via_github_app));
-  if (!mine) {
-    await client.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: text });
-    return 'created';
+  const existing = await findComment(client, repository, issueNumber, marker);
+  if (existing) return updateComment(client, repository, existing, text);
+  const create = (retries?: number) => client.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: text, ...(retries === undefined ? {} : { request: { retries } }) });
+  try {
+    // Not retried blindly: a 5xx or a broken connection may come after GitHub created it.
+    await create(0);
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== undefined && status < 500) throw error;
+    const created = await findComment(client, repository, issueNumber, marker);
+    if (created) return created.body === text ? 'created' : updateComment(client, repository, created, text);
+    await create();
   }
-  if (mine.body === text) return 'unchanged';
-  await client.rest.issues.updateComment({ ...repository, comment_id: mine.id, body: text });
+  return 'created';
+}
+
+interface Comment {
+  id: number;
+  body?: string;
+}
+
+async function findComment(client: GitHubClient, repository: Repository, issueNumber: number, marker: string): Promise<Comment | undefined> {
+  const comments = await client.paginate(client.rest.issues.listComments, { ...repository, issue_number: issueNumber, per_page: 100 });
+  return comments.find((comment) => comment.body?.includes(marker) && (comment.user?.type === 'Bot' || comment.performed_via_github_app));
+}
+
+async function updateComment(client: GitHubClient, repository: Repository, comment: Comment, text: string): Promise<'updated' | 'unchanged'> {
+  if (comment.body === text) return 'unchanged';
+  await client.rest.issues.updateComment({ ...repository, comment_id: comment.id, body: text });
   return 'updated';
 }

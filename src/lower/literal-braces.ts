@@ -22,7 +22,8 @@ export function encodeBraces(text: string): string {
 
 /**
  * Why `text` cannot be encoded, if it cannot: inside an unclosed `$(` (not escaped as `$$(`)
- * the reference we insert would close the user's one, and Kubernetes would read both as a single variable name.
+ * the reference we insert would close the user's one, and Kubernetes would read both as a
+ * single variable name.
  */
 export function encodingProblem(text: string): string | undefined {
   return /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(text) ? `\`$(\` before \`{{\` in \`${abbreviate(text)}\`: Kubernetes would read them as one \`$(VARIABLE)\`` : undefined;
