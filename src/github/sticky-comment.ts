@@ -8,16 +8,16 @@ export async function upsertStickyComment(client: GitHubClient, repository: Repo
   const text = `${marker}\n${body}`;
   const existing = await findComment(client, repository, issueNumber, marker);
   if (existing) return updateComment(client, repository, existing, text);
-  const create = (retries?: number) => client.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: text, ...(retries === undefined ? {} : { request: { retries } }) });
+  // Never retried blindly: a 5xx or a broken connection may come after GitHub created it.
+  const create = () => client.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: text, request: { retries: 0 } });
   try {
-    // Not retried blindly: a 5xx or a broken connection may come after GitHub created it.
-    await create(0);
+    await create();
   } catch (error) {
     const status = statusOf(error);
     if (status !== undefined && status < 500) throw error;
     const created = await findComment(client, repository, issueNumber, marker);
     if (created) return created.body === text ? 'created' : updateComment(client, repository, created, text);
-    await create();
+    await create(); // once more, and only once: looking before each attempt keeps it single
   }
   return 'created';
 }
