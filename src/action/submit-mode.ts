@@ -12,7 +12,7 @@ import { operationStates } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { CheckedFile } from './check-files.js';
 import type { Config } from './inputs.js';
-import { addSecrets, describeError, redact } from './secrets.js';
+import { describeError, redact } from './secrets.js';
 
 export interface SubmitContext {
   client: GitHubClient | undefined;
@@ -34,8 +34,8 @@ export const COMMIT_LABEL = 'polyaxon-argo.io/commit';
  */
 export async function submit(file: CheckedFile, config: Config, context: SubmitContext): Promise<void> {
   const manifest = file.result.manifest as Manifest;
-  const { config: kubeConfig, secrets } = loadKubeConfig(config.kubeconfig);
-  addSecrets(secrets);
+  // Its secrets were masked when the Action started (main.ts).
+  const { config: kubeConfig } = loadKubeConfig(config.kubeconfig);
   if (manifest.kind !== 'Workflow') {
     core.setFailed(`submit mode creates Workflows; ${file.file} transpiles to a ${manifest.kind}`);
     return;

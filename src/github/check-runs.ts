@@ -2,7 +2,7 @@ import { checkStatusOf, type CheckStatus, type WorkflowEnd } from '../watch/chec
 import { failureReason, isDeadlineExceeded } from '../watch/failure-reason.js';
 import type { OperationState } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
-import { statusOf, type GitHubClient, type Repository } from './octokit.js';
+import { createOnce, type GitHubClient, type Repository } from './octokit.js';
 
 export interface CheckRunOptions {
   /** Check names are `<prefix>/<operation>`; the overall one is `<prefix>`. */
@@ -102,25 +102,18 @@ export class CheckRunReporter {
     }
   }
 
-  /**
-   * Creates a check once. The client's automatic retry is off for this POST: a 5xx or a broken
-   * connection may come after GitHub created the check, and sending it again blindly would make
-   * a second one. So look for it first, by its external id, and create it only if it is not there.
-   */
+  /** Creates a check once (see createOnce), found again by its external id. */
   private async create(name: string, body: object): Promise<number> {
     const externalId = `${this.workflowId}/${name}`;
     const params = { ...this.repository, name, head_sha: this.options.headSha, external_id: externalId, ...body, request: { retries: 0 } };
-    try {
-      return (await this.client.rest.checks.create(params)).data.id;
-    } catch (error) {
-      const status = statusOf(error);
-      // Rate limits were waited out by the client; other 4xx are final. Neither created anything.
-      if (status !== undefined && status < 500) throw error;
-      const found = await this.find(name, externalId).catch(() => undefined);
-      if (found !== undefined) return found;
-      this.calls++;
-      return (await this.client.rest.checks.create(params)).data.id;
-    }
+    let attempts = 0;
+    return createOnce(
+      async () => {
+        if (attempts++) this.calls++; // the caller counted the first
+        return (await this.client.rest.checks.create(params)).data.id;
+      },
+      () => this.find(name, externalId).catch(() => undefined),
+    );
   }
 
   private async find(name: string, externalId: string): Promise<number | undefined> {

@@ -30,3 +30,19 @@ export interface Repository {
 
 /** The HTTP status of an Octokit error, if it is one. */
 export const statusOf = (error: unknown): number | undefined => (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined);
+
+/**
+ * A POST that must not be repeated blindly: a 5xx or a broken connection may come after GitHub
+ * created the object. `create` is sent without the client's retries (`request: { retries: 0 }`);
+ * after such a failure the object is looked for, and created once more only if it is not there.
+ * Rate limits were waited out by the client and other 4xx are final: neither created anything.
+ */
+export async function createOnce<T>(create: () => Promise<T>, find: () => Promise<T | undefined>): Promise<T> {
+  try {
+    return await create();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== undefined && status < 500) throw error;
+    return (await find()) ?? create();
+  }
+}

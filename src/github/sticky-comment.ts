@@ -1,4 +1,4 @@
-import { statusOf, type GitHubClient, type Repository } from './octokit.js';
+import { createOnce, type GitHubClient, type Repository } from './octokit.js';
 
 /**
  * One comment per pull request that the Action keeps up to date: found by a hidden marker in its
@@ -8,18 +8,11 @@ export async function upsertStickyComment(client: GitHubClient, repository: Repo
   const text = `${marker}\n${body}`;
   const existing = await findComment(client, repository, issueNumber, marker);
   if (existing) return updateComment(client, repository, existing, text);
-  // Never retried blindly: a 5xx or a broken connection may come after GitHub created it.
-  const create = () => client.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: text, request: { retries: 0 } });
-  try {
-    await create();
-  } catch (error) {
-    const status = statusOf(error);
-    if (status !== undefined && status < 500) throw error;
-    const created = await findComment(client, repository, issueNumber, marker);
-    if (created) return created.body === text ? 'created' : updateComment(client, repository, created, text);
-    await create(); // once more, and only once: looking before each attempt keeps it single
-  }
-  return 'created';
+  const comment = await createOnce(
+    async () => (await client.rest.issues.createComment({ ...repository, issue_number: issueNumber, body: text, request: { retries: 0 } })).data as Comment,
+    () => findComment(client, repository, issueNumber, marker),
+  );
+  return comment.body === text ? 'created' : updateComment(client, repository, comment, text);
 }
 
 interface Comment {
