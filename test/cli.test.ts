@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -146,5 +146,20 @@ describe('the bundled CLI (dist/cli.js)', () => {
     expect(invalid.stderr).toContain('<stdin>:1:1: error: the Polyaxonfile `version` must be specified [missing-version]');
     const usage = await runBundledCli([]);
     expect(usage.code).toBe(2);
+  });
+
+  it('keeps its compiled code in Node\'s compile cache under the temp dir, and prints the same without it', async () => {
+    // TMPDIR, not NODE_COMPILE_CACHE: that variable would turn the cache on by itself.
+    const temp = mkdtempSync(path.join(tmpdir(), 'compile-cache-'));
+    const cacheFiles = () => readdirSync(temp, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.parentPath.includes('node-compile-cache')).length;
+    const args = ['transpile', fixture('pipelines/simple_dag_pipeline.yml')];
+    const env = { TMPDIR: temp, NODE_COMPILE_CACHE: undefined };
+    const first = await runBundledCli(args, { env });
+    expect(cacheFiles()).toBeGreaterThan(0);
+    const cached = await runBundledCli(args, { env });
+    const uncached = await runBundledCli(args, { env: { NODE_DISABLE_COMPILE_CACHE: '1' } });
+    expect(first.code).toBe(0);
+    expect(cached).toEqual(first);
+    expect(uncached).toEqual(first);
   });
 });

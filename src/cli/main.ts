@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { processConsole } from './io.js';
 import { runCli } from './run.js';

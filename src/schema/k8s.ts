@@ -112,7 +112,8 @@ export type Container = z.infer<typeof container>;
  * mapping (Argo refuses a volume it cannot decode). What is inside a source is the cluster's to
  * check: Polyaxon takes it as written.
  */
-export const volume = k8s(strict({ name: z.string().min(1), ...Object.fromEntries(VOLUME_SOURCES.map((source) => [source, z.record(z.string(), z.unknown()).optional()])) }));
+const volumeSource = z.record(z.string(), z.unknown()).optional();
+export const volume = k8s(strict({ name: z.string().min(1), ...Object.fromEntries(VOLUME_SOURCES.map((source) => [source, volumeSource])) }));
 
 export type Volume = z.infer<typeof volume>;
 
