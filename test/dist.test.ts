@@ -20,6 +20,16 @@ describe('dist/', () => {
   });
 });
 
+describe('the CLI bundle', () => {
+  // Start-up time: the CLI reads, checks and writes files; the cluster and GitHub clients are the Action's.
+  it('holds the YAML parser and the schema library, and no Kubernetes or GitHub client', () => {
+    const bundle = readFileSync(path.join(REPO_ROOT, 'dist', 'cli-main.js'), 'utf8');
+    const packages = new Set([...bundle.matchAll(/^;?\/\/ (?:EXTERNAL|CONCATENATED) MODULE: \.\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]));
+    expect([...packages].sort()).toEqual(['yaml', 'zod']);
+    expect(bundle).not.toMatch(/KubeConfig|octokit|@actions\//i);
+  });
+});
+
 describe('toolchain', () => {
   it('runs the tests on Node 24, the runtime the Action uses (runs.using: node24)', () => {
     expect(process.versions.node.split('.')[0]).toBe('24');
