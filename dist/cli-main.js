@@ -10036,10 +10036,6 @@ function preprocess(fn, schema) {
  * version 1.1): every object rejects keys it does not know, and many fields also accept a
  * `{{ … }}` template that Polyaxon renders later ("RefField").
  */
-// zod compiles each object schema into a function (`new Function`) the first time it parses
-// one. For a CLI run that is pure start-up cost: without it a 10-operation file validates in
-// half the time (about 15 ms less), and a 5,000-operation file no slower.
-config({ jitless: true });
 /** Marker that lets the issue formatter list an object's known keys for "did you mean". */
 const KNOWN_KEYS_PREFIX = 'known-keys:';
 /** An object that rejects unknown keys, like Polyaxon's models. */
@@ -12388,6 +12384,12 @@ async function readCapped(response, maxBytes, url) {
 
 const SUPPORTED_VERSION = 1.1;
 /**
+ * zod can compile each object schema into a function (`new Function`) on first use. Measured on
+ * the benchmark's dags, that pays off from about a thousand operations (20,000: about 440 ms
+ * instead of 580); below, it is start-up cost (10 operations: 22 ms instead of 14).
+ */
+const COMPILE_SCHEMAS_FROM_BYTES = 128 * 1024;
+/**
  * Checks a parsed file the way Polyaxon reads it (spec §1.1): the header first (`version`,
  * `kind`, unexpected sections), then the whole document against the component or operation
  * schema, reporting every problem found, each at its place in the file.
@@ -12425,7 +12427,7 @@ function readPolyaxonfile(source) {
     const schema = kind === 'component' ? component : operation;
     // Keys the header checks already reported (unexpected sections, a bad version) are not reported again.
     const reported = new Set(diagnostics.map((d) => d.field));
-    const result = schema.safeParse(raw);
+    const result = schema.safeParse(raw, { jitless: source.text.length < COMPILE_SCHEMAS_FROM_BYTES });
     if (!result.success) {
         const schemaDiagnostics = issuesToDiagnostics(result.error.issues, source)
             .filter((d) => !reported.has(d.field))
