@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPolyaxonfile } from '../src/load.js';
 import { readConnectionCatalog } from '../src/lower/connections.js';
+import { COMPILE_SCHEMAS_FROM_BYTES } from '../src/schema/read-polyaxonfile.js';
 import { REPO_ROOT } from './support/paths.js';
 
 /**
@@ -66,6 +67,17 @@ describe('invalid corpus (fixtures/invalid)', () => {
       }
     });
   }
+
+  it('reports the same in a file large enough for zod to compile its schemas', async () => {
+    const padding = '# padding to pass the size from which zod compiles its schemas\n'.repeat(Math.ceil(COMPILE_SCHEMAS_FROM_BYTES / 60));
+    for (const file of invalidFiles) {
+      const name = `fixtures/invalid/${file}`;
+      const text = readFileSync(path.join(INVALID, file), 'utf8');
+      const load = (source: string) => loadPolyaxonfile(name, source, { absolutePath: path.join(INVALID, file), offline: true, cwd: REPO_ROOT });
+      const [small, large] = [await load(text), await load(`${text}\n${padding}`)];
+      expect(large.diagnostics, file).toEqual(small.diagnostics);
+    }
+  });
 
   it('covers every diagnostic code the front end emits', () => {
     const covered = new Set(invalidFiles.flatMap((f) => expectations(f, readFileSync(path.join(INVALID, f), 'utf8')).map((e) => e.code)));

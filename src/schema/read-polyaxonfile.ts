@@ -12,7 +12,7 @@ export const SUPPORTED_VERSION = 1.1;
  * the benchmark's dags, that pays off from about a thousand operations (20,000: about 440 ms
  * instead of 580); below, it is start-up cost (10 operations: 22 ms instead of 14).
  */
-const COMPILE_SCHEMAS_FROM_BYTES = 128 * 1024;
+export const COMPILE_SCHEMAS_FROM_BYTES = 128 * 1024;
 
 /** A Polyaxonfile that passed the header and schema checks. */
 export type Polyaxonfile = { kind: 'component'; spec: Component } | { kind: 'operation'; spec: Operation };
