@@ -2,7 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
-import { kubeconfigSecrets } from '../cluster/kubeconfig.js';
 import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { readFileAtRef } from '../github/file-at-ref.js';
@@ -14,7 +13,7 @@ import { findPolyaxonfiles, selectPolyaxonfiles } from './discover.js';
 import { parseInputs, type Config } from './inputs.js';
 import { diffManifests } from './report/manifest-diff.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, renderReport } from './report/markdown.js';
-import { addSecrets, describeError, redact } from './secrets.js';
+import { describeError, maskInputSecrets, redact } from './secrets.js';
 import { submit } from './submit-mode.js';
 
 interface PullRequest {
@@ -26,8 +25,8 @@ interface PullRequest {
 /** The Action: one top-level catch, so any failure ends as a failed step with one clear line. */
 export async function run(): Promise<void> {
   try {
-    // Masked before anything can fail, whatever the mode: no message may ever show them.
-    addSecrets([core.getInput('token'), ...kubeconfigSecrets(core.getInput('kubeconfig'))]);
+    // Masked before anything can fail: no message may ever show them.
+    maskInputSecrets();
     const { config, errors } = parseInputs((name) => core.getInput(name));
     if (!config) {
       for (const error of errors) core.error(redact(error));

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { ArgoApi } from '../cluster/argo-api.js';
-import { kubeconfigSecrets, loadKubeConfig } from '../cluster/kubeconfig.js';
+import { loadKubeConfig } from '../cluster/kubeconfig.js';
 import { createGitHubClient } from '../github/octokit.js';
-import { addSecrets, describeError, redact } from './secrets.js';
+import { describeError, maskInputSecrets, redact } from './secrets.js';
 import { STATE } from './submit-mode.js';
 
 /**
@@ -14,15 +14,14 @@ import { STATE } from './submit-mode.js';
 export async function post(): Promise<void> {
   const name = core.getState(STATE.workflow);
   if (!name || core.getState(STATE.finished) === 'true') return;
-  const token = core.getInput('token');
-  addSecrets([token, ...kubeconfigSecrets(core.getInput('kubeconfig'))]);
+  maskInputSecrets();
   try {
-    const { config } = loadKubeConfig(core.getInput('kubeconfig'));
-    await new ArgoApi(config, core.getState(STATE.namespace) || 'default', { log: (message) => core.info(redact(message)) }).shutdown(name, 'Stop');
+    await new ArgoApi(loadKubeConfig(core.getInput('kubeconfig')), core.getState(STATE.namespace) || 'default', { log: (message) => core.info(redact(message)) }).shutdown(name, 'Stop');
     core.info(`Stopped workflow ${name}.`);
   } catch (error) {
     core.warning(`could not stop workflow ${name}: ${describeError(error)}`);
   }
+  const token = core.getInput('token');
   const checks = JSON.parse(core.getState(STATE.checks) || '{}') as Record<string, number>;
   if (!token || !Object.keys(checks).length) return;
   const client = createGitHubClient(token, (m) => core.info(redact(m)));

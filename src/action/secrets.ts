@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { kubeconfigSecrets } from '../cluster/kubeconfig.js';
 
 /**
  * The credentials the Action holds (the GitHub token, the kubeconfig's tokens, keys and
@@ -7,6 +8,11 @@ import * as core from '@actions/core';
  * and failure messages, which quote errors from HTTP clients and servers) goes through `redact`.
  */
 const known = new Set<string>();
+
+/** Masks the Action's credentials, the `token` and `kubeconfig` inputs: first thing, whatever the mode. */
+export function maskInputSecrets(): void {
+  addSecrets([core.getInput('token'), ...kubeconfigSecrets(core.getInput('kubeconfig'))]);
+}
 
 /** Masks each value from here on. */
 export function addSecrets(values: Iterable<string>): void {

@@ -35,7 +35,7 @@ export const COMMIT_LABEL = 'polyaxon-argo.io/commit';
 export async function submit(file: CheckedFile, config: Config, context: SubmitContext): Promise<void> {
   const manifest = file.result.manifest as Manifest;
   // Its secrets were masked when the Action started (main.ts).
-  const { config: kubeConfig } = loadKubeConfig(config.kubeconfig);
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
   if (manifest.kind !== 'Workflow') {
     core.setFailed(`submit mode creates Workflows; ${file.file} transpiles to a ${manifest.kind}`);
     return;
@@ -129,7 +129,7 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
  */
 function checkReporting(reporter: CheckRunReporter | undefined) {
   let failed = false;
-  let saved = '';
+  let saved = -1;
   return async (call: (reporter: CheckRunReporter) => Promise<void>, final?: 'final'): Promise<void> => {
     if (!reporter || (failed && !final)) return;
     try {
@@ -141,7 +141,8 @@ function checkReporting(reporter: CheckRunReporter | undefined) {
       }
       failed = true;
     }
-    const ids = JSON.stringify(reporter.ids());
-    if (ids !== saved) core.saveState(STATE.checks, (saved = ids));
+    // Only a new check adds an id: the watch loop does not serialise them on every event.
+    if (reporter.created !== saved) core.saveState(STATE.checks, JSON.stringify(reporter.ids()));
+    saved = reporter.created;
   };
 }

@@ -4,13 +4,11 @@ import { parse } from 'yaml';
 /**
  * The cluster credentials: a kubeconfig given as content (an Action input holding a secret), or
  * the in-cluster service account of a self-hosted runner. Never client-node's silent fallback to
- * http://localhost:8080. Returns the values to mask in logs: every token, password and key, and
- * every long line of the kubeconfig.
+ * http://localhost:8080. Its secrets are masked beforehand (kubeconfigSecrets).
  */
-export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessEnv = process.env): { config: KubeConfig; secrets: string[] } {
+export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const config = new KubeConfig();
   if (content?.trim()) {
-    const secrets = kubeconfigSecrets(content);
     try {
       config.loadFromString(content);
     } catch {
@@ -18,18 +16,21 @@ export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessE
       throw new Error('input `kubeconfig` is not a valid kubeconfig (YAML with clusters, users and contexts)');
     }
     if (!config.getCurrentCluster()) throw new Error('input `kubeconfig` has no current context with a cluster');
-    return { config, secrets };
+    return config;
   }
   if (env.KUBERNETES_SERVICE_HOST) {
     config.loadFromCluster();
-    return { config, secrets: [] };
+    return config;
   }
   throw new Error('no cluster to submit to: set the `kubeconfig` input (from a secret), or run on a self-hosted runner inside the cluster');
 }
 
 const SECRET_KEYS = new Set(['token', 'password', 'client-key-data', 'client-certificate-data', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
 
-/** The values of a kubeconfig to mask; read without loading it, so they are masked before anything can fail. */
+/**
+ * The values of a kubeconfig to mask in logs: every token, password and key, and every long
+ * line. Read without loading it, so they are masked before anything can fail.
+ */
 export function kubeconfigSecrets(content: string): string[] {
   if (!content.trim()) return [];
   // Long lines may hold a credential the parser below does not know the key of (base64 data,

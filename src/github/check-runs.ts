@@ -122,6 +122,11 @@ export class CheckRunReporter {
     return data.check_runs.find((run) => run.external_id === externalId)?.id;
   }
 
+  /** How many checks were created so far. */
+  get created(): number {
+    return this.sent.size;
+  }
+
   /** The ids of the checks created, for the post step to conclude them after a cancellation. */
   ids(): Record<string, number> {
     return Object.fromEntries([...this.sent].map(([name, sent]) => [name, sent.id]));
