@@ -28,7 +28,11 @@ function measure(args, repeats) {
   let firstMs;
   for (let i = 0; i < repeats; i++) {
     const start = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, ['--import', rss, ...args], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const run = spawnSync(process.execPath, ['--import', rss, ...args], {
+      env,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
     const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(run.stderr)?.[1] ?? 0);
@@ -73,20 +77,47 @@ for (let i = 1; i < results.length; i++) {
 const largest = results.filter((r) => r.fitsEtcd).at(-1);
 const perOp = results.at(-1).bytesPerOperation;
 
-const columns = ['operations', 'validateMs', 'transpileMs', 'floorMs', 'ratio', 'growth', 'peakRssMb', 'floorPeakRssMb', 'outputBytes', 'bytesPerOperation', 'fitsEtcd'];
+const columns = [
+  'operations',
+  'validateMs',
+  'transpileMs',
+  'floorMs',
+  'ratio',
+  'growth',
+  'peakRssMb',
+  'floorPeakRssMb',
+  'outputBytes',
+  'bytesPerOperation',
+  'fitsEtcd',
+];
 console.log(columns.join('\t'));
 for (const r of results) console.log(columns.map((c) => r[c] ?? '').join('\t'));
-console.log(`\nfirst run, compile cache empty: ${results[0].firstRunMs} ms to transpile ${results[0].operations} operations`);
-console.log(`largest dag that fits one etcd object: about ${Math.floor(ETCD_LIMIT / perOp)} operations (${perOp} bytes each); of those measured: ${largest?.operations ?? 'none'}`);
+console.log(
+  `\nfirst run, compile cache empty: ${results[0].firstRunMs} ms to transpile ${results[0].operations} operations`,
+);
+console.log(
+  `largest dag that fits one etcd object: about ${Math.floor(ETCD_LIMIT / perOp)} operations (${perOp} bytes each); of those measured: ${largest?.operations ?? 'none'}`,
+);
 
 // The GitHub Action's watcher (status handling for a 1,000-operation workflow over 10,000
 // events) and the refusal of hostile files, measured by test/bench/*.bench.ts.
 const watcherOut = path.join(work, 'watcher.json');
 const hostileOut = path.join(work, 'hostile.json');
-const vitest = spawnSync(path.join(root, 'node_modules', '.bin', 'vitest'), ['run', '--config', 'test/bench/vitest.config.ts'], { cwd: root, env: { ...process.env, BENCH_WATCHER_OUT: watcherOut, BENCH_HOSTILE_OUT: hostileOut }, encoding: 'utf8' });
-if (vitest.status !== 0) throw new Error(`watcher and hostile-input benchmarks failed:\n${vitest.stdout}${vitest.stderr}`);
+const vitest = spawnSync(
+  path.join(root, 'node_modules', '.bin', 'vitest'),
+  ['run', '--config', 'test/bench/vitest.config.ts'],
+  {
+    cwd: root,
+    env: { ...process.env, BENCH_WATCHER_OUT: watcherOut, BENCH_HOSTILE_OUT: hostileOut },
+    encoding: 'utf8',
+  },
+);
+if (vitest.status !== 0)
+  throw new Error(`watcher and hostile-input benchmarks failed:\n${vitest.stdout}${vitest.stderr}`);
 const watcher = JSON.parse(readFileSync(watcherOut, 'utf8'));
-console.log(`\nwatcher: ${watcher.operations} operations, ${watcher.events} watch events: ${watcher.meanMs} ms per status update (p99 ${watcher.p99Ms} ms, max ${watcher.maxMs} ms); heap ${watcher.heapAfter1000EventsMb} MB after 1,000 events, ${watcher.heapAfter10000EventsMb} MB after 10,000; ${watcher.githubCalls} GitHub calls`);
+console.log(
+  `\nwatcher: ${watcher.operations} operations, ${watcher.events} watch events: ${watcher.meanMs} ms per status update (p99 ${watcher.p99Ms} ms, max ${watcher.maxMs} ms); heap ${watcher.heapAfter1000EventsMb} MB after 1,000 events, ${watcher.heapAfter10000EventsMb} MB after 10,000; ${watcher.githubCalls} GitHub calls`,
+);
 
 const hostile = JSON.parse(readFileSync(hostileOut, 'utf8'));
 console.log(`\nhostile files refused (exit 1), wall time of a fresh CLI process:`);
@@ -95,5 +126,8 @@ for (const h of hostile) console.log(`  ${h.file.padEnd(22)} ${h.code.padEnd(16)
 const dir = path.join(root, 'bench-results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher, hostile }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher, hostile }, null, 2)}\n`,
+);
 console.log(`results: ${path.relative(root, file)}`);

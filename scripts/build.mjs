@@ -21,7 +21,10 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const [entry, name] of ENTRIES) {
   const work = mkdtempSync(path.join(tmpdir(), 'ncc-'));
-  execFileSync(process.execPath, [ncc, 'build', path.join(root, entry), '-o', work, '--quiet', '--target', 'es2022'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.execPath, [ncc, 'build', path.join(root, entry), '-o', work, '--quiet', '--target', 'es2022'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   // A dynamic import would make ncc emit chunk files next to index.js; we ship single files.
   const extra = readdirSync(work).filter((f) => f !== 'index.js' && f !== 'package.json');
   if (extra.length) throw new Error(`ncc emitted more than one file for ${entry}: ${extra.join(', ')}`);
@@ -31,7 +34,9 @@ for (const [entry, name] of ENTRIES) {
 // dist/cli.js enables Node's compile cache before it loads cli-main.js. It stays out of ncc,
 // which would hoist the bundle's import above that call.
 const launcher = readFileSync(path.join(root, 'src', 'cli', 'bin.ts'), 'utf8');
-const { outputText } = ts.transpileModule(launcher, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+const { outputText } = ts.transpileModule(launcher, {
+  compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+});
 writeFileSync(path.join(out, 'cli.js'), outputText, { mode: 0o755 });
 // The bundles are ES modules.
 writeFileSync(path.join(out, 'package.json'), '{\n  "type": "module"\n}\n');

@@ -10,13 +10,29 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const VERSION = '23.0.2';
-const OPERATIONS = ['pulls/list-files', 'repos/get-content', 'issues/list-comments', 'issues/create-comment', 'issues/update-comment', 'checks/create', 'checks/update', 'checks/list-for-ref'];
+const OPERATIONS = [
+  'pulls/list-files',
+  'repos/get-content',
+  'issues/list-comments',
+  'issues/create-comment',
+  'issues/update-comment',
+  'checks/create',
+  'checks/update',
+  'checks/list-for-ref',
+];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(path.join(tmpdir(), 'octokit-openapi-'));
 try {
-  execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--prefix', work, `@octokit/openapi@${VERSION}`], { stdio: 'inherit' });
-  const spec = JSON.parse(readFileSync(path.join(work, 'node_modules', '@octokit', 'openapi', 'generated', 'api.github.com.deref.json'), 'utf8'));
+  execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--prefix', work, `@octokit/openapi@${VERSION}`], {
+    stdio: 'inherit',
+  });
+  const spec = JSON.parse(
+    readFileSync(
+      path.join(work, 'node_modules', '@octokit', 'openapi', 'generated', 'api.github.com.deref.json'),
+      'utf8',
+    ),
+  );
   const out = { source: `@octokit/openapi@${VERSION} generated/api.github.com.deref.json`, operations: {} };
   for (const [route, methods] of Object.entries(spec.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
@@ -29,7 +45,12 @@ try {
       out.operations[operation.operationId] = {
         method: method.toUpperCase(),
         path: route,
-        parameters: (operation.parameters ?? []).map((p) => ({ name: p.name, in: p.in, required: Boolean(p.required), schema: p.schema })),
+        parameters: (operation.parameters ?? []).map((p) => ({
+          name: p.name,
+          in: p.in,
+          required: Boolean(p.required),
+          schema: p.schema,
+        })),
         requestBody: operation.requestBody?.content?.['application/json']?.schema ?? null,
         responses,
       };

@@ -13,7 +13,9 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-const brokenSuites = (report.testResults ?? []).filter((suite) => suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed')).length;
+const brokenSuites = (report.testResults ?? []).filter(
+  (suite) => suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'),
+).length;
 const failed = (report.numFailedTests ?? 0) + brokenSuites;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(passed > 0 && failed === 0 ? 0 : 1);

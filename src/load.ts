@@ -44,7 +44,9 @@ export async function loadPolyaxonfile(name: string, text: string, options: Load
   const diagnostics = [...parsed.diagnostics, ...read.diagnostics];
   if (!read.file) return finish(diagnostics);
 
-  const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options), { hooks: options.resolveHooks ?? false });
+  const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options), {
+    hooks: options.resolveHooks ?? false,
+  });
   diagnostics.push(...resolved.diagnostics);
   if (options.params?.length) addCommandLineParams(resolved.root, options.params);
   diagnostics.push(...checkTree(resolved.root, { requireTopLevelInputs: options.requireTopLevelInputs ?? true }));

@@ -24,14 +24,23 @@ export interface TranspileResult {
 /** The whole pipeline: parse → schema → resolve → check → lower → emit. */
 export async function transpile(name: string, text: string, options: TranspileOptions): Promise<TranspileResult> {
   // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
-  const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', resolveHooks: true, ...options });
+  const loaded = await loadPolyaxonfile(name, text, {
+    requireTopLevelInputs: options.kind !== 'workflow-template',
+    resolveHooks: true,
+    ...options,
+  });
   if (!loaded.root) return { diagnostics: loaded.diagnostics };
   const lowered = lowerToArgo(loaded.root, options);
   const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
   if (!lowered.manifest || diagnostics.some(isError)) return { root: loaded.root, diagnostics };
   const output = emitManifest(lowered.manifest, options.format ?? 'yaml');
   const size = sizeWarning(loaded.root, lowered.manifest, Buffer.byteLength(output));
-  return { output, manifest: lowered.manifest, root: loaded.root, diagnostics: size ? [...diagnostics, size] : diagnostics };
+  return {
+    output,
+    manifest: lowered.manifest,
+    root: loaded.root,
+    diagnostics: size ? [...diagnostics, size] : diagnostics,
+  };
 }
 
 /** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */
@@ -44,8 +53,14 @@ function sizeWarning(root: ResolvedOperation, manifest: Manifest, bytes: number)
   const at = root.component?.dag ? [...root.component.dag.path, 'operations'] : root.path;
   const megabytes = (bytes / 1024 / 1024).toFixed(1);
   const over = bytes > ETCD_LIMIT_BYTES;
-  return diagnosticAt(root.component?.dag?.source ?? root.source, at, 'manifest-size', `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`, {
-    severity: 'warning',
-    hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
-  });
+  return diagnosticAt(
+    root.component?.dag?.source ?? root.source,
+    at,
+    'manifest-size',
+    `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`,
+    {
+      severity: 'warning',
+      hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
+    },
+  );
 }

@@ -73,10 +73,18 @@ describe('the Action in validate mode on a pull request', () => {
   it('checks the changed Polyaxonfiles, annotates errors where they are, comments once and fails the step', async () => {
     const result = await runAction({}, pullRequestEvent());
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.outputs.files!)).toEqual(['ml/pipelines/nightly.yml', 'ml/pipelines/polyaxonfile-broken.yaml', 'ml/polyaxonfile.yaml']);
+    expect(JSON.parse(result.outputs.files!)).toEqual([
+      'ml/pipelines/nightly.yml',
+      'ml/pipelines/polyaxonfile-broken.yaml',
+      'ml/polyaxonfile.yaml',
+    ]);
     expect(result.outputs.valid).toBe('false');
-    expect(result.stdout).toContain('::error title=cycle,file=ml/pipelines/polyaxonfile-broken.yaml,line=6,col=30::the dag\'s graph is not acyclic: b -> a -> b%0Aremove one of these dependencies');
-    expect(result.stdout).toContain('::error::1 of 3 Polyaxonfile(s) are invalid: ml/pipelines/polyaxonfile-broken.yaml');
+    expect(result.stdout).toContain(
+      "::error title=cycle,file=ml/pipelines/polyaxonfile-broken.yaml,line=6,col=30::the dag's graph is not acyclic: b -> a -> b%0Aremove one of these dependencies",
+    );
+    expect(result.stdout).toContain(
+      '::error::1 of 3 Polyaxonfile(s) are invalid: ml/pipelines/polyaxonfile-broken.yaml',
+    );
 
     const comments = github.state.comments.get(7)!;
     expect(comments).toHaveLength(1);
@@ -85,7 +93,7 @@ describe('the Action in validate mode on a pull request', () => {
     // `prepare` changed too: the new reference makes every container define the brace variable.
     expect(comments[0]!.body).toContain('**Argo manifest vs base:** added `train`; changed `prepare`.');
     expect(comments[0]!.body).toContain('```mermaid\nflowchart LR');
-    expect(result.summary).toContain('| 6:30 | ❌ | the dag\'s graph is not acyclic: b -> a -> b');
+    expect(result.summary).toContain("| 6:30 | ❌ | the dag's graph is not acyclic: b -> a -> b");
     expect(github.violations).toEqual([]);
   });
 
@@ -131,7 +139,10 @@ describe('the Action in validate mode on a pull request', () => {
     github.state.failures.set('issues/create-comment', { kind, times: 1 });
     const result = await runAction({}, pullRequestEvent());
     expect(result.code).toBe(1); // the broken pipeline, not the fault
-    expect(github.calls.filter((c) => c.operation === 'issues/create-comment').map((c) => c.status)).toEqual([status, 201]);
+    expect(github.calls.filter((c) => c.operation === 'issues/create-comment').map((c) => c.status)).toEqual([
+      status,
+      201,
+    ]);
     expect(github.state.comments.get(7)).toHaveLength(1);
     expect(result.stdout).toContain(logged);
     expect(github.violations).toEqual([]);
@@ -153,11 +164,11 @@ describe('the Action in validate mode on a pull request', () => {
     expect(github.calls.filter((c) => c.operation === 'issues/create-comment').length).toBeLessThanOrEqual(4);
     expect(result.stdout).toMatch(/::warning::.*comment/i);
     expect(result.stdout).toContain('::error title=cycle,file=ml/pipelines/polyaxonfile-broken.yaml');
-    expect(result.summary).toContain('the dag\'s graph is not acyclic');
+    expect(result.summary).toContain("the dag's graph is not acyclic");
     expect(result.stdout).not.toMatch(/\n\s+at /);
   });
 
-  it('reads every page of the pull request\'s files', async () => {
+  it("reads every page of the pull request's files", async () => {
     const others = Array.from({ length: 230 }, (_, i) => ({ filename: `docs/page-${i}.md`, status: 'added' }));
     github.state.pullFiles.set(7, [...others, { filename: 'ml/polyaxonfile.yaml', status: 'modified' }]);
     const result = await runAction({}, pullRequestEvent());
@@ -179,12 +190,20 @@ describe('the Action in validate mode on a pull request', () => {
   });
 
   it('annotates a bad `params` line as a problem of the input, not of a file GitHub cannot show', async () => {
-    const result = await runAction({ params: 'epochs=10', files: 'ml/polyaxonfile.yaml' }, { ref: 'refs/heads/main' }, 'push');
+    const result = await runAction(
+      { params: 'epochs=10', files: 'ml/polyaxonfile.yaml' },
+      { ref: 'refs/heads/main' },
+      'push',
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).not.toContain('<command line>');
     const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
-    expect(errors[0]).toMatch(/^::error title=unexpected-param::input `params` \(checking ml\/polyaxonfile\.yaml\): operation `train-pipeline` received the unexpected param `epochs`: .*%0A/);
-    expect(result.summary).toContain('| input `params` | ❌ | operation `train-pipeline` received the unexpected param `epochs`');
+    expect(errors[0]).toMatch(
+      /^::error title=unexpected-param::input `params` \(checking ml\/polyaxonfile\.yaml\): operation `train-pipeline` received the unexpected param `epochs`: .*%0A/,
+    );
+    expect(result.summary).toContain(
+      '| input `params` | ❌ | operation `train-pipeline` received the unexpected param `epochs`',
+    );
   });
 
   it('masks the token and never prints it otherwise', async () => {
@@ -200,8 +219,13 @@ describe('the Action in transpile mode on a push', () => {
     writeFileSync(path.join(workspace, 'ml', 'pipelines', 'polyaxonfile-broken.yaml'), VALID);
     const result = await runAction({ mode: 'transpile', 'output-dir': 'out' }, { ref: 'refs/heads/main' }, 'push');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.outputs.manifests!)).toEqual(['out/ml/pipelines/polyaxonfile-broken.argo.yaml', 'out/ml/polyaxonfile.argo.yaml']);
-    expect(readFileSync(path.join(workspace, 'out', 'ml', 'polyaxonfile.argo.yaml'), 'utf8')).toContain('kind: Workflow');
+    expect(JSON.parse(result.outputs.manifests!)).toEqual([
+      'out/ml/pipelines/polyaxonfile-broken.argo.yaml',
+      'out/ml/polyaxonfile.argo.yaml',
+    ]);
+    expect(readFileSync(path.join(workspace, 'out', 'ml', 'polyaxonfile.argo.yaml'), 'utf8')).toContain(
+      'kind: Workflow',
+    );
     expect(existsSync(path.join(workspace, 'out', 'ml', 'pipelines', 'nightly.argo.yaml'))).toBe(false);
     expect(github.calls).toEqual([]);
   });

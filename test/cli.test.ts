@@ -12,7 +12,12 @@ import pkg from '../package.json' with { type: 'json' };
 /** An in-memory console for runCli. */
 function memoryConsole(stdin = '', cwd = REPO_ROOT) {
   const out = { stdout: '', stderr: '' };
-  const io: Console = { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t), readStdin: async () => stdin, cwd };
+  const io: Console = {
+    stdout: (t) => void (out.stdout += t),
+    stderr: (t) => void (out.stderr += t),
+    readStdin: async () => stdin,
+    cwd,
+  };
   return { io, out };
 }
 
@@ -21,7 +26,10 @@ const fixture = (name: string) => path.join(SHARED_FIXTURES, name);
 describe('validate', () => {
   it('exits 0 and says so when every file is valid', async () => {
     const { io, out } = memoryConsole();
-    const code = await runCli(['validate', fixture('pipelines/simple_dag_pipeline.yml'), fixture('plain/simple_job.yml')], io);
+    const code = await runCli(
+      ['validate', fixture('pipelines/simple_dag_pipeline.yml'), fixture('plain/simple_job.yml')],
+      io,
+    );
     expect(code).toBe(0);
     expect(out.stderr).toBe('2 files valid\n');
   });
@@ -31,13 +39,23 @@ describe('validate', () => {
     const code = await runCli(['validate', fixture('plain/missing_kind.yml')], io);
     expect(code).toBe(1);
     const [first, hint] = out.stderr.split('\n');
-    expect(first).toMatch(/^\/.*plain\/missing_kind\.yml:2:1: error: the Polyaxonfile `kind` must be specified \[missing-kind\]$/);
+    expect(first).toMatch(
+      /^\/.*plain\/missing_kind\.yml:2:1: error: the Polyaxonfile `kind` must be specified \[missing-kind\]$/,
+    );
     expect(hint).toMatch(/^ {4}hint: add `kind: component`/);
   });
 
   it('reports every invalid file of a batch, not just the first', async () => {
     const { io, out } = memoryConsole();
-    const code = await runCli(['validate', fixture('plain/missing_kind.yml'), fixture('plain/simple_job.yml'), fixture('plain/missing_version.yml')], io);
+    const code = await runCli(
+      [
+        'validate',
+        fixture('plain/missing_kind.yml'),
+        fixture('plain/simple_job.yml'),
+        fixture('plain/missing_version.yml'),
+      ],
+      io,
+    );
     expect(code).toBe(1);
     expect(out.stderr).toContain('[missing-kind]');
     expect(out.stderr).toContain('[missing-version]');
@@ -50,7 +68,12 @@ describe('validate', () => {
     expect(code).toBe(1);
     const diagnostics = JSON.parse(out.stdout);
     expect(diagnostics).toEqual([
-      expect.objectContaining({ severity: 'error', code: 'cycle', location: expect.objectContaining({ line: 13, column: 22 }), field: 'run.operations[0].dependencies[0]' }),
+      expect.objectContaining({
+        severity: 'error',
+        code: 'cycle',
+        location: expect.objectContaining({ line: 13, column: 22 }),
+        field: 'run.operations[0].dependencies[0]',
+      }),
     ]);
     expect(out.stderr).toBe('');
   });
@@ -69,15 +92,22 @@ describe('validate', () => {
     expect(await runCli(['validate', file, '--param', 'num_masks=100'], good.io)).toBe(0);
     const bad = memoryConsole();
     expect(await runCli(['validate', file, '-P', 'num_masks=ten'], bad.io)).toBe(1);
-    expect(bad.out.stderr).toContain('<command line>:1:12: error: param `num_masks` does not fit the input\'s type `int`: expected an integer, got "ten" [invalid-param-value]');
+    expect(bad.out.stderr).toContain(
+      '<command line>:1:12: error: param `num_masks` does not fit the input\'s type `int`: expected an integer, got "ten" [invalid-param-value]',
+    );
   });
 
   it('refuses files over --max-file-size, and missing files, as located errors', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
-    writeFileSync(path.join(dir, 'big.yaml'), `version: 1.1\nkind: component\n# ${'x'.repeat(2000)}\nrun: {kind: job}\n`);
+    writeFileSync(
+      path.join(dir, 'big.yaml'),
+      `version: 1.1\nkind: component\n# ${'x'.repeat(2000)}\nrun: {kind: job}\n`,
+    );
     const { io, out } = memoryConsole('', dir);
     expect(await runCli(['validate', 'big.yaml', 'nope.yaml', '--max-file-size', '1000'], io)).toBe(1);
-    expect(out.stderr).toContain('big.yaml:1:1: error: the file is 2049 bytes, over the 1000-byte limit [unreadable-file]');
+    expect(out.stderr).toContain(
+      'big.yaml:1:1: error: the file is 2049 bytes, over the 1000-byte limit [unreadable-file]',
+    );
     expect(out.stderr).toContain('nope.yaml:1:1: error: no such file: `nope.yaml` [unreadable-file]');
   });
 
@@ -91,7 +121,7 @@ describe('validate', () => {
 });
 
 describe('the folder references may not leave', () => {
-  it('is the file\'s git repository, else the working directory or the file\'s folder', () => {
+  it("is the file's git repository, else the working directory or the file's folder", () => {
     const repo = mkdtempSync(path.join(tmpdir(), 'git-'));
     mkdirSync(path.join(repo, '.git'));
     mkdirSync(path.join(repo, 'ml', 'pipelines'), { recursive: true });
@@ -133,7 +163,9 @@ describe('usage', () => {
       throw new Error('disk on fire\n    at somewhere (file.js:1:1)');
     };
     expect(await runCli(['validate', '-'], io)).toBe(3);
-    expect(out.stderr).toBe('polyaxon-argo: internal error: disk on fire. This is a bug; please report it with the command and file that caused it.\n');
+    expect(out.stderr).toBe(
+      'polyaxon-argo: internal error: disk on fire. This is a bug; please report it with the command and file that caused it.\n',
+    );
   });
 });
 
@@ -143,15 +175,20 @@ describe('the bundled CLI (dist/cli.js)', () => {
     expect(valid).toEqual({ code: 0, stdout: '', stderr: '1 file valid\n' });
     const invalid = await runBundledCli(['validate', '-'], { input: 'kind: component\n' });
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toContain('<stdin>:1:1: error: the Polyaxonfile `version` must be specified [missing-version]');
+    expect(invalid.stderr).toContain(
+      '<stdin>:1:1: error: the Polyaxonfile `version` must be specified [missing-version]',
+    );
     const usage = await runBundledCli([]);
     expect(usage.code).toBe(2);
   });
 
-  it('keeps its compiled code in Node\'s compile cache under the temp dir, and prints the same without it', async () => {
+  it("keeps its compiled code in Node's compile cache under the temp dir, and prints the same without it", async () => {
     // TMPDIR, not NODE_COMPILE_CACHE: that variable would turn the cache on by itself.
     const temp = mkdtempSync(path.join(tmpdir(), 'compile-cache-'));
-    const cacheFiles = () => readdirSync(temp, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile() && entry.parentPath.includes('node-compile-cache')).length;
+    const cacheFiles = () =>
+      readdirSync(temp, { recursive: true, withFileTypes: true }).filter(
+        (entry) => entry.isFile() && entry.parentPath.includes('node-compile-cache'),
+      ).length;
     const args = ['transpile', fixture('pipelines/simple_dag_pipeline.yml')];
     const env = { TMPDIR: temp, NODE_COMPILE_CACHE: undefined };
     const first = await runBundledCli(args, { env });

@@ -34,10 +34,19 @@ function readExpectations(): Row[] {
 
 /** Params Polyaxon's tests pass to the files that need them (from EXPECTED.md). */
 const PARAMS: Record<string, [string, string][]> = {
-  'typing/required_inputs.yml': [['loss', 'bar'], ['flag', 'false']],
-  'typing/required_inputs_with_arg_format.yml': [['loss', 'bar'], ['flag', 'true']],
+  'typing/required_inputs.yml': [
+    ['loss', 'bar'],
+    ['flag', 'false'],
+  ],
+  'typing/required_inputs_with_arg_format.yml': [
+    ['loss', 'bar'],
+    ['flag', 'true'],
+  ],
   'typing/run_cmd_simple_file.yml': [['num_masks', '100']],
-  'typing/run_with_refs.yml': [['num_masks', '2'], ['model_path', '/models/masks']],
+  'typing/run_with_refs.yml': [
+    ['num_masks', '2'],
+    ['model_path', '/models/masks'],
+  ],
 };
 
 /** What each rejected file is rejected for: the diagnostic code we must report. */
@@ -63,7 +72,8 @@ const REJECTION_CODES: Record<string, string> = {
 };
 
 /** The component Polyaxon's test serves for ref_pipeline.yml's pathRef and urlRef. */
-const REF_COMPONENT = 'version: 1.1\nkind: component\ninputs:\n- {name: str-input, type: str}\nrun: {kind: job, container: {image: busybox}}\n';
+const REF_COMPONENT =
+  'version: 1.1\nkind: component\ninputs:\n- {name: str-input, type: str}\nrun: {kind: job, container: {image: busybox}}\n';
 const REF_URL = 'https://foo.bar';
 
 let refFixtureDir: string;
@@ -81,7 +91,10 @@ function sourceOf(file: string) {
   const absolutePath = isRefPipeline ? path.join(refFixtureDir, 'ref_pipeline.yml') : path.join(SHARED_FIXTURES, file);
   // The one URL the fixture names cannot be reached from here; serve it like the network would.
   const real = createLoader({ offline: true });
-  const loader = { ...real, readUrl: async (url: string) => (url === REF_URL ? { name: url, text: REF_COMPONENT } : real.readUrl(url)) };
+  const loader = {
+    ...real,
+    readUrl: async (url: string) => (url === REF_URL ? { name: url, text: REF_COMPONENT } : real.readUrl(url)),
+  };
   return { text: readFileSync(absolutePath, 'utf8'), options: { absolutePath, loader } };
 }
 
@@ -130,7 +143,9 @@ describe('Polyaxon conformance fixtures (EXPECTED.md)', () => {
   });
 
   it('rejects an extra param next to the required ones (required_inputs.yml)', async () => {
-    const result = await load('typing/required_inputs.yml', { params: [...PARAMS['typing/required_inputs.yml']!, ['value', '1']] });
+    const result = await load('typing/required_inputs.yml', {
+      params: [...PARAMS['typing/required_inputs.yml']!, ['value', '1']],
+    });
     expect(result.diagnostics.map((d) => d.code)).toEqual(['unexpected-param']);
   });
 
@@ -142,10 +157,14 @@ describe('Polyaxon conformance fixtures (EXPECTED.md)', () => {
   });
 
   it('reports a missing pathRef component where the pathRef is written', async () => {
-    const result = await loadPolyaxonfile('ref.yml', readFileSync(path.join(SHARED_FIXTURES, 'pipelines', 'ref_pipeline.yml'), 'utf8'), {
-      absolutePath: path.join(SHARED_FIXTURES, 'pipelines', 'ref_pipeline.yml'),
-      offline: true,
-    });
+    const result = await loadPolyaxonfile(
+      'ref.yml',
+      readFileSync(path.join(SHARED_FIXTURES, 'pipelines', 'ref_pipeline.yml'), 'utf8'),
+      {
+        absolutePath: path.join(SHARED_FIXTURES, 'pipelines', 'ref_pipeline.yml'),
+        offline: true,
+      },
+    );
     const codes = result.diagnostics.filter(isError).map((d) => `${d.location.line}:${d.location.column} ${d.code}`);
     expect(codes).toEqual(['14:16 unresolved-reference', '19:15 unresolved-reference']);
     expect(result.diagnostics.find((d) => d.location.line === 19)!.message).toContain('--offline');
@@ -187,7 +206,12 @@ describe('Polyaxon conformance fixtures on Argo', () => {
       const result = await transpile(file, text, { ...options, kind: 'workflow', params: PARAMS[file] ?? [] });
       if (refused) {
         expect(result.output).toBeUndefined();
-        expect(result.diagnostics.filter(isError).map((d) => d.message).join('\n')).toContain(refused);
+        expect(
+          result.diagnostics
+            .filter(isError)
+            .map((d) => d.message)
+            .join('\n'),
+        ).toContain(refused);
       } else {
         expect(result.diagnostics.filter(isError)).toEqual([]);
         const out = path.join(dir, file.replace('/', '__').replace(/\.(ya?ml|json)$/, '.argo.yaml'));

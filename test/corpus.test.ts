@@ -43,13 +43,18 @@ function expectations(file: string, text: string): Expectation[] {
   return out;
 }
 
-const invalidFiles = readdirSync(INVALID).filter((f) => f.endsWith('.yaml')).sort();
-const validFiles = readdirSync(VALID).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml').sort();
+const invalidFiles = readdirSync(INVALID)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const validFiles = readdirSync(VALID)
+  .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml')
+  .sort();
 
 describe('invalid corpus (fixtures/invalid)', () => {
   it('has at least 40 files, each declaring what it must report', () => {
     expect(invalidFiles.length).toBeGreaterThanOrEqual(40);
-    for (const file of invalidFiles) expect(expectations(file, readFileSync(path.join(INVALID, file), 'utf8')).length, file).toBeGreaterThan(0);
+    for (const file of invalidFiles)
+      expect(expectations(file, readFileSync(path.join(INVALID, file), 'utf8')).length, file).toBeGreaterThan(0);
   });
 
   for (const file of invalidFiles) {
@@ -57,35 +62,58 @@ describe('invalid corpus (fixtures/invalid)', () => {
       const name = `fixtures/invalid/${file}`;
       const text = readFileSync(path.join(INVALID, file), 'utf8');
       const expected = expectations(name, text);
-      const result = await loadPolyaxonfile(name, text, { absolutePath: path.join(INVALID, file), offline: true, cwd: REPO_ROOT });
+      const result = await loadPolyaxonfile(name, text, {
+        absolutePath: path.join(INVALID, file),
+        offline: true,
+        cwd: REPO_ROOT,
+      });
       expect(result.root).toBeUndefined();
-      const actual = result.diagnostics.map((d) => `${d.location.file}:${d.location.line}:${d.location.column} ${d.severity} ${d.code}`);
-      expect(actual.sort()).toEqual(expected.map((e) => `${e.file}:${e.line}:${e.column} ${e.severity} ${e.code}`).sort());
+      const actual = result.diagnostics.map(
+        (d) => `${d.location.file}:${d.location.line}:${d.location.column} ${d.severity} ${d.code}`,
+      );
+      expect(actual.sort()).toEqual(
+        expected.map((e) => `${e.file}:${e.line}:${e.column} ${e.severity} ${e.code}`).sort(),
+      );
       for (const e of expected) {
-        const diagnostic = result.diagnostics.find((d) => d.location.file === e.file && d.location.line === e.line && d.location.column === e.column && d.code === e.code)!;
+        const diagnostic = result.diagnostics.find(
+          (d) =>
+            d.location.file === e.file &&
+            d.location.line === e.line &&
+            d.location.column === e.column &&
+            d.code === e.code,
+        )!;
         for (const word of e.words) expect(diagnostic.message).toContain(word);
       }
     });
   }
 
   it('reports the same in a file large enough for zod to compile its schemas', async () => {
-    const padding = '# padding to pass the size from which zod compiles its schemas\n'.repeat(Math.ceil(COMPILE_SCHEMAS_FROM_BYTES / 60));
+    const padding = '# padding to pass the size from which zod compiles its schemas\n'.repeat(
+      Math.ceil(COMPILE_SCHEMAS_FROM_BYTES / 60),
+    );
     for (const file of invalidFiles) {
       const name = `fixtures/invalid/${file}`;
       const text = readFileSync(path.join(INVALID, file), 'utf8');
-      const load = (source: string) => loadPolyaxonfile(name, source, { absolutePath: path.join(INVALID, file), offline: true, cwd: REPO_ROOT });
+      const load = (source: string) =>
+        loadPolyaxonfile(name, source, { absolutePath: path.join(INVALID, file), offline: true, cwd: REPO_ROOT });
       const [small, large] = [await load(text), await load(`${text}\n${padding}`)];
       expect(large.diagnostics, file).toEqual(small.diagnostics);
     }
   });
 
   it('covers every diagnostic code the front end emits', () => {
-    const covered = new Set(invalidFiles.flatMap((f) => expectations(f, readFileSync(path.join(INVALID, f), 'utf8')).map((e) => e.code)));
+    const covered = new Set(
+      invalidFiles.flatMap((f) => expectations(f, readFileSync(path.join(INVALID, f), 'utf8')).map((e) => e.code)),
+    );
     const emitted = new Set<string>();
     for (const dir of ['parse', 'schema', 'resolve', 'check']) {
-      for (const file of readdirSync(path.join(REPO_ROOT, 'src', dir), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
+      for (const file of readdirSync(path.join(REPO_ROOT, 'src', dir), { recursive: true, encoding: 'utf8' }).filter(
+        (f) => f.endsWith('.ts'),
+      )) {
         const source = readFileSync(path.join(REPO_ROOT, 'src', dir, file), 'utf8');
-        for (const match of source.matchAll(/code: '([a-z-]+)'|report\([^)]*?'([a-z]+(?:-[a-z]+)+)'|error\('([a-z]+(?:-[a-z]+)+)'|\? '(duplicate-key|[a-z]+-[a-z-]+)' : '([a-z]+-[a-z-]+)'/g)) {
+        for (const match of source.matchAll(
+          /code: '([a-z-]+)'|report\([^)]*?'([a-z]+(?:-[a-z]+)+)'|error\('([a-z]+(?:-[a-z]+)+)'|\? '(duplicate-key|[a-z]+-[a-z-]+)' : '([a-z]+-[a-z-]+)'/g,
+        )) {
           for (const code of match.slice(1)) if (code) emitted.add(code);
         }
       }
@@ -107,7 +135,11 @@ describe('valid corpus (fixtures/pipelines)', () => {
 
   for (const file of validFiles) {
     it(`${file} is valid`, async () => {
-      const result = await loadPolyaxonfile(`fixtures/pipelines/${file}`, readFileSync(path.join(VALID, file), 'utf8'), { absolutePath: path.join(VALID, file), hubDir: path.join(VALID, 'hub'), offline: true });
+      const result = await loadPolyaxonfile(
+        `fixtures/pipelines/${file}`,
+        readFileSync(path.join(VALID, file), 'utf8'),
+        { absolutePath: path.join(VALID, file), hubDir: path.join(VALID, 'hub'), offline: true },
+      );
       expect(result.diagnostics).toEqual([]);
       expect(result.root).toBeDefined();
     });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { cronProblem } from '../src/schema/cron.js';
 
 describe('cron schedules (as Argo parses them)', () => {
-  it.each(['0 0 * * *', '*/15 9-17 * * MON-FRI', '0 0 1 */3 *', '5,35 */2 1-15/2 jan,jul sun', '@daily', '@quarterly', '@every 1h30m', 'CRON_TZ=Europe/Paris 0 8 * * *'])('accepts %s', (expression) => {
+  it.each([
+    '0 0 * * *',
+    '*/15 9-17 * * MON-FRI',
+    '0 0 1 */3 *',
+    '5,35 */2 1-15/2 jan,jul sun',
+    '@daily',
+    '@quarterly',
+    '@every 1h30m',
+    'CRON_TZ=Europe/Paris 0 8 * * *',
+  ])('accepts %s', (expression) => {
     expect(cronProblem(expression)).toBeUndefined();
   });
 

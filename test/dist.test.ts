@@ -9,7 +9,10 @@ import { REPO_ROOT } from './support/paths.js';
 describe('dist/', () => {
   it('is identical to a fresh build of src/', { timeout: 120_000 }, () => {
     const fresh = mkdtempSync(path.join(tmpdir(), 'dist-'));
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs'), fresh], { cwd: REPO_ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs'), fresh], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
     const committed = path.join(REPO_ROOT, 'dist');
     const files = readdirSync(fresh).sort();
     expect(readdirSync(committed).sort()).toEqual(files);
@@ -24,7 +27,11 @@ describe('the CLI bundle', () => {
   // Start-up time: the CLI reads, checks and writes files; the cluster and GitHub clients are the Action's.
   it('holds the YAML parser and the schema library, and no Kubernetes or GitHub client', () => {
     const bundle = readFileSync(path.join(REPO_ROOT, 'dist', 'cli-main.js'), 'utf8');
-    const packages = new Set([...bundle.matchAll(/^;?\/\/ (?:EXTERNAL|CONCATENATED) MODULE: \.\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]));
+    const packages = new Set(
+      [...bundle.matchAll(/^;?\/\/ (?:EXTERNAL|CONCATENATED) MODULE: \.\/node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map(
+        (match) => match[1],
+      ),
+    );
     expect([...packages].sort()).toEqual(['yaml', 'zod']);
     expect(bundle).not.toMatch(/KubeConfig|octokit|@actions\//i);
   });

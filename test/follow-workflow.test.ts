@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { followWorkflow, WorkflowDeletedError, type WatchEvent, type WorkflowSource } from '../src/cluster/follow-workflow.js';
+import {
+  followWorkflow,
+  WorkflowDeletedError,
+  type WatchEvent,
+  type WorkflowSource,
+} from '../src/cluster/follow-workflow.js';
 import type { WorkflowObject } from '../src/watch/workflow-status.js';
 
-const version = (rv: number, phase = 'Running'): WorkflowObject => ({ metadata: { name: 'wf', resourceVersion: String(rv) }, status: { phase } });
+const version = (rv: number, phase = 'Running'): WorkflowObject => ({
+  metadata: { name: 'wf', resourceVersion: String(rv) },
+  status: { phase },
+});
 
 /**
  * A scripted API server: `gets` are the successive GET answers, `streams` what each watch
@@ -28,28 +36,53 @@ function scripted(gets: WorkflowObject[], streams: (WatchEvent[] | 'hang')[]) {
 
 async function collect(source: WorkflowSource, options = {}) {
   const seen: string[] = [];
-  for await (const workflow of followWorkflow(source, { minBackoffMs: 1, pollIntervalMs: 10_000, ...options })) seen.push(`${workflow.metadata.resourceVersion}:${workflow.status?.phase}`);
+  for await (const workflow of followWorkflow(source, { minBackoffMs: 1, pollIntervalMs: 10_000, ...options }))
+    seen.push(`${workflow.metadata.resourceVersion}:${workflow.status?.phase}`);
   return seen;
 }
 
 describe('following a workflow', () => {
   it('resumes from the last version after a drop, relists on 410 Gone, skips bookmarks, stops when it finishes', async () => {
-    const { source, watchedFrom } = scripted([version(1), version(5)], [
-      [{ type: 'MODIFIED', object: version(2) }],
-      [{ type: 'ERROR', object: { metadata: {}, code: 410, message: 'too old resource version' } }],
-      [{ type: 'BOOKMARK', object: version(6) }, { type: 'MODIFIED', object: version(7, 'Succeeded') }],
-    ]);
+    const { source, watchedFrom } = scripted(
+      [version(1), version(5)],
+      [
+        [{ type: 'MODIFIED', object: version(2) }],
+        [{ type: 'ERROR', object: { metadata: {}, code: 410, message: 'too old resource version' } }],
+        [
+          { type: 'BOOKMARK', object: version(6) },
+          { type: 'MODIFIED', object: version(7, 'Succeeded') },
+        ],
+      ],
+    );
     expect(await collect(source)).toEqual(['1:Running', '2:Running', '5:Running', '7:Succeeded']);
     expect(watchedFrom).toEqual(['1', '2', '5']);
   });
 
   it('yields each version once, even when the watch repeats it', async () => {
-    const { source } = scripted([version(1)], [[{ type: 'MODIFIED', object: version(1) }], [{ type: 'MODIFIED', object: version(2) }], [{ type: 'MODIFIED', object: version(2) }], [{ type: 'MODIFIED', object: version(3, 'Failed') }]]);
+    const { source } = scripted(
+      [version(1)],
+      [
+        [{ type: 'MODIFIED', object: version(1) }],
+        [{ type: 'MODIFIED', object: version(2) }],
+        [{ type: 'MODIFIED', object: version(2) }],
+        [{ type: 'MODIFIED', object: version(3, 'Failed') }],
+      ],
+    );
     expect(await collect(source)).toEqual(['1:Running', '2:Running', '3:Failed']);
   });
 
   it('collapses the versions that queued up while the consumer was busy into the newest', async () => {
-    const { source } = scripted([version(1)], [[{ type: 'MODIFIED', object: version(2) }, { type: 'MODIFIED', object: version(3) }, { type: 'BOOKMARK', object: version(4) }], [{ type: 'MODIFIED', object: version(5, 'Succeeded') }]]);
+    const { source } = scripted(
+      [version(1)],
+      [
+        [
+          { type: 'MODIFIED', object: version(2) },
+          { type: 'MODIFIED', object: version(3) },
+          { type: 'BOOKMARK', object: version(4) },
+        ],
+        [{ type: 'MODIFIED', object: version(5, 'Succeeded') }],
+      ],
+    );
     const seen: string[] = [];
     for await (const workflow of followWorkflow(source, { minBackoffMs: 1 })) {
       seen.push(workflow.metadata.resourceVersion!);
@@ -65,7 +98,10 @@ describe('following a workflow', () => {
   });
 
   it('backs off between empty streams and keeps going', async () => {
-    const { source, watchedFrom } = scripted([version(1)], [[], [], [], [{ type: 'MODIFIED', object: version(2, 'Succeeded') }]]);
+    const { source, watchedFrom } = scripted(
+      [version(1)],
+      [[], [], [], [{ type: 'MODIFIED', object: version(2, 'Succeeded') }]],
+    );
     expect(await collect(source)).toEqual(['1:Running', '2:Succeeded']);
     expect(watchedFrom).toEqual(['1', '1', '1', '1']);
   });

@@ -16,12 +16,24 @@ import { REPO_ROOT } from './support/paths.js';
 const DIR = path.join(REPO_ROOT, 'fixtures', 'pipelines');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-const pipelines = existsSync(DIR) ? readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml').sort() : [];
+const pipelines = existsSync(DIR)
+  ? readdirSync(DIR)
+      .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml')
+      .sort()
+  : [];
 
 function options(): TranspileOptions {
   const catalogFile = path.join(DIR, 'connections.yaml');
-  const catalog = existsSync(catalogFile) ? readConnectionCatalog('fixtures/pipelines/connections.yaml', readFileSync(catalogFile, 'utf8')).catalog : undefined;
-  return { kind: 'workflow', offline: true, hubDir: path.join(DIR, 'hub'), cwd: REPO_ROOT, ...(catalog ? { connections: catalog } : {}) };
+  const catalog = existsSync(catalogFile)
+    ? readConnectionCatalog('fixtures/pipelines/connections.yaml', readFileSync(catalogFile, 'utf8')).catalog
+    : undefined;
+  return {
+    kind: 'workflow',
+    offline: true,
+    hubDir: path.join(DIR, 'hub'),
+    cwd: REPO_ROOT,
+    ...(catalog ? { connections: catalog } : {}),
+  };
 }
 
 async function transpileFixture(file: string) {
@@ -65,9 +77,14 @@ describe('argo lint catches what we would get wrong', () => {
   it('reports a broken manifest against the right file (so a green lint means something)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lint-'));
     const broken = path.join(dir, 'broken.yaml');
-    writeFileSync(broken, 'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: x-}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    dag:\n      tasks:\n      - {name: a, template: missing}\n');
+    writeFileSync(
+      broken,
+      'apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {generateName: x-}\nspec:\n  entrypoint: main\n  templates:\n  - name: main\n    dag:\n      tasks:\n      - {name: a, template: missing}\n',
+    );
     const result = await lintManifests([broken]);
     expect(result.ok).toBe(false);
-    expect(result.errors.get(broken)).toEqual([`in "x-" (Workflow): templates.main.tasks.a template name 'missing' undefined`]);
+    expect(result.errors.get(broken)).toEqual([
+      `in "x-" (Workflow): templates.main.tasks.a template name 'missing' undefined`,
+    ]);
   });
 });

@@ -27,9 +27,20 @@ describe('hostile files', () => {
     const { code, stdout, stderr } = await runBundledCli(['validate', '--format', 'json', ...files]);
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/\n\s+at /);
-    const diagnostics = JSON.parse(stdout) as { code: string; message: string; location: { file: string; line: number; column: number } }[];
-    const byFile = Object.fromEntries(files.map((file) => [path.basename(file), diagnostics.filter((d) => d.location.file === file).map((d) => d.code)]));
-    expect(byFile).toEqual(Object.fromEntries(Object.entries(HOSTILE).map(([name, [, expected]]) => [name, [expected]])));
+    const diagnostics = JSON.parse(stdout) as {
+      code: string;
+      message: string;
+      location: { file: string; line: number; column: number };
+    }[];
+    const byFile = Object.fromEntries(
+      files.map((file) => [
+        path.basename(file),
+        diagnostics.filter((d) => d.location.file === file).map((d) => d.code),
+      ]),
+    );
+    expect(byFile).toEqual(
+      Object.fromEntries(Object.entries(HOSTILE).map(([name, [, expected]]) => [name, [expected]])),
+    );
     for (const d of diagnostics) {
       expect(d.location.line).toBeGreaterThanOrEqual(1);
       expect(d.message).not.toContain('\n');
@@ -40,7 +51,9 @@ describe('hostile files', () => {
   it('print a single line in the text format too', async () => {
     const { code, stderr } = await runBundledCli(['validate', path.join(dir, 'deep-flow.yaml')]);
     expect(code).toBe(1);
-    expect(stderr.split('\n')[0]).toMatch(/deep-flow\.yaml:3:\d+: error: the YAML nests hundreds of levels deep, over the 128-level limit/);
+    expect(stderr.split('\n')[0]).toMatch(
+      /deep-flow\.yaml:3:\d+: error: the YAML nests hundreds of levels deep, over the 128-level limit/,
+    );
   });
 
   it('cannot reach the object prototype, whatever key they use', async () => {
@@ -54,14 +67,50 @@ describe('hostile files', () => {
 });
 
 /** Text edits a careless or hostile contributor might make to a valid Polyaxonfile. */
-const NASTY = ['', '~', 'null', '-1', '1e309', '0x1F', 'yes', '[]', '{}', '"{{ workflow.name }}"', "'{{=sprig.env(\"HOME\")}}'", '{{ globals.uuid }}', '&a x', '*a', '!!binary AAAA', '"\\u0000"', 'ünïcödé', '$(rm -rf /)', '@', '`', '%', '|', '>'];
+const NASTY = [
+  '',
+  '~',
+  'null',
+  '-1',
+  '1e309',
+  '0x1F',
+  'yes',
+  '[]',
+  '{}',
+  '"{{ workflow.name }}"',
+  '\'{{=sprig.env("HOME")}}\'',
+  '{{ globals.uuid }}',
+  '&a x',
+  '*a',
+  '!!binary AAAA',
+  '"\\u0000"',
+  'ünïcödé',
+  '$(rm -rf /)',
+  '@',
+  '`',
+  '%',
+  '|',
+  '>',
+];
 const edit = fc.oneof(
   fc.record({ kind: fc.constant('delete-line' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('duplicate-line' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('swap-lines' as const), at: fc.nat(), other: fc.nat() }),
-  fc.record({ kind: fc.constant('replace-value' as const), at: fc.nat(), value: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 })) }),
+  fc.record({
+    kind: fc.constant('replace-value' as const),
+    at: fc.nat(),
+    value: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 12 })),
+  }),
   fc.record({ kind: fc.constant('indent' as const), at: fc.nat(), by: fc.integer({ min: -4, max: 4 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), offset: fc.nat(), text: fc.oneof(fc.constantFrom(':', '- ', '{', '}', '[', ']', '"', "'", '#', '\t', '\n', ...NASTY), fc.string({ maxLength: 6 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    offset: fc.nat(),
+    text: fc.oneof(
+      fc.constantFrom(':', '- ', '{', '}', '[', ']', '"', "'", '#', '\t', '\n', ...NASTY),
+      fc.string({ maxLength: 6 }),
+    ),
+  }),
 );
 
 type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
@@ -73,10 +122,15 @@ function apply(text: string, edits: Edit[]): string {
     const line = lines[i]!;
     if (e.kind === 'delete-line') lines.splice(i, 1);
     else if (e.kind === 'duplicate-line') lines.splice(i, 0, line);
-    else if (e.kind === 'swap-lines') [lines[i], lines[e.other % lines.length]] = [lines[e.other % lines.length]!, line];
-    else if (e.kind === 'replace-value') lines[i] = line.includes(': ') ? `${line.slice(0, line.indexOf(': ') + 2)}${e.value}` : line;
-    else if (e.kind === 'indent') lines[i] = e.by >= 0 ? ' '.repeat(e.by) + line : line.slice(Math.min(-e.by, line.length - line.trimStart().length));
-    else if (e.kind === 'insert') lines[i] = line.slice(0, e.offset % (line.length + 1)) + e.text + line.slice(e.offset % (line.length + 1));
+    else if (e.kind === 'swap-lines')
+      [lines[i], lines[e.other % lines.length]] = [lines[e.other % lines.length]!, line];
+    else if (e.kind === 'replace-value')
+      lines[i] = line.includes(': ') ? `${line.slice(0, line.indexOf(': ') + 2)}${e.value}` : line;
+    else if (e.kind === 'indent')
+      lines[i] =
+        e.by >= 0 ? ' '.repeat(e.by) + line : line.slice(Math.min(-e.by, line.length - line.trimStart().length));
+    else if (e.kind === 'insert')
+      lines[i] = line.slice(0, e.offset % (line.length + 1)) + e.text + line.slice(e.offset % (line.length + 1));
     if (lines.length === 0) lines.push('');
   }
   return lines.join('\n');
@@ -84,41 +138,75 @@ function apply(text: string, edits: Edit[]): string {
 
 describe('mutated Polyaxonfiles (property-based)', () => {
   const dir = path.join(REPO_ROOT, 'fixtures', 'pipelines');
-  const pipelines = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.argo.yaml') && f !== 'connections.yaml').sort();
+  const pipelines = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !f.endsWith('.argo.yaml') && f !== 'connections.yaml')
+    .sort();
   const out = mkdtempSync(path.join(tmpdir(), 'mutated-'));
 
   it('either get clean located diagnostics or a manifest the real argo lint accepts', async () => {
     const manifests: string[] = [];
     const sources = new Map<string, string>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...pipelines), fc.array(edit, { minLength: 1, maxLength: 4 }), async (file, edits) => {
-        const text = apply(readFileSync(path.join(dir, file), 'utf8'), edits);
-        const result = await transpile(`mutated/${file}`, text, { kind: 'workflow', offline: true, hubDir: path.join(dir, 'hub'), cwd: REPO_ROOT, absolutePath: path.join(dir, file) });
-        const errors = expectLocated(result.diagnostics, `mutated/${file}`);
-        if (errors.length) expect(result.output).toBeUndefined();
-        else {
-          expect(result.output).toBeTruthy();
-          const target = path.join(out, `${manifests.length}.yaml`);
-          writeFileSync(target, result.output!);
-          manifests.push(target);
-          sources.set(target, text);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...pipelines),
+        fc.array(edit, { minLength: 1, maxLength: 4 }),
+        async (file, edits) => {
+          const text = apply(readFileSync(path.join(dir, file), 'utf8'), edits);
+          const result = await transpile(`mutated/${file}`, text, {
+            kind: 'workflow',
+            offline: true,
+            hubDir: path.join(dir, 'hub'),
+            cwd: REPO_ROOT,
+            absolutePath: path.join(dir, file),
+          });
+          const errors = expectLocated(result.diagnostics, `mutated/${file}`);
+          if (errors.length) expect(result.output).toBeUndefined();
+          else {
+            expect(result.output).toBeTruthy();
+            const target = path.join(out, `${manifests.length}.yaml`);
+            writeFileSync(target, result.output!);
+            manifests.push(target);
+            sources.set(target, text);
+          }
+        },
+      ),
       { numRuns: 300, seed: Number(process.env.FC_SEED ?? 20261125) },
     );
     // Enough mutants survive validation to make the lint below meaningful.
     expect(manifests.length).toBeGreaterThan(10);
     const lint = await lintManifests(manifests);
     // On failure, the message holds the mutated Polyaxonfiles Argo refused.
-    expect(Object.fromEntries(lint.errors), [...lint.errors.keys()].map((file) => sources.get(file)).join('\n---\n')).toEqual({});
+    expect(
+      Object.fromEntries(lint.errors),
+      [...lint.errors.keys()].map((file) => sources.get(file)).join('\n---\n'),
+    ).toEqual({});
     expect(lint.ok, lint.output).toBe(true);
   });
 
   it('or, built from arbitrary values under a valid header, are refused at their place', async () => {
-    const fields = fc.dictionary(fc.constantFrom('name', 'inputs', 'outputs', 'run', 'tags', 'termination', 'plugins', 'schedule', 'hooks', 'matrix', 'params', 'presets'), fc.jsonValue({ maxDepth: 4 }), { minKeys: 1 });
+    const fields = fc.dictionary(
+      fc.constantFrom(
+        'name',
+        'inputs',
+        'outputs',
+        'run',
+        'tags',
+        'termination',
+        'plugins',
+        'schedule',
+        'hooks',
+        'matrix',
+        'params',
+        'presets',
+      ),
+      fc.jsonValue({ maxDepth: 4 }),
+      { minKeys: 1 },
+    );
     await fc.assert(
       fc.asyncProperty(fields, async (values) => {
-        const text = `${HEADER}${Object.entries(values).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join('\n')}\n`;
+        const text = `${HEADER}${Object.entries(values)
+          .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+          .join('\n')}\n`;
         const result = await transpile('random.yaml', text, { kind: 'workflow', offline: true });
         // Without a valid `run` there is nothing to transpile: the answer is always diagnostics.
         if (!('run' in values)) expect(result.output).toBeUndefined();
@@ -147,7 +235,9 @@ function expectLocated(diagnostics: Diagnostic[], file: string): Diagnostic[] {
  */
 describe('Argo tags appended to every string of every example', () => {
   const dir = path.join(REPO_ROOT, 'fixtures', 'pipelines');
-  const pipelines = readdirSync(dir).filter((f) => /\.(yaml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml').sort();
+  const pipelines = readdirSync(dir)
+    .filter((f) => /\.(yaml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml')
+    .sort();
   const tags = ['{{zzinject.name}}', "{{=sprig.env('ZZINJECT')}}", '{% raw %}{{zzinject.name}}{% endraw %}'];
   const raw = /\{\{\s*=?\s*(?:zzinject|sprig\.env\('ZZINJECT)/;
 
@@ -160,14 +250,21 @@ describe('Argo tags appended to every string of every example', () => {
       for (const [start, end, value] of stringScalars(text)) {
         for (const tag of tags) {
           const mutated = `${text.slice(0, start)}${JSON.stringify(value + tag)}${text.slice(end)}`;
-          const result = await transpile(`injected/${file}`, mutated, { kind: 'workflow', offline: true, hubDir: path.join(dir, 'hub'), cwd: REPO_ROOT, absolutePath: path.join(dir, file) });
+          const result = await transpile(`injected/${file}`, mutated, {
+            kind: 'workflow',
+            offline: true,
+            hubDir: path.join(dir, 'hub'),
+            cwd: REPO_ROOT,
+            absolutePath: path.join(dir, file),
+          });
           if (!result.output) continue;
           accepted++;
           const spec = JSON.stringify((parse(result.output) as { spec: unknown }).spec);
           if (raw.test(spec)) leaks.push(`${file}: ${value + tag}`);
           if (!spec.includes(`$(${BRACE_VARIABLE})`)) continue;
           encoded++;
-          for (const container of containersOf(parse(result.output))) expect(container.env?.[0], `${file}: ${value + tag}`).toEqual({ name: BRACE_VARIABLE, value: '{' });
+          for (const container of containersOf(parse(result.output)))
+            expect(container.env?.[0], `${file}: ${value + tag}`).toEqual({ name: BRACE_VARIABLE, value: '{' });
         }
       }
     }
@@ -184,7 +281,8 @@ function stringScalars(text: string): [number, number, string][] {
   visit(parseDocument(text), {
     Scalar(_, node, ancestors) {
       const parent = ancestors.at(-1);
-      if (typeof node.value === 'string' && node.range && !(isPair(parent) && parent.key === node)) found.push([node.range[0], node.range[1], node.value]);
+      if (typeof node.value === 'string' && node.range && !(isPair(parent) && parent.key === node))
+        found.push([node.range[0], node.range[1], node.value]);
     },
   });
   return found;
@@ -198,7 +296,8 @@ function containersOf(manifest: unknown): { env?: unknown[] }[] {
     if (node === null || typeof node !== 'object') return;
     if (key === 'container') found.push(node as { env?: unknown[] });
     for (const [k, value] of Object.entries(node)) {
-      if (['containers', 'initContainers', 'sidecars'].includes(k) && Array.isArray(value)) found.push(...(value as { env?: unknown[] }[]));
+      if (['containers', 'initContainers', 'sidecars'].includes(k) && Array.isArray(value))
+        found.push(...(value as { env?: unknown[] }[]));
       else walk(value, Array.isArray(node) ? key : k);
     }
   };

@@ -21,8 +21,15 @@ describe('pathRef and hubRef stay inside their folders', () => {
   symlinkSync(path.join(outside, 'secret.yaml'), path.join(repo, 'link.yaml'));
   symlinkSync(path.join(outside, 'secret.yaml'), path.join(repo, 'hub', 'evil.yaml'));
 
-  const pipeline = (ref: string) => `version: 1.1\nkind: component\nrun:\n  kind: dag\n  operations:\n  - {name: a, ${ref}}\n`;
-  const load = (ref: string) => loadPolyaxonfile('p.yaml', pipeline(ref), { absolutePath: path.join(repo, 'p.yaml'), rootDir: repo, hubDir: path.join(repo, 'hub'), cwd: repo });
+  const pipeline = (ref: string) =>
+    `version: 1.1\nkind: component\nrun:\n  kind: dag\n  operations:\n  - {name: a, ${ref}}\n`;
+  const load = (ref: string) =>
+    loadPolyaxonfile('p.yaml', pipeline(ref), {
+      absolutePath: path.join(repo, 'p.yaml'),
+      rootDir: repo,
+      hubDir: path.join(repo, 'hub'),
+      cwd: repo,
+    });
 
   it('follows a pathRef inside the repository', async () => {
     expect((await load('pathRef: inside.yaml')).diagnostics).toEqual([]);
@@ -34,7 +41,12 @@ describe('pathRef and hubRef stay inside their folders', () => {
     ['hubRef: evil', 'hubRef'],
   ])('refuses %s, which leaves its folder', async (ref, what) => {
     const { diagnostics } = await load(ref);
-    expect(diagnostics).toEqual([expect.objectContaining({ code: 'unresolved-reference', message: expect.stringMatching(new RegExp(`^${what} .* is outside .*, which references may not leave$`)) })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'unresolved-reference',
+        message: expect.stringMatching(new RegExp(`^${what} .* is outside .*, which references may not leave$`)),
+      }),
+    ]);
   });
 
   it('refuses hubRef names that try to climb out', async () => {
@@ -69,19 +81,41 @@ describe('urlRef downloads', () => {
   };
 
   it('refuses http:// and loopback addresses by default', async () => {
-    expect(await refusal(`${base}/component.yaml`)).toContain('only https:// URLs are downloaded (http:// needs --allow-private-urls)');
-    expect(await refusal(`https://127.0.0.1:1/component.yaml`)).toContain('127.0.0.1 resolves to 127.0.0.1, a private, loopback or link-local address');
+    expect(await refusal(`${base}/component.yaml`)).toContain(
+      'only https:// URLs are downloaded (http:// needs --allow-private-urls)',
+    );
+    expect(await refusal(`https://127.0.0.1:1/component.yaml`)).toContain(
+      '127.0.0.1 resolves to 127.0.0.1, a private, loopback or link-local address',
+    );
     expect(await refusal('https://[::1]/x')).toContain('loopback');
   });
 
   it('downloads from an allowed internal address, within the size cap, and checks every redirect', async () => {
     expect(await refusal(`${base}/component.yaml`, { allowPrivateUrls: true })).toBe('downloaded');
-    expect(await refusal(`${base}/big`, { allowPrivateUrls: true, maxBytes: 1000 })).toContain('over the 1000-byte limit');
-    expect(await refusal(`${base}/redirect-to-file`, { allowPrivateUrls: true })).toContain('refused (redirected to file:///etc/passwd): only https:// URLs are downloaded');
+    expect(await refusal(`${base}/big`, { allowPrivateUrls: true, maxBytes: 1000 })).toContain(
+      'over the 1000-byte limit',
+    );
+    expect(await refusal(`${base}/redirect-to-file`, { allowPrivateUrls: true })).toContain(
+      'refused (redirected to file:///etc/passwd): only https:// URLs are downloaded',
+    );
   });
 
   it('recognises internal addresses in every notation', () => {
-    for (const ip of ['10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '127.0.0.1', '0.0.0.0', '100.64.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1']) expect(isInternalAddress(ip), ip).toBe(true);
-    for (const ip of ['8.8.8.8', '172.32.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) expect(isInternalAddress(ip), ip).toBe(false);
+    for (const ip of [
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '127.0.0.1',
+      '0.0.0.0',
+      '100.64.0.1',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+    ])
+      expect(isInternalAddress(ip), ip).toBe(true);
+    for (const ip of ['8.8.8.8', '172.32.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])
+      expect(isInternalAddress(ip), ip).toBe(false);
   });
 });

@@ -43,12 +43,21 @@ describe('names', () => {
 
 describe('matrix expansion', () => {
   it('walks a grid with the last param fastest and stops at numRuns (spec §7 example)', () => {
-    const suggestions = expandMatrix({ kind: 'grid', numRuns: 3, params: { a: { kind: 'choice', value: [1, 2] }, b: { kind: 'choice', value: ['x', 'y'] } } });
-    expect(suggestions).toEqual([{ a: 1, b: 'x' }, { a: 1, b: 'y' }, { a: 2, b: 'x' }]);
+    const suggestions = expandMatrix({
+      kind: 'grid',
+      numRuns: 3,
+      params: { a: { kind: 'choice', value: [1, 2] }, b: { kind: 'choice', value: ['x', 'y'] } },
+    });
+    expect(suggestions).toEqual([
+      { a: 1, b: 'x' },
+      { a: 1, b: 'y' },
+      { a: 2, b: 'x' },
+    ]);
   });
 
   it('uses numpy semantics: range excludes stop, linspace/logspace include it', () => {
-    const values = (value: unknown, kind: string) => (expandMatrix({ kind: 'grid', params: { v: { kind, value } } } as never) as { v: number }[]).map((s) => s.v);
+    const values = (value: unknown, kind: string) =>
+      (expandMatrix({ kind: 'grid', params: { v: { kind, value } } } as never) as { v: number }[]).map((s) => s.v);
     expect(values('0:3:1', 'range')).toEqual([0, 1, 2]);
     expect(values([0.1, 0.4, 0.1], 'range')).toEqual([0.1, 0.2, 0.3]);
     expect(values('0.01:0.1:5', 'linspace')).toEqual([0.01, 0.0325, 0.055, 0.0775, 0.1]);
@@ -56,7 +65,15 @@ describe('matrix expansion', () => {
   });
 
   it('draws distinct random suggestions, the same for the same seed and different for another', () => {
-    const matrix = (seed: number) => ({ kind: 'random' as const, numRuns: 5, seed, params: { lr: { kind: 'uniform' as const, value: [0, 1] as [number, number] }, layers: { kind: 'choice' as const, value: [1, 2, 3] } } });
+    const matrix = (seed: number) => ({
+      kind: 'random' as const,
+      numRuns: 5,
+      seed,
+      params: {
+        lr: { kind: 'uniform' as const, value: [0, 1] as [number, number] },
+        layers: { kind: 'choice' as const, value: [1, 2, 3] },
+      },
+    });
     const first = expandMatrix(matrix(7));
     expect(first).toEqual(expandMatrix(matrix(7)));
     expect(first).not.toEqual(expandMatrix(matrix(8)));
@@ -64,7 +81,11 @@ describe('matrix expansion', () => {
   });
 
   it('caps random search over a discrete space at the size of the space', () => {
-    const suggestions = expandMatrix({ kind: 'random', numRuns: 50, params: { a: { kind: 'choice', value: [1, 2] }, b: { kind: 'choice', value: [3, 4, 5] } } });
+    const suggestions = expandMatrix({
+      kind: 'random',
+      numRuns: 50,
+      params: { a: { kind: 'choice', value: [1, 2] }, b: { kind: 'choice', value: [3, 4, 5] } },
+    });
     expect(suggestions).toHaveLength(6);
   });
 });
@@ -103,14 +124,21 @@ describe('Jinja', () => {
   });
 
   it('translates conditions into govaluate, quoting strings and not numbers', () => {
-    const resolve = (p: string[]) => (p[0] === 'loss' ? { tag: '{{tasks.t.outputs.parameters.loss}}', numeric: true } : { tag: '{{inputs.parameters.env}}', numeric: false });
-    expect(translateCondition(" loss < 0.5 and not (env == 'dev') ", resolve)).toBe("{{tasks.t.outputs.parameters.loss}} < 0.5 && !('{{inputs.parameters.env}}' == 'dev')");
+    const resolve = (p: string[]) =>
+      p[0] === 'loss'
+        ? { tag: '{{tasks.t.outputs.parameters.loss}}', numeric: true }
+        : { tag: '{{inputs.parameters.env}}', numeric: false };
+    expect(translateCondition(" loss < 0.5 and not (env == 'dev') ", resolve)).toBe(
+      "{{tasks.t.outputs.parameters.loss}} < 0.5 && !('{{inputs.parameters.env}}' == 'dev')",
+    );
   });
 });
 
 describe('schedules', () => {
   it('reads Polyaxon timedeltas', () => {
-    expect([toSeconds(120), toSeconds('120'), toSeconds('01:02:03'), toSeconds('PT2M'), toSeconds('P1DT1H')]).toEqual([120, 120, 3723, 120, 90000]);
+    expect([toSeconds(120), toSeconds('120'), toSeconds('01:02:03'), toSeconds('PT2M'), toSeconds('P1DT1H')]).toEqual([
+      120, 120, 3723, 120, 90000,
+    ]);
     expect(toSeconds('soon')).toBeUndefined();
   });
 });
@@ -124,17 +152,27 @@ describe('YAML 1.1 as PyYAML reads it', () => {
 
 describe('graph', () => {
   it('labels operations with their component and trigger, with generated ids', async () => {
-    const text = 'version: 1.1\nkind: component\nrun:\n  kind: dag\n  operations:\n  - {name: a, component: {name: trainer, run: {kind: job, container: {image: x}}}}\n  - {name: b, dependencies: [a], trigger: all_done, component: {run: {kind: job, container: {image: x}}}}\n';
+    const text =
+      'version: 1.1\nkind: component\nrun:\n  kind: dag\n  operations:\n  - {name: a, component: {name: trainer, run: {kind: job, container: {image: x}}}}\n  - {name: b, dependencies: [a], trigger: all_done, component: {run: {kind: job, container: {image: x}}}}\n';
     const { root } = await loadPolyaxonfile('g.yaml', text);
-    expect(renderGraph(root!, 'mermaid')).toBe('flowchart LR\n  n0["a · (trainer)"]\n  n1["b · all_done"]\n  n0 --> n1\n');
-    expect(renderGraph(root!, 'dot')).toBe('digraph "g" {\n  rankdir=LR;\n  node [shape=box];\n  n0 [label="a · (trainer)"];\n  n1 [label="b · all_done"];\n  n0 -> n1;\n}\n');
+    expect(renderGraph(root!, 'mermaid')).toBe(
+      'flowchart LR\n  n0["a · (trainer)"]\n  n1["b · all_done"]\n  n0 --> n1\n',
+    );
+    expect(renderGraph(root!, 'dot')).toBe(
+      'digraph "g" {\n  rankdir=LR;\n  node [shape=box];\n  n0 [label="a · (trainer)"];\n  n1 [label="b · all_done"];\n  n0 -> n1;\n}\n',
+    );
   });
 });
 
 /** An in-memory console for runCli. */
 function memoryConsole(cwd = REPO_ROOT) {
   const out = { stdout: '', stderr: '' };
-  const io: Console = { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t), readStdin: async () => '', cwd };
+  const io: Console = {
+    stdout: (t) => void (out.stdout += t),
+    stderr: (t) => void (out.stderr += t),
+    readStdin: async () => '',
+    cwd,
+  };
   return { io, out };
 }
 
@@ -147,14 +185,21 @@ describe('transpile verb', () => {
     expect(await runCli(['transpile', file, '-o', path.join(dir, 'out.yaml')], good.io)).toBe(0);
     expect(parse(readFileSync(path.join(dir, 'out.yaml'), 'utf8')).kind).toBe('Workflow');
     const bad = memoryConsole();
-    expect(await runCli(['transpile', 'fixtures/invalid/cycle-two.yaml', '-o', path.join(dir, 'bad.yaml')], bad.io)).toBe(1);
+    expect(
+      await runCli(['transpile', 'fixtures/invalid/cycle-two.yaml', '-o', path.join(dir, 'bad.yaml')], bad.io),
+    ).toBe(1);
     expect(existsSync(path.join(dir, 'bad.yaml'))).toBe(false);
     expect(bad.out.stderr).toContain('[cycle]');
   });
 
   it('puts --param values in spec.arguments and names the workflow as asked', async () => {
     const { io, out } = memoryConsole();
-    expect(await runCli(['transpile', file, '--param', 'epochs=40', '--name', 'retrain-7', '--namespace', 'ml', '--format', 'json'], io)).toBe(0);
+    expect(
+      await runCli(
+        ['transpile', file, '--param', 'epochs=40', '--name', 'retrain-7', '--namespace', 'ml', '--format', 'json'],
+        io,
+      ),
+    ).toBe(0);
     const manifest = JSON.parse(out.stdout);
     expect(manifest.metadata).toMatchObject({ name: 'retrain-7', namespace: 'ml' });
     expect(manifest.spec.arguments.parameters).toEqual([
@@ -166,22 +211,38 @@ describe('transpile verb', () => {
 
   it('emits a WorkflowTemplate whose open inputs the submitter fills', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'template-'));
-    writeFileSync(path.join(dir, 'p.yaml'), 'version: 1.1\nkind: component\nname: open\ninputs: [{name: dataset, type: str}]\nrun: {kind: job, container: {image: alpine, args: ["{{ dataset }}"]}}\n');
+    writeFileSync(
+      path.join(dir, 'p.yaml'),
+      'version: 1.1\nkind: component\nname: open\ninputs: [{name: dataset, type: str}]\nrun: {kind: job, container: {image: alpine, args: ["{{ dataset }}"]}}\n',
+    );
     const asWorkflow = memoryConsole(dir);
     expect(await runCli(['transpile', 'p.yaml'], asWorkflow.io)).toBe(1);
     expect(asWorkflow.out.stderr).toContain('--param dataset=VALUE');
     const asTemplate = memoryConsole(dir);
     expect(await runCli(['transpile', 'p.yaml', '--kind', 'workflow-template'], asTemplate.io)).toBe(0);
     const manifest = parse(asTemplate.out.stdout);
-    expect(manifest).toMatchObject({ kind: 'WorkflowTemplate', metadata: { name: 'open' }, spec: { arguments: { parameters: [{ name: 'dataset' }] } } });
+    expect(manifest).toMatchObject({
+      kind: 'WorkflowTemplate',
+      metadata: { name: 'open' },
+      spec: { arguments: { parameters: [{ name: 'dataset' }] } },
+    });
   });
 
   it('quotes strings Kubernetes would read as YAML 1.1 booleans or numbers', async () => {
-    const result = await transpile('q.yaml', 'version: 1.1\nkind: component\nrun: {kind: job, container: {image: alpine, args: ["on", "yes", "0755", "y"]}}\n', { kind: 'workflow' });
+    const result = await transpile(
+      'q.yaml',
+      'version: 1.1\nkind: component\nrun: {kind: job, container: {image: alpine, args: ["on", "yes", "0755", "y"]}}\n',
+      { kind: 'workflow' },
+    );
     expect(result.output).toContain('- "on"\n');
     expect(result.output).toContain('- "yes"\n');
     expect(result.output).toContain('- "0755"\n');
-    expect(parse(result.output!, { version: '1.1' }).spec.templates[0].container.args).toEqual(['on', 'yes', '0755', 'y']);
+    expect(parse(result.output!, { version: '1.1' }).spec.templates[0].container.args).toEqual([
+      'on',
+      'yes',
+      '0755',
+      'y',
+    ]);
   });
 });
 
@@ -189,10 +250,17 @@ describe('manifest size', () => {
   const pipeline = (operations: number) =>
     `version: 1.1\nkind: component\nname: wide\nrun:\n  kind: dag\n  operations:\n${Array.from({ length: operations }, (_, i) => `  - {name: op-${i}, component: {name: step-${i}, run: {kind: job, container: {image: "ghcr.io/acme/step:${i}", args: [--index, "${i}"]}}}}\n`).join('')}`;
 
-  it('warns, where the operations are listed, before Argo\'s etcd limit is reached', async () => {
+  it("warns, where the operations are listed, before Argo's etcd limit is reached", async () => {
     const big = await transpile('wide.yaml', pipeline(6000), { kind: 'workflow' });
     expect(big.output).toBeDefined();
-    expect(big.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'manifest-size', location: expect.objectContaining({ line: 6, column: 3 }), message: expect.stringContaining('MiB; Argo keeps it in one etcd object') })]);
+    expect(big.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'manifest-size',
+        location: expect.objectContaining({ line: 6, column: 3 }),
+        message: expect.stringContaining('MiB; Argo keeps it in one etcd object'),
+      }),
+    ]);
     const small = await transpile('wide.yaml', pipeline(100), { kind: 'workflow' });
     expect(small.diagnostics).toEqual([]);
   });
@@ -201,9 +269,15 @@ describe('manifest size', () => {
 describe('literal braces (what Argo must not expand)', () => {
   const lower = async (text: string, connections?: string) => {
     const catalog = connections ? readConnectionCatalog('connections.yaml', connections).catalog : undefined;
-    const result = await transpile('braces.yaml', text, { kind: 'workflow', ...(catalog ? { connections: catalog } : {}) });
+    const result = await transpile('braces.yaml', text, {
+      kind: 'workflow',
+      ...(catalog ? { connections: catalog } : {}),
+    });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    return parse(result.output!) as { metadata: { annotations: Record<string, string> }; spec: { templates: Record<string, any>[]; arguments?: { parameters: { name: string; value: string }[] } } };
+    return parse(result.output!) as {
+      metadata: { annotations: Record<string, string> };
+      spec: { templates: Record<string, any>[]; arguments?: { parameters: { name: string; value: string }[] } };
+    };
   };
   const variable = { name: 'POLYAXON_ARGO_LBRACE', value: '{' };
 
@@ -222,7 +296,10 @@ run:
     env: [{name: A, value: "1"}]
 `);
     const [template] = manifest.spec.templates;
-    expect(template!.container.args).toEqual(["{$(POLYAXON_ARGO_LBRACE)=sprig.env('HOME')}}", '{{inputs.parameters.msg}}']);
+    expect(template!.container.args).toEqual([
+      "{$(POLYAXON_ARGO_LBRACE)=sprig.env('HOME')}}",
+      '{{inputs.parameters.msg}}',
+    ]);
     expect(template!.container.env).toEqual([variable, { name: 'A', value: '1' }]);
     // A file's content must reach the file as written: `$` escaped for the kubelet as `$$`.
     expect(template!.initContainers[0].args[0]).toContain("'echo $$$$ {$(POLYAXON_ARGO_LBRACE)c}}'");
@@ -231,7 +308,9 @@ run:
   });
 
   it('leaves a workflow without literal braces untouched', async () => {
-    const manifest = await lower('version: 1.1\nkind: component\nrun: {kind: job, container: {image: alpine, args: ["{a}", "$(HOME)"]}}\n');
+    const manifest = await lower(
+      'version: 1.1\nkind: component\nrun: {kind: job, container: {image: alpine, args: ["{a}", "$(HOME)"]}}\n',
+    );
     expect(manifest.spec.templates[0]!.container).toEqual({ image: 'alpine', args: ['{a}', '$(HOME)'] });
   });
 
@@ -252,7 +331,10 @@ component:
       'connections:\n  - {name: db, kind: postgres, schema: {url: "pg://{{host}}"}}\n',
     );
     const [job] = manifest.spec.templates;
-    expect(manifest.spec.arguments!.parameters).toContainEqual({ name: 'cfg', value: '{"k":"{$(POLYAXON_ARGO_LBRACE)y}}"}' });
+    expect(manifest.spec.arguments!.parameters).toContainEqual({
+      name: 'cfg',
+      value: '{"k":"{$(POLYAXON_ARGO_LBRACE)y}}"}',
+    });
     expect(job!.container.args[2]).toBe('pg://{$(POLYAXON_ARGO_LBRACE)host}}');
     expect(job!.container.env[0]).toEqual(variable);
   });
@@ -265,8 +347,13 @@ run:
   kind: tfjob
   chief: {replicas: 1, container: {image: tf, args: ["{% raw %}{{x}}{% endraw %}"], env: [{name: N, value: "{% raw %}{{n}}{% endraw %}"}]}}
 `);
-    const job = parse(manifest.spec.templates[0]!.resource.manifest) as { spec: { tfReplicaSpecs: { Chief: { template: { spec: { containers: Record<string, unknown>[] } } } } } };
-    expect(job.spec.tfReplicaSpecs.Chief.template.spec.containers[0]).toMatchObject({ args: ['{$(POLYAXON_ARGO_LBRACE)x}}'], env: [variable, { name: 'N', value: '{$(POLYAXON_ARGO_LBRACE)n}}' }] });
+    const job = parse(manifest.spec.templates[0]!.resource.manifest) as {
+      spec: { tfReplicaSpecs: { Chief: { template: { spec: { containers: Record<string, unknown>[] } } } } };
+    };
+    expect(job.spec.tfReplicaSpecs.Chief.template.spec.containers[0]).toMatchObject({
+      args: ['{$(POLYAXON_ARGO_LBRACE)x}}'],
+      env: [variable, { name: 'N', value: '{$(POLYAXON_ARGO_LBRACE)n}}' }],
+    });
   });
 });
 
@@ -280,6 +367,12 @@ describe('a parsed source', () => {
     await new Promise((resolve) => setTimeout(resolve, 0)); // a WeakRef keeps its target until the job ends
     gc();
     expect(probe.deref()).toBeUndefined();
-    expect(locate(source!, ['run', 'container', 'image'], 'value')).toEqual({ file: 'weak.yaml', line: 5, column: 22, endLine: 5, endColumn: 28 });
+    expect(locate(source!, ['run', 'container', 'image'], 'value')).toEqual({
+      file: 'weak.yaml',
+      line: 5,
+      column: 22,
+      endLine: 5,
+      endColumn: 28,
+    });
   });
 });

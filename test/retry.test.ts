@@ -7,9 +7,23 @@ import { redactWith } from '../src/action/secrets.js';
 /** The decisions behind the Kubernetes API retries, and the redaction of secrets, as pure functions. */
 
 const status = (code: number, reason: string, message: string, headers: Record<string, string> = {}) =>
-  toClusterError('create the Workflow', new ApiException(code, 'Unknown API Status Code!', JSON.stringify({ kind: 'Status', code, reason, message }), headers), 'ml');
+  toClusterError(
+    'create the Workflow',
+    new ApiException(
+      code,
+      'Unknown API Status Code!',
+      JSON.stringify({ kind: 'Status', code, reason, message }),
+      headers,
+    ),
+    'ml',
+  );
 
-const fetchFailed = (code: string, message: string) => toClusterError('create the Workflow', new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) }), 'ml');
+const fetchFailed = (code: string, message: string) =>
+  toClusterError(
+    'create the Workflow',
+    new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) }),
+    'ml',
+  );
 
 describe('retry delays', () => {
   const policy = { maxAttempts: 4, maxWaitMs: 10_000, baseDelayMs: 1000 };
@@ -34,25 +48,55 @@ describe('retry delays', () => {
 
 describe('which failed requests are sent again', () => {
   it('repeats a create only when the server cannot have created anything', () => {
-    const tooMany = status(429, 'TooManyRequests', 'Too many requests, please try again later.', { 'retry-after': '1' });
+    const tooMany = status(429, 'TooManyRequests', 'Too many requests, please try again later.', {
+      'retry-after': '1',
+    });
     expect(tooMany.retryAfterMs).toBe(1000);
     expect(createRetry(tooMany, false)).toBe('later');
     expect(createRetry(fetchFailed('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:6443'), false)).toBe('later');
-    const clash = status(409, 'AlreadyExists', 'workflows.argoproj.io "p-x7k2q" already exists, the server was not able to generate a unique name for the object');
+    const clash = status(
+      409,
+      'AlreadyExists',
+      'workflows.argoproj.io "p-x7k2q" already exists, the server was not able to generate a unique name for the object',
+    );
     expect(createRetry(clash, true)).toBe('now');
     expect(createRetry(clash, false)).toBe('never');
-    for (const maybeCreated of [status(500, 'InternalError', 'Internal error occurred'), status(504, 'Timeout', 'Timeout'), fetchFailed('UND_ERR_SOCKET', 'other side closed'), fetchFailed('ECONNRESET', 'read ECONNRESET')]) {
+    for (const maybeCreated of [
+      status(500, 'InternalError', 'Internal error occurred'),
+      status(504, 'Timeout', 'Timeout'),
+      fetchFailed('UND_ERR_SOCKET', 'other side closed'),
+      fetchFailed('ECONNRESET', 'read ECONNRESET'),
+    ]) {
       expect(createRetry(maybeCreated, true)).toBe('never');
     }
   });
 
   it('repeats reads after 429, 5xx and broken connections, not after other answers or TLS errors', () => {
-    expect([status(429, 'TooManyRequests', 'x'), status(503, 'ServiceUnavailable', 'x'), fetchFailed('ECONNRESET', 'x')].map(readRetry)).toEqual(['later', 'later', 'later']);
-    expect([status(404, 'NotFound', 'x'), status(403, 'Forbidden', 'x'), fetchFailed('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')].map(readRetry)).toEqual(['never', 'never', 'never']);
+    expect(
+      [status(429, 'TooManyRequests', 'x'), status(503, 'ServiceUnavailable', 'x'), fetchFailed('ECONNRESET', 'x')].map(
+        readRetry,
+      ),
+    ).toEqual(['later', 'later', 'later']);
+    expect(
+      [
+        status(404, 'NotFound', 'x'),
+        status(403, 'Forbidden', 'x'),
+        fetchFailed('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'),
+      ].map(readRetry),
+    ).toEqual(['never', 'never', 'never']);
   });
 
   it('takes the wait from the Status when there is no Retry-After header', () => {
-    const error = toClusterError('read workflow w', new ApiException(429, 'x', JSON.stringify({ kind: 'Status', code: 429, reason: 'TooManyRequests', details: { retryAfterSeconds: 3 } }), {}), 'ml');
+    const error = toClusterError(
+      'read workflow w',
+      new ApiException(
+        429,
+        'x',
+        JSON.stringify({ kind: 'Status', code: 429, reason: 'TooManyRequests', details: { retryAfterSeconds: 3 } }),
+        {},
+      ),
+      'ml',
+    );
     expect(error.retryAfterMs).toBe(3000);
     expect(error.message).toBe('cannot read workflow w: Too Many Requests (HTTP 429)');
   });
@@ -60,6 +104,8 @@ describe('which failed requests are sent again', () => {
 
 describe('redaction', () => {
   it('replaces every secret, the longest first, and leaves short values alone', () => {
-    expect(redactWith(['abcd1234', 'abcd1234-long-secret', 'ab'], 'token abcd1234-long-secret and abcd1234, not ab')).toBe('token *** and ***, not ab');
+    expect(
+      redactWith(['abcd1234', 'abcd1234-long-secret', 'ab'], 'token abcd1234-long-secret and abcd1234, not ab'),
+    ).toBe('token *** and ***, not ab');
   });
 });

@@ -17,8 +17,12 @@ import { eventually, startAction, type ActionRun } from './support/run-action.js
 
 const KUBE_TOKEN = 'kube-7Qx2-distinctive-token-9f1c';
 const GITHUB_TOKEN = 'ghs_Distinctive0GitHub0Token0Zz81';
-const CERT_DATA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUdistinctiveCertificateBody0123456789\n-----END CERTIFICATE-----\n').toString('base64');
-const KEY_DATA = Buffer.from('-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIdistinctivePrivateKeyBody0123456789abcdef\n-----END EC PRIVATE KEY-----\n').toString('base64');
+const CERT_DATA = Buffer.from(
+  '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUdistinctiveCertificateBody0123456789\n-----END CERTIFICATE-----\n',
+).toString('base64');
+const KEY_DATA = Buffer.from(
+  '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIdistinctivePrivateKeyBody0123456789abcdef\n-----END EC PRIVATE KEY-----\n',
+).toString('base64');
 const SECRETS = [KUBE_TOKEN, GITHUB_TOKEN, CERT_DATA, KEY_DATA];
 
 let github: GitHubStandIn;
@@ -62,12 +66,23 @@ current-context: local
 
 const event = {
   number: 7,
-  pull_request: { number: 7, head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/ml' } }, base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } } },
+  pull_request: {
+    number: 7,
+    head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/ml' } },
+    base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } },
+  },
 };
 
 function start(inputs: Record<string, string>, options: { url?: string; env?: Record<string, string> } = {}) {
   return startAction({
-    inputs: { mode: 'submit', kubeconfig: kubeconfig(options.url ?? server), namespace: 'ml', comment: 'false', token: GITHUB_TOKEN, ...inputs },
+    inputs: {
+      mode: 'submit',
+      kubeconfig: kubeconfig(options.url ?? server),
+      namespace: 'ml',
+      comment: 'false',
+      token: GITHUB_TOKEN,
+      ...inputs,
+    },
     event,
     eventName: 'pull_request',
     apiUrl,
@@ -149,16 +164,30 @@ describe('secrets', () => {
     const killed = await action.done;
     kube.fail('patch', { status: 500, echoAuthorization: true });
     github.state.failures.set('checks/update', { kind: 'server', status: 500, times: 4, echoAuthorization: true });
-    const post = await start({}, { env: Object.fromEntries(Object.entries(killed.state).map(([name, value]) => [`STATE_${name}`, value])) }).done;
+    const post = await start(
+      {},
+      { env: Object.fromEntries(Object.entries(killed.state).map(([name, value]) => [`STATE_${name}`, value])) },
+    ).done;
     expect(post.code).toBe(0);
     expect(post.stdout).toContain('::warning::could not conclude check');
     expectNothingLeaked(post);
   }, 60_000);
 
   it('never leak in validate mode, when GitHub fails on the comment with a message quoting them', async () => {
-    writeFileSync(path.join(workspace, 'polyaxonfile-broken.yaml'), 'version: 1.1\nkind: component\nrun: {kind: dag, operations: []}\n');
-    github.state.pullFiles.set(7, [{ filename: 'polyaxonfile.yaml', status: 'added' }, { filename: 'polyaxonfile-broken.yaml', status: 'added' }]);
-    github.state.failures.set('issues/create-comment', { kind: 'server', status: 500, times: 1000, echoAuthorization: true });
+    writeFileSync(
+      path.join(workspace, 'polyaxonfile-broken.yaml'),
+      'version: 1.1\nkind: component\nrun: {kind: dag, operations: []}\n',
+    );
+    github.state.pullFiles.set(7, [
+      { filename: 'polyaxonfile.yaml', status: 'added' },
+      { filename: 'polyaxonfile-broken.yaml', status: 'added' },
+    ]);
+    github.state.failures.set('issues/create-comment', {
+      kind: 'server',
+      status: 500,
+      times: 1000,
+      echoAuthorization: true,
+    });
     const run = await start({ mode: 'validate', comment: 'true' }).done;
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::warning::could not update the pull request comment');

@@ -53,21 +53,52 @@ afterEach(async () => {
 
 const event = {
   number: 7,
-  pull_request: { number: 7, head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/ml' } }, base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } } },
+  pull_request: {
+    number: 7,
+    head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/ml' } },
+    base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } },
+  },
 };
 
 function submit(inputs: Record<string, string> = {}) {
-  return startAction({ inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false', ...inputs }, event, eventName: 'pull_request', apiUrl, workspace });
+  return startAction({
+    inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false', ...inputs },
+    event,
+    eventName: 'pull_request',
+    apiUrl,
+    workspace,
+  });
 }
 
-const node = (id: string, displayName: string, phase: string, extra: Partial<NodeStatus> = {}): NodeStatus => ({ id, name: `wf.${displayName}`, displayName, type: 'Pod', phase, boundaryID: 'root', startedAt: '2026-11-25T10:00:00Z', ...extra });
+const node = (id: string, displayName: string, phase: string, extra: Partial<NodeStatus> = {}): NodeStatus => ({
+  id,
+  name: `wf.${displayName}`,
+  displayName,
+  type: 'Pod',
+  phase,
+  boundaryID: 'root',
+  startedAt: '2026-11-25T10:00:00Z',
+  ...extra,
+});
 
 function running(workflow: WorkflowObject, nodes: NodeStatus[], phase = 'Running') {
-  const root: NodeStatus = { id: 'root', name: workflow.metadata.name!, displayName: workflow.metadata.name!, type: 'DAG', templateName: workflow.spec!.entrypoint!, phase };
-  workflow.status = { phase, startedAt: '2026-11-25T10:00:00Z', nodes: Object.fromEntries([root, ...nodes].map((n) => [n.id, n])) };
+  const root: NodeStatus = {
+    id: 'root',
+    name: workflow.metadata.name!,
+    displayName: workflow.metadata.name!,
+    type: 'DAG',
+    templateName: workflow.spec!.entrypoint!,
+    phase,
+  };
+  workflow.status = {
+    phase,
+    startedAt: '2026-11-25T10:00:00Z',
+    nodes: Object.fromEntries([root, ...nodes].map((n) => [n.id, n])),
+  };
 }
 
-const checks = () => Object.fromEntries(github.state.checkRuns.map((r) => [r.name, r.history.map((h) => h.conclusion ?? h.status)]));
+const checks = () =>
+  Object.fromEntries(github.state.checkRuns.map((r) => [r.name, r.history.map((h) => h.conclusion ?? h.status)]));
 
 describe('submit mode', () => {
   it('creates the workflow, follows it through a dropped watch and a 410, and reports every operation', async () => {
@@ -77,28 +108,55 @@ describe('submit mode', () => {
     kube.bookmark();
     kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Running')]));
     await eventually(() => (checks()['argo/prepare']?.includes('in_progress') ? true : undefined));
-    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded', { finishedAt: '2026-11-25T10:01:00Z', outputs: { parameters: [{ name: 'data', value: 's3://clean' }] } }), node('t', 'train', 'Running')]));
+    kube.update(name, (wf) =>
+      running(wf, [
+        node('p', 'prepare', 'Succeeded', {
+          finishedAt: '2026-11-25T10:01:00Z',
+          outputs: { parameters: [{ name: 'data', value: 's3://clean' }] },
+        }),
+        node('t', 'train', 'Running'),
+      ]),
+    );
     await eventually(() => (checks()['argo/train']?.includes('in_progress') ? true : undefined));
     // The API server drops the watch, and compacts: the Action's next watch gets 410 Gone and relists.
     kube.dropWatches();
     kube.compactedBelow = Number(kube.workflows.get(name)!.metadata.resourceVersion) + 5;
-    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded', { finishedAt: '2026-11-25T10:05:00Z' })], 'Succeeded'));
+    kube.update(name, (wf) =>
+      running(
+        wf,
+        [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded', { finishedAt: '2026-11-25T10:05:00Z' })],
+        'Succeeded',
+      ),
+    );
     const result = await action.done;
 
     expect(result.code).toBe(0);
-    expect(result.outputs).toMatchObject({ 'workflow-name': name, namespace: 'ml', 'workflow-uid': 'uid-1', phase: 'Succeeded' });
+    expect(result.outputs).toMatchObject({
+      'workflow-name': name,
+      namespace: 'ml',
+      'workflow-uid': 'uid-1',
+      phase: 'Succeeded',
+    });
     expect(checks()).toEqual({
       argo: ['queued', 'in_progress', 'success'],
       'argo/prepare': ['queued', 'in_progress', 'success'],
       'argo/train': ['queued', 'in_progress', 'success'],
     });
     expect(github.state.checkRuns.every((r) => r.head_sha === 'a'.repeat(40))).toBe(true);
-    expect(github.state.checkRuns.find((r) => r.name === 'argo/prepare')!.output.summary).toContain('| output `data` | s3://clean |');
-    expect(github.state.checkRuns.find((r) => r.name === 'argo')!.output.summary).toContain(`[Open in Argo](https://argo.example.com/workflows/ml/${name})`);
-    expect(kube.requests.some((r) => r.url.includes('watch=true') && r.url.includes('allowWatchBookmarks=true'))).toBe(true);
+    expect(github.state.checkRuns.find((r) => r.name === 'argo/prepare')!.output.summary).toContain(
+      '| output `data` | s3://clean |',
+    );
+    expect(github.state.checkRuns.find((r) => r.name === 'argo')!.output.summary).toContain(
+      `[Open in Argo](https://argo.example.com/workflows/ml/${name})`,
+    );
+    expect(kube.requests.some((r) => r.url.includes('watch=true') && r.url.includes('allowWatchBookmarks=true'))).toBe(
+      true,
+    );
     expect(github.violations).toEqual([]);
     // The token only ever appears in the commands that mask it.
-    const leaks = result.stdout.split('\n').filter((line) => line.includes('kube-secret-token') && !line.startsWith('::add-mask::'));
+    const leaks = result.stdout
+      .split('\n')
+      .filter((line) => line.includes('kube-secret-token') && !line.startsWith('::add-mask::'));
     expect(leaks).toEqual([]);
     expect(result.stdout).toContain('::add-mask::kube-secret-token\n');
   });
@@ -111,7 +169,11 @@ describe('submit mode', () => {
     expect(result.code).toBe(1);
     expect(kube.workflows.get(name)!.spec!.shutdown).toBe('Stop');
     expect(kube.requests.find((r) => r.method === 'PATCH')!.contentType).toBe('application/merge-patch+json');
-    expect(checks()).toMatchObject({ argo: expect.arrayContaining(['timed_out']), 'argo/prepare': expect.arrayContaining(['timed_out']), 'argo/train': expect.arrayContaining(['timed_out']) });
+    expect(checks()).toMatchObject({
+      argo: expect.arrayContaining(['timed_out']),
+      'argo/prepare': expect.arrayContaining(['timed_out']),
+      'argo/train': expect.arrayContaining(['timed_out']),
+    });
     expect(result.stdout).toContain('timed out');
   }, 20_000);
 
@@ -135,20 +197,51 @@ describe('submit mode', () => {
     await eventually(() => (github.state.checkRuns.length === 3 && kube.openWatches > 0 ? true : undefined));
     action.child.kill('SIGKILL');
     const killed = await action.done;
-    const post = await startAction({ inputs: { mode: 'submit', kubeconfig }, event, eventName: 'pull_request', apiUrl, workspace, env: savedState(killed.stdout) }).done;
+    const post = await startAction({
+      inputs: { mode: 'submit', kubeconfig },
+      event,
+      eventName: 'pull_request',
+      apiUrl,
+      workspace,
+      env: savedState(killed.stdout),
+    }).done;
     expect(post.code).toBe(0);
     expect(kube.workflows.get(name)!.spec!.shutdown).toBe('Stop');
     expect(Object.values(checks()).map((history) => history.at(-1))).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(github.violations).toEqual([]);
   });
 
-  it('refuses to submit a fork\'s pipeline on pull_request_target unless allowed', async () => {
-    const forkEvent = { ...event, pull_request: { ...event.pull_request, head: { sha: 'a'.repeat(40), repo: { full_name: 'stranger/ml' } } } };
-    const refused = await startAction({ inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false' }, event: forkEvent, eventName: 'pull_request_target', apiUrl, workspace }).done;
+  it("refuses to submit a fork's pipeline on pull_request_target unless allowed", async () => {
+    const forkEvent = {
+      ...event,
+      pull_request: { ...event.pull_request, head: { sha: 'a'.repeat(40), repo: { full_name: 'stranger/ml' } } },
+    };
+    const refused = await startAction({
+      inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false' },
+      event: forkEvent,
+      eventName: 'pull_request_target',
+      apiUrl,
+      workspace,
+    }).done;
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('::error::submit refused: this pull_request_target run would submit a pipeline from a fork');
+    expect(refused.stdout).toContain(
+      '::error::submit refused: this pull_request_target run would submit a pipeline from a fork',
+    );
     expect(kube.workflows.size).toBe(0);
-    const allowed = await startAction({ inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false', wait: 'false', 'allow-fork-submit': 'true' }, event: forkEvent, eventName: 'pull_request_target', apiUrl, workspace }).done;
+    const allowed = await startAction({
+      inputs: {
+        mode: 'submit',
+        kubeconfig,
+        namespace: 'ml',
+        comment: 'false',
+        wait: 'false',
+        'allow-fork-submit': 'true',
+      },
+      event: forkEvent,
+      eventName: 'pull_request_target',
+      apiUrl,
+      workspace,
+    }).done;
     expect(allowed.code).toBe(0);
     expect(kube.workflows.size).toBe(1);
   });
@@ -156,7 +249,9 @@ describe('submit mode', () => {
   it('fails with a clear message when the namespace does not exist', async () => {
     const result = await submit({ namespace: 'nope' }).done;
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('::error::polyaxon-argo: cannot create the Workflow: namespaces "nope" not found (does namespace nope exist, with Argo\'s CRDs installed?)');
+    expect(result.stdout).toContain(
+      '::error::polyaxon-argo: cannot create the Workflow: namespaces "nope" not found (does namespace nope exist, with Argo\'s CRDs installed?)',
+    );
     expect(github.state.checkRuns).toEqual([]);
   });
 });
@@ -175,7 +270,9 @@ describe('submit mode when the Kubernetes API fails', () => {
     expect(kube.workflows.size).toBe(1);
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(1000);
     expect(posts[2]!.at - posts[1]!.at).toBeGreaterThanOrEqual(1000);
-    expect(result.stdout).toContain('cannot create the Workflow: Too many requests, please try again later. (HTTP 429); trying again in 1s (attempt 2 of 5)');
+    expect(result.stdout).toContain(
+      'cannot create the Workflow: Too many requests, please try again later. (HTTP 429); trying again in 1s (attempt 2 of 5)',
+    );
     expect(result.outputs['workflow-name']).toBe([...kube.workflows.keys()][0]);
   });
 
@@ -184,7 +281,9 @@ describe('submit mode when the Kubernetes API fails', () => {
     const result = await submit().done;
     expect(result.code).toBe(1);
     expect(kube.requestsOf('create')).toHaveLength(1);
-    expect(errorLines(result.stdout)).toEqual(['::error::polyaxon-argo: cannot create the Workflow: Too many requests, please try again later. (HTTP 429) (the server asked to wait 600s, more than the 60s allowed); nothing was created']);
+    expect(errorLines(result.stdout)).toEqual([
+      '::error::polyaxon-argo: cannot create the Workflow: Too many requests, please try again later. (HTTP 429) (the server asked to wait 600s, more than the 60s allowed); nothing was created',
+    ]);
   });
 
   it('gives up on a 429 that lasts after five attempts', async () => {
@@ -193,25 +292,34 @@ describe('submit mode when the Kubernetes API fails', () => {
     expect(result.code).toBe(1);
     expect(kube.requestsOf('create')).toHaveLength(5);
     expect(kube.workflows.size).toBe(0);
-    expect(errorLines(result.stdout)).toEqual(['::error::polyaxon-argo: cannot create the Workflow: Too many requests, please try again later. (HTTP 429) (still failing after 5 attempts over 4s); nothing was created']);
+    expect(errorLines(result.stdout)).toEqual([
+      '::error::polyaxon-argo: cannot create the Workflow: Too many requests, please try again later. (HTTP 429) (still failing after 5 attempts over 4s); nothing was created',
+    ]);
   });
 
   it.each<[string, KubeFault, string]>([
     ['a 500', { status: 500 }, 'Internal error occurred: etcdserver: request timed out (HTTP 500)'],
-    ['a proxy\'s 502', { status: 502, text: true }, 'Bad Gateway (HTTP 502)'],
-    ['a 504 Timeout', { status: 504 }, 'Timeout: request did not complete within requested timeout - context deadline exceeded (HTTP 504)'],
+    ["a proxy's 502", { status: 502, text: true }, 'Bad Gateway (HTTP 502)'],
+    [
+      'a 504 Timeout',
+      { status: 504 },
+      'Timeout: request did not complete within requested timeout - context deadline exceeded (HTTP 504)',
+    ],
     ['a connection reset once the workflow is stored', { reset: 'after' }, 'other side closed'],
-  ])('does not repeat a create that failed with %s, which may have created the workflow, and says how to check', async (_, fault, detail) => {
-    kube.fail('create', fault);
-    const result = await submit().done;
-    expect(result.code).toBe(1);
-    expect(kube.requestsOf('create')).toHaveLength(1);
-    expect(errorLines(result.stdout)).toEqual([
-      `::error::polyaxon-argo: cannot create the Workflow: ${detail}; the workflow may or may not have been created: check with \`kubectl get workflows -n ml -l polyaxon-argo.io/commit=${HEAD}\` before submitting again`,
-    ]);
-    expect(result.stdout).not.toMatch(/\n\s+at /);
-    expect(github.state.checkRuns).toEqual([]);
-  });
+  ])(
+    'does not repeat a create that failed with %s, which may have created the workflow, and says how to check',
+    async (_, fault, detail) => {
+      kube.fail('create', fault);
+      const result = await submit().done;
+      expect(result.code).toBe(1);
+      expect(kube.requestsOf('create')).toHaveLength(1);
+      expect(errorLines(result.stdout)).toEqual([
+        `::error::polyaxon-argo: cannot create the Workflow: ${detail}; the workflow may or may not have been created: check with \`kubectl get workflows -n ml -l polyaxon-argo.io/commit=${HEAD}\` before submitting again`,
+      ]);
+      expect(result.stdout).not.toMatch(/\n\s+at /);
+      expect(github.state.checkRuns).toEqual([]);
+    },
+  );
 
   it('draws a new name when the generated one is taken (409 AlreadyExists on generateName)', async () => {
     kube.fail('create', { status: 409 });
@@ -225,7 +333,12 @@ describe('submit mode when the Kubernetes API fails', () => {
     const config = new KubeConfig();
     config.loadFromString(kubeconfig);
     const api = new ArgoApi(config, 'ml');
-    const manifest = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'nightly' }, spec: { entrypoint: 'main', templates: [] } } as Manifest;
+    const manifest = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'nightly' },
+      spec: { entrypoint: 'main', templates: [] },
+    } as Manifest;
     await api.create(manifest);
     await expect(api.create(manifest)).rejects.toThrow(
       'cannot create the Workflow: workflows.argoproj.io "nightly" already exists: delete it first (`kubectl delete workflows.argoproj.io nightly -n ml`) or let the server generate a fresh name each time (`metadata.generateName`, the Action\'s generate-name input)',
@@ -237,7 +350,9 @@ describe('submit mode when the Kubernetes API fails', () => {
     kube.token = 'another-token';
     const result = await submit().done;
     expect(result.code).toBe(1);
-    expect(errorLines(result.stdout)).toEqual(['::error::polyaxon-argo: cannot create the Workflow: Unauthorized (HTTP 401): check the kubeconfig credentials']);
+    expect(errorLines(result.stdout)).toEqual([
+      '::error::polyaxon-argo: cannot create the Workflow: Unauthorized (HTTP 401): check the kubeconfig credentials',
+    ]);
     expect(kube.requestsOf('create')).toHaveLength(1);
   });
 
@@ -279,7 +394,9 @@ describe('submit mode when GitHub fails on check runs', () => {
     const result = await action.done;
     expect(result.code).toBe(0);
     expect(result.outputs.phase).toBe('Succeeded');
-    expect(result.stdout.split('\n').filter((line) => line.startsWith('::warning'))).toEqual(['::warning::could not update the check runs (Server Error); the workflow is followed without them.']);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('::warning'))).toEqual([
+      '::warning::could not update the check runs (Server Error); the workflow is followed without them.',
+    ]);
     // The first check, tried once more after looking for it; and again for the final report.
     expect(github.calls.filter((c) => c.operation === 'checks/create')).toHaveLength(4);
     expect(github.state.checkRuns).toEqual([]);
@@ -290,5 +407,7 @@ describe('submit mode when GitHub fails on check runs', () => {
 async function succeedOnceWatched(): Promise<void> {
   const name = await eventually(() => [...kube.workflows.keys()][0]);
   await eventually(() => (kube.openWatches > 0 ? true : undefined));
-  kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'));
+  kube.update(name, (wf) =>
+    running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded'),
+  );
 }

@@ -48,7 +48,11 @@ export function generateDag(operations) {
     } else {
       const previous = (layer - 1) * LAYER_WIDTH;
       const pick = (k) => previous + ((i + k) % LAYER_WIDTH);
-      lines.push('    params:', `      src: {ref: ops.op-${pick(0)}, value: outputs.out}`, `      lr: ${(0.001 * ((i % 9) + 1)).toFixed(3)}`);
+      lines.push(
+        '    params:',
+        `      src: {ref: ops.op-${pick(0)}, value: outputs.out}`,
+        `      lr: ${(0.001 * ((i % 9) + 1)).toFixed(3)}`,
+      );
       lines.push(`    dependencies: [op-${pick(7)}, op-${pick(13)}]`);
     }
   }

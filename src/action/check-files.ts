@@ -20,12 +20,25 @@ export interface CheckSettings {
 }
 
 /** Reads the connections catalog named by the `connections` input; its problems are diagnostics too. */
-export async function loadSettings(config: Config, workspace: string): Promise<{ settings: CheckSettings; diagnostics: Diagnostic[] }> {
+export async function loadSettings(
+  config: Config,
+  workspace: string,
+): Promise<{ settings: CheckSettings; diagnostics: Diagnostic[] }> {
   if (!config.connections) return { settings: { config, workspace }, diagnostics: [] };
   const file = path.resolve(workspace, config.connections);
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) {
-    return { settings: { config, workspace }, diagnostics: [{ severity: 'error', code: 'unreadable-file', message: `cannot read the connections catalog \`${config.connections}\``, location: { file: config.connections, line: 1, column: 1 } }] };
+    return {
+      settings: { config, workspace },
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'unreadable-file',
+          message: `cannot read the connections catalog \`${config.connections}\``,
+          location: { file: config.connections, line: 1, column: 1 },
+        },
+      ],
+    };
   }
   const { catalog, diagnostics } = readConnectionCatalog(config.connections, text);
   return { settings: { config, workspace, ...(catalog ? { catalog } : {}) }, diagnostics };
@@ -50,7 +63,12 @@ export async function transpileFile(file: string, text: string, settings: CheckS
 export async function checkFile(file: string, settings: CheckSettings): Promise<CheckedFile> {
   const text = await readFile(path.join(settings.workspace, file), 'utf8').catch(() => undefined);
   if (text === undefined) {
-    const diagnostic: Diagnostic = { severity: 'error', code: 'unreadable-file', message: `cannot read \`${file}\``, location: { file, line: 1, column: 1 } };
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      code: 'unreadable-file',
+      message: `cannot read \`${file}\``,
+      location: { file, line: 1, column: 1 },
+    };
     return { file, diagnostics: [diagnostic], result: { diagnostics: [diagnostic] } };
   }
   const result = await transpileFile(file, text, settings);
@@ -59,7 +77,9 @@ export async function checkFile(file: string, settings: CheckSettings): Promise<
     file,
     diagnostics: result.diagnostics,
     result,
-    ...(valid && result.root ? { mermaid: renderGraph(result.root, 'mermaid'), operations: countOperations(result.manifest) } : {}),
+    ...(valid && result.root
+      ? { mermaid: renderGraph(result.root, 'mermaid'), operations: countOperations(result.manifest) }
+      : {}),
   };
 }
 

@@ -16,16 +16,29 @@ const bool = (name: string) =>
 function positiveInt(name: string) {
   return z.string().transform((value, ctx) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) ctx.addIssue({ code: 'custom', message: `input \`${name}\` must be a positive number of seconds, got \`${value}\`` });
+    if (!Number.isInteger(n) || n <= 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `input \`${name}\` must be a positive number of seconds, got \`${value}\``,
+      });
     return n;
   });
 }
 
-const lines = (value: string) => value.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+const lines = (value: string) =>
+  value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
 
 const config = z.object({
-  mode: z.enum(['validate', 'transpile', 'submit'], { error: (issue) => `input \`mode\` must be validate, transpile or submit, got \`${String(issue.input)}\`` }),
-  files: z.string().transform(lines).pipe(z.array(z.string()).min(1, { error: 'input `files` needs at least one glob' })),
+  mode: z.enum(['validate', 'transpile', 'submit'], {
+    error: (issue) => `input \`mode\` must be validate, transpile or submit, got \`${String(issue.input)}\``,
+  }),
+  files: z
+    .string()
+    .transform(lines)
+    .pipe(z.array(z.string()).min(1, { error: 'input `files` needs at least one glob' })),
   token: z.string(),
   hub: z.string(),
   connections: z.string(),
@@ -33,26 +46,40 @@ const config = z.object({
   params: z.string().transform((value, ctx) =>
     lines(value).map((line): [string, string] => {
       const eq = line.indexOf('=');
-      if (eq <= 0) ctx.addIssue({ code: 'custom', message: `input \`params\`: each line must be NAME=VALUE, got \`${line}\`` });
+      if (eq <= 0)
+        ctx.addIssue({ code: 'custom', message: `input \`params\`: each line must be NAME=VALUE, got \`${line}\`` });
       return [line.slice(0, eq), line.slice(eq + 1)];
     }),
   ),
-  kind: z.enum(['workflow', 'workflow-template'], { error: (issue) => `input \`kind\` must be workflow or workflow-template, got \`${String(issue.input)}\`` }),
+  kind: z.enum(['workflow', 'workflow-template'], {
+    error: (issue) => `input \`kind\` must be workflow or workflow-template, got \`${String(issue.input)}\``,
+  }),
   outputDir: z.string().min(1, { error: 'input `output-dir` cannot be empty' }),
   comment: bool('comment'),
   kubeconfig: z.string(),
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'input `namespace` must be a Kubernetes namespace name' }),
-  generateName: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?-?)?$/, { error: 'input `generate-name` must be a lowercase name prefix such as `pr-42-`' }),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'input `namespace` must be a Kubernetes namespace name' }),
+  generateName: z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?-?)?$/, {
+      error: 'input `generate-name` must be a lowercase name prefix such as `pr-42-`',
+    }),
   wait: bool('wait'),
   timeout: positiveInt('timeout'),
   checkPrefix: z.string().min(1, { error: 'input `check-prefix` cannot be empty' }),
   maxCheckRuns: z.string().transform((value, ctx) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) ctx.addIssue({ code: 'custom', message: `input \`max-check-runs\` must be a whole number, got \`${value}\`` });
+    if (!Number.isInteger(n) || n < 0)
+      ctx.addIssue({ code: 'custom', message: `input \`max-check-runs\` must be a whole number, got \`${value}\`` });
     return n;
   }),
   allowForkSubmit: bool('allow-fork-submit'),
-  argoUrl: z.string().refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), { error: 'input `argo-url` must be an http(s) URL' }),
+  argoUrl: z
+    .string()
+    .refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), {
+      error: 'input `argo-url` must be an http(s) URL',
+    }),
 });
 export type Config = z.infer<typeof config>;
 

@@ -55,18 +55,24 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
   const files = await core.group('Find Polyaxonfiles', async () => {
     if (pull && client) {
       const changed = await listChangedFiles(client, repository, pull.number);
-      if (changed.truncated) core.warning('the pull request changes more files than GitHub lists (3,000): files beyond those were not checked');
+      if (changed.truncated)
+        core.warning(
+          'the pull request changes more files than GitHub lists (3,000): files beyond those were not checked',
+        );
       return selectPolyaxonfiles(changed.files, config.files, workspace);
     }
     return findPolyaxonfiles(config.files, workspace);
   });
-  core.info(files.length ? `Checking ${files.length} Polyaxonfile(s): ${files.join(', ')}` : 'No Polyaxonfile to check.');
+  core.info(
+    files.length ? `Checking ${files.length} Polyaxonfile(s): ${files.join(', ')}` : 'No Polyaxonfile to check.',
+  );
 
   const checked: CheckedFile[] = [];
   for (const file of files) {
     const result = await core.group(`Check ${file}`, async () => checkFile(file, settings));
     annotate(result.diagnostics, file);
-    if (pull && client && result.result.manifest) result.diff = await baseDiff(client, repository, pull, file, settings, result);
+    if (pull && client && result.result.manifest)
+      result.diff = await baseDiff(client, repository, pull, file, settings, result);
     checked.push(result);
   }
 
@@ -75,25 +81,42 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
 
   const title = 'Polyaxon pipelines on Argo';
   await core.summary.addRaw(redact(renderReport(checked, { title }))).write();
-  if (pull && client && config.comment && checked.length) await comment(client, repository, pull, redact(renderReport(checked, { title, limit: COMMENT_LIMIT, footer: footer() })));
+  if (pull && client && config.comment && checked.length)
+    await comment(
+      client,
+      repository,
+      pull,
+      redact(renderReport(checked, { title, limit: COMMENT_LIMIT, footer: footer() })),
+    );
 
   core.setOutput('files', JSON.stringify(files));
   core.setOutput('valid', String(invalid.length === 0));
   if (invalid.length) {
-    core.setFailed(`${invalid.length} of ${files.length} Polyaxonfile(s) are invalid: ${invalid.map((f) => f.file).join(', ')}`);
+    core.setFailed(
+      `${invalid.length} of ${files.length} Polyaxonfile(s) are invalid: ${invalid.map((f) => f.file).join(', ')}`,
+    );
     return;
   }
   if (config.mode === 'submit') {
     const fromFork = pull !== undefined && pull.head.repo?.full_name !== pull.base.repo.full_name;
     if (fromFork && context.eventName === 'pull_request_target' && !config.allowForkSubmit) {
-      core.setFailed('submit refused: this pull_request_target run would submit a pipeline from a fork, that is containers chosen by someone outside the repository, with this repository\'s cluster credentials. Submit only after review (e.g. a label-gated or environment-protected job), or set `allow-fork-submit: true` if that is really intended.');
+      core.setFailed(
+        "submit refused: this pull_request_target run would submit a pipeline from a fork, that is containers chosen by someone outside the repository, with this repository's cluster credentials. Submit only after review (e.g. a label-gated or environment-protected job), or set `allow-fork-submit: true` if that is really intended.",
+      );
       return;
     }
     if (checked.length !== 1) {
-      core.setFailed(`submit mode runs exactly one pipeline, but ${checked.length} Polyaxonfiles were selected${checked.length ? `: ${files.join(', ')}` : ''}; narrow the \`files\` input to one file`);
+      core.setFailed(
+        `submit mode runs exactly one pipeline, but ${checked.length} Polyaxonfiles were selected${checked.length ? `: ${files.join(', ')}` : ''}; narrow the \`files\` input to one file`,
+      );
       return;
     }
-    await submit(checked[0]!, config, { client, repository, headSha: pull?.head.sha ?? context.sha, pullNumber: pull?.number });
+    await submit(checked[0]!, config, {
+      client,
+      repository,
+      headSha: pull?.head.sha ?? context.sha,
+      pullNumber: pull?.number,
+    });
   }
 }
 
@@ -105,8 +128,12 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
 function annotate(diagnostics: readonly Diagnostic[], checkedFile?: string): void {
   for (const d of diagnostics) {
     const fromParams = d.location.file === COMMAND_LINE;
-    const properties = fromParams ? { title: d.code } : { title: d.code, file: d.location.file, startLine: d.location.line, startColumn: d.location.column };
-    const text = fromParams ? `input \`params\`${checkedFile ? ` (checking ${checkedFile})` : ''}: ${d.message}` : d.message;
+    const properties = fromParams
+      ? { title: d.code }
+      : { title: d.code, file: d.location.file, startLine: d.location.line, startColumn: d.location.column };
+    const text = fromParams
+      ? `input \`params\`${checkedFile ? ` (checking ${checkedFile})` : ''}: ${d.message}`
+      : d.message;
     const message = redact(d.hint ? `${text}\n${d.hint}` : text);
     if (d.severity === 'error') core.error(message, properties);
     else core.warning(message, properties);
@@ -114,7 +141,14 @@ function annotate(diagnostics: readonly Diagnostic[], checkedFile?: string): voi
 }
 
 /** How the manifest changes against the pull request's base commit. */
-async function baseDiff(client: GitHubClient, repository: Repository, pull: PullRequest, file: string, settings: CheckSettings, head: CheckedFile): Promise<CheckedFile['diff']> {
+async function baseDiff(
+  client: GitHubClient,
+  repository: Repository,
+  pull: PullRequest,
+  file: string,
+  settings: CheckSettings,
+  head: CheckedFile,
+): Promise<CheckedFile['diff']> {
   try {
     const text = await readFileAtRef(client, repository, file, pull.base.sha);
     if (text === undefined) return 'new-file';
@@ -132,7 +166,9 @@ async function baseDiff(client: GitHubClient, repository: Repository, pull: Pull
  */
 async function comment(client: GitHubClient, repository: Repository, pull: PullRequest, body: string): Promise<void> {
   if (pull.head.repo?.full_name !== pull.base.repo.full_name) {
-    core.notice('This pull request comes from a fork: its token cannot comment, so the report is in the job summary and the annotations only.');
+    core.notice(
+      'This pull request comes from a fork: its token cannot comment, so the report is in the job summary and the annotations only.',
+    );
     return;
   }
   try {
@@ -140,11 +176,15 @@ async function comment(client: GitHubClient, repository: Repository, pull: PullR
     core.info(`Pull request comment ${outcome}.`);
   } catch (error) {
     if (statusOf(error) === 403) {
-      core.notice('The token cannot comment on this pull request (it needs `pull-requests: write`); the report is in the job summary and the annotations.');
+      core.notice(
+        'The token cannot comment on this pull request (it needs `pull-requests: write`); the report is in the job summary and the annotations.',
+      );
       return;
     }
     // GitHub failing past the client's retries must not hide the result: the comment is a copy.
-    core.warning(`could not update the pull request comment (${describeError(error)}); the report is in the job summary and the annotations.`);
+    core.warning(
+      `could not update the pull request comment (${describeError(error)}); the report is in the job summary and the annotations.`,
+    );
   }
 }
 

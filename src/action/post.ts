@@ -16,7 +16,9 @@ export async function post(): Promise<void> {
   if (!name || core.getState(STATE.finished) === 'true') return;
   maskInputSecrets();
   try {
-    await new ArgoApi(loadKubeConfig(core.getInput('kubeconfig')), core.getState(STATE.namespace) || 'default', { log: (message) => core.info(redact(message)) }).shutdown(name, 'Stop');
+    await new ArgoApi(loadKubeConfig(core.getInput('kubeconfig')), core.getState(STATE.namespace) || 'default', {
+      log: (message) => core.info(redact(message)),
+    }).shutdown(name, 'Stop');
     core.info(`Stopped workflow ${name}.`);
   } catch (error) {
     core.warning(`could not stop workflow ${name}: ${describeError(error)}`);
@@ -27,7 +29,17 @@ export async function post(): Promise<void> {
   const client = createGitHubClient(token, (m) => core.info(redact(m)));
   for (const [checkName, id] of Object.entries(checks)) {
     await client.rest.checks
-      .update({ ...context.repo, check_run_id: id, status: 'completed', conclusion: 'cancelled', completed_at: new Date().toISOString(), output: { title: `${checkName}: cancelled`, summary: `The job was cancelled; workflow \`${name}\` was stopped.` } })
+      .update({
+        ...context.repo,
+        check_run_id: id,
+        status: 'completed',
+        conclusion: 'cancelled',
+        completed_at: new Date().toISOString(),
+        output: {
+          title: `${checkName}: cancelled`,
+          summary: `The job was cancelled; workflow \`${name}\` was stopped.`,
+        },
+      })
       .catch((error: unknown) => core.warning(`could not conclude check ${checkName}: ${describeError(error)}`));
   }
 }

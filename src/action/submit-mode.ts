@@ -44,16 +44,24 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     ...manifest,
     metadata: {
       ...manifest.metadata,
-      ...(config.generateName ? { generateName: config.generateName.endsWith('-') ? config.generateName : `${config.generateName}-` } : {}),
+      ...(config.generateName
+        ? { generateName: config.generateName.endsWith('-') ? config.generateName : `${config.generateName}-` }
+        : {}),
       namespace: config.namespace,
-      labels: { ...manifest.metadata.labels, [COMMIT_LABEL]: context.headSha.slice(0, 40), ...(context.pullNumber ? { 'polyaxon-argo.io/pull-request': String(context.pullNumber) } : {}) },
+      labels: {
+        ...manifest.metadata.labels,
+        [COMMIT_LABEL]: context.headSha.slice(0, 40),
+        ...(context.pullNumber ? { 'polyaxon-argo.io/pull-request': String(context.pullNumber) } : {}),
+      },
     },
   };
   const api = new ArgoApi(kubeConfig, config.namespace, { log: (message) => core.info(redact(message)) });
   const created = await api.create(workflow).catch((error: unknown) => {
     // Submitting again could make a second workflow: say how to find out whether there is one.
     if (error instanceof ClusterError && error.outcomeUnknown) {
-      throw new Error(`${error.message}; the workflow may or may not have been created: check with \`kubectl get workflows -n ${config.namespace} -l ${COMMIT_LABEL}=${context.headSha.slice(0, 40)}\` before submitting again`);
+      throw new Error(
+        `${error.message}; the workflow may or may not have been created: check with \`kubectl get workflows -n ${config.namespace} -l ${COMMIT_LABEL}=${context.headSha.slice(0, 40)}\` before submitting again`,
+      );
     }
     throw error;
   });
@@ -63,13 +71,23 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   core.setOutput('namespace', config.namespace);
   core.saveState(STATE.workflow, name);
   core.saveState(STATE.namespace, config.namespace);
-  core.info(`Submitted workflow ${config.namespace}/${name}${config.argoUrl ? `: ${config.argoUrl.replace(/\/$/, '')}/workflows/${config.namespace}/${name}` : ''}`);
+  core.info(
+    `Submitted workflow ${config.namespace}/${name}${config.argoUrl ? `: ${config.argoUrl.replace(/\/$/, '')}/workflows/${config.namespace}/${name}` : ''}`,
+  );
   if (!config.wait) {
     core.saveState(STATE.finished, 'true');
     return;
   }
 
-  const reporter = context.client ? new CheckRunReporter(context.client, context.repository, { prefix: config.checkPrefix, headSha: context.headSha, maxCheckRuns: config.maxCheckRuns, redact, ...(config.argoUrl ? { argoUrl: config.argoUrl } : {}) }) : undefined;
+  const reporter = context.client
+    ? new CheckRunReporter(context.client, context.repository, {
+        prefix: config.checkPrefix,
+        headSha: context.headSha,
+        maxCheckRuns: config.maxCheckRuns,
+        redact,
+        ...(config.argoUrl ? { argoUrl: config.argoUrl } : {}),
+      })
+    : undefined;
   const report = checkReporting(reporter);
   await report((r) => r.start(created, operationStates(created)));
 
@@ -103,17 +121,30 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
 
   const aborted = controller.signal.aborted ? (controller.signal.reason as 'cancelled' | 'timeout') : undefined;
   if (aborted) {
-    core.warning(aborted === 'timeout' ? `the workflow ran longer than the ${config.timeout}s timeout: stopping it` : 'the job was cancelled: stopping the workflow');
+    core.warning(
+      aborted === 'timeout'
+        ? `the workflow ran longer than the ${config.timeout}s timeout: stopping it`
+        : 'the job was cancelled: stopping the workflow',
+    );
     await api.shutdown(name, 'Stop').catch((error: unknown) => core.warning(describeError(error)));
     latest = await api.get(name).catch(() => latest);
   }
-  const end: WorkflowEnd = { stopped: aborted === 'cancelled' || stoppedEarly !== undefined, timedOut: aborted === 'timeout' };
+  const end: WorkflowEnd = {
+    stopped: aborted === 'cancelled' || stoppedEarly !== undefined,
+    timedOut: aborted === 'timeout',
+  };
   await report((r) => r.update(latest, operationStates(latest), end), 'final');
   core.saveState(STATE.finished, 'true');
 
   const phase = latest.status?.phase ?? 'Unknown';
   core.setOutput('phase', phase);
-  await core.summary.addRaw(redact(`\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`)).write();
+  await core.summary
+    .addRaw(
+      redact(
+        `\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`,
+      ),
+    )
+    .write();
   if (aborted) core.setFailed(`workflow ${name} ${aborted === 'timeout' ? 'timed out' : 'was cancelled'}`);
   else if (phase !== 'Succeeded' && !stoppedEarly) {
     const reason = failureReason(latest);
@@ -136,8 +167,14 @@ function checkReporting(reporter: CheckRunReporter | undefined) {
       await call(reporter);
     } catch (error) {
       if (!failed) {
-        if (statusOf(error) === 403) core.notice('The token cannot create check runs (it needs `checks: write`); the workflow is followed without them.');
-        else core.warning(`could not update the check runs (${describeError(error)}); the workflow is followed without them.`);
+        if (statusOf(error) === 403)
+          core.notice(
+            'The token cannot create check runs (it needs `checks: write`); the workflow is followed without them.',
+          );
+        else
+          core.warning(
+            `could not update the check runs (${describeError(error)}); the workflow is followed without them.`,
+          );
       }
       failed = true;
     }

@@ -45,7 +45,13 @@ export interface Template {
   dag?: { tasks: DagTask[]; failFast?: boolean };
   suspend?: Record<string, never>;
   container?: Record<string, unknown>;
-  resource?: { action: string; manifest: string; successCondition?: string; failureCondition?: string; setOwnerReference?: boolean };
+  resource?: {
+    action: string;
+    manifest: string;
+    successCondition?: string;
+    failureCondition?: string;
+    setOwnerReference?: boolean;
+  };
   initContainers?: Record<string, unknown>[];
   sidecars?: Record<string, unknown>[];
   volumes?: Record<string, unknown>[];
@@ -72,7 +78,11 @@ export interface WorkflowSpec {
   volumes?: Record<string, unknown>[];
   activeDeadlineSeconds?: number;
   ttlStrategy?: { secondsAfterCompletion: number };
-  podGC?: { strategy: 'OnPodCompletion'; deleteDelayDuration: string; labelSelector: { matchLabels: Record<string, string> } };
+  podGC?: {
+    strategy: 'OnPodCompletion';
+    deleteDelayDuration: string;
+    labelSelector: { matchLabels: Record<string, string> };
+  };
   hooks?: Record<string, LifecycleHook>;
   templates: Template[];
 }

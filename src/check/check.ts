@@ -8,7 +8,11 @@ import { RULES } from './rules/index.js';
  * Runs every semantic rule over the resolved tree: each component once, each dag once, the
  * top operation and every dag operation once.
  */
-export function checkTree(root: ResolvedOperation, options: CheckOptions, rules: readonly Rule[] = RULES): Diagnostic[] {
+export function checkTree(
+  root: ResolvedOperation,
+  options: CheckOptions,
+  rules: readonly Rule[] = RULES,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const context: CheckContext = {
     options,

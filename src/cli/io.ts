@@ -33,17 +33,28 @@ export interface InputFile {
  * diagnostics at line 1, so they are reported like any other.
  */
 export async function readInput(argument: string, io: Console, maxBytes: number): Promise<InputFile | Diagnostic> {
-  const fail = (message: string, hint?: string): Diagnostic => ({ severity: 'error', code: 'unreadable-file', message, location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 }, ...(hint ? { hint } : {}) });
+  const fail = (message: string, hint?: string): Diagnostic => ({
+    severity: 'error',
+    code: 'unreadable-file',
+    message,
+    location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 },
+    ...(hint ? { hint } : {}),
+  });
   if (argument === '-') {
     const text = await io.readStdin();
-    if (Buffer.byteLength(text) > maxBytes) return fail(`the input is over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
+    if (Buffer.byteLength(text) > maxBytes)
+      return fail(`the input is over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
     return { name: '<stdin>', text };
   }
   const absolutePath = path.resolve(io.cwd, argument);
   try {
     const info = await stat(absolutePath);
     if (!info.isFile()) return fail(`\`${argument}\` is not a file`);
-    if (info.size > maxBytes) return fail(`the file is ${info.size} bytes, over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
+    if (info.size > maxBytes)
+      return fail(
+        `the file is ${info.size} bytes, over the ${maxBytes}-byte limit`,
+        'raise it with --max-file-size BYTES',
+      );
     const bytes = await readFile(absolutePath);
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { name: argument, absolutePath, text };

@@ -33,7 +33,14 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-export function readOptions(values: { hub?: string | undefined; root?: string | undefined; offline?: boolean | undefined; 'allow-private-urls'?: boolean | undefined; param?: string[] | undefined; 'max-file-size'?: string | undefined }): ReadOptions {
+export function readOptions(values: {
+  hub?: string | undefined;
+  root?: string | undefined;
+  offline?: boolean | undefined;
+  'allow-private-urls'?: boolean | undefined;
+  param?: string[] | undefined;
+  'max-file-size'?: string | undefined;
+}): ReadOptions {
   const params = (values.param ?? []).map((assignment): [string, string] => {
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param expects NAME=VALUE, got \`${assignment}\``);
@@ -42,12 +49,25 @@ export function readOptions(values: { hub?: string | undefined; root?: string | 
   let maxBytes = DEFAULT_MAX_BYTES;
   if (values['max-file-size'] !== undefined) {
     maxBytes = Number(values['max-file-size']);
-    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+      throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
   }
-  return { ...(values.hub ? { hubDir: values.hub } : {}), ...(values.root ? { rootDir: values.root } : {}), offline: Boolean(values.offline), allowPrivateUrls: Boolean(values['allow-private-urls']), params, maxBytes };
+  return {
+    ...(values.hub ? { hubDir: values.hub } : {}),
+    ...(values.root ? { rootDir: values.root } : {}),
+    offline: Boolean(values.offline),
+    allowPrivateUrls: Boolean(values['allow-private-urls']),
+    params,
+    maxBytes,
+  };
 }
 
-export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got \`${value}\``);

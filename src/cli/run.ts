@@ -43,11 +43,15 @@ export async function runCli(args: string[], io: Console): Promise<ExitCode> {
     return await handler(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`polyaxon-argo: ${error.message}\nRun \`polyaxon-argo ${command && COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`);
+      io.stderr(
+        `polyaxon-argo: ${error.message}\nRun \`polyaxon-argo ${command && COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`,
+      );
       return ExitCode.Usage;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`polyaxon-argo: internal error: ${message.split('\n')[0]}. This is a bug; please report it with the command and file that caused it.\n`);
+    io.stderr(
+      `polyaxon-argo: internal error: ${message.split('\n')[0]}. This is a bug; please report it with the command and file that caused it.\n`,
+    );
     if (process.env.POLYAXON_ARGO_DEBUG) io.stderr(`${(error as Error).stack}\n`);
     return ExitCode.Internal;
   }

@@ -1,5 +1,12 @@
 import { STATUS_CODES } from 'node:http';
-import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions, Watch, type KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  Watch,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import type { Manifest } from '../argo/types.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { WatchEvent, WorkflowSource } from './follow-workflow.js';
@@ -45,7 +52,14 @@ export class ClusterError extends Error {
 
   /** The same failure, told differently or known better. */
   with(message: string, info: ClusterErrorInfo = {}): ClusterError {
-    return new ClusterError(message, { status: this.status, reason: this.reason, retryAfterMs: this.retryAfterMs, connection: this.connection, outcomeUnknown: this.outcomeUnknown, ...info });
+    return new ClusterError(message, {
+      status: this.status,
+      reason: this.reason,
+      retryAfterMs: this.retryAfterMs,
+      connection: this.connection,
+      outcomeUnknown: this.outcomeUnknown,
+      ...info,
+    });
   }
 }
 
@@ -82,16 +96,36 @@ export interface ArgoApiOptions {
 export class ArgoApi {
   private readonly api: CustomObjectsApi;
 
-  constructor(private readonly kubeConfig: KubeConfig, readonly namespace: string, private readonly options: ArgoApiOptions = {}) {
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    readonly namespace: string,
+    private readonly options: ArgoApiOptions = {},
+  ) {
     this.api = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   async create(manifest: Manifest): Promise<WorkflowObject> {
-    const plural = manifest.kind === 'CronWorkflow' ? 'cronworkflows' : manifest.kind === 'WorkflowTemplate' ? 'workflowtemplates' : 'workflows';
+    const plural =
+      manifest.kind === 'CronWorkflow'
+        ? 'cronworkflows'
+        : manifest.kind === 'WorkflowTemplate'
+          ? 'workflowtemplates'
+          : 'workflows';
     const { name, generateName } = manifest.metadata;
     const generated = !name && Boolean(generateName);
     try {
-      return await this.call(`create the ${manifest.kind}`, () => this.api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural, body: manifest }), (error) => createRetry(error, generated));
+      return await this.call(
+        `create the ${manifest.kind}`,
+        () =>
+          this.api.createNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace: this.namespace,
+            plural,
+            body: manifest,
+          }),
+        (error) => createRetry(error, generated),
+      );
     } catch (error) {
       if (!(error instanceof ClusterError)) throw error;
       if (error.status === 409 && error.reason === 'AlreadyExists') {
@@ -101,21 +135,45 @@ export class ArgoApi {
             : `${error.message}: delete it first (\`kubectl delete ${plural}.${GROUP} ${name} -n ${this.namespace}\`) or let the server generate a fresh name each time (\`metadata.generateName\`, the Action's generate-name input)`,
         );
       }
-      if (error.status === 429 || error.connection === 'refused') throw error.with(`${error.message}; nothing was created`);
-      if ((error.status ?? 0) >= 500 || error.connection === 'lost') throw error.with(error.message, { outcomeUnknown: true });
+      if (error.status === 429 || error.connection === 'refused')
+        throw error.with(`${error.message}; nothing was created`);
+      if ((error.status ?? 0) >= 500 || error.connection === 'lost')
+        throw error.with(error.message, { outcomeUnknown: true });
       throw error;
     }
   }
 
   async get(name: string): Promise<WorkflowObject> {
-    return this.call(`read workflow ${name}`, () => this.api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: 'workflows', name }), readRetry);
+    return this.call(
+      `read workflow ${name}`,
+      () =>
+        this.api.getNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: this.namespace,
+          plural: 'workflows',
+          name,
+        }),
+      readRetry,
+    );
   }
 
   /** Stop (exit handlers still run) or Terminate, through a merge patch of `spec.shutdown`. */
   async shutdown(name: string, how: 'Stop' | 'Terminate'): Promise<void> {
     await this.call(
       `stop workflow ${name}`,
-      () => this.api.patchNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: 'workflows', name, body: { spec: { shutdown: how } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
+      () =>
+        this.api.patchNamespacedCustomObject(
+          {
+            group: GROUP,
+            version: VERSION,
+            namespace: this.namespace,
+            plural: 'workflows',
+            name,
+            body: { spec: { shutdown: how } },
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
       readRetry,
     );
   }
@@ -136,7 +194,12 @@ export class ArgoApi {
           signal.addEventListener('abort', () => resolve(), { once: true });
           const query = { fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: true };
           watch
-            .watch(path, query, (type, object) => onEvent({ type: type as WatchEvent['type'], object: object as WatchEvent['object'] }), () => resolve())
+            .watch(
+              path,
+              query,
+              (type, object) => onEvent({ type: type as WatchEvent['type'], object: object as WatchEvent['object'] }),
+              () => resolve(),
+            )
             .then((controller) => {
               if (signal.aborted) controller.abort();
               else signal.addEventListener('abort', () => controller.abort(), { once: true });
@@ -147,7 +210,11 @@ export class ArgoApi {
   }
 
   /** Sends a request, and again while `retry` allows it and the policy's attempts and wait last. */
-  private async call<T>(what: string, request: () => Promise<unknown>, retry: (error: ClusterError) => Retry): Promise<T> {
+  private async call<T>(
+    what: string,
+    request: () => Promise<unknown>,
+    retry: (error: ClusterError) => Retry,
+  ): Promise<T> {
     const policy = this.options.policy ?? DEFAULT_RETRY_POLICY;
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
@@ -160,9 +227,13 @@ export class ArgoApi {
         const delay = retryDelay(attempt, waited, when === 'now' ? 0 : error.retryAfterMs, policy);
         if (delay === undefined) {
           const asked = attempt < policy.maxAttempts && error.retryAfterMs !== undefined;
-          throw error.with(`${error.message} (${asked ? `the server asked to wait ${seconds(error.retryAfterMs!)}, more than the ${seconds(policy.maxWaitMs)} allowed` : `still failing after ${attempt} attempts${waited ? ` over ${seconds(waited)}` : ''}`})`);
+          throw error.with(
+            `${error.message} (${asked ? `the server asked to wait ${seconds(error.retryAfterMs!)}, more than the ${seconds(policy.maxWaitMs)} allowed` : `still failing after ${attempt} attempts${waited ? ` over ${seconds(waited)}` : ''}`})`,
+          );
         }
-        this.options.log?.(`${error.message}; trying again in ${seconds(delay)} (attempt ${attempt + 1} of ${policy.maxAttempts})`);
+        this.options.log?.(
+          `${error.message}; trying again in ${seconds(delay)} (attempt ${attempt + 1} of ${policy.maxAttempts})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
         waited += delay;
       }
@@ -171,9 +242,25 @@ export class ArgoApi {
 }
 
 /** Connection failures where the request cannot have reached the API server. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 /** Connection failures that may come after the request reached it. */
-const BROKEN = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const BROKEN = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 /**
  * client-node's errors as one readable line: an HTTP error carries the Status as a JSON string
@@ -186,21 +273,48 @@ export function toClusterError(what: string, error: unknown, namespace: string):
     const code = error.code as number;
     let status: { reason?: string; message?: string; details?: { retryAfterSeconds?: number } } = {};
     try {
-      status = typeof error.body === 'string' ? (JSON.parse(error.body) as typeof status) : ((error.body as typeof status) ?? {});
+      status =
+        typeof error.body === 'string'
+          ? (JSON.parse(error.body) as typeof status)
+          : ((error.body as typeof status) ?? {});
     } catch {
       // not a Status object (a proxy's HTML page, say)
     }
     const headers = (error.headers ?? {}) as Record<string, string | undefined>;
-    const retryAfterMs = parseRetryAfter(headers['retry-after']) ?? (typeof status.details?.retryAfterSeconds === 'number' ? status.details.retryAfterSeconds * 1000 : undefined);
+    const retryAfterMs =
+      parseRetryAfter(headers['retry-after']) ??
+      (typeof status.details?.retryAfterSeconds === 'number' ? status.details.retryAfterSeconds * 1000 : undefined);
     const text = typeof status.message === 'string' && status.message ? status.message : undefined;
     // Without a Status message, or for statuses whose message does not say what they are, name the status.
-    const detail = text && code !== 401 && code !== 429 && code < 500 ? text : `${text ?? STATUS_CODES[code] ?? 'error'} (HTTP ${code})`;
-    const hint = code === 401 ? ': check the kubeconfig credentials' : code === 403 ? ` (the credentials may not do this in namespace ${namespace})` : code === 404 && status.reason === 'NotFound' ? ` (does namespace ${namespace} exist, with Argo's CRDs installed?)` : '';
-    return new ClusterError(`cannot ${what}: ${detail}${hint}`, { status: code, ...(status.reason ? { reason: status.reason } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+    const detail =
+      text && code !== 401 && code !== 429 && code < 500
+        ? text
+        : `${text ?? STATUS_CODES[code] ?? 'error'} (HTTP ${code})`;
+    const hint =
+      code === 401
+        ? ': check the kubeconfig credentials'
+        : code === 403
+          ? ` (the credentials may not do this in namespace ${namespace})`
+          : code === 404 && status.reason === 'NotFound'
+            ? ` (does namespace ${namespace} exist, with Argo's CRDs installed?)`
+            : '';
+    return new ClusterError(`cannot ${what}: ${detail}${hint}`, {
+      status: code,
+      ...(status.reason ? { reason: status.reason } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
   }
-  const cause = error instanceof Error ? (error.cause as (Error & { code?: string; errors?: (Error & { code?: string })[] }) | undefined) : undefined;
+  const cause =
+    error instanceof Error
+      ? (error.cause as (Error & { code?: string; errors?: (Error & { code?: string })[] }) | undefined)
+      : undefined;
   const code = cause?.code ?? cause?.errors?.[0]?.code;
-  const message = cause?.message || cause?.errors?.map((e) => e.message).join(', ') || code || (error instanceof Error ? error.message : String(error));
-  const connection: ConnectionFault | undefined = code && NEVER_SENT.has(code) ? 'refused' : code && BROKEN.has(code) ? 'lost' : undefined;
+  const message =
+    cause?.message ||
+    cause?.errors?.map((e) => e.message).join(', ') ||
+    code ||
+    (error instanceof Error ? error.message : String(error));
+  const connection: ConnectionFault | undefined =
+    code && NEVER_SENT.has(code) ? 'refused' : code && BROKEN.has(code) ? 'lost' : undefined;
   return new ClusterError(`cannot ${what}: ${message}`, connection ? { connection } : {});
 }

@@ -23,7 +23,8 @@ export interface FollowOptions {
 
 export class WorkflowDeletedError extends Error {}
 
-export const isFinished = (workflow: WorkflowObject): boolean => FINAL_WORKFLOW_PHASES.has(workflow.status?.phase ?? '');
+export const isFinished = (workflow: WorkflowObject): boolean =>
+  FINAL_WORKFLOW_PHASES.has(workflow.status?.phase ?? '');
 
 /**
  * Every new version of a workflow until it finishes (or `signal` aborts): a GET, then a watch
@@ -33,7 +34,10 @@ export const isFinished = (workflow: WorkflowObject): boolean => FINAL_WORKFLOW_
  * yielded at most once, and versions that queued up while the consumer was busy collapse into
  * the newest: a slow consumer (one GitHub write a second) never lags behind the workflow.
  */
-export async function* followWorkflow(source: WorkflowSource, options: FollowOptions = {}): AsyncGenerator<WorkflowObject> {
+export async function* followWorkflow(
+  source: WorkflowSource,
+  options: FollowOptions = {},
+): AsyncGenerator<WorkflowObject> {
   const { signal, pollIntervalMs = 30_000, minBackoffMs = 1000, maxBackoffMs = 30_000 } = options;
   let latest = await source.get();
   yield latest;
@@ -50,10 +54,14 @@ export async function* followWorkflow(source: WorkflowSource, options: FollowOpt
     const onAbort = () => stop.abort();
     signal?.addEventListener('abort', onAbort);
     const stream = source
-      .watch(resourceVersion, (event) => {
-        queue.push(event);
-        wake?.();
-      }, stop.signal)
+      .watch(
+        resourceVersion,
+        (event) => {
+          queue.push(event);
+          wake?.();
+        },
+        stop.signal,
+      )
       .catch(() => undefined)
       .finally(() => {
         ended = true;
@@ -73,7 +81,8 @@ export async function* followWorkflow(source: WorkflowSource, options: FollowOpt
               stop.abort();
               continue;
             }
-            if (event.type === 'DELETED') throw new WorkflowDeletedError(`workflow ${latest.metadata.name} was deleted while being watched`);
+            if (event.type === 'DELETED')
+              throw new WorkflowDeletedError(`workflow ${latest.metadata.name} was deleted while being watched`);
             resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
             received = true;
             if (event.type !== 'BOOKMARK' && isNew(event.object)) newest = event.object;

@@ -22,10 +22,21 @@ export function loadKubeConfig(content: string | undefined, env: NodeJS.ProcessE
     config.loadFromCluster();
     return config;
   }
-  throw new Error('no cluster to submit to: set the `kubeconfig` input (from a secret), or run on a self-hosted runner inside the cluster');
+  throw new Error(
+    'no cluster to submit to: set the `kubeconfig` input (from a secret), or run on a self-hosted runner inside the cluster',
+  );
 }
 
-const SECRET_KEYS = new Set(['token', 'password', 'client-key-data', 'client-certificate-data', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
+const SECRET_KEYS = new Set([
+  'token',
+  'password',
+  'client-key-data',
+  'client-certificate-data',
+  'id-token',
+  'refresh-token',
+  'access-token',
+  'client-secret',
+]);
 
 /**
  * The values of a kubeconfig to mask in logs: every token, password and key, and every long
@@ -35,7 +46,10 @@ export function kubeconfigSecrets(content: string): string[] {
   if (!content.trim()) return [];
   // Long lines may hold a credential the parser below does not know the key of (base64 data,
   // exec arguments); short ones are YAML structure (`users:`) that masking would only garble.
-  const secrets = content.split('\n').map((line) => line.trim()).filter((line) => line.length >= 24);
+  const secrets = content
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length >= 24);
   try {
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(walk);

@@ -20,7 +20,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, maxWaitMs: 60
  * The wait before the next attempt, once attempt `attempt` (1-based) failed after `waitedMs` of
  * waiting so far; undefined to give up. `retryAfterMs` is what the server asked for, if anything.
  */
-export function retryDelay(attempt: number, waitedMs: number, retryAfterMs: number | undefined, policy: RetryPolicy = DEFAULT_RETRY_POLICY): number | undefined {
+export function retryDelay(
+  attempt: number,
+  waitedMs: number,
+  retryAfterMs: number | undefined,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
   const delay = retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1);
   return waitedMs + delay <= policy.maxWaitMs ? delay : undefined;

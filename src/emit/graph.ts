@@ -29,9 +29,19 @@ export function renderGraph(root: ResolvedOperation, format: GraphFormat): strin
       const id = `n${counter++}`;
       ids.set(name, id);
       const component = op.component?.component.name;
-      const trigger = typeof op.operation.trigger === 'string' && op.operation.trigger !== 'all_succeeded' ? op.operation.trigger : undefined;
+      const trigger =
+        typeof op.operation.trigger === 'string' && op.operation.trigger !== 'all_succeeded'
+          ? op.operation.trigger
+          : undefined;
       const matrix = op.operation.matrix ? `matrix: ${op.operation.matrix.kind}` : undefined;
-      const label = [name, typeof component === 'string' && component !== name ? `(${component})` : undefined, trigger, matrix].filter(Boolean).join(' · ');
+      const label = [
+        name,
+        typeof component === 'string' && component !== name ? `(${component})` : undefined,
+        trigger,
+        matrix,
+      ]
+        .filter(Boolean)
+        .join(' · ');
       return { id, label, ...(op.component?.dag ? { children: build(op.component.dag) } : {}) };
     });
     const seen = new Set<string>();
@@ -66,7 +76,8 @@ function mermaid(graph: { nodes: Node[]; edges: Edge[] }): string {
         lines.push(`${indent}${node.id}[${mermaidLabel(node.label)}]`);
       }
     }
-    for (const edge of g.edges) lines.push(`${indent}${edge.from} ${edge.kind === 'event' ? '-.->' : '-->'} ${edge.to}`);
+    for (const edge of g.edges)
+      lines.push(`${indent}${edge.from} ${edge.kind === 'event' ? '-.->' : '-->'} ${edge.to}`);
   };
   write(graph, '  ');
   return `${lines.join('\n')}\n`;
@@ -88,7 +99,8 @@ function dot(name: string, graph: { nodes: Node[]; edges: Edge[] }): string {
         lines.push(`${indent}${node.id} [label=${dotLabel(node.label)}];`);
       }
     }
-    for (const edge of g.edges) lines.push(`${indent}${edge.from} -> ${edge.to}${edge.kind === 'event' ? ' [style=dashed]' : ''};`);
+    for (const edge of g.edges)
+      lines.push(`${indent}${edge.from} -> ${edge.to}${edge.kind === 'event' ? ' [style=dashed]' : ''};`);
   };
   write(graph, '  ');
   lines.push('}');

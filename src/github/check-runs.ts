@@ -36,7 +36,11 @@ export class CheckRunReporter {
   /** API calls made, for the rate budget. */
   calls = 0;
 
-  constructor(private readonly client: GitHubClient, private readonly repository: Repository, private readonly options: CheckRunOptions) {}
+  constructor(
+    private readonly client: GitHubClient,
+    private readonly repository: Repository,
+    private readonly options: CheckRunOptions,
+  ) {}
 
   get individual(): boolean {
     return this.operationCount <= this.options.maxCheckRuns;
@@ -52,18 +56,32 @@ export class CheckRunReporter {
     this.operationCount = states.length;
     const { name, namespace } = workflow.metadata;
     this.workflowId = `${namespace ?? 'default'}/${name ?? ''}`;
-    if (this.options.argoUrl && name) this.workflowUrl = `${this.options.argoUrl.replace(/\/$/, '')}/workflows/${namespace ?? 'default'}/${name}`;
+    if (this.options.argoUrl && name)
+      this.workflowUrl = `${this.options.argoUrl.replace(/\/$/, '')}/workflows/${namespace ?? 'default'}/${name}`;
     const output = overallOutput(workflow, states, this.options);
     this.lastOverall = Date.now();
     this.lastOverallSummary = output.summary;
     await this.send(this.options.prefix, { status: 'queued' }, output, 'force');
     if (!this.individual) return;
-    for (const state of states) await this.send(`${this.options.prefix}/${state.name}`, { status: 'queued' }, operationOutput(state, workflow, this.options), 'force');
+    for (const state of states)
+      await this.send(
+        `${this.options.prefix}/${state.name}`,
+        { status: 'queued' },
+        operationOutput(state, workflow, this.options),
+        'force',
+      );
   }
 
   async update(workflow: WorkflowObject, states: readonly OperationState[], end?: WorkflowEnd): Promise<void> {
     if (this.individual) {
-      for (const state of states) await this.send(`${this.options.prefix}/${state.name}`, checkStatusOf(state, end), operationOutput(state, workflow, this.options), 'on-change', state);
+      for (const state of states)
+        await this.send(
+          `${this.options.prefix}/${state.name}`,
+          checkStatusOf(state, end),
+          operationOutput(state, workflow, this.options),
+          'on-change',
+          state,
+        );
     }
     // The overall check follows the workflow's status at once; its table of operations changes
     // all the time, so a change of the table alone is sent at most every overallIntervalMs.
@@ -71,7 +89,9 @@ export class CheckRunReporter {
     const output = overallOutput(workflow, states, this.options);
     const statusChanged = this.sent.get(this.options.prefix)?.signature !== JSON.stringify(status);
     const now = Date.now();
-    const tableDue = output.summary !== this.lastOverallSummary && now - this.lastOverall >= (this.options.overallIntervalMs ?? 30_000);
+    const tableDue =
+      output.summary !== this.lastOverallSummary &&
+      now - this.lastOverall >= (this.options.overallIntervalMs ?? 30_000);
     if (statusChanged || tableDue) {
       this.lastOverall = now;
       this.lastOverallSummary = output.summary;
@@ -80,7 +100,13 @@ export class CheckRunReporter {
   }
 
   /** Creates or updates a check; `on-change` skips the call when its status is what was last sent. */
-  private async send(name: string, status: CheckStatus, output: { title: string; summary: string }, when: 'force' | 'on-change', state?: OperationState): Promise<void> {
+  private async send(
+    name: string,
+    status: CheckStatus,
+    output: { title: string; summary: string },
+    when: 'force' | 'on-change',
+    state?: OperationState,
+  ): Promise<void> {
     const signature = JSON.stringify(status);
     const previous = this.sent.get(name);
     if (previous && when === 'on-change' && previous.signature === signature) return;
@@ -92,7 +118,12 @@ export class CheckRunReporter {
     // a GitHub App token gets the Argo UI behind the check's Details button.
     const details = this.workflowUrl ? { details_url: this.workflowUrl } : {};
     const redact = this.options.redact ?? ((text: string) => text);
-    const body = { ...status, ...times, ...details, output: { title: redact(output.title), summary: redact(output.summary) } };
+    const body = {
+      ...status,
+      ...times,
+      ...details,
+      output: { title: redact(output.title), summary: redact(output.summary) },
+    };
     this.calls++;
     if (!previous) {
       this.sent.set(name, { id: await this.create(name, body), signature });
@@ -105,7 +136,14 @@ export class CheckRunReporter {
   /** Creates a check once (see createOnce), found again by its external id. */
   private async create(name: string, body: object): Promise<number> {
     const externalId = `${this.workflowId}/${name}`;
-    const params = { ...this.repository, name, head_sha: this.options.headSha, external_id: externalId, ...body, request: { retries: 0 } };
+    const params = {
+      ...this.repository,
+      name,
+      head_sha: this.options.headSha,
+      external_id: externalId,
+      ...body,
+      request: { retries: 0 },
+    };
     let attempts = 0;
     return createOnce(
       async () => {
@@ -118,7 +156,13 @@ export class CheckRunReporter {
 
   private async find(name: string, externalId: string): Promise<number | undefined> {
     this.calls++;
-    const { data } = await this.client.rest.checks.listForRef({ ...this.repository, ref: this.options.headSha, check_name: name, filter: 'all', per_page: 100 });
+    const { data } = await this.client.rest.checks.listForRef({
+      ...this.repository,
+      ref: this.options.headSha,
+      check_name: name,
+      filter: 'all',
+      per_page: 100,
+    });
     return data.check_runs.find((run) => run.external_id === externalId)?.id;
   }
 
@@ -138,7 +182,8 @@ function workflowStatus(workflow: WorkflowObject, end?: WorkflowEnd): CheckStatu
   if (end?.timedOut) return { status: 'completed', conclusion: 'timed_out' };
   if (end?.stopped) return { status: 'completed', conclusion: 'cancelled' };
   if (phase === 'Succeeded') return { status: 'completed', conclusion: 'success' };
-  if (phase === 'Failed' || phase === 'Error') return { status: 'completed', conclusion: isDeadlineExceeded(failureReason(workflow)) ? 'timed_out' : 'failure' };
+  if (phase === 'Failed' || phase === 'Error')
+    return { status: 'completed', conclusion: isDeadlineExceeded(failureReason(workflow)) ? 'timed_out' : 'failure' };
   return phase === 'Running' ? { status: 'in_progress' } : { status: 'queued' };
 }
 
@@ -146,7 +191,9 @@ const SUMMARY_LIMIT = 65_000;
 
 function link(workflow: WorkflowObject, options: CheckRunOptions): string {
   const { name, namespace } = workflow.metadata;
-  return options.argoUrl && name ? `[Open in Argo](${options.argoUrl.replace(/\/$/, '')}/workflows/${namespace ?? 'default'}/${name})` : '';
+  return options.argoUrl && name
+    ? `[Open in Argo](${options.argoUrl.replace(/\/$/, '')}/workflows/${namespace ?? 'default'}/${name})`
+    : '';
 }
 
 function duration(state: { startedAt?: string | undefined; finishedAt?: string | undefined }): string {
@@ -156,7 +203,11 @@ function duration(state: { startedAt?: string | undefined; finishedAt?: string |
   return s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`;
 }
 
-function operationOutput(state: OperationState, workflow: WorkflowObject, options: CheckRunOptions): { title: string; summary: string } {
+function operationOutput(
+  state: OperationState,
+  workflow: WorkflowObject,
+  options: CheckRunOptions,
+): { title: string; summary: string } {
   const lines = [
     `**${state.name}** in workflow \`${workflow.metadata.name}\`: ${state.phase ?? 'waiting'}`,
     '',
@@ -165,21 +216,39 @@ function operationOutput(state: OperationState, workflow: WorkflowObject, option
     `| phase | ${state.phase ?? 'waiting'} |`,
     ...(state.startedAt ? [`| started | ${state.startedAt} |`, `| duration | ${duration(state)} |`] : []),
     ...(state.retries ? [`| retries | ${state.retries} |`] : []),
-    ...(state.items ? [`| items | ${Object.entries(state.items).map(([phase, n]) => `${n} ${phase}`).join(', ')} |`] : []),
+    ...(state.items
+      ? [
+          `| items | ${Object.entries(state.items)
+            .map(([phase, n]) => `${n} ${phase}`)
+            .join(', ')} |`,
+        ]
+      : []),
     ...(state.message ? [`| message | ${state.message.replace(/\|/g, '\\|')} |`] : []),
-    ...Object.entries(state.outputs).map(([name, value]) => `| output \`${name}\` | ${value.replace(/\|/g, '\\|').slice(0, 500)} |`),
+    ...Object.entries(state.outputs).map(
+      ([name, value]) => `| output \`${name}\` | ${value.replace(/\|/g, '\\|').slice(0, 500)} |`,
+    ),
     '',
     link(workflow, options),
   ];
   return { title: `${state.name}: ${state.phase ?? 'waiting'}`, summary: lines.join('\n').slice(0, SUMMARY_LIMIT) };
 }
 
-function overallOutput(workflow: WorkflowObject, states: readonly OperationState[], options: CheckRunOptions): { title: string; summary: string } {
+function overallOutput(
+  workflow: WorkflowObject,
+  states: readonly OperationState[],
+  options: CheckRunOptions,
+): { title: string; summary: string } {
   const phase = workflow.status?.phase ?? 'Pending';
-  const rows = states.map((s) => `| ${s.name} | ${s.phase ?? 'waiting'} | ${duration(s)} | ${(s.message ?? '').replace(/\|/g, '\\|')} |`);
+  const rows = states.map(
+    (s) => `| ${s.name} | ${s.phase ?? 'waiting'} | ${duration(s)} | ${(s.message ?? '').replace(/\|/g, '\\|')} |`,
+  );
   const summary = [
     `Workflow \`${workflow.metadata.name}\` in \`${workflow.metadata.namespace ?? ''}\`: **${phase}**${workflow.status?.progress ? ` (${workflow.status.progress})` : ''}`,
-    phase === 'Failed' || phase === 'Error' ? `\n${failureReason(workflow) ?? ''}` : workflow.status?.message ? `\n${workflow.status.message}` : '',
+    phase === 'Failed' || phase === 'Error'
+      ? `\n${failureReason(workflow) ?? ''}`
+      : workflow.status?.message
+        ? `\n${workflow.status.message}`
+        : '',
     link(workflow, options),
     '',
     '| operation | phase | duration | message |',

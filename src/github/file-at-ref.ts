@@ -1,7 +1,12 @@
 import { statusOf, type GitHubClient, type Repository } from './octokit.js';
 
 /** A file's text at a commit (the pull request's base), or undefined when it does not exist there. */
-export async function readFileAtRef(client: GitHubClient, repository: Repository, file: string, ref: string): Promise<string | undefined> {
+export async function readFileAtRef(
+  client: GitHubClient,
+  repository: Repository,
+  file: string,
+  ref: string,
+): Promise<string | undefined> {
   try {
     const { data } = await client.rest.repos.getContent({ ...repository, path: file, ref });
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;

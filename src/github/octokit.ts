@@ -12,7 +12,9 @@ export type GitHubClient = ReturnType<typeof getOctokit>;
 export function createGitHubClient(token: string, log: (message: string) => void): GitHubClient {
   const throttle: ThrottlingOptions = {
     onRateLimit: (retryAfter, options, _octokit, retryCount) => {
-      log(`GitHub rate limit hit on ${options.method} ${options.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : 'giving up'}`);
+      log(
+        `GitHub rate limit hit on ${options.method} ${options.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : 'giving up'}`,
+      );
       return retryCount < 2;
     },
     onSecondaryRateLimit: (retryAfter, options) => {
@@ -20,7 +22,12 @@ export function createGitHubClient(token: string, log: (message: string) => void
       return true;
     },
   };
-  return getOctokit(token, { throttle, retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] } } as Parameters<typeof getOctokit>[1], throttling, retry);
+  return getOctokit(
+    token,
+    { throttle, retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] } } as Parameters<typeof getOctokit>[1],
+    throttling,
+    retry,
+  );
 }
 
 export interface Repository {
@@ -29,7 +36,10 @@ export interface Repository {
 }
 
 /** The HTTP status of an Octokit error, if it is one. */
-export const statusOf = (error: unknown): number | undefined => (typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : undefined);
+export const statusOf = (error: unknown): number | undefined =>
+  typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+    ? error.status
+    : undefined;
 
 /**
  * A POST that must not be repeated blindly: a 5xx or a broken connection may come after GitHub

@@ -55,7 +55,9 @@ export function edgesInto(op: ResolvedOperation): Edge[] {
   const edges: Edge[] = [];
   const { operation } = op;
   if (Array.isArray(operation.dependencies)) {
-    operation.dependencies.forEach((from, i) => edges.push({ from, to: op.name, kind: 'dependency', path: [...op.path, 'dependencies', i] }));
+    operation.dependencies.forEach((from, i) =>
+      edges.push({ from, to: op.name, kind: 'dependency', path: [...op.path, 'dependencies', i] }),
+    );
   }
   for (const located of op.params.values()) {
     const from = opsRefTarget(located.param.ref);
@@ -85,7 +87,16 @@ export function opsRefTarget(ref: string | undefined): string | undefined {
  */
 export function topologicalStages(graph: DagGraph): { stages: string[][]; blocked: string[] } {
   const remaining = new Map<string, number>();
-  for (const name of graph.names) remaining.set(name, new Set(graph.upstream.get(name)!.filter((e) => graph.operations.has(e.from)).map((e) => e.from)).size);
+  for (const name of graph.names)
+    remaining.set(
+      name,
+      new Set(
+        graph.upstream
+          .get(name)!
+          .filter((e) => graph.operations.has(e.from))
+          .map((e) => e.from),
+      ).size,
+    );
   let current = graph.names.filter((n) => remaining.get(n) === 0);
   const stages: string[][] = [];
   const placed = new Set<string>();
@@ -117,7 +128,11 @@ export function findCycle(graph: DagGraph, blocked: readonly string[]): string[]
     const push = (name: string) => {
       state.set(name, 'open');
       stack.push(name);
-      work.push({ name, next: 0, ups: [...new Set(graph.upstream.get(name)!.map((e) => e.from))].filter((u) => candidates.has(u)) });
+      work.push({
+        name,
+        next: 0,
+        ups: [...new Set(graph.upstream.get(name)!.map((e) => e.from))].filter((u) => candidates.has(u)),
+      });
     };
     push(start);
     while (work.length > 0) {

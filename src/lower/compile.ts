@@ -41,9 +41,13 @@ export function compileOperation(op: ResolvedOperation, inherited: Inherited): C
   const { environment: patchedEnvironment, ...restOfPatch } = runPatch;
   const componentEnvironment = (component.run as { environment?: Environment | string }).environment;
   const environment = patch(patch(componentEnvironment, inherited.environment), patchedEnvironment, strategy);
-  const run = { ...patch(component.run, { ...restOfPatch, kind: undefined }, strategy), ...(environment !== undefined ? { environment } : {}) } as Runtime;
+  const run = {
+    ...patch(component.run, { ...restOfPatch, kind: undefined }, strategy),
+    ...(environment !== undefined ? { environment } : {}),
+  } as Runtime;
 
-  const layered = <K extends 'termination' | 'cache' | 'plugins'>(key: K) => patch(patch(component[key], inherited[key]), op.operation[key], strategy);
+  const layered = <K extends 'termination' | 'cache' | 'plugins'>(key: K) =>
+    patch(patch(component[key], inherited[key]), op.operation[key], strategy);
   const termination = layered('termination');
   const cache = layered('cache');
   const plugins = layered('plugins');

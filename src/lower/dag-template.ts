@@ -27,10 +27,16 @@ interface Entry {
  * arguments from params, `when` from conditions, `parallelism` from `concurrency`.
  * `failFast` is off: in Polyaxon a failed operation does not stop independent branches.
  */
-export function lowerDag(compiled: CompiledOperation, contextParams: readonly string[], context: LowerContext): LoweredTemplate | undefined {
+export function lowerDag(
+  compiled: CompiledOperation,
+  contextParams: readonly string[],
+  context: LowerContext,
+): LoweredTemplate | undefined {
   const resolved = compiled.op.component!;
   const dag = resolved.dag!;
-  const slot = context.reserveTemplate(typeof resolved.component.name === 'string' ? resolved.component.name : compiled.op.name || 'dag');
+  const slot = context.reserveTemplate(
+    typeof resolved.component.name === 'string' ? resolved.component.name : compiled.op.name || 'dag',
+  );
   const graph = graphOf(dag);
   const taskNames = new NameTable();
 
@@ -79,21 +85,34 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
       const value = argumentOf(entry, input);
       if (value !== undefined) parameters.push({ name: input, value });
     }
-    let depends = dependsExpression(entry.op, graph.upstream.get(entry.op.name)!, (name) => {
-      const upstream = entries.get(name);
-      return upstream?.lowered && { task: upstream.task, daemon: upstream.lowered.daemon };
-    }, context);
-    const when = whenExpression(entry.op, (name) => {
-      const located = entry.op.params.get(name);
-      if (!located) return undefined;
-      const value = argumentOf(entry, name);
-      return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
-    }, context);
+    let depends = dependsExpression(
+      entry.op,
+      graph.upstream.get(entry.op.name)!,
+      (name) => {
+        const upstream = entries.get(name);
+        return upstream?.lowered && { task: upstream.task, daemon: upstream.lowered.daemon };
+      },
+      context,
+    );
+    const when = whenExpression(
+      entry.op,
+      (name) => {
+        const located = entry.op.params.get(name);
+        if (!located) return undefined;
+        const value = argumentOf(entry, name);
+        return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
+      },
+      context,
+    );
     const hooks = taskHooks(entry.compiled, entry.task, context);
     if ((entry.op.operation.isApproved ?? entry.compiled.component.isApproved) === false) {
       // Waiting for approval (spec §1.2): a suspended step the operation waits on; `argo resume` approves.
       const gate = taskNames.claim(`${entry.op.name}-approval`);
-      tasks.push({ name: gate, template: context.addTemplate('wait-for-approval', { suspend: {} }), ...(depends ? { depends } : {}) });
+      tasks.push({
+        name: gate,
+        template: context.addTemplate('wait-for-approval', { suspend: {} }),
+        ...(depends ? { depends } : {}),
+      });
       depends = `${gate}.Succeeded`;
     }
     tasks.push({
@@ -107,10 +126,21 @@ export function lowerDag(compiled: CompiledOperation, contextParams: readonly st
   }
 
   const concurrency = dag.dag.concurrency;
-  if (typeof concurrency === 'string') context.unsupported(dag, [...dag.path, 'concurrency'], 'a templated `concurrency` cannot be resolved before the run');
+  if (typeof concurrency === 'string')
+    context.unsupported(
+      dag,
+      [...dag.path, 'concurrency'],
+      'a templated `concurrency` cannot be resolved before the run',
+    );
   const { parameters: inputs, defaults } = templateInputs(dag.inputs, contextParams);
   if (tasks.length === 0) return undefined;
-  const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
+  const { failFast } = lowerEarlyStopping(
+    dag.dag.earlyStopping,
+    tasks.length,
+    dag,
+    [...dag.path, 'earlyStopping'],
+    context,
+  );
   const annotations = operationAnnotations(compiled);
   slot.fill({
     ...(inputs.length ? { inputs: { parameters: inputs } } : {}),

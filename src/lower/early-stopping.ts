@@ -9,7 +9,13 @@ import type { LowerContext } from './context.js';
  * the `polyaxon-argo.io/early-stopping` annotation for the GitHub Action's watcher, and a
  * warning says that only the watcher enforces them.
  */
-export function lowerEarlyStopping(policies: EarlyStopping[] | string | undefined, runs: number, origin: { source: SourceFile }, at: Path, context: LowerContext): { failFast: boolean } {
+export function lowerEarlyStopping(
+  policies: EarlyStopping[] | string | undefined,
+  runs: number,
+  origin: { source: SourceFile },
+  at: Path,
+  context: LowerContext,
+): { failFast: boolean } {
   if (policies === undefined) return { failFast: false };
   if (typeof policies === 'string') {
     context.unsupported(origin, at, 'a templated `earlyStopping` cannot be resolved before the run');
@@ -17,14 +23,25 @@ export function lowerEarlyStopping(policies: EarlyStopping[] | string | undefine
   }
   let failFast = false;
   policies.forEach((policy, index) => {
-    if (policy.kind === 'failure_early_stopping' && typeof policy.percent === 'number' && runs > 0 && policy.percent <= 100 / runs) {
+    if (
+      policy.kind === 'failure_early_stopping' &&
+      typeof policy.percent === 'number' &&
+      runs > 0 &&
+      policy.percent <= 100 / runs
+    ) {
       failFast = true;
       return;
     }
     context.earlyStopping.push(policy);
-    context.report(origin, [...at, index], 'watcher-only-early-stopping', policy.kind === 'metric_early_stopping'
-      ? `metric early stopping on \`${policy.metric}\` cannot be enforced by Argo in the cluster; only the GitHub Action's watcher enforces it`
-      : `failure early stopping at ${String(policy.percent)}% of ${runs} runs needs more than one failure, which Argo cannot count; only the GitHub Action's watcher enforces it`, { severity: 'warning', hint: 'submit with the GitHub Action (mode: submit, wait: true) to have it enforced' });
+    context.report(
+      origin,
+      [...at, index],
+      'watcher-only-early-stopping',
+      policy.kind === 'metric_early_stopping'
+        ? `metric early stopping on \`${policy.metric}\` cannot be enforced by Argo in the cluster; only the GitHub Action's watcher enforces it`
+        : `failure early stopping at ${String(policy.percent)}% of ${runs} runs needs more than one failure, which Argo cannot count; only the GitHub Action's watcher enforces it`,
+      { severity: 'warning', hint: 'submit with the GitHub Action (mode: submit, wait: true) to have it enforced' },
+    );
   });
   return { failFast };
 }

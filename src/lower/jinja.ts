@@ -6,7 +6,8 @@
  * Argo would leave it as a literal, broken string.
  */
 
-export type TemplatePart = { kind: 'text'; text: string } | { kind: 'reference'; path: string[]; source: string; offset: number };
+export type TemplatePart =
+  { kind: 'text'; text: string } | { kind: 'reference'; path: string[]; source: string; offset: number };
 
 export interface JinjaError {
   error: string;
@@ -14,7 +15,8 @@ export interface JinjaError {
   offset: number;
 }
 
-const isError = (value: unknown): value is JinjaError => typeof value === 'object' && value !== null && 'error' in value;
+const isError = (value: unknown): value is JinjaError =>
+  typeof value === 'object' && value !== null && 'error' in value;
 export { isError as isJinjaError };
 
 /**
@@ -44,7 +46,11 @@ export function parseTemplate(text: string): TemplatePart[] | JinjaError {
     if (kind === '#') continue;
     const source = text.slice(start + 2, close).trim();
     if (kind === '%') {
-      if (source.replace(/^-|-$/g, '').trim() !== 'raw') return { error: `Jinja statements (\`${text.slice(start, close + 2)}\`) cannot be translated to Argo`, offset: start };
+      if (source.replace(/^-|-$/g, '').trim() !== 'raw')
+        return {
+          error: `Jinja statements (\`${text.slice(start, close + 2)}\`) cannot be translated to Argo`,
+          offset: start,
+        };
       const end = /\{%-?\s*endraw\s*-?%\}/.exec(text.slice(cursor));
       if (!end) return { error: '`{% raw %}` without `{% endraw %}`', offset: start };
       pushText(text.slice(cursor, cursor + end.index));
@@ -57,7 +63,11 @@ export function parseTemplate(text: string): TemplatePart[] | JinjaError {
       continue;
     }
     const path = parseReference(source);
-    if (!path) return { error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`, offset: start };
+    if (!path)
+      return {
+        error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`,
+        offset: start,
+      };
     parts.push({ kind: 'reference', path, source, offset: start });
   }
   return parts;
@@ -83,7 +93,9 @@ function closingOf(text: string, from: number, close: string, expression: boolea
  * representation is verified against the real controller, such text is refused.
  */
 export function literalProblem(text: string): string | undefined {
-  return text.includes('{{') ? `the literal text \`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` contains \`{{\`, which Argo would expand as its own tag` : undefined;
+  return text.includes('{{')
+    ? `the literal text \`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` contains \`{{\`, which Argo would expand as its own tag`
+    : undefined;
 }
 
 /** `a.b['c'].d` → ['a', 'b', 'c', 'd']; undefined for anything that is not a plain reference. */
@@ -115,13 +127,26 @@ export interface ConditionOperand {
 
 type Token = { kind: 'name'; path: string[] } | { kind: 'number' | 'string' | 'op' | 'paren'; text: string };
 
-const OPERATORS: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', and: '&&', or: '||', not: '!' };
+const OPERATORS: Record<string, string> = {
+  '==': '==',
+  '!=': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  and: '&&',
+  or: '||',
+  not: '!',
+};
 
 /**
  * Translates the expression inside `conditions: "{{ … }}"`. `resolve` maps a name (its path)
  * to an operand or an error message.
  */
-export function translateCondition(expression: string, resolve: (path: string[]) => ConditionOperand | string): string | JinjaError {
+export function translateCondition(
+  expression: string,
+  resolve: (path: string[]) => ConditionOperand | string,
+): string | JinjaError {
   const tokens = tokenize(expression);
   if (isError(tokens)) return tokens;
   const out: string[] = [];
@@ -153,22 +178,29 @@ export function translateCondition(expression: string, resolve: (path: string[])
 
 function tokenize(expression: string): Token[] | JinjaError {
   const tokens: Token[] = [];
-  const pattern = /\s*(?:(\d+(?:\.\d+)?)|'([^']*)'|"([^"]*)"|(==|!=|<=|>=|<|>)|([()])|([A-Za-z_][\w-]*(?:\s*(?:\.\s*[A-Za-z_][\w-]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*))/y;
+  const pattern =
+    /\s*(?:(\d+(?:\.\d+)?)|'([^']*)'|"([^"]*)"|(==|!=|<=|>=|<|>)|([()])|([A-Za-z_][\w-]*(?:\s*(?:\.\s*[A-Za-z_][\w-]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*))/y;
   let position = 0;
   while (position < expression.length) {
     if (expression.slice(position).trim() === '') break;
     pattern.lastIndex = position;
     const match = pattern.exec(expression);
-    if (!match) return { error: `cannot translate \`${expression.slice(position).trim()}\` in the condition to Argo: use comparisons (==, !=, <, <=, >, >=) of params and literals joined by and, or, not`, offset: position };
+    if (!match)
+      return {
+        error: `cannot translate \`${expression.slice(position).trim()}\` in the condition to Argo: use comparisons (==, !=, <, <=, >, >=) of params and literals joined by and, or, not`,
+        offset: position,
+      };
     position = pattern.lastIndex;
     if (match[1] !== undefined) tokens.push({ kind: 'number', text: match[1] });
-    else if (match[2] !== undefined || match[3] !== undefined) tokens.push({ kind: 'string', text: match[2] ?? match[3]! });
+    else if (match[2] !== undefined || match[3] !== undefined)
+      tokens.push({ kind: 'string', text: match[2] ?? match[3]! });
     else if (match[4] !== undefined) tokens.push({ kind: 'op', text: match[4] });
     else if (match[5] !== undefined) tokens.push({ kind: 'paren', text: match[5] });
     else {
       const word = match[6]!;
       if (word in OPERATORS) tokens.push({ kind: 'op', text: word });
-      else if (['in', 'is', 'if', 'else'].includes(word)) return { error: `\`${word}\` cannot be translated to an Argo condition`, offset: position };
+      else if (['in', 'is', 'if', 'else'].includes(word))
+        return { error: `\`${word}\` cannot be translated to an Argo condition`, offset: position };
       else tokens.push({ kind: 'name', path: parseReference(word)! });
     }
   }

@@ -26,7 +26,9 @@ export function encodeBraces(text: string): string {
  * single variable name.
  */
 export function encodingProblem(text: string): string | undefined {
-  return /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(text) ? `\`$(\` before \`{{\` in \`${abbreviate(text)}\`: Kubernetes would read them as one \`$(VARIABLE)\`` : undefined;
+  return /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(text)
+    ? `\`$(\` before \`{{\` in \`${abbreviate(text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``
+    : undefined;
 }
 
 /**
@@ -71,7 +73,8 @@ function defineInManifest(manifest: string): string {
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) value.forEach((c) => withBraceVariable(c as Container));
+      if ((key === 'containers' || key === 'initContainers') && Array.isArray(value))
+        value.forEach((c) => withBraceVariable(c as Container));
       else visit(value);
     }
   };

@@ -8,7 +8,11 @@
 export const MAX_NAME_LENGTH = 63;
 
 export function toArgoName(name: string, maxLength = MAX_NAME_LENGTH): string {
-  let out = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  let out = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (out === '') out = 'x';
   if (!/^[a-z]/.test(out)) out = `x-${out}`;
   if (out.length > maxLength) out = `${out.slice(0, maxLength - 9).replace(/-+$/, '')}-${hash(name)}`;

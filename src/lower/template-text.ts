@@ -48,9 +48,18 @@ export class TemplateText {
       const io = this.inputs.get(name);
       if (io) return io.isFlag ? flagExpression(name) : parameter(name);
       if (this.contextParams.has(name)) return parameter(name);
-      if (this.outputs.has(name)) return { error: `\`{{ ${name} }}\` reads the output \`${name}\`, which the job produces`, hint: `write it to the file \`{{ globals.run_outputs_path }}/${name}\`` };
+      if (this.outputs.has(name))
+        return {
+          error: `\`{{ ${name} }}\` reads the output \`${name}\`, which the job produces`,
+          hint: `write it to the file \`{{ globals.run_outputs_path }}/${name}\``,
+        };
       if (name === 'outputs_path') return this.path(RUN_OUTPUTS_PATH, 'outputs');
-      return { error: `\`{{ ${name} }}\` is not an input or param of this component (Polyaxon would render it empty)`, hint: this.inputs.size ? `inputs: ${[...this.inputs.keys()].join(', ')}` : 'declare it under `inputs:`, or pass it as a `contextOnly` param' };
+      return {
+        error: `\`{{ ${name} }}\` is not an input or param of this component (Polyaxon would render it empty)`,
+        hint: this.inputs.size
+          ? `inputs: ${[...this.inputs.keys()].join(', ')}`
+          : 'declare it under `inputs:`, or pass it as a `contextOnly` param',
+      };
     }
     if (head === 'params') {
       if (second === 'as_args' && path.length === 2) {
@@ -73,20 +82,45 @@ export class TemplateText {
     }
     if (head === 'globals' && path.length === 2) {
       const value = JOB_GLOBALS[second!];
-      if (value === undefined) return { error: `\`{{ globals.${second} }}\` has no equivalent in Argo`, hint: `available: ${Object.keys(JOB_GLOBALS).join(', ')}` };
-      if (value.startsWith(CONTEXT_PATH)) return this.path(value, value.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
+      if (value === undefined)
+        return {
+          error: `\`{{ globals.${second} }}\` has no equivalent in Argo`,
+          hint: `available: ${Object.keys(JOB_GLOBALS).join(', ')}`,
+        };
+      if (value.startsWith(CONTEXT_PATH))
+        return this.path(value, value.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
       return value;
     }
     if (head === 'connections' && path.length === 3) {
       const connection = this.connections?.byName.get(second!);
-      if (!connection) return { error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which is not in the connections catalog`, hint: this.connections ? `catalog connections: ${[...this.connections.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE`' };
-      if (!this.attachedConnections.includes(second!)) return { error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`, hint: `add \`${second}\` to \`run.connections\`` };
+      if (!connection)
+        return {
+          error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which is not in the connections catalog`,
+          hint: this.connections
+            ? `catalog connections: ${[...this.connections.byName.keys()].join(', ')}`
+            : 'pass the catalog with `--connections FILE`',
+        };
+      if (!this.attachedConnections.includes(second!))
+        return {
+          error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`,
+          hint: `add \`${second}\` to \`run.connections\``,
+        };
       const value = connection.schema?.[third!];
-      if (value === undefined) return { error: `connection \`${second}\` has no schema field \`${third}\``, hint: `its fields: ${Object.keys(connection.schema ?? {}).join(', ') || 'none'}` };
+      if (value === undefined)
+        return {
+          error: `connection \`${second}\` has no schema field \`${third}\``,
+          hint: `its fields: ${Object.keys(connection.schema ?? {}).join(', ') || 'none'}`,
+        };
       return literal(typeof value === 'string' ? value : JSON.stringify(value), delivery);
     }
     if (head === 'inputs' || head === 'outputs' || head === 'dag' || head === 'ops') {
-      return { error: `Polyaxon has no \`{{ ${dotted} }}\`: templates read params by their bare name`, hint: head === 'inputs' && second ? `write \`{{ ${second} }}\`` : 'pass the value in as a param (with `ref:`) and use `{{ NAME }}`' };
+      return {
+        error: `Polyaxon has no \`{{ ${dotted} }}\`: templates read params by their bare name`,
+        hint:
+          head === 'inputs' && second
+            ? `write \`{{ ${second} }}\``
+            : 'pass the value in as a param (with `ref:`) and use `{{ NAME }}`',
+      };
     }
     return { error: `\`{{ ${dotted} }}\` cannot be translated to Argo` };
   }
@@ -96,9 +130,19 @@ export class TemplateText {
     if (io.isFlag) return flagExpression(io.name);
     const nullable = io.isOptional === true && (io.value === null || io.value === undefined);
     if (io.argFormat !== undefined) {
-      if (nullable) return { error: `\`argFormat\` of the optional input \`${io.name}\` with no default cannot be rendered conditionally in Argo`, hint: 'give the input a default value' };
+      if (nullable)
+        return {
+          error: `\`argFormat\` of the optional input \`${io.name}\` with no default cannot be rendered conditionally in Argo`,
+          hint: 'give the input a default value',
+        };
       // argFormat is rendered with the input as its only name (spec §5.8).
-      const scoped = new TemplateText(new Map([[io.name, { ...io, isFlag: false }]]), new Set(), new Set(), undefined, []);
+      const scoped = new TemplateText(
+        new Map([[io.name, { ...io, isFlag: false }]]),
+        new Set(),
+        new Set(),
+        undefined,
+        [],
+      );
       return scoped.translate(io.argFormat);
     }
     if (!nullable) return `--${io.name}=${parameter(io.name)}`;
@@ -127,7 +171,8 @@ export interface TextError {
 /** User text, made safe from Argo for where it goes. */
 function literal(text: string, delivery: Delivery): string | TextError {
   if (!text.includes('{{')) return delivery === 'file' ? escapeDollars(text) : text;
-  if (delivery === 'verbatim') return { error: literalProblem(text)!, hint: 'braces can reach a container only through its command, args or env' };
+  if (delivery === 'verbatim')
+    return { error: literalProblem(text)!, hint: 'braces can reach a container only through its command, args or env' };
   if (delivery === 'file') return encodeBraces(escapeDollars(text));
   const problem = encodingProblem(text);
   return problem ? { error: problem, hint: 'write `$$(` for a literal `$(`' } : encodeBraces(text);

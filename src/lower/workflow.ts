@@ -46,7 +46,12 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
   if (context.hasErrors()) return { diagnostics: context.diagnostics };
 
   const dagVolumes = compiled.run.kind === 'dag' ? (compiled.run as { volumes?: unknown }).volumes : undefined;
-  if (JSON.stringify(dagVolumes ?? []).includes('{{')) context.unsupported(root.component!, [...root.component!.path, 'run', 'volumes'], 'templates in `volumes` are not translated, and Argo would evaluate them as its own');
+  if (JSON.stringify(dagVolumes ?? []).includes('{{'))
+    context.unsupported(
+      root.component!,
+      [...root.component!.path, 'run', 'volumes'],
+      'templates in `volumes` are not translated, and Argo would evaluate them as its own',
+    );
   const hooks = workflowHooks(compiled, context);
   if (context.hasErrors()) return { diagnostics: context.diagnostics };
   const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
@@ -57,29 +62,55 @@ export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): Low
     ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
     ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
     ...(hooks ? { hooks } : {}),
-    ...(context.podTtl !== undefined ? { podGC: { strategy: 'OnPodCompletion', deleteDelayDuration: `${context.podTtl}s`, labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } } } } : {}),
+    ...(context.podTtl !== undefined
+      ? {
+          podGC: {
+            strategy: 'OnPodCompletion',
+            deleteDelayDuration: `${context.podTtl}s`,
+            labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } },
+          },
+        }
+      : {}),
     templates: context.templates,
   };
   if (hasEncodedBraces(JSON.stringify(spec))) defineBraceVariable(context.templates);
   const workflow: Workflow = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
-    metadata: metadata(root, root.operation.description ?? compiled.component.description ?? undefined, operationAnnotations(compiled), context),
+    metadata: metadata(
+      root,
+      root.operation.description ?? compiled.component.description ?? undefined,
+      operationAnnotations(compiled),
+      context,
+    ),
     spec,
   };
   if (!root.operation.schedule) return { manifest: workflow, diagnostics: context.diagnostics };
   const cron = lowerSchedule(root, workflow, context);
-  return cron && !context.hasErrors() ? { manifest: cron, diagnostics: context.diagnostics } : { diagnostics: context.diagnostics };
+  return cron && !context.hasErrors()
+    ? { manifest: cron, diagnostics: context.diagnostics }
+    : { diagnostics: context.diagnostics };
 }
 
-function metadata(root: ResolvedOperation, description: string | undefined, extra: Record<string, string>, context: LowerContext): Workflow['metadata'] {
+function metadata(
+  root: ResolvedOperation,
+  description: string | undefined,
+  extra: Record<string, string>,
+  context: LowerContext,
+): Workflow['metadata'] {
   const { options } = context;
   const base = toArgoName(root.name, 52);
-  const naming = options.name ? { name: options.name } : options.kind === 'workflow-template' ? { name: base } : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
-  const namespace = options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
+  const naming = options.name
+    ? { name: options.name }
+    : options.kind === 'workflow-template'
+      ? { name: base }
+      : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
+  const namespace =
+    options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
   const annotations: Record<string, string> = { ...extra };
   if (description) annotations['workflows.argoproj.io/description'] = description;
-  if (context.operationNames.size) annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
+  if (context.operationNames.size)
+    annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
   if (context.earlyStopping.length) annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(context.earlyStopping);
   return {
     ...naming,

@@ -36,26 +36,64 @@ export function checkInputLimits(document: Document, at: (offset: number) => Loc
     const offset = (node as Node | null)?.range?.[0] ?? 0;
     if (isMap(node) || isSeq(node)) {
       if (depth >= INPUT_LIMITS.depth) {
-        return [refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator')];
+        return [
+          refusal(
+            'too-deep',
+            `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`,
+            at(offset),
+            'flatten the structure; if it was generated, check the generator',
+          ),
+        ];
       }
       for (const item of [...node.items].reverse()) {
-        if (isPair(item)) stack.push({ node: item.value, depth: depth + 1, key: item.key }, { node: item.key, depth: depth + 1, isKey: true });
+        if (isPair(item))
+          stack.push(
+            { node: item.value, depth: depth + 1, key: item.key },
+            { node: item.key, depth: depth + 1, isKey: true },
+          );
         else stack.push({ node: item, depth: depth + 1 });
       }
     } else if (isScalar(node) && typeof node.value === 'string') {
       const length = node.value.length;
       if (length > INPUT_LIMITS.scalar) {
-        return [refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, at(offset), 'keep large data out of the Polyaxonfile: pass a path or a URL to it')];
+        return [
+          refusal(
+            'too-long',
+            `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`,
+            at(offset),
+            'keep large data out of the Polyaxonfile: pass a path or a URL to it',
+          ),
+        ];
       }
       if (isKey && RESERVED_KEYS.has(node.value)) {
-        return [refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, at(offset), 'rename the key')];
+        return [
+          refusal(
+            'reserved-key',
+            `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`,
+            at(offset),
+            'rename the key',
+          ),
+        ];
       }
       if (isScalar(key) && key.value === 'name' && length > INPUT_LIMITS.name) {
-        return [refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, at(offset), 'use a shorter name')];
+        return [
+          refusal(
+            'too-long',
+            `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`,
+            at(offset),
+            'use a shorter name',
+          ),
+        ];
       }
     }
   }
   return [];
 }
 
-const refusal = (code: string, message: string, location: Location, hint: string): Diagnostic => ({ severity: 'error', code, message, location, hint });
+const refusal = (code: string, message: string, location: Location, hint: string): Diagnostic => ({
+  severity: 'error',
+  code,
+  message,
+  location,
+  hint,
+});

@@ -27,7 +27,17 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
   const diagnostics: Diagnostic[] = [];
 
   if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0]!)) {
-    return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'empty-file',
+          message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`',
+          location: at(0),
+          hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)',
+        },
+      ],
+    };
   }
   const document = documents[0]!;
   for (const error of document.errors) {
@@ -43,13 +53,26 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
     diagnostics.push({
       severity: 'error',
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-      message: duplicate ? 'this key appears twice in the same mapping' : open !== undefined ? `invalid YAML: this \`${text[open]}\` is never closed` : `invalid YAML: ${firstLine(error.message)}`,
+      message: duplicate
+        ? 'this key appears twice in the same mapping'
+        : open !== undefined
+          ? `invalid YAML: this \`${text[open]}\` is never closed`
+          : `invalid YAML: ${firstLine(error.message)}`,
       location: at(open ?? error.pos[0]),
-      ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : open !== undefined ? { hint: `add the closing \`${bracket}\`` } : {}),
+      ...(duplicate
+        ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' }
+        : open !== undefined
+          ? { hint: `add the closing \`${bracket}\`` }
+          : {}),
     });
   }
   for (const warning of document.warnings) {
-    diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: firstLine(warning.message), location: at(warning.pos[0]) });
+    diagnostics.push({
+      severity: 'warning',
+      code: 'yaml-warning',
+      message: firstLine(warning.message),
+      location: at(warning.pos[0]),
+    });
   }
   if (documents.length > 1) {
     const second = documents[1]!;
@@ -70,11 +93,29 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
     // maxAliasCount bounds alias expansion, so a "billion laughs" file cannot exhaust memory.
     value = document.toJS({ maxAliasCount: 1000 });
   } catch (error) {
-    return { diagnostics: [{ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${firstLine((error as Error).message)}`, location: at(0) }] };
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'yaml-syntax',
+          message: `invalid YAML: ${firstLine((error as Error).message)}`,
+          location: at(0),
+        },
+      ],
+    };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const start = (document.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
-    return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
+    return {
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'not-a-mapping',
+          message: `the file's top level is ${describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`,
+          location: at(start),
+        },
+      ],
+    };
   }
   const source = new ParsedSource(name, text, document as Document.Parsed, lineCounter, value, options.absolutePath);
   return { source, diagnostics };
@@ -128,7 +169,10 @@ function pyyamlBooleans(tags: Tags): Tags {
   return tags.map((tag) => {
     if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return tag;
     const isTrue = tag.test.test('true');
-    return { ...tag, test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ } as ScalarTag;
+    return {
+      ...tag,
+      test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    } as ScalarTag;
   });
 }
 

@@ -42,7 +42,11 @@ export function locate(source: SourceFile, path: Path, anchor: Anchor = 'key'): 
 }
 
 /** The location of a raw character offset, e.g. from a YAML syntax error. */
-export function toLocation(source: SourceFile | { name: string; lineCounter: LineCounter }, start: number, end?: number): Location {
+export function toLocation(
+  source: SourceFile | { name: string; lineCounter: LineCounter },
+  start: number,
+  end?: number,
+): Location {
   const from = source.lineCounter.linePos(start);
   const location: Location = { file: source.name, line: from.line, column: from.col };
   if (end !== undefined && end > start) {
@@ -53,8 +57,12 @@ export function toLocation(source: SourceFile | { name: string; lineCounter: Lin
   return location;
 }
 
-function child(source: SourceFile, parent: Node | null, segment: string | number): { key: Node | null; value: Node | null } | undefined {
-  const node = isAlias(parent) ? (parent.resolve(source.document) as Node | undefined) ?? null : parent;
+function child(
+  source: SourceFile,
+  parent: Node | null,
+  segment: string | number,
+): { key: Node | null; value: Node | null } | undefined {
+  const node = isAlias(parent) ? ((parent.resolve(source.document) as Node | undefined) ?? null) : parent;
   if (isSeq(node) && typeof segment === 'number') {
     const item = node.items[segment] as Node | undefined;
     return item ? { key: null, value: item } : undefined;
@@ -94,7 +102,13 @@ export interface DiagnosticOptions {
 }
 
 /** A diagnostic about the field at `path` of `source`: the one way every stage reports a problem. */
-export function diagnosticAt(source: SourceFile, path: Path, code: string, message: string, options: DiagnosticOptions = {}): Diagnostic {
+export function diagnosticAt(
+  source: SourceFile,
+  path: Path,
+  code: string,
+  message: string,
+  options: DiagnosticOptions = {},
+): Diagnostic {
   return {
     severity: options.severity ?? 'error',
     code,

@@ -43,7 +43,10 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** A failure the resolver turns into a located diagnostic. */
 export class LoadError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -63,7 +66,10 @@ export function createLoader(options: LoaderOptions = {}): Loader {
     }
     const base = await realpath(root).catch(() => path.resolve(root));
     if (real !== base && !real.startsWith(base + path.sep)) {
-      throw new LoadError(`${what} \`${display(file)}\` is outside ${display(base) === '' ? 'the repository' : `\`${display(base)}\``}, which references may not leave`, 'keep referenced components inside the repository');
+      throw new LoadError(
+        `${what} \`${display(file)}\` is outside ${display(base) === '' ? 'the repository' : `\`${display(base)}\``}, which references may not leave`,
+        'keep referenced components inside the repository',
+      );
     }
     return real;
   }
@@ -76,7 +82,9 @@ export function createLoader(options: LoaderOptions = {}): Loader {
       size = info.size;
     } catch (error) {
       if (error instanceof LoadError) throw error;
-      throw new LoadError(`cannot read \`${display(file)}\`: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      throw new LoadError(
+        `cannot read \`${display(file)}\`: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      );
     }
     if (size > maxBytes) throw new LoadError(`\`${display(file)}\` is ${size} bytes, over the ${maxBytes}-byte limit`);
     return { name: display(file), absolutePath: file, text: await readFile(file, 'utf8') };
@@ -89,13 +97,23 @@ export function createLoader(options: LoaderOptions = {}): Loader {
     },
 
     async readHub(reference) {
-      if (!options.hubDir) throw new LoadError(`cannot resolve hubRef \`${reference}\` without a hub directory`, 'pass `--hub DIR` with a folder holding `NAME.yaml` (or `NAME/VERSION.yaml` for `NAME:VERSION`), or add an inline `component:` next to the hubRef');
+      if (!options.hubDir)
+        throw new LoadError(
+          `cannot resolve hubRef \`${reference}\` without a hub directory`,
+          'pass `--hub DIR` with a folder holding `NAME.yaml` (or `NAME/VERSION.yaml` for `NAME:VERSION`), or add an inline `component:` next to the hubRef',
+        );
       const [name, version] = reference.split(':', 2) as [string, string | undefined];
-      if (!/^[-\w.]+(\/[-\w.]+)?$/.test(name) || name.split('/').some((p) => p === '..' || p === '.') || (version !== undefined && !/^[-\w.]+$/.test(version))) {
+      if (
+        !/^[-\w.]+(\/[-\w.]+)?$/.test(name) ||
+        name.split('/').some((p) => p === '..' || p === '.') ||
+        (version !== undefined && !/^[-\w.]+$/.test(version))
+      ) {
         throw new LoadError(`hubRef \`${reference}\` is not of the form \`[owner/]name[:version]\``);
       }
       const root = path.resolve(options.hubDir);
-      const candidates = version ? [`${name}/${version}.yaml`, `${name}/${version}.yml`] : [`${name}.yaml`, `${name}.yml`];
+      const candidates = version
+        ? [`${name}/${version}.yaml`, `${name}/${version}.yml`]
+        : [`${name}.yaml`, `${name}.yml`];
       for (const candidate of candidates) {
         const file = path.join(root, candidate);
         try {
@@ -105,11 +123,17 @@ export function createLoader(options: LoaderOptions = {}): Loader {
           if (!(error instanceof LoadError) || !error.message.includes('no such file')) throw error;
         }
       }
-      throw new LoadError(`hubRef \`${reference}\` is not in the hub directory \`${display(root)}\` (looked for ${candidates.map((c) => `\`${c}\``).join(' and ')})`);
+      throw new LoadError(
+        `hubRef \`${reference}\` is not in the hub directory \`${display(root)}\` (looked for ${candidates.map((c) => `\`${c}\``).join(' and ')})`,
+      );
     },
 
     async readUrl(url) {
-      if (options.offline) throw new LoadError(`urlRef \`${url}\` needs a download, refused by --offline`, 'drop --offline, or vendor the component and use `pathRef`');
+      if (options.offline)
+        throw new LoadError(
+          `urlRef \`${url}\` needs a download, refused by --offline`,
+          'drop --offline, or vendor the component and use `pathRef`',
+        );
       let parsed: URL;
       try {
         parsed = new URL(url);
@@ -122,16 +146,24 @@ export function createLoader(options: LoaderOptions = {}): Loader {
       // Redirects are followed by hand, so every hop passes the same checks as the first URL.
       for (let hop = 0; ; hop++) {
         const refused = await checkUrl(parsed, policy);
-        if (refused) throw new LoadError(`urlRef \`${url}\` refused${hop ? ` (redirected to ${parsed.href})` : ''}: ${refused}`, 'vendor the component in the repository and use `pathRef`');
+        if (refused)
+          throw new LoadError(
+            `urlRef \`${url}\` refused${hop ? ` (redirected to ${parsed.href})` : ''}: ${refused}`,
+            'vendor the component in the repository and use `pathRef`',
+          );
         try {
           response = await fetch(parsed, { signal, redirect: 'manual' });
         } catch (error) {
-          const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+          const reason =
+            (error as Error).name === 'TimeoutError'
+              ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
+              : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
           throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
         }
         const location = response.headers.get('location');
         if (response.status < 300 || response.status >= 400 || !location) break;
-        if (hop === MAX_REDIRECTS) throw new LoadError(`cannot download urlRef \`${url}\`: more than ${MAX_REDIRECTS} redirects`);
+        if (hop === MAX_REDIRECTS)
+          throw new LoadError(`cannot download urlRef \`${url}\`: more than ${MAX_REDIRECTS} redirects`);
         await response.body?.cancel();
         parsed = new URL(location, parsed);
       }

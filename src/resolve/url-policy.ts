@@ -25,7 +25,9 @@ export async function checkUrl(url: URL, policy: UrlPolicy): Promise<string | un
     return `cannot resolve ${host}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
   }
   const internal = addresses.find(isInternalAddress);
-  return internal ? `${host} resolves to ${internal}, a private, loopback or link-local address (allow it with --allow-private-urls)` : undefined;
+  return internal
+    ? `${host} resolves to ${internal}, a private, loopback or link-local address (allow it with --allow-private-urls)`
+    : undefined;
 }
 
 /** Loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and IPv4-mapped forms of them. */
@@ -34,8 +36,25 @@ export function isInternalAddress(address: string): boolean {
   if (mapped) return isInternalAddress(mapped[1]!);
   if (isIP(address) === 4) {
     const [a, b] = address.split('.').map(Number) as [number, number];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   const lower = address.toLowerCase();
-  return lower === '::' || lower === '::1' || lower.startsWith('fe8') || lower.startsWith('fe9') || lower.startsWith('fea') || lower.startsWith('feb') || lower.startsWith('fc') || lower.startsWith('fd');
+  return (
+    lower === '::' ||
+    lower === '::1' ||
+    lower.startsWith('fe8') ||
+    lower.startsWith('fe9') ||
+    lower.startsWith('fea') ||
+    lower.startsWith('feb') ||
+    lower.startsWith('fc') ||
+    lower.startsWith('fd')
+  );
 }

@@ -7,10 +7,14 @@ import { strict, stringMap } from './primitives.js';
  * hand, its field names are long and easy to misspell, and Argo refuses unknown fields.
  */
 
-const requirement = (operators: [string, ...string[]]) => strict({ key: z.string().min(1), operator: z.enum(operators), values: z.array(z.string()).optional() });
+const requirement = (operators: [string, ...string[]]) =>
+  strict({ key: z.string().min(1), operator: z.enum(operators), values: z.array(z.string()).optional() });
 
 const nodeRequirement = requirement(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']);
-const nodeSelectorTerm = strict({ matchExpressions: z.array(nodeRequirement).optional(), matchFields: z.array(nodeRequirement).optional() });
+const nodeSelectorTerm = strict({
+  matchExpressions: z.array(nodeRequirement).optional(),
+  matchFields: z.array(nodeRequirement).optional(),
+});
 
 const labelSelector = strict({
   matchLabels: stringMap.optional(),
@@ -36,8 +40,12 @@ const podAffinity = strict({
 export const affinity = k8s(
   strict({
     nodeAffinity: strict({
-      requiredDuringSchedulingIgnoredDuringExecution: strict({ nodeSelectorTerms: z.array(nodeSelectorTerm).optional() }).optional(),
-      preferredDuringSchedulingIgnoredDuringExecution: z.array(strict({ weight, preference: nodeSelectorTerm })).optional(),
+      requiredDuringSchedulingIgnoredDuringExecution: strict({
+        nodeSelectorTerms: z.array(nodeSelectorTerm).optional(),
+      }).optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z
+        .array(strict({ weight, preference: nodeSelectorTerm }))
+        .optional(),
     }).optional(),
     podAffinity: podAffinity.optional(),
     podAntiAffinity: podAffinity.optional(),

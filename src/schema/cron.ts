@@ -31,7 +31,8 @@ export function cronProblem(expression: string): string | undefined {
     return `unknown descriptor \`${text}\`: expected one of ${[...DESCRIPTORS, ...Object.keys(POLYAXON_PRESETS)].join(', ')} or \`@every DURATION\``;
   }
   const parts = text.split(/\s+/);
-  if (parts.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week), found ${parts.length}`;
+  if (parts.length !== 5)
+    return `expected 5 fields (minute hour day-of-month month day-of-week), found ${parts.length}`;
   for (const [i, part] of parts.entries()) {
     const problem = fieldProblem(part, FIELDS[i]!);
     if (problem) return problem;
@@ -42,13 +43,15 @@ export function cronProblem(expression: string): string | undefined {
 function fieldProblem(part: string, field: (typeof FIELDS)[number]): string | undefined {
   for (const item of part.split(',')) {
     const [range, step, ...extra] = item.split('/');
-    if (extra.length || (step !== undefined && !/^\d+$/.test(step)) || step === '0') return `the ${field.name} field \`${part}\` has a bad step`;
+    if (extra.length || (step !== undefined && !/^\d+$/.test(step)) || step === '0')
+      return `the ${field.name} field \`${part}\` has a bad step`;
     if (range === '*' || range === '?') continue;
     const bounds = range!.split('-');
     if (bounds.length > 2) return `the ${field.name} field \`${part}\` is not a value, a range or a list`;
     for (const bound of bounds) {
       const value = valueOf(bound, field);
-      if (value === undefined || value < field.min || value > field.max) return `the ${field.name} field \`${part}\` is out of range (${field.min}-${field.max}${field.names ? ` or ${field.names[0]!.toUpperCase()}-${field.names.at(-1)!.toUpperCase()}` : ''})`;
+      if (value === undefined || value < field.min || value > field.max)
+        return `the ${field.name} field \`${part}\` is out of range (${field.min}-${field.max}${field.names ? ` or ${field.names[0]!.toUpperCase()}-${field.names.at(-1)!.toUpperCase()}` : ''})`;
     }
   }
   return undefined;

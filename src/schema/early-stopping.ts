@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { refOr, strict } from './primitives.js';
 
-const interval = { evaluationInterval: z.int().positive(), minInterval: z.int().nonnegative().optional(), minSamples: z.int().nonnegative().optional() };
+const interval = {
+  evaluationInterval: z.int().positive(),
+  minInterval: z.int().nonnegative().optional(),
+  minSamples: z.int().nonnegative().optional(),
+};
 
 const policy = z.discriminatedUnion('kind', [
   strict({ kind: z.literal('median'), ...interval, evaluationInterval: interval.evaluationInterval.optional() }),
-  strict({ kind: z.literal('truncation'), percent: z.number().optional(), ...interval, includeSucceeded: z.boolean().optional() }),
+  strict({
+    kind: z.literal('truncation'),
+    percent: z.number().optional(),
+    ...interval,
+    includeSucceeded: z.boolean().optional(),
+  }),
   strict({ kind: z.literal('diff'), percent: z.number().optional(), ...interval }),
 ]);
 

@@ -50,7 +50,17 @@ export const tensorboard = strict({
 });
 
 /** The init handlers; at most one may be set per item (checked by a rule, so all errors show). */
-export const INIT_HANDLERS = ['artifacts', 'paths', 'git', 'dockerfile', 'file', 'tensorboard', 'lineageRef', 'modelRef', 'artifactRef'] as const;
+export const INIT_HANDLERS = [
+  'artifacts',
+  'paths',
+  'git',
+  'dockerfile',
+  'file',
+  'tensorboard',
+  'lineageRef',
+  'modelRef',
+  'artifactRef',
+] as const;
 
 /** V1Init (spec §6.3). */
 export const init = strict({

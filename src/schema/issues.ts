@@ -8,14 +8,24 @@ import { KNOWN_KEYS_PREFIX, typeWords } from './primitives.js';
  * Turns zod issues into located diagnostics. `base` is where the validated object sits in the
  * file (an inline component deep inside a dag, say), so paths are always file-absolute.
  */
-export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], source: SourceFile, base: Path = []): Diagnostic[] {
+export function issuesToDiagnostics(
+  issues: readonly z.core.$ZodIssue[],
+  source: SourceFile,
+  base: Path = [],
+): Diagnostic[] {
   return issues.flatMap((issue) => convert(issue, source, [...base, ...(issue.path as (string | number)[])]));
 }
 
 function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagnostic[] {
   const field = formatPath(path);
   const actual = valueAt(source.value, path);
-  const error = (code: string, message: string, hint?: string, anchor: 'key' | 'value' = 'value', at: Path = path): Diagnostic => ({
+  const error = (
+    code: string,
+    message: string,
+    hint?: string,
+    anchor: 'key' | 'value' = 'value',
+    at: Path = path,
+  ): Diagnostic => ({
     severity: 'error',
     code,
     message,
@@ -26,10 +36,16 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
 
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = issue.message.startsWith(KNOWN_KEYS_PREFIX) ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',') : [];
+      const known = issue.message.startsWith(KNOWN_KEYS_PREFIX)
+        ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',')
+        : [];
       return issue.keys.map((key) => {
         const guess = suggest(key, known);
-        const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `expected one of: ${known.join(', ')}` : undefined;
+        const hint = guess
+          ? `did you mean \`${guess}\`?`
+          : known.length
+            ? `expected one of: ${known.join(', ')}`
+            : undefined;
         const where = field ? ` in \`${field}\`` : '';
         return error('unknown-field', `unknown field \`${key}\`${where}`, hint, 'key', [...path, key]);
       });
@@ -39,18 +55,42 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
         const name = path.at(-1);
         const parent = path.slice(0, -1);
         const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
-        return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${typeWords(issue.expected)}`, 'key', parent)];
+        return [
+          error(
+            'missing-field',
+            `missing required field \`${String(name)}\`${where}`,
+            `add \`${String(name)}:\` with ${typeWords(issue.expected)}`,
+            'key',
+            parent,
+          ),
+        ];
       }
-      return [error('invalid-type', `\`${field || 'value'}\` must be ${typeWords(issue.expected)}, got ${describe(actual)}`)];
+      return [
+        error('invalid-type', `\`${field || 'value'}\` must be ${typeWords(issue.expected)}, got ${describe(actual)}`),
+      ];
     }
     case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator) {
         const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
         if (actual === undefined) {
-          return [error('missing-field', `missing required field \`${issue.discriminator as string}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1))];
+          return [
+            error(
+              'missing-field',
+              `missing required field \`${issue.discriminator as string}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``,
+              `add \`kind:\` with one of: ${options.join(', ')}`,
+              'key',
+              path.slice(0, -1),
+            ),
+          ];
         }
         const guess = suggest(String(actual), options);
-        return [error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+        return [
+          error(
+            'invalid-value',
+            `\`${field}\` must be one of: ${options.join(', ')}; got ${describe(actual)}`,
+            guess ? `did you mean \`${guess}\`?` : undefined,
+          ),
+        ];
       }
       return convertUnion(issue, source, path, actual, error);
     }
@@ -58,7 +98,13 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
       const options = issue.values.map(String);
       const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
       const list = options.length === 1 ? `\`${options[0]}\`` : `one of: ${options.join(', ')}`;
-      return [error('invalid-value', `\`${field}\` must be ${list}; got ${describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+      return [
+        error(
+          'invalid-value',
+          `\`${field}\` must be ${list}; got ${describe(actual)}`,
+          guess ? `did you mean \`${guess}\`?` : undefined,
+        ),
+      ];
     }
     case 'too_small':
     case 'too_big': {
@@ -66,11 +112,15 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
       const inclusive = issue.inclusive ?? true;
       if (issue.origin === 'array' || issue.origin === 'set') {
         const word = issue.code === 'too_small' ? 'at least' : 'at most';
-        return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`)];
+        return [
+          error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`),
+        ];
       }
       if (issue.origin === 'string') {
         const word = issue.code === 'too_small' ? 'at least' : 'at most';
-        return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`)];
+        return [
+          error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`),
+        ];
       }
       const op = issue.code === 'too_small' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
       return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${describe(actual)}`)];
@@ -78,14 +128,32 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
     case 'invalid_format':
       // A RefField's template branch: the value had neither the field's type nor `{{ }}`.
       if (issue.message.includes('`{{ … }}` template')) {
-        const options = issue.message.startsWith('expected one of') ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1]!) : [];
+        const options = issue.message.startsWith('expected one of')
+          ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1]!)
+          : [];
         const guess = typeof actual === 'string' && options.length ? suggest(actual, options) : undefined;
-        return [error(options.length ? 'invalid-value' : 'invalid-type', `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+        return [
+          error(
+            options.length ? 'invalid-value' : 'invalid-type',
+            `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${describe(actual)}`,
+            guess ? `did you mean \`${guess}\`?` : undefined,
+          ),
+        ];
       }
-      return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`)];
+      return [
+        error(
+          'invalid-value',
+          `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`,
+        ),
+      ];
     case 'custom':
     default:
-      return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${describe(actual)}` : ''}`)];
+      return [
+        error(
+          'invalid-value',
+          `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${describe(actual)}` : ''}`,
+        ),
+      ];
   }
 }
 
@@ -94,11 +162,33 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
  * check, its issues are the real problem (e.g. a typo inside a mapping that could also have
  * been a template string); otherwise say which types were accepted.
  */
-function convertUnion(issue: z.core.$ZodIssueInvalidUnion, source: SourceFile, path: Path, actual: unknown, error: (code: string, message: string) => Diagnostic): Diagnostic[] {
-  const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
-  if (deep.length === 1) return deep[0]!.flatMap((inner) => convert(inner, source, [...path, ...(inner.path as (string | number)[])]));
-  const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? typeWords(inner.expected) : inner.message))))];
-  return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${describe(actual)}`)];
+function convertUnion(
+  issue: z.core.$ZodIssueInvalidUnion,
+  source: SourceFile,
+  path: Path,
+  actual: unknown,
+  error: (code: string, message: string) => Diagnostic,
+): Diagnostic[] {
+  const deep = issue.errors.filter(
+    (branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  if (deep.length === 1)
+    return deep[0]!.flatMap((inner) => convert(inner, source, [...path, ...(inner.path as (string | number)[])]));
+  const accepted = [
+    ...new Set(
+      issue.errors.flatMap((branch) =>
+        branch
+          .filter((inner) => inner.path.length === 0)
+          .map((inner) => (inner.code === 'invalid_type' ? typeWords(inner.expected) : inner.message)),
+      ),
+    ),
+  ];
+  return [
+    error(
+      'invalid-type',
+      `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${describe(actual)}`,
+    ),
+  ];
 }
 
 /** Describes a value briefly for "got …" messages. */
@@ -108,7 +198,8 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Date) return `the date ${value.toISOString()}`;
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
   return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} ${String(value)}`;
 }
 
@@ -126,8 +217,11 @@ function valueAt(root: unknown, path: Path): unknown {
       continue;
     }
     const record = node as Record<string, unknown>;
-    const key = Object.hasOwn(record, segment) ? String(segment) : Object.keys(record).find((k) => camelCase(k) === segment);
-    if (key === undefined) return segment === 'value' && !('value' in record) && Object.keys(record).length > 0 ? node : undefined;
+    const key = Object.hasOwn(record, segment)
+      ? String(segment)
+      : Object.keys(record).find((k) => camelCase(k) === segment);
+    if (key === undefined)
+      return segment === 'value' && !('value' in record) && Object.keys(record).length > 0 ? node : undefined;
     node = record[key];
   }
   return node;

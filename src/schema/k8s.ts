@@ -11,7 +11,20 @@ import { strict } from './primitives.js';
  */
 
 /** Maps whose keys are data, not field names: never camelCase them. */
-const DATA_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels', 'limits', 'requests', 'volumeAttributes', 'parameters', 'data', 'stringData', 'options', 'claims']);
+const DATA_MAPS = new Set([
+  'labels',
+  'annotations',
+  'nodeSelector',
+  'matchLabels',
+  'limits',
+  'requests',
+  'volumeAttributes',
+  'parameters',
+  'data',
+  'stringData',
+  'options',
+  'claims',
+]);
 
 export function camelizeKeys(value: unknown, parentKey = ''): unknown {
   if (Array.isArray(value)) return value.map((item) => camelizeKeys(item, parentKey));
@@ -32,7 +45,11 @@ export const k8s = <T extends z.ZodType>(schema: T) => z.preprocess((value) => c
 export const k8sObject = k8s(z.record(z.string(), z.unknown()));
 
 /** Kubernetes' portable rule for variable names (IsEnvVarName): the API server enforces it. */
-export const envVarName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { error: 'an environment variable name has letters, digits, `_`, `-` and `.`, and does not start with a digit' });
+export const envVarName = z
+  .string()
+  .regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, {
+    error: 'an environment variable name has letters, digits, `_`, `-` and `.`, and does not start with a digit',
+  });
 
 const envVar = strict({
   name: envVarName,
@@ -51,7 +68,11 @@ const volumeMount = strict({
 });
 
 /** Polyaxon's Kubernetes models also take a single item where a list is expected. */
-const listOrOne = <T extends z.ZodType>(item: T) => z.preprocess((value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value), z.array(item));
+const listOrOne = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value),
+    z.array(item),
+  );
 
 /**
  * A resource quantity in the API server's own grammar (500m, 2, 1.5Gi, 1e3). Checked here so a
@@ -61,7 +82,11 @@ const listOrOne = <T extends z.ZodType>(item: T) => z.preprocess((value) => (val
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?(\d+(\.\d*)?|\.\d+))?$/;
 const quantity = z.union([
   z.number(),
-  z.string().refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), { message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi' }),
+  z
+    .string()
+    .refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), {
+      message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi',
+    }),
 ]);
 const quantityMap = z.record(z.string(), quantity);
 
@@ -72,10 +97,44 @@ const resources = strict({
 });
 
 /** The sources of core/v1 VolumeSource. */
-const VOLUME_SOURCES = ['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret', 'storageos', 'vsphereVolume'];
+const VOLUME_SOURCES = [
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'gitRepo',
+  'glusterfs',
+  'hostPath',
+  'image',
+  'iscsi',
+  'nfs',
+  'persistentVolumeClaim',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'projected',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'secret',
+  'storageos',
+  'vsphereVolume',
+];
 
 /** A command or args: Polyaxon also accepts one string (kept as a single item). */
-const commandLine = z.union([z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)), z.string().transform((s) => [s])]);
+const commandLine = z.union([
+  z.array(z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+  z.string().transform((s) => [s]),
+]);
 
 export const containerShape = {
   name: z.string().optional(),
@@ -113,7 +172,9 @@ export type Container = z.infer<typeof container>;
  * check: Polyaxon takes it as written.
  */
 const volumeSource = z.record(z.string(), z.unknown()).optional();
-export const volume = k8s(strict({ name: z.string().min(1), ...Object.fromEntries(VOLUME_SOURCES.map((source) => [source, volumeSource])) }));
+export const volume = k8s(
+  strict({ name: z.string().min(1), ...Object.fromEntries(VOLUME_SOURCES.map((source) => [source, volumeSource])) }),
+);
 
 export type Volume = z.infer<typeof volume>;
 

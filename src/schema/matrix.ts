@@ -11,23 +11,77 @@ import { positiveInt, refOr, strict, stringList } from './primitives.js';
 const num = z.number();
 /** `"0.01:0.1:5"`: colon-separated numbers (dates for date ranges). */
 const colonString = (parts: number, optional = 0) =>
-  z.string().refine((s) => !s.includes('{{') && s.split(':').length >= parts && s.split(':').length <= parts + optional, {
-    error: `expected ${parts}${optional ? ` to ${parts + optional}` : ''} values separated by \`:\``,
-  });
+  z
+    .string()
+    .refine((s) => !s.includes('{{') && s.split(':').length >= parts && s.split(':').length <= parts + optional, {
+      error: `expected ${parts}${optional ? ` to ${parts + optional}` : ''} values separated by \`:\``,
+    });
 
 const rangeValue = z.union([colonString(3), z.tuple([num, num, num]), strict({ start: num, stop: num, step: num })]);
-const spaceValue = z.union([colonString(3, 1), z.tuple([num, num, num]), z.tuple([num, num, num, num]), strict({ start: num, stop: num, num: num, base: num.optional() })]);
-const dateRangeValue = z.union([z.tuple([z.unknown(), z.unknown(), num]), strict({ start: z.unknown(), stop: z.unknown(), step: num })]);
-const lowHigh = z.union([colonString(2, 1), z.tuple([num, num]), z.tuple([num, num, num]), strict({ low: num, high: num, size: num.optional() })]);
-const lowHighQ = z.union([colonString(3, 1), z.tuple([num, num, num]), z.tuple([num, num, num, num]), strict({ low: num, high: num, q: num, size: num.optional() })]);
-const locScale = z.union([colonString(2, 1), z.tuple([num, num]), z.tuple([num, num, num]), strict({ loc: num, scale: num, size: num.optional() })]);
-const locScaleQ = z.union([colonString(3, 1), z.tuple([num, num, num]), z.tuple([num, num, num, num]), strict({ loc: num, scale: num, q: num, size: num.optional() })]);
+const spaceValue = z.union([
+  colonString(3, 1),
+  z.tuple([num, num, num]),
+  z.tuple([num, num, num, num]),
+  strict({ start: num, stop: num, num: num, base: num.optional() }),
+]);
+const dateRangeValue = z.union([
+  z.tuple([z.unknown(), z.unknown(), num]),
+  strict({ start: z.unknown(), stop: z.unknown(), step: num }),
+]);
+const lowHigh = z.union([
+  colonString(2, 1),
+  z.tuple([num, num]),
+  z.tuple([num, num, num]),
+  strict({ low: num, high: num, size: num.optional() }),
+]);
+const lowHighQ = z.union([
+  colonString(3, 1),
+  z.tuple([num, num, num]),
+  z.tuple([num, num, num, num]),
+  strict({ low: num, high: num, q: num, size: num.optional() }),
+]);
+const locScale = z.union([
+  colonString(2, 1),
+  z.tuple([num, num]),
+  z.tuple([num, num, num]),
+  strict({ loc: num, scale: num, size: num.optional() }),
+]);
+const locScaleQ = z.union([
+  colonString(3, 1),
+  z.tuple([num, num, num]),
+  z.tuple([num, num, num, num]),
+  strict({ loc: num, scale: num, q: num, size: num.optional() }),
+]);
 const pchoiceValue = z.array(z.tuple([z.unknown(), z.number().min(0).lt(1)]));
 
-const hp = <K extends string, V extends z.ZodType>(kind: K, value: V) => strict({ kind: z.literal(kind), value: refOr(value) });
+const hp = <K extends string, V extends z.ZodType>(kind: K, value: V) =>
+  strict({ kind: z.literal(kind), value: refOr(value) });
 
-export const DISTRIBUTIONS = ['pchoice', 'uniform', 'quniform', 'loguniform', 'qloguniform', 'normal', 'qnormal', 'lognormal', 'qlognormal'] as const;
-export const RANGE_KINDS = ['range', 'linspace', 'logspace', 'geomspace', 'uniform', 'quniform', 'loguniform', 'qloguniform', 'normal', 'qnormal', 'lognormal', 'qlognormal'] as const;
+export const DISTRIBUTIONS = [
+  'pchoice',
+  'uniform',
+  'quniform',
+  'loguniform',
+  'qloguniform',
+  'normal',
+  'qnormal',
+  'lognormal',
+  'qlognormal',
+] as const;
+export const RANGE_KINDS = [
+  'range',
+  'linspace',
+  'logspace',
+  'geomspace',
+  'uniform',
+  'quniform',
+  'loguniform',
+  'qloguniform',
+  'normal',
+  'qnormal',
+  'lognormal',
+  'qlognormal',
+] as const;
 
 /** One hyper-parameter: its kind and the value space. */
 export const hyperParam = z.discriminatedUnion('kind', [
@@ -52,7 +106,13 @@ export type HyperParam = z.infer<typeof hyperParam>;
 
 const space = z.record(z.string(), hyperParam);
 const metric = strict({ name: z.string().min(1), optimization: z.enum(['maximize', 'minimize']) });
-const tuner = strict({ hubRef: z.string().min(1), presets: stringList.optional(), queue: z.string().optional(), namespace: z.string().optional(), params: params.optional() });
+const tuner = strict({
+  hubRef: z.string().min(1),
+  presets: stringList.optional(),
+  queue: z.string().optional(),
+  namespace: z.string().optional(),
+  params: params.optional(),
+});
 const common = { concurrency: refOr(positiveInt).optional(), earlyStopping: refOr(z.array(earlyStopping)).optional() };
 const tuned = { ...common, seed: refOr(z.int()).optional(), tuner: tuner.optional() };
 
@@ -74,7 +134,13 @@ const utilityFunction = strict({
 export const matrix = z.discriminatedUnion('kind', [
   strict({ kind: z.literal('mapping'), values: refOr(z.array(z.record(z.string(), z.unknown())).min(1)), ...common }),
   strict({ kind: z.literal('grid'), params: space, numRuns: refOr(positiveInt).optional(), ...common }),
-  strict({ kind: z.literal('random'), params: space, numRuns: refOr(positiveInt), seed: refOr(z.int()).optional(), ...common }),
+  strict({
+    kind: z.literal('random'),
+    params: space,
+    numRuns: refOr(positiveInt),
+    seed: refOr(z.int()).optional(),
+    ...common,
+  }),
   strict({
     kind: z.literal('hyperband'),
     params: space.optional(),
@@ -85,8 +151,24 @@ export const matrix = z.discriminatedUnion('kind', [
     resume: z.boolean().optional(),
     ...tuned,
   }),
-  strict({ kind: z.literal('bayes'), numInitialRuns: refOr(positiveInt), maxIterations: refOr(positiveInt), metric, params: space, utilityFunction: utilityFunction.optional(), ...tuned }),
-  strict({ kind: z.literal('hyperopt'), metric, params: space, algorithm: z.enum(['tpe', 'rand', 'anneal']).optional(), maxIterations: refOr(positiveInt).optional(), numRuns: refOr(positiveInt).optional(), ...tuned }),
+  strict({
+    kind: z.literal('bayes'),
+    numInitialRuns: refOr(positiveInt),
+    maxIterations: refOr(positiveInt),
+    metric,
+    params: space,
+    utilityFunction: utilityFunction.optional(),
+    ...tuned,
+  }),
+  strict({
+    kind: z.literal('hyperopt'),
+    metric,
+    params: space,
+    algorithm: z.enum(['tpe', 'rand', 'anneal']).optional(),
+    maxIterations: refOr(positiveInt).optional(),
+    numRuns: refOr(positiveInt).optional(),
+    ...tuned,
+  }),
   strict({ kind: z.literal('iterative'), maxIterations: refOr(positiveInt), params: space.optional(), ...tuned }),
 ]);
 export type Matrix = z.infer<typeof matrix>;

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { strict } from './primitives.js';
 import { envVarName } from './k8s.js';
 
-const FULL_FORM_KEYS = ['value', 'ref', 'contextOnly', 'connection', 'toInit', 'toEnv', 'context_only', 'to_init', 'to_env'];
+const FULL_FORM_KEYS = [
+  'value',
+  'ref',
+  'contextOnly',
+  'connection',
+  'toInit',
+  'toEnv',
+  'context_only',
+  'to_init',
+  'to_env',
+];
 
 /**
  * Short form (spec §5.2): anything that is not a mapping with one of the V1Param keys is the
@@ -13,7 +23,8 @@ export function expandShortForm(raw: unknown): unknown {
     const keys = Object.keys(raw);
     if (keys.length === 0 || keys.some((k) => FULL_FORM_KEYS.includes(k))) {
       const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(raw)) out[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
+      for (const [key, value] of Object.entries(raw))
+        out[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
       return out;
     }
   }

@@ -21,6 +21,8 @@ export const plugins = strict({
   externalHost: flag,
   logLevel: z.string().optional(),
   sidecar: z.record(z.string(), z.unknown()).optional(),
-  notifications: z.array(strict({ connections: z.array(z.string()), trigger: z.enum(HOOK_TRIGGERS).optional() })).optional(),
+  notifications: z
+    .array(strict({ connections: z.array(z.string()), trigger: z.enum(HOOK_TRIGGERS).optional() }))
+    .optional(),
 });
 export type Plugins = z.infer<typeof plugins>;

@@ -25,7 +25,11 @@ export const TRIGGERS = ['all_succeeded', 'all_failed', 'all_done', 'one_succeed
 export type Trigger = (typeof TRIGGERS)[number];
 
 const mountItem = z.union([z.string(), strict({ from: z.string(), to: z.string().optional() })]);
-const templateSection = strict({ enabled: refOr(z.boolean()).optional(), description: z.string().optional(), fields: refOr(z.array(z.string())).optional() });
+const templateSection = strict({
+  enabled: refOr(z.boolean()).optional(),
+  description: z.string().optional(),
+  fields: refOr(z.array(z.string())).optional(),
+});
 
 /** Fields shared by components and operations (BaseComponent, spec §1.2). */
 const baseShape = {
@@ -67,14 +71,24 @@ export type RuntimeKind = keyof typeof RUNTIME_SHAPES;
 const dag = strict({ kind: z.literal('dag'), ...dagShape });
 
 export const runtime = z.discriminatedUnion('kind', [
-  LEAF_RUNTIMES.job, LEAF_RUNTIMES.notifier, LEAF_RUNTIMES.cleaner, LEAF_RUNTIMES.tuner, LEAF_RUNTIMES.service,
-  LEAF_RUNTIMES.tfjob, LEAF_RUNTIMES.pytorchjob, LEAF_RUNTIMES.mpijob, LEAF_RUNTIMES.daskcluster, LEAF_RUNTIMES.raycluster,
+  LEAF_RUNTIMES.job,
+  LEAF_RUNTIMES.notifier,
+  LEAF_RUNTIMES.cleaner,
+  LEAF_RUNTIMES.tuner,
+  LEAF_RUNTIMES.service,
+  LEAF_RUNTIMES.tfjob,
+  LEAF_RUNTIMES.pytorchjob,
+  LEAF_RUNTIMES.mpijob,
+  LEAF_RUNTIMES.daskcluster,
+  LEAF_RUNTIMES.raycluster,
   dag,
 ]);
 
 /** An operation's `runPatch`: the fields of its component's run kind, all optional. */
 export const runPatchFor = (kind: RuntimeKind) =>
-  kind === 'dag' ? strict({ kind: z.literal('dag').optional(), ...dagShape }) : strict({ kind: z.literal(kind as LeafRuntimeKind).optional(), ...LEAF_RUNTIME_SHAPES[kind as LeafRuntimeKind] });
+  kind === 'dag'
+    ? strict({ kind: z.literal('dag').optional(), ...dagShape })
+    : strict({ kind: z.literal(kind as LeafRuntimeKind).optional(), ...LEAF_RUNTIME_SHAPES[kind as LeafRuntimeKind] });
 
 export const componentShape = {
   ...baseShape,
@@ -106,14 +120,19 @@ export const operationShape = {
   joins: refOr(z.array(join)).optional(),
   dependencies: refOr(z.array(z.string())).optional(),
   trigger: refOr(z.enum(TRIGGERS)).optional(),
-  conditions: z.string({ error: 'expected a string holding a `{{ … }}` expression, e.g. "{{ loss < 0.5 }}"' }).optional(),
+  conditions: z
+    .string({ error: 'expected a string holding a `{{ … }}` expression, e.g. "{{ loss < 0.5 }}"' })
+    .optional(),
   skipOnUpstreamSkip: laxBool.optional(),
 };
 
 export const operation = strict(operationShape);
 
 type Io = z.infer<typeof io>;
-export type Dag = Omit<z.infer<typeof dag>, 'operations' | 'components'> & { operations?: Operation[] | string; components?: Component[] | string };
+export type Dag = Omit<z.infer<typeof dag>, 'operations' | 'components'> & {
+  operations?: Operation[] | string;
+  components?: Component[] | string;
+};
 export type Runtime = Exclude<z.infer<typeof runtime>, { kind: 'dag' }> | Dag;
 
 export interface Component extends Base {
@@ -130,4 +149,10 @@ export interface Operation extends Base, Omit<OperationFields, 'kind'> {
 }
 
 /** Keys valid at the top of some Polyaxonfile, for the "Unexpected section" check (spec §1.1). */
-export const TOP_LEVEL_KEYS = new Set([...Object.keys(componentShape), ...Object.keys(operationShape), 'connections', 'operations', 'contexts']);
+export const TOP_LEVEL_KEYS = new Set([
+  ...Object.keys(componentShape),
+  ...Object.keys(operationShape),
+  'connections',
+  'operations',
+  'contexts',
+]);

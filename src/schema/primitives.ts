@@ -27,7 +27,11 @@ export const refOr = <T extends z.ZodType>(schema: T) => z.union([schema, templa
 const templates = new Map<string, z.ZodString>();
 function templateFor(description: string): z.ZodString {
   let schema = templates.get(description);
-  if (!schema) templates.set(description, (schema = z.string().regex(/\{\{[\s\S]*\}\}/, { error: `expected ${description} or a \`{{ … }}\` template` })));
+  if (!schema)
+    templates.set(
+      description,
+      (schema = z.string().regex(/\{\{[\s\S]*\}\}/, { error: `expected ${description} or a \`{{ … }}\` template` })),
+    );
   return schema;
 }
 
@@ -40,7 +44,9 @@ export function describeSchema(schema: z.ZodType): string {
     case 'number':
       return typeWords((schema as z.ZodNumber).format === 'safeint' ? 'int' : 'number');
     case 'enum':
-      return `one of ${Object.values(def.entries ?? {}).map((v) => `\`${v}\``).join(', ')}`;
+      return `one of ${Object.values(def.entries ?? {})
+        .map((v) => `\`${v}\``)
+        .join(', ')}`;
     default:
       return typeWords(def.type);
   }
@@ -88,7 +94,13 @@ export const laxBool = z.preprocess((value) => {
 
 /** A list of strings that may also be written as one comma-separated string (`tags: a, b`). */
 export const stringList = z.preprocess(
-  (value) => (typeof value === 'string' && !isTemplate(value) ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+  (value) =>
+    typeof value === 'string' && !isTemplate(value)
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
   z.array(z.string()),
 );
 

@@ -33,25 +33,68 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
   const at = (key: string, anchor: 'key' | 'value' = 'key') => locate(source, key in raw ? [key] : [], anchor);
 
   if (!('version' in raw)) {
-    if (raw.isPreset !== true) diagnostics.push({ severity: 'error', code: 'missing-version', message: 'the Polyaxonfile `version` must be specified', location: at('version'), field: 'version', hint: 'add `version: 1.1` at the top of the file' });
+    if (raw.isPreset !== true)
+      diagnostics.push({
+        severity: 'error',
+        code: 'missing-version',
+        message: 'the Polyaxonfile `version` must be specified',
+        location: at('version'),
+        field: 'version',
+        hint: 'add `version: 1.1` at the top of the file',
+      });
   } else if (typeof raw.version !== 'number') {
-    diagnostics.push({ severity: 'error', code: 'invalid-version', message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${describe(raw.version)}`, location: at('version', 'value'), field: 'version', hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes` });
+    diagnostics.push({
+      severity: 'error',
+      code: 'invalid-version',
+      message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${describe(raw.version)}`,
+      location: at('version', 'value'),
+      field: 'version',
+      hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes`,
+    });
   } else if (raw.version !== SUPPORTED_VERSION) {
-    diagnostics.push({ severity: 'error', code: 'unsupported-version', message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`, location: at('version', 'value'), field: 'version', hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\`` });
+    diagnostics.push({
+      severity: 'error',
+      code: 'unsupported-version',
+      message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`,
+      location: at('version', 'value'),
+      field: 'version',
+      hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\``,
+    });
   }
 
   const kind = raw.kind;
   if (kind === undefined) {
-    diagnostics.push({ severity: 'error', code: 'missing-kind', message: 'the Polyaxonfile `kind` must be specified', location: at('kind'), field: 'kind', hint: 'add `kind: component` (a reusable definition) or `kind: operation` (a run of one)' });
+    diagnostics.push({
+      severity: 'error',
+      code: 'missing-kind',
+      message: 'the Polyaxonfile `kind` must be specified',
+      location: at('kind'),
+      field: 'kind',
+      hint: 'add `kind: component` (a reusable definition) or `kind: operation` (a run of one)',
+    });
   } else if (kind !== 'component' && kind !== 'operation') {
     const guess = typeof kind === 'string' ? suggest(kind, ['component', 'operation']) : undefined;
-    diagnostics.push({ severity: 'error', code: 'invalid-kind', message: `\`kind\` must be \`component\` or \`operation\`, got ${describe(kind)}`, location: at('kind', 'value'), field: 'kind', ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}) });
+    diagnostics.push({
+      severity: 'error',
+      code: 'invalid-kind',
+      message: `\`kind\` must be \`component\` or \`operation\`, got ${describe(kind)}`,
+      location: at('kind', 'value'),
+      field: 'kind',
+      ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
+    });
   }
 
   for (const key of Object.keys(raw)) {
     if (TOP_LEVEL_KEYS.has(key)) continue;
     const guess = suggest(key, TOP_LEVEL_KEYS);
-    diagnostics.push({ severity: 'error', code: 'unexpected-section', message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`, location: locate(source, [key]), field: key, ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}) });
+    diagnostics.push({
+      severity: 'error',
+      code: 'unexpected-section',
+      message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`,
+      location: locate(source, [key]),
+      field: key,
+      ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
+    });
   }
 
   if (kind !== 'component' && kind !== 'operation') return { diagnostics };
@@ -62,24 +105,55 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
   if (!result.success) {
     const schemaDiagnostics = issuesToDiagnostics(result.error.issues, source)
       .filter((d) => !reported.has(d.field))
-      .map((d) => (d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d));
+      .map((d) =>
+        d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d,
+      );
     diagnostics.push(...schemaDiagnostics);
   }
   if (diagnostics.some((d) => d.severity === 'error') || !result.success) return { diagnostics };
-  return { file: kind === 'component' ? { kind, spec: result.data as Component } : { kind, spec: result.data as Operation }, diagnostics };
+  return {
+    file: kind === 'component' ? { kind, spec: result.data as Component } : { kind, spec: result.data as Operation },
+    diagnostics,
+  };
 }
 
-const OPERATION_ONLY = new Set(['params', 'hubRef', 'dagRef', 'urlRef', 'pathRef', 'component', 'patchStrategy', 'isPreset', 'runPatch', 'schedule', 'events', 'matrix', 'joins', 'dependencies', 'trigger', 'conditions', 'skipOnUpstreamSkip']);
+const OPERATION_ONLY = new Set([
+  'params',
+  'hubRef',
+  'dagRef',
+  'urlRef',
+  'pathRef',
+  'component',
+  'patchStrategy',
+  'isPreset',
+  'runPatch',
+  'schedule',
+  'events',
+  'matrix',
+  'joins',
+  'dependencies',
+  'trigger',
+  'conditions',
+  'skipOnUpstreamSkip',
+]);
 const COMPONENT_ONLY = new Set(['inputs', 'outputs', 'run']);
 
 /** A top-level key that belongs to the other kind gets a hint saying how to restructure. */
 function withKindHint(diagnostic: Diagnostic, kind: 'component' | 'operation'): Diagnostic {
   const key = diagnostic.field ?? '';
   if (kind === 'component' && OPERATION_ONLY.has(key)) {
-    return { ...diagnostic, message: `\`${key}\` is an operation field, not allowed on a \`kind: component\``, hint: 'use `kind: operation` with the component under `component:` (or referenced by `pathRef`/`hubRef`), and put this field on the operation' };
+    return {
+      ...diagnostic,
+      message: `\`${key}\` is an operation field, not allowed on a \`kind: component\``,
+      hint: 'use `kind: operation` with the component under `component:` (or referenced by `pathRef`/`hubRef`), and put this field on the operation',
+    };
   }
   if (kind === 'operation' && COMPONENT_ONLY.has(key)) {
-    return { ...diagnostic, message: `\`${key}\` is a component field, not allowed on a \`kind: operation\``, hint: `move \`${key}\` under \`component:\` (an inline component), or use \`kind: component\`` };
+    return {
+      ...diagnostic,
+      message: `\`${key}\` is a component field, not allowed on a \`kind: operation\``,
+      hint: `move \`${key}\` under \`component:\` (an inline component), or use \`kind: component\``,
+    };
   }
   return diagnostic;
 }

@@ -19,20 +19,70 @@ const podShape = {
   container: refOr(container).optional(),
 };
 
-const serviceShape = { ...podShape, ports: refOr(z.array(z.int())).optional(), rewritePath: refOr(z.boolean()).optional(), isExternal: refOr(z.boolean()).optional(), replicas: refOr(positiveInt).optional() };
+const serviceShape = {
+  ...podShape,
+  ports: refOr(z.array(z.int())).optional(),
+  rewritePath: refOr(z.boolean()).optional(),
+  isExternal: refOr(z.boolean()).optional(),
+  replicas: refOr(positiveInt).optional(),
+};
 
 const replica = refOr(strict({ replicas: refOr(z.int().nonnegative()).optional(), ...podShape }));
 /** Ray groups also size themselves and pass `ray start` flags. */
-const rayReplica = refOr(strict({ replicas: refOr(z.int().nonnegative()).optional(), minReplicas: z.int().nonnegative().optional(), maxReplicas: z.int().nonnegative().optional(), rayStartParams: z.record(z.string(), z.unknown()).optional(), ...podShape }));
+const rayReplica = refOr(
+  strict({
+    replicas: refOr(z.int().nonnegative()).optional(),
+    minReplicas: z.int().nonnegative().optional(),
+    maxReplicas: z.int().nonnegative().optional(),
+    rayStartParams: z.record(z.string(), z.unknown()).optional(),
+    ...podShape,
+  }),
+);
 const cleanPodPolicy = z.enum(['All', 'Running', 'None']).optional();
 const passthrough = k8sObject.optional();
 
 const distributedShapes = {
-  tfjob: { chief: replica.optional(), ps: replica.optional(), worker: replica.optional(), evaluator: replica.optional(), cleanPodPolicy, schedulingPolicy: passthrough, enableDynamicWorker: z.boolean().optional(), successPolicy: z.string().optional() },
-  pytorchjob: { master: replica.optional(), worker: replica.optional(), cleanPodPolicy, schedulingPolicy: passthrough, elasticPolicy: passthrough, nProcPerNode: z.union([z.int(), z.string()]).optional() },
-  mpijob: { launcher: replica.optional(), worker: replica.optional(), cleanPodPolicy, schedulingPolicy: passthrough, slotsPerWorker: z.int().optional() },
-  daskcluster: { worker: replica.optional(), scheduler: replica.optional(), minReplicas: z.int().optional(), maxReplicas: z.int().optional() },
-  raycluster: { head: rayReplica.optional(), workers: z.record(z.string(), rayReplica).optional(), entrypoint: z.string().optional(), runtimeEnv: z.record(z.string(), z.unknown()).optional(), metadata: z.record(z.string(), z.unknown()).optional(), rayVersion: z.string().optional(), enableInTreeAutoscaling: z.boolean().optional(), autoscalerOptions: z.record(z.string(), z.unknown()).optional() },
+  tfjob: {
+    chief: replica.optional(),
+    ps: replica.optional(),
+    worker: replica.optional(),
+    evaluator: replica.optional(),
+    cleanPodPolicy,
+    schedulingPolicy: passthrough,
+    enableDynamicWorker: z.boolean().optional(),
+    successPolicy: z.string().optional(),
+  },
+  pytorchjob: {
+    master: replica.optional(),
+    worker: replica.optional(),
+    cleanPodPolicy,
+    schedulingPolicy: passthrough,
+    elasticPolicy: passthrough,
+    nProcPerNode: z.union([z.int(), z.string()]).optional(),
+  },
+  mpijob: {
+    launcher: replica.optional(),
+    worker: replica.optional(),
+    cleanPodPolicy,
+    schedulingPolicy: passthrough,
+    slotsPerWorker: z.int().optional(),
+  },
+  daskcluster: {
+    worker: replica.optional(),
+    scheduler: replica.optional(),
+    minReplicas: z.int().optional(),
+    maxReplicas: z.int().optional(),
+  },
+  raycluster: {
+    head: rayReplica.optional(),
+    workers: z.record(z.string(), rayReplica).optional(),
+    entrypoint: z.string().optional(),
+    runtimeEnv: z.record(z.string(), z.unknown()).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    rayVersion: z.string().optional(),
+    enableInTreeAutoscaling: z.boolean().optional(),
+    autoscalerOptions: z.record(z.string(), z.unknown()).optional(),
+  },
 };
 
 /** The fields of every runtime but `dag` (see polyaxonfile.ts), by kind, `kind` itself excluded. */
@@ -46,7 +96,8 @@ export const LEAF_RUNTIME_SHAPES = {
 };
 export type LeafRuntimeKind = keyof typeof LEAF_RUNTIME_SHAPES;
 
-const variant = <Shape extends z.ZodRawShape, K extends string>(kind: K, shape: Shape) => strict({ kind: z.literal(kind), ...shape });
+const variant = <Shape extends z.ZodRawShape, K extends string>(kind: K, shape: Shape) =>
+  strict({ kind: z.literal(kind), ...shape });
 
 /** Each non-dag runtime schema, by kind. */
 export const LEAF_RUNTIMES = {

@@ -32,6 +32,7 @@ export function checkStatusOf(state: OperationState, end?: WorkflowEnd): CheckSt
     case 'Omitted':
       return { status: 'completed', conclusion: 'skipped' };
   }
-  if (end) return { status: 'completed', conclusion: end.timedOut ? 'timed_out' : end.stopped ? 'cancelled' : 'skipped' };
+  if (end)
+    return { status: 'completed', conclusion: end.timedOut ? 'timed_out' : end.stopped ? 'cancelled' : 'skipped' };
   return state.phase === 'Running' || state.startedAt ? { status: 'in_progress' } : { status: 'queued' };
 }

@@ -25,7 +25,8 @@ export function earlyStoppingReason(workflow: WorkflowObject, states: readonly O
     }
     if (policy.kind === 'failure_early_stopping' && typeof policy.percent === 'number' && states.length) {
       const failed = states.filter((s) => s.phase === 'Failed' || s.phase === 'Error' || s.phase === 'Omitted').length;
-      if ((failed / states.length) * 100 >= policy.percent) return `early stopping: ${failed} of ${states.length} operations failed (≥ ${policy.percent}%)`;
+      if ((failed / states.length) * 100 >= policy.percent)
+        return `early stopping: ${failed} of ${states.length} operations failed (≥ ${policy.percent}%)`;
     }
   }
   return undefined;

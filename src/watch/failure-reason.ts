@@ -8,7 +8,9 @@ import type { NodeStatus, WorkflowObject } from './workflow-status.js';
  */
 export function failureReason(workflow: WorkflowObject): string | undefined {
   if (workflow.status?.message) return workflow.status.message;
-  const failed = Object.values(workflow.status?.nodes ?? {}).filter((n) => (n.phase === 'Failed' || n.phase === 'Error') && n.message);
+  const failed = Object.values(workflow.status?.nodes ?? {}).filter(
+    (n) => (n.phase === 'Failed' || n.phase === 'Error') && n.message,
+  );
   const first = failed.sort(byCause)[0];
   return first ? `${first.displayName ?? first.name}: ${first.message}` : undefined;
 }
@@ -16,7 +18,11 @@ export function failureReason(workflow: WorkflowObject): string | undefined {
 const isLeaf = (node: NodeStatus) => !node.children?.length;
 
 function byCause(a: NodeStatus, b: NodeStatus): number {
-  return Number(isLeaf(b)) - Number(isLeaf(a)) || (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '') || a.name.localeCompare(b.name);
+  return (
+    Number(isLeaf(b)) - Number(isLeaf(a)) ||
+    (a.finishedAt ?? '').localeCompare(b.finishedAt ?? '') ||
+    a.name.localeCompare(b.name)
+  );
 }
 
 /** Argo's messages for a step or workflow ended by its deadline (activeDeadlineSeconds). */

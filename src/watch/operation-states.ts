@@ -41,7 +41,9 @@ export function operationStates(workflow: WorkflowObject): OperationState[] {
     return [root ? fromNode(name, root, nodes) : { name, outputs: {}, retries: 0 }];
   }
 
-  const rootDag = Object.values(nodes).find((n) => n.templateName === entrypoint && n.type === 'DAG' && (!n.boundaryID || !nodes[n.boundaryID]));
+  const rootDag = Object.values(nodes).find(
+    (n) => n.templateName === entrypoint && n.type === 'DAG' && (!n.boundaryID || !nodes[n.boundaryID]),
+  );
   for (const node of Object.values(nodes)) {
     if (!rootDag || node.boundaryID !== rootDag.id || !node.displayName) continue;
     const state = states.get(node.displayName);
@@ -58,13 +60,15 @@ function fromNode(name: string, node: NodeStatus, nodes: Record<string, NodeStat
   if (node.finishedAt) state.finishedAt = node.finishedAt;
   if (node.message) state.message = node.message;
   const attempt = node.type === 'Retry' ? lastChild(node, nodes) : node;
-  for (const p of (attempt ?? node).outputs?.parameters ?? node.outputs?.parameters ?? []) if (p.value !== undefined) state.outputs[p.name] = p.value;
+  for (const p of (attempt ?? node).outputs?.parameters ?? node.outputs?.parameters ?? [])
+    if (p.value !== undefined) state.outputs[p.name] = p.value;
   if (node.type === 'Retry') state.retries = Math.max(0, (node.children?.length ?? 1) - 1);
   if (node.type === 'DAG' || node.type === 'TaskGroup' || node.type === 'Steps') state.items = podPhases(node, nodes);
   return state;
 }
 
-const lastChild = (node: NodeStatus, nodes: Record<string, NodeStatus>) => (node.children?.length ? nodes[node.children.at(-1)!] : undefined);
+const lastChild = (node: NodeStatus, nodes: Record<string, NodeStatus>) =>
+  node.children?.length ? nodes[node.children.at(-1)!] : undefined;
 
 /** Pods below a node, counted by phase (a retried pod counts once, by its last attempt). */
 function podPhases(root: NodeStatus, nodes: Record<string, NodeStatus>): Record<string, number> {

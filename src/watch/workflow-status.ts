@@ -18,7 +18,13 @@ export interface NodeStatus {
 }
 
 export interface WorkflowObject {
-  metadata: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  metadata: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
   spec?: { entrypoint?: string; shutdown?: string };
   status?: {
     phase?: string;

@@ -16,7 +16,11 @@ it('refuses every hostile file quickly', () => {
   for (const [file, [content, code]] of Object.entries(HOSTILE)) {
     writeFileSync(path.join(dir, file), content);
     const start = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'validate', path.join(dir, file)], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist', 'cli.js'), 'validate', path.join(dir, file)],
+      { encoding: 'utf8' },
+    );
     results.push({ file, code, exitCode: run.status, ms: Math.round(Number(process.hrtime.bigint() - start) / 1e6) });
   }
   expect(results.every((r) => r.exitCode === 1)).toBe(true);

@@ -18,18 +18,45 @@ const PHASES = ['Pending', 'Running', 'Succeeded'];
 
 function workflow(): WorkflowObject {
   const names: Record<string, string> = {};
-  const nodes: Record<string, NodeStatus> = { root: { id: 'root', name: 'big', displayName: 'big', type: 'DAG', templateName: 'big', phase: 'Running' } };
+  const nodes: Record<string, NodeStatus> = {
+    root: { id: 'root', name: 'big', displayName: 'big', type: 'DAG', templateName: 'big', phase: 'Running' },
+  };
   for (let i = 0; i < OPERATIONS; i++) {
     names[`big/op-${i}`] = `op-${i}`;
-    nodes[`n${i}`] = { id: `n${i}`, name: `big.op-${i}`, displayName: `op-${i}`, type: 'Pod', templateName: `step-${i % 5}`, phase: 'Pending', boundaryID: 'root', startedAt: '2026-11-25T10:00:00Z', outputs: { parameters: [{ name: 'out', value: `s3://bucket/${i}` }] } };
+    nodes[`n${i}`] = {
+      id: `n${i}`,
+      name: `big.op-${i}`,
+      displayName: `op-${i}`,
+      type: 'Pod',
+      templateName: `step-${i % 5}`,
+      phase: 'Pending',
+      boundaryID: 'root',
+      startedAt: '2026-11-25T10:00:00Z',
+      outputs: { parameters: [{ name: 'out', value: `s3://bucket/${i}` }] },
+    };
   }
-  return { metadata: { name: 'big', namespace: 'ml', resourceVersion: '1', annotations: { 'polyaxon-argo.io/operations': JSON.stringify(names) } }, spec: { entrypoint: 'big' }, status: { phase: 'Running', nodes } };
+  return {
+    metadata: {
+      name: 'big',
+      namespace: 'ml',
+      resourceVersion: '1',
+      annotations: { 'polyaxon-argo.io/operations': JSON.stringify(names) },
+    },
+    spec: { entrypoint: 'big' },
+    status: { phase: 'Running', nodes },
+  };
 }
 
 it('handles a 1,000-operation workflow status in a few milliseconds, with flat memory', async () => {
   let calls = 0;
-  const client = { rest: { checks: { create: async () => ({ data: { id: ++calls } }), update: async () => (calls++, { data: {} }) } } } as unknown as GitHubClient;
-  const reporter = new CheckRunReporter(client, { owner: 'acme', repo: 'ml' }, { prefix: 'argo', headSha: 'a'.repeat(40), maxCheckRuns: 50 });
+  const client = {
+    rest: { checks: { create: async () => ({ data: { id: ++calls } }), update: async () => (calls++, { data: {} }) } },
+  } as unknown as GitHubClient;
+  const reporter = new CheckRunReporter(
+    client,
+    { owner: 'acme', repo: 'ml' },
+    { prefix: 'argo', headSha: 'a'.repeat(40), maxCheckRuns: 50 },
+  );
   let current = workflow();
   await reporter.start(current, operationStates(current));
   const gc = (globalThis as { gc?: () => void }).gc;

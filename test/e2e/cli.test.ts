@@ -14,8 +14,16 @@ import { runBundledCli } from '../support/run-cli.js';
 
 const DIR = path.join(REPO_ROOT, 'fixtures', 'pipelines');
 const NAMESPACE = 'cli';
-const OPTIONS = ['--connections', 'fixtures/pipelines/connections.yaml', '--hub', 'fixtures/pipelines/hub', '--offline'];
-const pipelines = readdirSync(DIR).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml').sort();
+const OPTIONS = [
+  '--connections',
+  'fixtures/pipelines/connections.yaml',
+  '--hub',
+  'fixtures/pipelines/hub',
+  '--offline',
+];
+const pipelines = readdirSync(DIR)
+  .filter((f) => /\.(ya?ml|json)$/.test(f) && !f.endsWith('.argo.yaml') && f !== 'connections.yaml')
+  .sort();
 
 const config = new KubeConfig();
 config.loadFromString(inject('kubeconfig'));
@@ -52,7 +60,17 @@ describe('CLI manifests on the real apiserver (dry run)', () => {
     const refused: Record<string, string> = {};
     for (const file of pipelines) {
       const name = `e2e-${path.parse(file).name}`;
-      const as = (kind: string) => transpiled(path.join('fixtures', 'pipelines', file), '--kind', kind, '--namespace', NAMESPACE, '--name', name, ...OPTIONS);
+      const as = (kind: string) =>
+        transpiled(
+          path.join('fixtures', 'pipelines', file),
+          '--kind',
+          kind,
+          '--namespace',
+          NAMESPACE,
+          '--name',
+          name,
+          ...OPTIONS,
+        );
       const workflow = await as('workflow');
       // A scheduled pipeline is a CronWorkflow and cannot be a WorkflowTemplate (the CLI says so).
       const manifests = workflow.kind === 'CronWorkflow' ? [workflow] : [workflow, await as('workflow-template')];
@@ -65,8 +83,16 @@ describe('CLI manifests on the real apiserver (dry run)', () => {
   });
 
   it('shows the CRD schema does judge: a manifest it must refuse is refused', async () => {
-    const manifest = (await transpiled('fixtures/pipelines/diamond.yaml', '--namespace', NAMESPACE, '--name', 'e2e-broken')) as KubernetesObject & { spec: { templates: { container?: object }[] } };
-    Object.assign(manifest.spec.templates.find((t) => t.container)!.container!, { resources: { limits: { cpu: 'two cores' } } });
+    const manifest = (await transpiled(
+      'fixtures/pipelines/diamond.yaml',
+      '--namespace',
+      NAMESPACE,
+      '--name',
+      'e2e-broken',
+    )) as KubernetesObject & { spec: { templates: { container?: object }[] } };
+    Object.assign(manifest.spec.templates.find((t) => t.container)!.container!, {
+      resources: { limits: { cpu: 'two cores' } },
+    });
     expect(await dryRunCreate(manifest)).toMatch(/cpu/);
   });
 });

@@ -17,8 +17,13 @@ import { HEAD_SHA, restartApiServer, Scenario } from './support/scenario.js';
 const fixture = (name: string) => readFileSync(path.join(REPO_ROOT, 'fixtures', 'pipelines', name), 'utf8');
 
 /** A dag of operations sharing one job component: independent, or each after the previous. */
-function fanOut(name: string, operations: string[], options: { dag?: string; top?: string; chained?: boolean } = {}): string {
-  const op = (name: string, i: number) => `  - {name: ${name}, dagRef: work${options.chained && i > 0 ? `, dependencies: [${operations[i - 1]}]` : ''}}`;
+function fanOut(
+  name: string,
+  operations: string[],
+  options: { dag?: string; top?: string; chained?: boolean } = {},
+): string {
+  const op = (name: string, i: number) =>
+    `  - {name: ${name}, dagRef: work${options.chained && i > 0 ? `, dependencies: [${operations[i - 1]}]` : ''}}`;
   return `version: 1.1
 kind: component
 name: ${name}
@@ -55,7 +60,10 @@ function expectReportedOnce(scenario: Scenario): void {
   expect(new Set(names).size).toBe(names.length);
   for (const run of scenario.github.state.checkRuns) {
     expect(run.head_sha).toBe(HEAD_SHA);
-    expect(run.history.filter((h) => h.status === 'completed'), run.name).toHaveLength(1);
+    expect(
+      run.history.filter((h) => h.status === 'completed'),
+      run.name,
+    ).toHaveLength(1);
     expect(run.history.at(-1)!.status, run.name).toBe('completed');
   }
   expect(scenario.github.violations).toEqual([]);
@@ -99,7 +107,14 @@ describe('submit on a real cluster', () => {
     // Each value reached the container through the controller's own substitution.
     const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
     expect(argv.prepare).toEqual(['python', 'prep.py', 's3://ml-data/iris.csv']);
-    expect(argv['train-small']).toEqual(['python', 'train.py', '--data=s3://ml-data/clean.parquet', '--lr=0.01', '--epochs=10', expect.stringMatching(/^--out=/)]);
+    expect(argv['train-small']).toEqual([
+      'python',
+      'train.py',
+      '--data=s3://ml-data/clean.parquet',
+      '--lr=0.01',
+      '--epochs=10',
+      expect.stringMatching(/^--out=/),
+    ]);
     expect(argv['train-large']).toContain('--lr=0.001');
     expect(argv.evaluate).toEqual(['python', 'evaluate.py', 's3://models/train-small', 's3://models/train-large']);
 
@@ -117,7 +132,9 @@ describe('submit on a real cluster', () => {
 
   it('never runs more operations at once than the dag concurrency', async () => {
     const ops = ['a', 'b', 'c', 'd', 'e', 'f'];
-    scenario = await Scenario.start('concurrency', fanOut('fan-out', ops, { dag: '  concurrency: 2\n' }), () => ({ runMs: 1500 }));
+    scenario = await Scenario.start('concurrency', fanOut('fan-out', ops, { dag: '  concurrency: 2\n' }), () => ({
+      runMs: 1500,
+    }));
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
@@ -129,13 +146,19 @@ describe('submit on a real cluster', () => {
   });
 
   it('runs all_done and one_failed operations after a failure, and skips the ones that needed success', async () => {
-    scenario = await Scenario.start('triggers', fixture('triggers.yaml'), (step) => (step.task === 'train-a' ? { exitCode: 1 } : {}));
+    scenario = await Scenario.start('triggers', fixture('triggers.yaml'), (step) =>
+      step.task === 'train-a' ? { exitCode: 1 } : {},
+    );
     const result = await scenario.submit().done;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::workflow triggers-\w+ ended Failed/);
     const workflow = (await scenario.workflow())!;
     expect(workflow.status?.phase).toBe('Failed');
-    const phases = Object.fromEntries(Object.values(workflow.status!.nodes!).filter((n) => n.type !== 'DAG').map((n) => [n.displayName, n.phase]));
+    const phases = Object.fromEntries(
+      Object.values(workflow.status!.nodes!)
+        .filter((n) => n.type !== 'DAG')
+        .map((n) => [n.displayName, n.phase]),
+    );
     expect(phases).toEqual({
       'train-a': 'Failed',
       'train-b': 'Succeeded',
@@ -175,14 +198,29 @@ run:
     dependencies: [flaky]
     component: {name: after, run: {kind: job, container: {image: "alpine:3.20"}}}
 `;
-    scenario = await Scenario.start('retries', pipeline, (step) => (step.task === 'flaky' && step.attempt < 2 ? { exitCode: 1 } : {}));
+    scenario = await Scenario.start('retries', pipeline, (step) =>
+      step.task === 'flaky' && step.attempt < 2 ? { exitCode: 1 } : {},
+    );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
     expect(workflow.status?.phase).toBe('Succeeded');
-    expect(scenario.simulator.steps.map((s) => `${s.task}#${s.attempt}`)).toEqual(['flaky#0', 'flaky#1', 'flaky#2', 'after#0']);
-    const pods = Object.values(workflow.status!.nodes!).filter((n) => n.type === 'Pod').map((n) => [n.displayName, n.phase]);
-    expect(pods).toEqual(expect.arrayContaining([['flaky(0)', 'Failed'], ['flaky(1)', 'Failed'], ['flaky(2)', 'Succeeded']]));
+    expect(scenario.simulator.steps.map((s) => `${s.task}#${s.attempt}`)).toEqual([
+      'flaky#0',
+      'flaky#1',
+      'flaky#2',
+      'after#0',
+    ]);
+    const pods = Object.values(workflow.status!.nodes!)
+      .filter((n) => n.type === 'Pod')
+      .map((n) => [n.displayName, n.phase]);
+    expect(pods).toEqual(
+      expect.arrayContaining([
+        ['flaky(0)', 'Failed'],
+        ['flaky(1)', 'Failed'],
+        ['flaky(2)', 'Succeeded'],
+      ]),
+    );
     const flaky = scenario.github.state.checkRuns.find((r) => r.name === 'argo/flaky')!;
     expect(flaky.conclusion).toBe('success');
     expect(flaky.output.summary).toContain('| retries | 2 |');
@@ -197,22 +235,34 @@ run:
     expect(workflow.status?.phase).toBe('Succeeded');
     const argv = scenario.simulator.steps.map((s) => s.argv.join(' ')).sort();
     expect(argv).toHaveLength(5);
-    for (const line of argv) expect(line).toMatch(/^python train\.py --batch=(32|64) --lr=0\.\d+ --epochs=5 --dropout=0\.\d+$/);
+    for (const line of argv)
+      expect(line).toMatch(/^python train\.py --batch=(32|64) --lr=0\.\d+ --epochs=5 --dropout=0\.\d+$/);
     expect(new Set(argv).size).toBe(5);
     expect(scenario.simulator.maxRunning).toBeLessThanOrEqual(3);
     expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(3);
-    expect(scenario.checks()).toEqual({ argo: expect.arrayContaining(['success']), 'argo/grid': expect.arrayContaining(['success']) });
-    expect(scenario.github.state.checkRuns.find((r) => r.name === 'argo/grid')!.output.summary).toContain('| items | 5 Succeeded |');
+    expect(scenario.checks()).toEqual({
+      argo: expect.arrayContaining(['success']),
+      'argo/grid': expect.arrayContaining(['success']),
+    });
+    expect(scenario.github.state.checkRuns.find((r) => r.name === 'argo/grid')!.output.summary).toContain(
+      '| items | 5 Succeeded |',
+    );
     expectReportedOnce(scenario);
   });
 
   it('runs a nested dag, passing a dag input down and an output across', async () => {
-    scenario = await Scenario.start('nested', fixture('nested-dag.yaml'), (step) => (step.task === 'extract' ? { outputs: { table: 'warehouse.features_eu' } } : {}));
+    scenario = await Scenario.start('nested', fixture('nested-dag.yaml'), (step) =>
+      step.task === 'extract' ? { outputs: { table: 'warehouse.features_eu' } } : {},
+    );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
     const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
-    expect(argv).toEqual({ extract: ['etl', 'extract', '--region=eu-west-1'], clean: ['etl', 'clean', 'warehouse.features_eu'], train: ['python', 'train.py'] });
+    expect(argv).toEqual({
+      extract: ['etl', 'extract', '--region=eu-west-1'],
+      clean: ['etl', 'clean', 'warehouse.features_eu'],
+      train: ['python', 'train.py'],
+    });
     expect(Object.keys(scenario.checks()).sort()).toEqual(['argo', 'argo/features', 'argo/train']);
     expectReportedOnce(scenario);
   });
@@ -259,7 +309,11 @@ run:
   });
 
   it('resumes its watch across an apiserver restart and reports nothing twice', async () => {
-    scenario = await Scenario.start('restart', fanOut('restart', ['first', 'second', 'third'], { chained: true }), () => ({ runMs: 2000 }));
+    scenario = await Scenario.start(
+      'restart',
+      fanOut('restart', ['first', 'second', 'third'], { chained: true }),
+      () => ({ runMs: 2000 }),
+    );
     const action = scenario.submit();
     await eventually(() => (scenario!.checks()['argo/first']?.includes('in_progress') ? true : undefined), 30_000);
     await restartApiServer();
@@ -267,7 +321,12 @@ run:
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
     expect(scenario.simulator.steps.map((s) => s.task)).toEqual(['first', 'second', 'third']);
-    expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual(['success', 'success', 'success', 'success']);
+    expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual([
+      'success',
+      'success',
+      'success',
+      'success',
+    ]);
     expectReportedOnce(scenario);
   });
 });
@@ -294,7 +353,12 @@ run:
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())?.status?.phase).toBe('Succeeded');
     const [step] = scenario.simulator.steps;
-    expect(step!.argv).toEqual(['echo', message, "{{workflow.name}} {{=sprig.env('HOME')}}", `{"greeting":"{{=sprig.env('HOME')}}"}`]);
+    expect(step!.argv).toEqual([
+      'echo',
+      message,
+      "{{workflow.name}} {{=sprig.env('HOME')}}",
+      `{"greeting":"{{=sprig.env('HOME')}}"}`,
+    ]);
     expect(step!.env.MESSAGE).toBe(message);
   });
 
@@ -312,7 +376,9 @@ run:
       params: {text: {ref: ops.produce, value: outputs.text}}
       component: {inputs: [{name: text, type: str}], run: {kind: job, container: {image: "alpine:3.20", command: [echo, "{{ text }}"]}}}
 `;
-    scenario = await Scenario.start('tags-output', relay, (step) => (step.task === 'produce' ? { outputs: { text: written } } : {}));
+    scenario = await Scenario.start('tags-output', relay, (step) =>
+      step.task === 'produce' ? { outputs: { text: written } } : {},
+    );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const consume = scenario.simulator.steps.find((s) => s.task === 'consume');
@@ -343,15 +409,27 @@ describe('submit refused by the cluster', () => {
     const guest = inject('guestKubeconfig');
     const wrong = scenario.kubeconfig.replace(/token: (\w+)/, 'token: 0000wrong0000token0000');
     const cases = [
-      { kubeconfig: wrong, token: '0000wrong0000token0000', error: /::error::polyaxon-argo: cannot create the Workflow: Unauthorized \(HTTP 401\): check the kubeconfig credentials/ },
-      { kubeconfig: guest, token: /token: (\w+)/.exec(guest)![1]!, error: /::error::polyaxon-argo: cannot create the Workflow: workflows\.argoproj\.io is forbidden: User "e2e-guest" cannot create resource "workflows" .* in the namespace "credentials" \(the credentials may not do this in namespace credentials\)/ },
+      {
+        kubeconfig: wrong,
+        token: '0000wrong0000token0000',
+        error:
+          /::error::polyaxon-argo: cannot create the Workflow: Unauthorized \(HTTP 401\): check the kubeconfig credentials/,
+      },
+      {
+        kubeconfig: guest,
+        token: /token: (\w+)/.exec(guest)![1]!,
+        error:
+          /::error::polyaxon-argo: cannot create the Workflow: workflows\.argoproj\.io is forbidden: User "e2e-guest" cannot create resource "workflows" .* in the namespace "credentials" \(the credentials may not do this in namespace credentials\)/,
+      },
     ];
     for (const { kubeconfig, token, error } of cases) {
       const result = await scenario.submit({ kubeconfig }).done;
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(error);
       // The token appears only in the command that masks it, never in a message.
-      expect(result.stdout.split('\n').filter((line) => line.includes(token) && !line.startsWith('::add-mask::'))).toEqual([]);
+      expect(
+        result.stdout.split('\n').filter((line) => line.includes(token) && !line.startsWith('::add-mask::')),
+      ).toEqual([]);
       expect(result.summary).not.toContain(token);
     }
     expect(await scenario.workflow()).toBeUndefined();
@@ -360,11 +438,16 @@ describe('submit refused by the cluster', () => {
 
   it('reports the CRD schema rejecting the Workflow with the field it named, and exits 1', async () => {
     // Security contexts are passed through for the cluster to check (see src/schema/k8s.ts).
-    const pipeline = fanOut('schema', ['only']).replace('command: [sh, -c, "echo work"]', 'command: [sh], securityContext: {runAsUser: root}');
+    const pipeline = fanOut('schema', ['only']).replace(
+      'command: [sh, -c, "echo work"]',
+      'command: [sh], securityContext: {runAsUser: root}',
+    );
     scenario = await Scenario.start('schema', pipeline);
     const result = await scenario.submit().done;
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/::error::.*is invalid: \[?spec\.templates\[\d\]\.container\.securityContext\.runAsUser: Invalid value: "string": .* must be of type integer/);
+    expect(result.stdout).toMatch(
+      /::error::.*is invalid: \[?spec\.templates\[\d\]\.container\.securityContext\.runAsUser: Invalid value: "string": .* must be of type integer/,
+    );
     expect(result.stdout).not.toMatch(/\n\s+at /);
     expect(await scenario.workflow()).toBeUndefined();
     expect(scenario.github.state.checkRuns).toEqual([]);

@@ -29,7 +29,10 @@ export async function lintManifests(files: readonly string[]): Promise<LintResul
   let output: string;
   let ok = true;
   try {
-    const { stdout, stderr } = await run(argoBinary(), args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KUBECONFIG: '/dev/null' }, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(argoBinary(), args, {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', KUBECONFIG: '/dev/null' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     output = stdout + stderr;
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string };

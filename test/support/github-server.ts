@@ -33,7 +33,9 @@ function nullable(schema: unknown): unknown {
   return out;
 }
 
-const description = nullable(JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'github-openapi.json'), 'utf8'))) as { operations: Record<string, Operation> };
+const description = nullable(
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'github-openapi.json'), 'utf8')),
+) as { operations: Record<string, Operation> };
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 
@@ -105,7 +107,13 @@ export interface Call {
 }
 
 export class GitHubStandIn {
-  readonly state: GitHubState = { checkRuns: [], pullFiles: new Map(), contents: new Map(), comments: new Map(), failures: new Map() };
+  readonly state: GitHubState = {
+    checkRuns: [],
+    pullFiles: new Map(),
+    contents: new Map(),
+    comments: new Map(),
+    failures: new Map(),
+  };
   readonly calls: Call[] = [];
   /** Every request or response that broke GitHub's published contract. */
   readonly violations: string[] = [];
@@ -150,7 +158,13 @@ export class GitHubStandIn {
       const problem = validate(`${id} ${status} response`, schema, payload);
       if (problem) this.violations.push(`${id} response: ${problem}`);
     }
-    this.calls.push({ operation: id, method: req.method ?? 'GET', url: url.pathname + url.search, ...(body !== undefined ? { body } : {}), status });
+    this.calls.push({
+      operation: id,
+      method: req.method ?? 'GET',
+      url: url.pathname + url.search,
+      ...(body !== undefined ? { body } : {}),
+      status,
+    });
     this.send(res, status, payload, headers);
   }
 
@@ -159,45 +173,94 @@ export class GitHubStandIn {
     const failure = this.state.failures.get(id);
     if (failure === undefined) return undefined;
     const docs = { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' };
-    if (typeof failure === 'number') return [failure, { message: failure === 403 ? 'Resource not accessible by integration' : 'error', ...docs }, {}];
+    if (typeof failure === 'number')
+      return [failure, { message: failure === 403 ? 'Resource not accessible by integration' : 'error', ...docs }, {}];
     if (failure.times <= 0) return undefined;
     failure.times--;
     const reset = String(Math.ceil(Date.now() / 1000) + 1);
-    if (failure.kind === 'rate-limit') return [403, { message: 'API rate limit exceeded for installation ID 1.', ...docs }, { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': reset }];
-    if (failure.kind === 'secondary') return [403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', ...docs }, { 'retry-after': '1' }];
-    return [failure.status ?? 502, { message: `Server Error${failure.echoAuthorization ? ` (request had authorization: ${authorization})` : ''}` }, {}];
+    if (failure.kind === 'rate-limit')
+      return [
+        403,
+        { message: 'API rate limit exceeded for installation ID 1.', ...docs },
+        {
+          'x-ratelimit-limit': '5000',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-used': '5000',
+          'x-ratelimit-reset': reset,
+        },
+      ];
+    if (failure.kind === 'secondary')
+      return [
+        403,
+        {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          ...docs,
+        },
+        { 'retry-after': '1' },
+      ];
+    return [
+      failure.status ?? 502,
+      { message: `Server Error${failure.echoAuthorization ? ` (request had authorization: ${authorization})` : ''}` },
+      {},
+    ];
   }
 
   private route(method: string, pathname: string) {
     for (const [id, operation] of Object.entries(description.operations)) {
       if (operation.method !== method) continue;
       const names: string[] = [];
-      const pattern = new RegExp(`^${operation.path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), name === 'path' ? '(.+)' : '([^/]+)'))}$`);
+      const pattern = new RegExp(
+        `^${operation.path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), name === 'path' ? '(.+)' : '([^/]+)'))}$`,
+      );
       const found = pattern.exec(pathname);
-      if (found) return { id, operation, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(found[i + 1]!)])) };
+      if (found)
+        return {
+          id,
+          operation,
+          params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(found[i + 1]!)])),
+        };
     }
     return undefined;
   }
 
-  private respond(id: string, params: Record<string, string>, url: URL, body: unknown): [number, unknown, Record<string, string>] {
+  private respond(
+    id: string,
+    params: Record<string, string>,
+    url: URL,
+    body: unknown,
+  ): [number, unknown, Record<string, string>] {
     const base = `${url.protocol}//${url.host}`;
     switch (id) {
       case 'pulls/list-files': {
         const all = this.state.pullFiles.get(Number(params.pull_number)) ?? [];
-        return this.page(all.map((f, i) => diffEntry(base, params, f.filename, f.status, i)), url, base);
+        return this.page(
+          all.map((f, i) => diffEntry(base, params, f.filename, f.status, i)),
+          url,
+          base,
+        );
       }
       case 'repos/get-content': {
         const ref = url.searchParams.get('ref') ?? 'HEAD';
         const text = this.state.contents.get(`${ref}:${params.path}`);
-        if (text === undefined) return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, {}];
+        if (text === undefined)
+          return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, {}];
         return [200, contentFile(base, params, params.path!, text), {}];
       }
       case 'issues/list-comments': {
         const comments = this.state.comments.get(Number(params.issue_number)) ?? [];
-        return this.page(comments.map((c) => issueComment(base, params, Number(params.issue_number), c)), url, base);
+        return this.page(
+          comments.map((c) => issueComment(base, params, Number(params.issue_number), c)),
+          url,
+          base,
+        );
       }
       case 'issues/create-comment': {
-        const comment: Comment = { id: this.nextId++, body: (body as { body: string }).body, login: 'github-actions[bot]', type: 'Bot' };
+        const comment: Comment = {
+          id: this.nextId++,
+          body: (body as { body: string }).body,
+          login: 'github-actions[bot]',
+          type: 'Bot',
+        };
         const issue = Number(params.issue_number);
         this.state.comments.set(issue, [...(this.state.comments.get(issue) ?? []), comment]);
         return [201, issueComment(base, params, issue, comment), {}];
@@ -215,9 +278,16 @@ export class GitHubStandIn {
       case 'checks/create': {
         const request = body as Partial<CheckRun> & { name: string; head_sha: string };
         const run: CheckRun = {
-          id: this.nextId++, name: request.name, head_sha: request.head_sha, status: request.status ?? 'queued', conclusion: request.conclusion ?? null,
-          started_at: request.started_at ?? null, completed_at: request.completed_at ?? null, external_id: request.external_id ?? null,
-          output: { title: null, summary: null, text: null, ...request.output }, history: [],
+          id: this.nextId++,
+          name: request.name,
+          head_sha: request.head_sha,
+          status: request.status ?? 'queued',
+          conclusion: request.conclusion ?? null,
+          started_at: request.started_at ?? null,
+          completed_at: request.completed_at ?? null,
+          external_id: request.external_id ?? null,
+          output: { title: null, summary: null, text: null, ...request.output },
+          history: [],
         };
         run.history.push({ status: run.status, conclusion: run.conclusion });
         this.state.checkRuns.push(run);
@@ -293,18 +363,35 @@ function contentFile(base: string, p: Record<string, string>, file: string, text
     git_url: `${base}/repos/${p.owner}/${p.repo}/git/blobs/${sha(text)}`,
     html_url: `${base}/${p.owner}/${p.repo}/blob/main/${file}`,
     download_url: `${base}/${p.owner}/${p.repo}/raw/main/${file}`,
-    _links: { self: url, git: `${base}/repos/${p.owner}/${p.repo}/git/blobs/${sha(text)}`, html: `${base}/${p.owner}/${p.repo}/blob/main/${file}` },
+    _links: {
+      self: url,
+      git: `${base}/repos/${p.owner}/${p.repo}/git/blobs/${sha(text)}`,
+      html: `${base}/${p.owner}/${p.repo}/blob/main/${file}`,
+    },
   };
 }
 
 function user(base: string, login: string, type: string) {
   const api = `${base}/users/${encodeURIComponent(login)}`;
   return {
-    login, id: 41898282, node_id: 'MDM6Qm90NDE4OTgyODI=', avatar_url: `${base}/avatars/${encodeURIComponent(login)}`, gravatar_id: '', url: api,
-    html_url: `${base}/apps/github-actions`, followers_url: `${api}/followers`, following_url: `${api}/following{/other_user}`,
-    gists_url: `${api}/gists{/gist_id}`, starred_url: `${api}/starred{/owner}{/repo}`, subscriptions_url: `${api}/subscriptions`,
-    organizations_url: `${api}/orgs`, repos_url: `${api}/repos`, events_url: `${api}/events{/privacy}`,
-    received_events_url: `${api}/received_events`, type, site_admin: false,
+    login,
+    id: 41898282,
+    node_id: 'MDM6Qm90NDE4OTgyODI=',
+    avatar_url: `${base}/avatars/${encodeURIComponent(login)}`,
+    gravatar_id: '',
+    url: api,
+    html_url: `${base}/apps/github-actions`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type,
+    site_admin: false,
   };
 }
 
@@ -336,7 +423,11 @@ function checkRun(base: string, p: Record<string, string>, run: CheckRun) {
     conclusion: run.conclusion,
     started_at: run.started_at,
     completed_at: run.completed_at,
-    output: { ...run.output, annotations_count: 0, annotations_url: `${base}/repos/${p.owner}/${p.repo}/check-runs/${run.id}/annotations` },
+    output: {
+      ...run.output,
+      annotations_count: 0,
+      annotations_url: `${base}/repos/${p.owner}/${p.repo}/check-runs/${run.id}/annotations`,
+    },
     name: run.name,
     check_suite: { id: 1 },
     app: null,

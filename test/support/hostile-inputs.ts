@@ -7,7 +7,10 @@ export const HEADER = 'version: 1.1\nkind: component\n';
 const JOB = 'run: {kind: job, container: {image: alpine}}\n';
 
 export const HOSTILE: Record<string, [string | Buffer, string]> = {
-  'alias-bomb.yaml': [`${HEADER}a: &a [x, x, x, x, x, x, x, x, x]\n${[...'bcdefghi'].map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`).join('\n')}\n${JOB}`, 'yaml-syntax'],
+  'alias-bomb.yaml': [
+    `${HEADER}a: &a [x, x, x, x, x, x, x, x, x]\n${[...'bcdefghi'].map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`).join('\n')}\n${JOB}`,
+    'yaml-syntax',
+  ],
   'deep-flow.yaml': [`${HEADER}tags: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n${JOB}`, 'too-deep'],
   'deep-block.yaml': [`${HEADER}tags:\n${'- '.repeat(20_000)}x\n${JOB}`, 'too-deep'],
   'huge-scalar.yaml': [`${HEADER}description: ${'x'.repeat(1_000_000)}\n${JOB}`, 'too-long'],
@@ -19,8 +22,13 @@ export const HOSTILE: Record<string, [string | Buffer, string]> = {
   'scalar-root.yaml': ['just text\n', 'not-a-mapping'],
   'duplicate-keys.yaml': [`${HEADER}kind: operation\n${JOB}`, 'duplicate-key'],
   'proto-key.yaml': [`${HEADER}__proto__: {polluted: yes}\n${JOB}`, 'reserved-key'],
-  'proto-deep.yaml': [`${HEADER}run: {kind: job, environment: {labels: {__proto__: {polluted: yes}}}, container: {image: alpine}}\n`, 'reserved-key'],
-  'constructor-key.yaml': [`${HEADER}inputs: [{name: x, type: str, constructor: {prototype: {polluted: yes}}}]\n${JOB}`, 'reserved-key'],
+  'proto-deep.yaml': [
+    `${HEADER}run: {kind: job, environment: {labels: {__proto__: {polluted: yes}}}, container: {image: alpine}}\n`,
+    'reserved-key',
+  ],
+  'constructor-key.yaml': [
+    `${HEADER}inputs: [{name: x, type: str, constructor: {prototype: {polluted: yes}}}]\n${JOB}`,
+    'reserved-key',
+  ],
   'over-size-cap.yaml': [`${HEADER}${'# padding\n'.repeat(500_000)}${JOB}`, 'unreadable-file'],
 };
-

@@ -28,11 +28,18 @@ export interface KubeFault {
 
 /** What the API server says for each status, by default (k8s.io/apimachinery's errors and APF). */
 const STATUS_DEFAULTS: Record<number, { reason: string; message: string }> = {
-  409: { reason: 'AlreadyExists', message: 'workflows.argoproj.io "{name}" already exists, the server was not able to generate a unique name for the object' },
+  409: {
+    reason: 'AlreadyExists',
+    message:
+      'workflows.argoproj.io "{name}" already exists, the server was not able to generate a unique name for the object',
+  },
   429: { reason: 'TooManyRequests', message: 'Too many requests, please try again later.' },
   500: { reason: 'InternalError', message: 'Internal error occurred: etcdserver: request timed out' },
   503: { reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' },
-  504: { reason: 'Timeout', message: 'Timeout: request did not complete within requested timeout - context deadline exceeded' },
+  504: {
+    reason: 'Timeout',
+    message: 'Timeout: request did not complete within requested timeout - context deadline exceeded',
+  },
 };
 
 /**
@@ -45,7 +52,14 @@ const STATUS_DEFAULTS: Record<number, { reason: string; message: string }> = {
 export class KubeStandIn {
   readonly namespaces = new Set(['ml']);
   readonly workflows = new Map<string, WorkflowObject>();
-  readonly requests: { operation?: KubeOperation; method: string; url: string; at: number; authorization?: string; contentType?: string }[] = [];
+  readonly requests: {
+    operation?: KubeOperation;
+    method: string;
+    url: string;
+    at: number;
+    authorization?: string;
+    contentType?: string;
+  }[] = [];
   /** The bearer token it accepts; any other is answered 401. */
   token = 'kube-secret-token';
   private faults = new Map<KubeOperation, KubeFault[]>();
@@ -93,7 +107,10 @@ export class KubeStandIn {
 
   bookmark(): void {
     this.rv++;
-    for (const w of this.watchers) w.res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', metadata: { resourceVersion: String(this.rv) } } })}\n`);
+    for (const w of this.watchers)
+      w.res.write(
+        `${JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', metadata: { resourceVersion: String(this.rv) } } })}\n`,
+      );
   }
 
   get openWatches(): number {
@@ -105,30 +122,61 @@ export class KubeStandIn {
     workflow.metadata.resourceVersion = String(this.rv);
     const snapshot = structuredClone(workflow);
     this.history.push({ rv: this.rv, type, object: snapshot });
-    for (const w of this.watchers) if (w.name === workflow.metadata.name) w.res.write(`${JSON.stringify({ type, object: snapshot })}\n`);
+    for (const w of this.watchers)
+      if (w.name === workflow.metadata.name) w.res.write(`${JSON.stringify({ type, object: snapshot })}\n`);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const match = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/workflows(?:\/([^/]+))?$/.exec(url.pathname);
     const [, namespace, name] = (match ?? []) as unknown as [string, string, string | undefined];
-    const operation: KubeOperation | undefined = !match ? undefined : req.method === 'POST' && !name ? 'create' : req.method === 'PATCH' ? 'patch' : req.method !== 'GET' ? undefined : url.searchParams.get('watch') === 'true' ? 'watch' : 'get';
-    this.requests.push({ ...(operation ? { operation } : {}), method: req.method ?? 'GET', url: url.pathname + url.search, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}) });
+    const operation: KubeOperation | undefined = !match
+      ? undefined
+      : req.method === 'POST' && !name
+        ? 'create'
+        : req.method === 'PATCH'
+          ? 'patch'
+          : req.method !== 'GET'
+            ? undefined
+            : url.searchParams.get('watch') === 'true'
+              ? 'watch'
+              : 'get';
+    this.requests.push({
+      ...(operation ? { operation } : {}),
+      method: req.method ?? 'GET',
+      url: url.pathname + url.search,
+      at: Date.now(),
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (!match) return this.status(res, 404, 'NotFound', `the server could not find the requested resource`);
-    if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return this.status(res, 401, 'Unauthorized', 'Unauthorized');
     const fault = operation ? this.nextFault(operation) : undefined;
     if (fault?.reset === 'before') return void req.socket.destroy();
     if (fault && !fault.reset) return this.answerFault(res, fault, req.headers.authorization ?? '');
-    if (!this.namespaces.has(namespace)) return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
+    if (!this.namespaces.has(namespace))
+      return this.status(res, 404, 'NotFound', `namespaces "${namespace}" not found`);
     const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as WorkflowObject) : undefined;
 
     if (operation === 'create') {
       const workflow = body as WorkflowObject & { metadata: { generateName?: string } };
       const generated = `${workflow.metadata.generateName ?? ''}${String(++this.counter).padStart(5, 'x')}`;
-      workflow.metadata = { ...workflow.metadata, name: workflow.metadata.name ?? generated, namespace, uid: `uid-${this.counter}` };
-      if (this.workflows.has(workflow.metadata.name!)) return this.status(res, 409, 'AlreadyExists', `workflows.argoproj.io "${workflow.metadata.name}" already exists`);
+      workflow.metadata = {
+        ...workflow.metadata,
+        name: workflow.metadata.name ?? generated,
+        namespace,
+        uid: `uid-${this.counter}`,
+      };
+      if (this.workflows.has(workflow.metadata.name!))
+        return this.status(
+          res,
+          409,
+          'AlreadyExists',
+          `workflows.argoproj.io "${workflow.metadata.name}" already exists`,
+        );
       this.workflows.set(workflow.metadata.name!, workflow);
       this.record('ADDED', workflow);
       // The workflow is stored, but the answer never arrives.
@@ -140,10 +188,14 @@ export class KubeStandIn {
       const from = Number(url.searchParams.get('resourceVersion') ?? 0);
       res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
       if (from < this.compactedBelow) {
-        res.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `too old resource version: ${from}`, reason: 'Expired', code: 410 } })}\n`);
+        res.end(
+          `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `too old resource version: ${from}`, reason: 'Expired', code: 410 } })}\n`,
+        );
         return;
       }
-      for (const event of this.history) if (event.rv > from && event.object.metadata.name === watched) res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
+      for (const event of this.history)
+        if (event.rv > from && event.object.metadata.name === watched)
+          res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
       const watcher = { name: watched, res };
       this.watchers.add(watcher);
       req.on('close', () => this.watchers.delete(watcher));
@@ -153,12 +205,23 @@ export class KubeStandIn {
     if (!workflow) return this.status(res, 404, 'NotFound', `workflows.argoproj.io "${name}" not found`);
     if (req.method === 'GET') return this.json(res, 200, workflow);
     if (req.method === 'PATCH') {
-      if (req.headers['content-type'] !== 'application/merge-patch+json') return this.status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json`);
+      if (req.headers['content-type'] !== 'application/merge-patch+json')
+        return this.status(
+          res,
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json`,
+        );
       workflow.spec = { ...workflow.spec, ...body?.spec };
       // What Argo's controller does on spec.shutdown: running nodes fail and so does the workflow.
       if (workflow.spec?.shutdown) {
-        for (const node of Object.values(workflow.status?.nodes ?? {})) if (node.phase === 'Running' || node.phase === 'Pending') node.phase = 'Failed';
-        workflow.status = { ...workflow.status, phase: 'Failed', message: `Stopped with strategy '${workflow.spec.shutdown}'` };
+        for (const node of Object.values(workflow.status?.nodes ?? {}))
+          if (node.phase === 'Running' || node.phase === 'Pending') node.phase = 'Failed';
+        workflow.status = {
+          ...workflow.status,
+          phase: 'Failed',
+          message: `Stopped with strategy '${workflow.spec.shutdown}'`,
+        };
       }
       this.record('MODIFIED', workflow);
       return this.json(res, 200, workflow);
@@ -177,9 +240,13 @@ export class KubeStandIn {
   private answerFault(res: ServerResponse, fault: KubeFault, authorization: string): void {
     const code = fault.status ?? 500;
     const defaults = STATUS_DEFAULTS[code] ?? { reason: 'InternalError', message: 'an error on the server' };
-    let message = (fault.message ?? defaults.message).replace('{name}', `train-pipeline-${String(this.counter + 1).padStart(5, 'x')}`);
+    let message = (fault.message ?? defaults.message).replace(
+      '{name}',
+      `train-pipeline-${String(this.counter + 1).padStart(5, 'x')}`,
+    );
     if (fault.echoAuthorization) message += ` (request had authorization: ${authorization})`;
-    const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+    const headers: Record<string, string> =
+      fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
     if (fault.text) {
       res.writeHead(code, { 'content-type': 'text/html', ...headers });
       res.end(`<html><body><h1>${code}</h1>${message}</body></html>`);
@@ -187,7 +254,18 @@ export class KubeStandIn {
     }
     const details = fault.retryAfter !== undefined ? { retryAfterSeconds: fault.retryAfter } : {};
     res.writeHead(code, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: fault.reason ?? defaults.reason, details, code }));
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message,
+        reason: fault.reason ?? defaults.reason,
+        details,
+        code,
+      }),
+    );
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {

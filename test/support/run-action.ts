@@ -5,7 +5,9 @@ import path from 'node:path';
 import { REPO_ROOT } from './paths.js';
 
 /** The bundles under test: dist/, or a fresh build elsewhere (POLYAXON_ARGO_DIST) before dist/ is rebuilt. */
-const ACTION_DIST = process.env.POLYAXON_ARGO_DIST ? path.resolve(process.env.POLYAXON_ARGO_DIST) : path.join(REPO_ROOT, 'dist');
+const ACTION_DIST = process.env.POLYAXON_ARGO_DIST
+  ? path.resolve(process.env.POLYAXON_ARGO_DIST)
+  : path.join(REPO_ROOT, 'dist');
 
 export interface ActionRun {
   code: number | null;
@@ -24,9 +26,22 @@ export interface ActionRun {
  * event in GITHUB_EVENT_PATH, outputs and summary in files. Returns the child (to signal it)
  * and a promise of what it did.
  */
-export function startAction(options: { inputs: Record<string, string>; event: object; eventName: string; apiUrl: string; workspace: string; env?: Record<string, string>; stateFile?: boolean }) {
+export function startAction(options: {
+  inputs: Record<string, string>;
+  event: object;
+  eventName: string;
+  apiUrl: string;
+  workspace: string;
+  env?: Record<string, string>;
+  stateFile?: boolean;
+}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'runner-'));
-  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'output'), summary: path.join(dir, 'summary.md'), state: path.join(dir, 'state') };
+  const files = {
+    event: path.join(dir, 'event.json'),
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary.md'),
+    state: path.join(dir, 'state'),
+  };
   writeFileSync(files.event, JSON.stringify(options.event));
   writeFileSync(files.output, '');
   writeFileSync(files.summary, '');
@@ -58,7 +73,14 @@ export function startAction(options: { inputs: Record<string, string>; event: ob
     child.on('close', (code) => {
       const output = readFileSync(files.output, 'utf8');
       const state = readFileSync(files.state, 'utf8');
-      resolve({ code, stdout, outputs: fileCommands(output), summary: readFileSync(files.summary, 'utf8'), state: fileCommands(state), files: { output, state } });
+      resolve({
+        code,
+        stdout,
+        outputs: fileCommands(output),
+        summary: readFileSync(files.summary, 'utf8'),
+        state: fileCommands(state),
+        files: { output, state },
+      });
     });
   });
   return { child, done };
@@ -82,5 +104,7 @@ function fileCommands(text: string): Record<string, string> {
 
 /** The state a step saved (its stdout's ::save-state commands), as the runner hands it to the post step: STATE_* variables. */
 export function savedState(stdout: string): Record<string, string> {
-  return Object.fromEntries([...stdout.matchAll(/^::save-state name=([^:]+)::(.*)$/gm)].map((m) => [`STATE_${m[1]}`, m[2]!]));
+  return Object.fromEntries(
+    [...stdout.matchAll(/^::save-state name=([^:]+)::(.*)$/gm)].map((m) => [`STATE_${m[1]}`, m[2]!]),
+  );
 }

@@ -12,8 +12,15 @@ export interface CliResult {
 }
 
 /** Runs the committed bundle `dist/cli.js` as users do, in a fresh process. */
-export async function runBundledCli(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const child = run(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env }, maxBuffer: 64 * 1024 * 1024 });
+export async function runBundledCli(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  const child = run(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (options.input !== undefined) {
     child.child.stdin!.end(options.input);
   } else {

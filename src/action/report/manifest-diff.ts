@@ -34,17 +34,26 @@ function operationsOf(manifest: Manifest | undefined): Map<string, { name: strin
   for (const template of spec.templates) {
     for (const task of template.dag?.tasks ?? []) {
       const key = `${template.name}/${task.name}`;
-      out.set(key, { name: names[key] ?? task.name, body: JSON.stringify([task, bodyOf(templates.get(task.template), templates)]) });
+      out.set(key, {
+        name: names[key] ?? task.name,
+        body: JSON.stringify([task, bodyOf(templates.get(task.template), templates)]),
+      });
     }
   }
   return out;
 }
 
 /** A template with the templates its tasks run, so a change deep in a nested dag shows on the task. */
-function bodyOf(template: Template | undefined, templates: ReadonlyMap<string, Template>, seen = new Set<string>()): unknown {
+function bodyOf(
+  template: Template | undefined,
+  templates: ReadonlyMap<string, Template>,
+  seen = new Set<string>(),
+): unknown {
   if (!template || seen.has(template.name)) return null;
   seen.add(template.name);
   const { name: _name, ...body } = template;
-  const nested = (template.dag?.tasks ?? []).map((task: DagTask) => bodyOf(templates.get(task.template), templates, seen));
+  const nested = (template.dag?.tasks ?? []).map((task: DagTask) =>
+    bodyOf(templates.get(task.template), templates, seen),
+  );
   return [body, nested];
 }

@@ -21,7 +21,10 @@ export const COMMENT_LIMIT = 60_000;
 const MERMAID_LIMIT = 45_000;
 
 /** The report shared by the sticky PR comment and the job summary. */
-export function renderReport(reports: readonly FileReport[], options: { title: string; footer?: string; limit?: number }): string {
+export function renderReport(
+  reports: readonly FileReport[],
+  options: { title: string; footer?: string; limit?: number },
+): string {
   const invalid = reports.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
   const head = `## ${options.title}\n\n${invalid === 0 ? `✅ ${plural(reports.length, 'Polyaxonfile')} valid` : `❌ ${invalid} of ${plural(reports.length, 'Polyaxonfile')} invalid`}\n`;
   const sections = reports.map(renderFile);
@@ -44,13 +47,18 @@ export function renderReport(reports: readonly FileReport[], options: { title: s
 function renderFile(report: FileReport): string {
   const errors = report.diagnostics.filter((d) => d.severity === 'error');
   const warnings = report.diagnostics.length - errors.length;
-  const verdict = errors.length ? `❌ \`${report.file}\`: ${plural(errors.length, 'error')}` : `✅ \`${report.file}\`: valid${report.operations !== undefined ? `, ${plural(report.operations, 'operation')}` : ''}`;
+  const verdict = errors.length
+    ? `❌ \`${report.file}\`: ${plural(errors.length, 'error')}`
+    : `✅ \`${report.file}\`: valid${report.operations !== undefined ? `, ${plural(report.operations, 'operation')}` : ''}`;
   const lines = [`### ${verdict}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`, ''];
   if (report.diagnostics.length) {
     lines.push('| where | | problem | rule |', '|---|---|---|---|');
     for (const d of report.diagnostics) {
       // A `params` value has no place in a file; in the Action it comes from the input.
-      const where = d.location.file === COMMAND_LINE ? 'input `params`' : `${d.location.file === report.file ? '' : `${d.location.file}:`}${d.location.line}:${d.location.column}`;
+      const where =
+        d.location.file === COMMAND_LINE
+          ? 'input `params`'
+          : `${d.location.file === report.file ? '' : `${d.location.file}:`}${d.location.line}:${d.location.column}`;
       const message = cell(d.hint ? `${d.message} (${d.hint})` : d.message);
       lines.push(`| ${where} | ${d.severity === 'error' ? '❌' : '⚠️'} | ${message} | \`${d.code}\` |`);
     }
@@ -59,7 +67,11 @@ function renderFile(report: FileReport): string {
   if (report.diff) lines.push(renderDiff(report.diff), '');
   if (report.mermaid) {
     lines.push('<details><summary>DAG</summary>', '');
-    lines.push(report.mermaid.length > MERMAID_LIMIT ? '_The dag is too large for GitHub to draw._' : ['```mermaid', report.mermaid.trimEnd(), '```'].join('\n'));
+    lines.push(
+      report.mermaid.length > MERMAID_LIMIT
+        ? '_The dag is too large for GitHub to draw._'
+        : ['```mermaid', report.mermaid.trimEnd(), '```'].join('\n'),
+    );
     lines.push('', '</details>', '');
   }
   return lines.join('\n');
@@ -78,4 +90,8 @@ function renderDiff(diff: ManifestDiff | 'new-file'): string {
 const names = (list: readonly string[]) => list.map((n) => `\`${n}\``).join(', ');
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** A table cell: no raw newlines or pipes, no HTML. */
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\s*\n\s*/g, ' ');
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/\s*\n\s*/g, ' ');

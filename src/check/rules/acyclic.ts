@@ -16,7 +16,10 @@ export const acyclic: Rule = {
     const op = graph.operations.get(to)!;
     context.report(op, edge.path, 'cycle', `the dag's graph is not acyclic: ${cycle.join(' -> ')}`, {
       anchor: 'value',
-      hint: cycle.length === 2 ? `an operation cannot depend on itself: remove \`${from}\` from its upstream` : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
+      hint:
+        cycle.length === 2
+          ? `an operation cannot depend on itself: remove \`${from}\` from its upstream`
+          : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
     });
   },
 };

@@ -9,9 +9,15 @@ export const conditionsAreExpressions: Rule = {
   operation(op, context) {
     const conditions = op.operation.conditions;
     if (conditions === undefined || isTemplate(conditions) || BOOLEAN_WORDS.test(conditions.trim())) return;
-    context.report(op, [...op.path, 'conditions'], 'invalid-conditions', `\`conditions\` must be a \`{{ … }}\` expression; \`${conditions}\` would not render to true or false`, {
-      anchor: 'value',
-      hint: `wrap the expression in braces: "{{ ${conditions} }}"`,
-    });
+    context.report(
+      op,
+      [...op.path, 'conditions'],
+      'invalid-conditions',
+      `\`conditions\` must be a \`{{ … }}\` expression; \`${conditions}\` would not render to true or false`,
+      {
+        anchor: 'value',
+        hint: `wrap the expression in braces: "{{ ${conditions} }}"`,
+      },
+    );
   },
 };

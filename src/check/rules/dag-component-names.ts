@@ -9,9 +9,21 @@ export const dagComponentNames: Rule = {
     dag.dag.components.forEach((component, index) => {
       const at = [...dag.path, 'components', index];
       if (typeof component.name !== 'string') {
-        context.report(dag, component.name === undefined ? at : [...at, 'name'], 'unnamed-component', 'this dag component has no `name`, so no operation can use it', { hint: 'add `name:`; operations refer to it with `dagRef: NAME`' });
+        context.report(
+          dag,
+          component.name === undefined ? at : [...at, 'name'],
+          'unnamed-component',
+          'this dag component has no `name`, so no operation can use it',
+          { hint: 'add `name:`; operations refer to it with `dagRef: NAME`' },
+        );
       } else if (seen.has(component.name)) {
-        context.report(dag, [...at, 'name'], 'duplicate-component', `the dag has more than one component named \`${component.name}\``, { anchor: 'value', hint: 'rename or remove one of them' });
+        context.report(
+          dag,
+          [...at, 'name'],
+          'duplicate-component',
+          `the dag has more than one component named \`${component.name}\``,
+          { anchor: 'value', hint: 'rename or remove one of them' },
+        );
       } else {
         seen.add(component.name);
       }

@@ -7,6 +7,8 @@ export const dagHasOperations: Rule = {
     const operations = dag.dag.operations;
     if (typeof operations === 'string' || (Array.isArray(operations) && operations.length > 0)) return;
     const at = operations === undefined ? [...dag.path, 'kind'] : [...dag.path, 'operations'];
-    context.report(dag, at, 'no-operations', 'the dag has no operations to run', { hint: 'add `operations:` under `run:`, each with a `name` and a component reference' });
+    context.report(dag, at, 'no-operations', 'the dag has no operations to run', {
+      hint: 'add `operations:` under `run:`, each with a `name` and a component reference',
+    });
   },
 };

@@ -11,10 +11,22 @@ export const initHandlers: Rule = {
       const at = [...resolved.path, 'run', 'init', index];
       const handlers = INIT_HANDLERS.filter((h) => item[h] !== undefined);
       if (handlers.length > 1) {
-        context.report(resolved, [...at, handlers[1]!], 'multiple-init-handlers', `an init item sets ${handlers.join(' and ')}; only one of artifacts, paths, git, dockerfile, file, tensorboard, lineageRef, modelRef or artifactRef can be set`, { hint: 'split it into one init item per handler' });
+        context.report(
+          resolved,
+          [...at, handlers[1]!],
+          'multiple-init-handlers',
+          `an init item sets ${handlers.join(' and ')}; only one of artifacts, paths, git, dockerfile, file, tensorboard, lineageRef, modelRef or artifactRef can be set`,
+          { hint: 'split it into one init item per handler' },
+        );
       }
       if (item.git && !item.git.url && !item.connection) {
-        context.report(resolved, [...at, 'git'], 'git-without-source', 'a git init item needs a `url` or a `connection`', { hint: 'add `url:` under `git:`, or a `connection:` naming a git connection' });
+        context.report(
+          resolved,
+          [...at, 'git'],
+          'git-without-source',
+          'a git init item needs a `url` or a `connection`',
+          { hint: 'add `url:` under `git:`, or a `connection:` naming a git connection' },
+        );
       }
     });
   },

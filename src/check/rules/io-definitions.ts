@@ -17,23 +17,78 @@ export const ioDefinitions: Rule = {
       (resolved.component[section] ?? []).forEach((io: IO, index) => {
         const at: Path = [...resolved.path, section, index];
         const report = (field: string | undefined, code: string, message: string, hint?: string) =>
-          context.report(resolved, field ? [...at, field] : at, code, message, { ...(hint ? { hint } : {}), ...(field ? { anchor: 'value' as const } : {}) });
-        if (RESERVED.has(io.name)) report('name', 'reserved-io-name', `\`${io.name}\` is reserved and cannot name an ${section.slice(0, -1)}`, 'choose another name');
-        if (!/^[-a-zA-Z0-9_]+$/.test(io.name)) report('name', 'invalid-io-name', `\`${io.name}\` is not a valid ${section.slice(0, -1)} name: use letters, digits, \`-\` and \`_\``, 'a dotted or spaced name cannot be referenced as `{{ name }}` or `outputs.name`');
+          context.report(resolved, field ? [...at, field] : at, code, message, {
+            ...(hint ? { hint } : {}),
+            ...(field ? { anchor: 'value' as const } : {}),
+          });
+        if (RESERVED.has(io.name))
+          report(
+            'name',
+            'reserved-io-name',
+            `\`${io.name}\` is reserved and cannot name an ${section.slice(0, -1)}`,
+            'choose another name',
+          );
+        if (!/^[-a-zA-Z0-9_]+$/.test(io.name))
+          report(
+            'name',
+            'invalid-io-name',
+            `\`${io.name}\` is not a valid ${section.slice(0, -1)} name: use letters, digits, \`-\` and \`_\``,
+            'a dotted or spaced name cannot be referenced as `{{ name }}` or `outputs.name`',
+          );
         const other = seen.get(io.name);
-        if (other) report('name', 'duplicate-io', `\`${io.name}\` is declared twice (also in ${other})`, 'inputs and outputs share one namespace of params');
+        if (other)
+          report(
+            'name',
+            'duplicate-io',
+            `\`${io.name}\` is declared twice (also in ${other})`,
+            'inputs and outputs share one namespace of params',
+          );
         else seen.set(io.name, section);
-        if (io.isFlag && io.type !== 'bool') report('isFlag', 'invalid-flag', `${section.slice(0, -1)} \`${io.name}\` has type \`${io.type ?? 'any'}\` and cannot be a flag; a flag must be of type \`bool\``, 'set `type: bool`, or drop `isFlag`');
-        if (io.isOptional === false && 'value' in io) report('value', 'required-with-default', `${section.slice(0, -1)} \`${io.name}\` is not optional and has the default value ${JSON.stringify(io.value)}`, 'remove `isOptional: false` or the default `value`');
-        if (io.toInit && !io.type) report('toInit', 'init-needs-type', `${section.slice(0, -1)} \`${io.name}\` uses \`toInit\` but has no \`type\``, 'give it a type such as `git`, `artifacts`, `dockerfile` or `path`');
-        else if (io.toInit && !io.connection && !INIT_TYPES.has(io.type!)) report('toInit', 'init-not-possible', `${section.slice(0, -1)} \`${io.name}\` of type \`${io.type}\` cannot be turned into an init container automatically`, 'add a `connection`, or use type git, artifacts, dockerfile or path');
+        if (io.isFlag && io.type !== 'bool')
+          report(
+            'isFlag',
+            'invalid-flag',
+            `${section.slice(0, -1)} \`${io.name}\` has type \`${io.type ?? 'any'}\` and cannot be a flag; a flag must be of type \`bool\``,
+            'set `type: bool`, or drop `isFlag`',
+          );
+        if (io.isOptional === false && 'value' in io)
+          report(
+            'value',
+            'required-with-default',
+            `${section.slice(0, -1)} \`${io.name}\` is not optional and has the default value ${JSON.stringify(io.value)}`,
+            'remove `isOptional: false` or the default `value`',
+          );
+        if (io.toInit && !io.type)
+          report(
+            'toInit',
+            'init-needs-type',
+            `${section.slice(0, -1)} \`${io.name}\` uses \`toInit\` but has no \`type\``,
+            'give it a type such as `git`, `artifacts`, `dockerfile` or `path`',
+          );
+        else if (io.toInit && !io.connection && !INIT_TYPES.has(io.type!))
+          report(
+            'toInit',
+            'init-not-possible',
+            `${section.slice(0, -1)} \`${io.name}\` of type \`${io.type}\` cannot be turned into an init container automatically`,
+            'add a `connection`, or use type git, artifacts, dockerfile or path',
+          );
         // A default value is checked against the type when the file is read (spec §4.1).
         if ('value' in io && io.value !== null && io.value !== undefined && !isTemplate(io.value)) {
           const result = coerce(io.type, io.value, io.isList);
-          if (!result.ok) report('value', 'invalid-default', `the default value of ${section.slice(0, -1)} \`${io.name}\` does not fit type \`${io.type}\`: ${result.reason}`);
+          if (!result.ok)
+            report(
+              'value',
+              'invalid-default',
+              `the default value of ${section.slice(0, -1)} \`${io.name}\` does not fit type \`${io.type}\`: ${result.reason}`,
+            );
           else {
             const broken = checkConstraints(result.value, io.validation);
-            if (broken) report('value', 'invalid-default', `the default value of ${section.slice(0, -1)} \`${io.name}\` ${broken}`);
+            if (broken)
+              report(
+                'value',
+                'invalid-default',
+                `the default value of ${section.slice(0, -1)} \`${io.name}\` ${broken}`,
+              );
           }
         }
       });

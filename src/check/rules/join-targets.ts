@@ -14,9 +14,21 @@ export const joinTargets: Rule = {
         const at = [...op.path, 'joins', index, 'params', name];
         const io = ios.find((i) => i.name === name);
         if (!io) {
-          context.report(op, at, 'unexpected-param', `join param \`${name}\` matches no input or output of the component`, { hint: 'declare the input (with `isList: true`) or set `contextOnly: true`' });
+          context.report(
+            op,
+            at,
+            'unexpected-param',
+            `join param \`${name}\` matches no input or output of the component`,
+            { hint: 'declare the input (with `isList: true`) or set `contextOnly: true`' },
+          );
         } else if (!io.isList && io.type !== 'artifacts') {
-          context.report(op, at, 'join-needs-list', `join param \`${name}\` gives a list of values, but input \`${name}\` does not expect a list`, { hint: `add \`isList: true\` to the input \`${name}\`` });
+          context.report(
+            op,
+            at,
+            'join-needs-list',
+            `join param \`${name}\` gives a list of values, but input \`${name}\` does not expect a list`,
+            { hint: `add \`isList: true\` to the input \`${name}\`` },
+          );
         }
       }
     });

@@ -18,19 +18,31 @@ export const knownUpstream: Rule = {
       for (const edge of edgesInto(op)) {
         if (graph.operations.has(edge.from)) continue;
         const guess = suggest(edge.from, graph.names);
-        context.report(op, edge.path, 'unknown-operation', `operation \`${op.name}\` ${EDGE_WORDS[edge.kind]} \`${edge.from}\`, which is not an operation of this dag`, {
-          anchor: 'value',
-          hint: guess ? `did you mean \`${guess}\`?` : `operations of this dag: ${graph.names.join(', ')}`,
-        });
+        context.report(
+          op,
+          edge.path,
+          'unknown-operation',
+          `operation \`${op.name}\` ${EDGE_WORDS[edge.kind]} \`${edge.from}\`, which is not an operation of this dag`,
+          {
+            anchor: 'value',
+            hint: guess ? `did you mean \`${guess}\`?` : `operations of this dag: ${graph.names.join(', ')}`,
+          },
+        );
       }
       if (!Array.isArray(op.operation.events)) continue;
       op.operation.events.forEach((event, i) => {
         if (!event.ref.includes('.') && graph.operations.has(event.ref)) {
-          context.report(op, [...op.path, 'events', i, 'ref'], 'event-ref-without-ops', `event ref \`${event.ref}\` creates no dependency: Polyaxon only links \`ops.${event.ref}\``, {
-            anchor: 'value',
-            severity: 'warning',
-            hint: `write \`ref: ops.${event.ref}\` to wait for that operation`,
-          });
+          context.report(
+            op,
+            [...op.path, 'events', i, 'ref'],
+            'event-ref-without-ops',
+            `event ref \`${event.ref}\` creates no dependency: Polyaxon only links \`ops.${event.ref}\``,
+            {
+              anchor: 'value',
+              severity: 'warning',
+              hint: `write \`ref: ops.${event.ref}\` to wait for that operation`,
+            },
+          );
         }
       });
     }

@@ -25,16 +25,44 @@ export const matrixSpace: Rule = {
     for (const [name, hp] of Object.entries(matrix.params)) {
       const at = [...op.path, 'matrix', 'params', name, 'kind'];
       if (matrix.kind === 'grid' && (DISTRIBUTIONS as readonly string[]).includes(hp.kind)) {
-        context.report(op, at, 'distribution-in-grid', `\`${name}\` defines a distribution (\`${hp.kind}\`), and it cannot be used with grid search`, { anchor: 'value', hint: 'use `choice`, `range`, `linspace`, `logspace` or `geomspace`, or switch to `kind: random`' });
+        context.report(
+          op,
+          at,
+          'distribution-in-grid',
+          `\`${name}\` defines a distribution (\`${hp.kind}\`), and it cannot be used with grid search`,
+          {
+            anchor: 'value',
+            hint: 'use `choice`, `range`, `linspace`, `logspace` or `geomspace`, or switch to `kind: random`',
+          },
+        );
       }
       if (matrix.kind === 'bayes' && NON_UNIFORM.has(hp.kind)) {
-        context.report(op, at, 'distribution-in-bayes', `\`${name}\` uses \`${hp.kind}\`; Bayesian search only supports uniform distributions and discrete values`, { anchor: 'value', hint: 'use `uniform`, `choice`, `range` or `linspace`' });
+        context.report(
+          op,
+          at,
+          'distribution-in-bayes',
+          `\`${name}\` uses \`${hp.kind}\`; Bayesian search only supports uniform distributions and discrete values`,
+          { anchor: 'value', hint: 'use `uniform`, `choice`, `range` or `linspace`' },
+        );
       }
       const input = inputs.find((io) => io.name === name);
       if (!input || input.type === undefined) continue;
-      const needed = hp.kind === 'daterange' ? ['date'] : hp.kind === 'datetimerange' ? ['datetime'] : (RANGE_KINDS as readonly string[]).includes(hp.kind) ? ['int', 'float'] : undefined;
+      const needed =
+        hp.kind === 'daterange'
+          ? ['date']
+          : hp.kind === 'datetimerange'
+            ? ['datetime']
+            : (RANGE_KINDS as readonly string[]).includes(hp.kind)
+              ? ['int', 'float']
+              : undefined;
       if (needed && !needed.includes(input.type)) {
-        context.report(op, at, 'matrix-type-mismatch', `\`${name}\` is a \`${hp.kind}\` space but the input \`${name}\` has type \`${input.type}\`; it needs ${needed.map((t) => `\`${t}\``).join(' or ')}`, { anchor: 'value', hint: 'use `kind: choice` for non-numeric values, or change the input type' });
+        context.report(
+          op,
+          at,
+          'matrix-type-mismatch',
+          `\`${name}\` is a \`${hp.kind}\` space but the input \`${name}\` has type \`${input.type}\`; it needs ${needed.map((t) => `\`${t}\``).join(' or ')}`,
+          { anchor: 'value', hint: 'use `kind: choice` for non-numeric values, or change the input type' },
+        );
       }
     }
   },

@@ -38,9 +38,19 @@ export const operationParams: Rule = {
       const target = ios.get(located.name);
       if (!target) {
         const guess = suggest(located.name, ios.keys());
-        context.report(located, located.path, 'unexpected-param', `${describe(op)} received the unexpected param \`${located.name}\`: component${component.name && typeof component.name === 'string' ? ` \`${component.name}\`` : ''} has no input or output of that name`, {
-          hint: guess ? `did you mean \`${guess}\`?` : ios.size ? `its inputs and outputs: ${[...ios.keys()].join(', ')}; or set \`contextOnly: true\` to pass it to templates only` : 'the component declares no inputs or outputs; set `contextOnly: true` to pass it to templates only',
-        });
+        context.report(
+          located,
+          located.path,
+          'unexpected-param',
+          `${describe(op)} received the unexpected param \`${located.name}\`: component${component.name && typeof component.name === 'string' ? ` \`${component.name}\`` : ''} has no input or output of that name`,
+          {
+            hint: guess
+              ? `did you mean \`${guess}\`?`
+              : ios.size
+                ? `its inputs and outputs: ${[...ios.keys()].join(', ')}; or set \`contextOnly: true\` to pass it to templates only`
+                : 'the component declares no inputs or outputs; set `contextOnly: true` to pass it to templates only',
+          },
+        );
         continue;
       }
       if (located.param.ref !== undefined) checkRefParam(op, located, target, context, dag);
@@ -50,51 +60,105 @@ export const operationParams: Rule = {
   },
 };
 
-function checkLiteral(located: LocatedParam, { io, section }: { io: IO; section: Section }, context: CheckContext): void {
+function checkLiteral(
+  located: LocatedParam,
+  { io, section }: { io: IO; section: Section },
+  context: CheckContext,
+): void {
   const value = located.param.value;
   // A template is rendered at run time; Polyaxon skips type checks for it (spec §4.2).
   if (isTemplate(value)) return;
   const at = [...located.path, 'value'];
   if (value === null || value === undefined) {
     const required = section === 'input' ? isRequiredInput(io) : isRequiredOutput(io);
-    if (required) context.report(located, at, 'missing-value', `no value was provided for the non-optional ${section} \`${io.name}\``, { anchor: 'value', hint: `give \`${io.name}\` a value${io.type ? ` of type \`${io.type}\`` : ''}` });
+    if (required)
+      context.report(
+        located,
+        at,
+        'missing-value',
+        `no value was provided for the non-optional ${section} \`${io.name}\``,
+        { anchor: 'value', hint: `give \`${io.name}\` a value${io.type ? ` of type \`${io.type}\`` : ''}` },
+      );
     return;
   }
   const result = coerce(io.type, value, io.isList);
   if (!result.ok) {
-    context.report(located, at, 'invalid-param-value', `param \`${located.name}\` does not fit the ${section}'s type \`${io.isList ? `List[${io.type ?? 'any'}]` : io.type}\`: ${result.reason}, got ${JSON.stringify(value)}`, { anchor: 'value' });
+    context.report(
+      located,
+      at,
+      'invalid-param-value',
+      `param \`${located.name}\` does not fit the ${section}'s type \`${io.isList ? `List[${io.type ?? 'any'}]` : io.type}\`: ${result.reason}, got ${JSON.stringify(value)}`,
+      { anchor: 'value' },
+    );
     return;
   }
   const broken = checkConstraints(result.value, io.validation);
-  if (broken) context.report(located, at, 'invalid-param-value', `param \`${located.name}\` ${broken}, got ${JSON.stringify(value)}`, { anchor: 'value', hint: `the ${section} \`${io.name}\` declares this in its \`validation\`` });
+  if (broken)
+    context.report(
+      located,
+      at,
+      'invalid-param-value',
+      `param \`${located.name}\` ${broken}, got ${JSON.stringify(value)}`,
+      { anchor: 'value', hint: `the ${section} \`${io.name}\` declares this in its \`validation\`` },
+    );
 }
 
 /** A ref param; `target` is the input or output it feeds, undefined for a contextOnly param. */
-function checkRefParam(op: ResolvedOperation, located: LocatedParam, target: { io: IO; section: Section } | undefined, context: CheckContext, dag: ResolvedDag | undefined): void {
+function checkRefParam(
+  op: ResolvedOperation,
+  located: LocatedParam,
+  target: { io: IO; section: Section } | undefined,
+  context: CheckContext,
+  dag: ResolvedDag | undefined,
+): void {
   const { ref, value } = located.param as { ref: string; value: unknown };
   const refAt = [...located.path, 'ref'];
   const valueAt = [...located.path, 'value'];
   if (typeof value !== 'string') {
-    context.report(located, value === undefined ? located.path : valueAt, 'ref-needs-value', `param \`${located.name}\` has a \`ref\`, so its \`value\` must be a string naming what to read`, { anchor: value === undefined ? 'key' : 'value', hint: 'e.g. `value: outputs.NAME`, `value: inputs.NAME` or `value: globals.uuid`' });
+    context.report(
+      located,
+      value === undefined ? located.path : valueAt,
+      'ref-needs-value',
+      `param \`${located.name}\` has a \`ref\`, so its \`value\` must be a string naming what to read`,
+      {
+        anchor: value === undefined ? 'key' : 'value',
+        hint: 'e.g. `value: outputs.NAME`, `value: inputs.NAME` or `value: globals.uuid`',
+      },
+    );
     return;
   }
   const parsed = parseRef(ref);
   if ('error' in parsed) {
-    context.report(located, refAt, 'invalid-ref', parsed.error, { anchor: 'value', ...(parsed.hint ? { hint: parsed.hint } : {}) });
+    context.report(located, refAt, 'invalid-ref', parsed.error, {
+      anchor: 'value',
+      ...(parsed.hint ? { hint: parsed.hint } : {}),
+    });
     return;
   }
   if (parsed.kind === 'runs') return; // Another run's outputs: existence is checked when it runs.
   if (!dag) {
-    context.report(located, refAt, 'ref-outside-dag', `\`ref: ${ref}\` can only be used by an operation inside a dag`, { anchor: 'value', hint: 'pass the value directly, or reference an existing run with `ref: runs.UUID`' });
+    context.report(located, refAt, 'ref-outside-dag', `\`ref: ${ref}\` can only be used by an operation inside a dag`, {
+      anchor: 'value',
+      hint: 'pass the value directly, or reference an existing run with `ref: runs.UUID`',
+    });
     return;
   }
   if (parsed.kind === 'ops' && target?.section === 'output') {
-    context.report(located, refAt, 'ref-on-output', `output \`${target.io.name}\` cannot take its value from \`${ref}\`: outputs are produced by the operation itself`, { anchor: 'value' });
+    context.report(
+      located,
+      refAt,
+      'ref-on-output',
+      `output \`${target.io.name}\` cannot take its value from \`${ref}\`: outputs are produced by the operation itself`,
+      { anchor: 'value' },
+    );
     return;
   }
   const refValue = parseRefValue(value, parsed);
   if ('error' in refValue) {
-    context.report(located, valueAt, 'invalid-ref-value', refValue.error, { anchor: 'value', ...(refValue.hint ? { hint: refValue.hint } : {}) });
+    context.report(located, valueAt, 'invalid-ref-value', refValue.error, {
+      anchor: 'value',
+      ...(refValue.hint ? { hint: refValue.hint } : {}),
+    });
     return;
   }
   if (refValue.templated) return;
@@ -108,7 +172,13 @@ function checkRefParam(op: ResolvedOperation, located: LocatedParam, target: { i
   const read = lookupRefValue(refValue, exposed, ref);
   if (read === undefined) return;
   if ('error' in read) {
-    context.report(located, valueAt, 'unknown-ref-value', `param \`${located.name}\` reads \`${value}\` from \`${ref}\`, but ${read.error}`, { anchor: 'value', ...(read.hint ? { hint: read.hint } : {}) });
+    context.report(
+      located,
+      valueAt,
+      'unknown-ref-value',
+      `param \`${located.name}\` reads \`${value}\` from \`${ref}\`, but ${read.error}`,
+      { anchor: 'value', ...(read.hint ? { hint: read.hint } : {}) },
+    );
     return;
   }
   if (!target) return;
@@ -116,10 +186,16 @@ function checkRefParam(op: ResolvedOperation, located: LocatedParam, target: { i
   if (!compatibleTypes(io, read)) {
     const want = io.isList ? `List[${io.type ?? 'untyped'}]` : (io.type ?? 'untyped');
     const got = read.isList ? `List[${read.type ?? 'untyped'}]` : (read.type ?? 'untyped');
-    context.report(located, valueAt, 'ref-type-mismatch', `param \`${located.name}\` expects type \`${want}\`, but \`${read.description}\` has type \`${got}\``, {
-      anchor: 'value',
-      hint: 'types must match exactly (str, path, s3, gcs and wasb are interchangeable); change one of the declarations',
-    });
+    context.report(
+      located,
+      valueAt,
+      'ref-type-mismatch',
+      `param \`${located.name}\` expects type \`${want}\`, but \`${read.description}\` has type \`${got}\``,
+      {
+        anchor: 'value',
+        hint: 'types must match exactly (str, path, s3, gcs and wasb are interchangeable); change one of the declarations',
+      },
+    );
   }
 }
 
@@ -129,22 +205,39 @@ function checkRequired(op: ResolvedOperation, context: CheckContext): void {
   if (isRoot && !context.options.requireTopLevelInputs) return;
   const given = new Set<string>(matrixParamNames(op.operation.matrix));
   for (const located of op.params.values()) if (!located.param.contextOnly) given.add(located.name);
-  if (Array.isArray(op.operation.joins)) for (const join of op.operation.joins) for (const name of Object.keys(join.params ?? {})) given.add(name);
+  if (Array.isArray(op.operation.joins))
+    for (const join of op.operation.joins) for (const name of Object.keys(join.params ?? {})) given.add(name);
   for (const section of ['inputs', 'outputs'] as const) {
     (resolved.component[section] ?? []).forEach((io, index) => {
       const required = section === 'inputs' ? isRequiredInput(io) : isRequiredOutput(io);
       if (!required || given.has(io.name)) return;
       const kind = section.slice(0, -1);
       if (isRoot) {
-        context.report(resolved, [...resolved.path, section, index, 'name'], 'missing-param', `the Polyaxonfile has the non-optional ${kind} \`${io.name}\` and no param gives it a value`, {
-          anchor: 'value',
-          hint: `pass \`--param ${io.name}=VALUE\`, give the ${kind} a default \`value\`, or mark it \`isOptional: true\``,
-        });
+        context.report(
+          resolved,
+          [...resolved.path, section, index, 'name'],
+          'missing-param',
+          `the Polyaxonfile has the non-optional ${kind} \`${io.name}\` and no param gives it a value`,
+          {
+            anchor: 'value',
+            hint: `pass \`--param ${io.name}=VALUE\`, give the ${kind} a default \`value\`, or mark it \`isOptional: true\``,
+          },
+        );
       } else {
-        const at = op.operation.params ? [...op.path, 'params'] : typeof op.operation.name === 'string' ? [...op.path, 'name'] : op.path;
-        context.report(op, at, 'missing-param', `${describe(op)} does not give the required ${kind} \`${io.name}\`${typeof resolved.component.name === 'string' ? ` of component \`${resolved.component.name}\`` : ''}`, {
-          hint: `add \`${io.name}:\` under \`params:\` (a value, or \`{ref: ops.NAME, value: outputs.NAME}\`)`,
-        });
+        const at = op.operation.params
+          ? [...op.path, 'params']
+          : typeof op.operation.name === 'string'
+            ? [...op.path, 'name']
+            : op.path;
+        context.report(
+          op,
+          at,
+          'missing-param',
+          `${describe(op)} does not give the required ${kind} \`${io.name}\`${typeof resolved.component.name === 'string' ? ` of component \`${resolved.component.name}\`` : ''}`,
+          {
+            hint: `add \`${io.name}:\` under \`params:\` (a value, or \`{ref: ops.NAME, value: outputs.NAME}\`)`,
+          },
+        );
       }
     });
   }

@@ -10,6 +10,7 @@ export const runPatchMatchesRuntime: Rule = {
     const component = op.component?.component;
     if (patch === undefined || !component) return;
     const result = runPatchFor(component.run.kind).safeParse(patch);
-    if (!result.success) context.diagnostics.push(...issuesToDiagnostics(result.error.issues, op.source, [...op.path, 'runPatch']));
+    if (!result.success)
+      context.diagnostics.push(...issuesToDiagnostics(result.error.issues, op.source, [...op.path, 'runPatch']));
   },
 };

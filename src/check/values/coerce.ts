@@ -10,7 +10,31 @@ const ok = (value: unknown): Coerced => ({ ok: true, value });
 const fail = (reason: string): Coerced => ({ ok: false, reason });
 
 /** Types whose string values are JSON-decoded first (`"[1, 2]"` is a list). */
-const LOADABLE = new Set(['int', 'float', 'bool', 'dict', 'Dict', 'metadata', 'list', 'List', 'artifacts', 'git', 'dockerfile', 'file', 'tensorboard', 'event', 'metric', 'PositiveInt', 'NonNegativeInt', 'PositiveFloat', 'NonNegativeFloat', 'NegativeInt', 'NegativeFloat', 'NonPositiveInt', 'NonPositiveFloat']);
+const LOADABLE = new Set([
+  'int',
+  'float',
+  'bool',
+  'dict',
+  'Dict',
+  'metadata',
+  'list',
+  'List',
+  'artifacts',
+  'git',
+  'dockerfile',
+  'file',
+  'tensorboard',
+  'event',
+  'metric',
+  'PositiveInt',
+  'NonNegativeInt',
+  'PositiveFloat',
+  'NonNegativeFloat',
+  'NegativeInt',
+  'NegativeFloat',
+  'NonPositiveInt',
+  'NonPositiveFloat',
+]);
 
 export function coerce(type: string | undefined, value: unknown, isList = false): Coerced {
   if (isList) {
@@ -36,52 +60,92 @@ export function coerce(type: string | undefined, value: unknown, isList = false)
     case 'bool':
       return toBool(input);
     case 'str':
-      return ok(typeof input === 'string' ? input : input instanceof Date ? input.toISOString() : JSON.stringify(input));
+      return ok(
+        typeof input === 'string' ? input : input instanceof Date ? input.toISOString() : JSON.stringify(input),
+      );
     case 'dict':
     case 'Dict':
     case 'metadata':
       return isMapping(input) ? ok(input) : fail('expected a mapping (or a JSON object string)');
     case 'list':
     case 'List':
-      return Array.isArray(input) ? (type === 'List[str]' && input.some((i) => typeof i !== 'string') ? fail('expected a list of strings') : ok(input)) : fail('expected a list (or a JSON array string)');
+      return Array.isArray(input)
+        ? type === 'List[str]' && input.some((i) => typeof i !== 'string')
+          ? fail('expected a list of strings')
+          : ok(input)
+        : fail('expected a list (or a JSON array string)');
     case 'path':
       return typeof input === 'string' ? ok(input) : fail('expected a path string');
     case 'uri':
-      return typeof input === 'string' && (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(input) || /^[^\s:@]+:[^\s@]+@[^\s:]+(:\d+)?$/.test(input)) ? ok(input) : fail('expected a URI such as `s3://bucket/key` or `https://host/path`');
+      return typeof input === 'string' &&
+        (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(input) || /^[^\s:@]+:[^\s@]+@[^\s:]+(:\d+)?$/.test(input))
+        ? ok(input)
+        : fail('expected a URI such as `s3://bucket/key` or `https://host/path`');
     case 's3':
-      return typeof input === 'string' && /^s3:\/\/[^/\s]+(\/\S*)?$/.test(input) ? ok(input) : fail('expected `s3://bucket[/key]`');
+      return typeof input === 'string' && /^s3:\/\/[^/\s]+(\/\S*)?$/.test(input)
+        ? ok(input)
+        : fail('expected `s3://bucket[/key]`');
     case 'gcs':
-      return typeof input === 'string' && /^gc?s:\/\/[^/\s]+(\/\S*)?$/.test(input) ? ok(input) : fail('expected `gs://bucket[/blob]`');
+      return typeof input === 'string' && /^gc?s:\/\/[^/\s]+(\/\S*)?$/.test(input)
+        ? ok(input)
+        : fail('expected `gs://bucket[/blob]`');
     case 'wasb':
-      return typeof input === 'string' && /^(wasbs?|https?|az|abfss?):\/\/\S+$/.test(input) ? ok(input) : fail('expected `wasbs://container@account.blob.core.windows.net/path`');
+      return typeof input === 'string' && /^(wasbs?|https?|az|abfss?):\/\/\S+$/.test(input)
+        ? ok(input)
+        : fail('expected `wasbs://container@account.blob.core.windows.net/path`');
     case 'image':
       return toImage(input);
     case 'uuid':
-      return typeof input === 'string' && /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(input) ? ok(input.replace(/-/g, '').toLowerCase()) : fail('expected a UUID');
+      return typeof input === 'string' &&
+        /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(input)
+        ? ok(input.replace(/-/g, '').toLowerCase())
+        : fail('expected a UUID');
     case 'email':
-      return typeof input === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input) ? ok(input) : fail('expected an e-mail address');
+      return typeof input === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input)
+        ? ok(input)
+        : fail('expected an e-mail address');
     case 'date':
       return toDate(input, false);
     case 'datetime':
       return toDate(input, true);
     case 'timedelta':
-      return typeof input === 'number' || (typeof input === 'string' && /^(\d+(\.\d+)?|\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?)$/.test(input)) ? ok(input) : fail('expected seconds, `HH:MM:SS` or an ISO-8601 duration');
+      return typeof input === 'number' ||
+        (typeof input === 'string' &&
+          /^(\d+(\.\d+)?|\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?)$/.test(input))
+        ? ok(input)
+        : fail('expected seconds, `HH:MM:SS` or an ISO-8601 duration');
     case 'git':
-      return isMapping(input) && onlyKeys(input, ['url', 'revision', 'flags']) ? ok(input) : fail('expected a mapping `{url, revision, flags}`');
+      return isMapping(input) && onlyKeys(input, ['url', 'revision', 'flags'])
+        ? ok(input)
+        : fail('expected a mapping `{url, revision, flags}`');
     case 'dockerfile':
-      return isMapping(input) && typeof input.image === 'string' ? ok(input) : fail('expected a mapping with an `image`');
+      return isMapping(input) && typeof input.image === 'string'
+        ? ok(input)
+        : fail('expected a mapping with an `image`');
     case 'artifacts':
-      return isMapping(input) && onlyKeys(input, ['files', 'dirs', 'workers']) ? ok(input) : fail('expected a mapping `{files, dirs, workers}`');
+      return isMapping(input) && onlyKeys(input, ['files', 'dirs', 'workers'])
+        ? ok(input)
+        : fail('expected a mapping `{files, dirs, workers}`');
     case 'file':
-      return isMapping(input) && typeof input.content === 'string' && onlyKeys(input, ['content', 'filename', 'kind', 'chmod']) ? ok(input) : fail('expected a mapping with `content` (and optional `filename`, `kind`, `chmod`)');
+      return isMapping(input) &&
+        typeof input.content === 'string' &&
+        onlyKeys(input, ['content', 'filename', 'kind', 'chmod'])
+        ? ok(input)
+        : fail('expected a mapping with `content` (and optional `filename`, `kind`, `chmod`)');
     case 'tensorboard':
-      return isMapping(input) && onlyKeys(input, ['port', 'uuids', 'useNames', 'pathPrefix', 'plugins']) ? ok(input) : fail('expected a mapping `{port, uuids, useNames, pathPrefix, plugins}`');
+      return isMapping(input) && onlyKeys(input, ['port', 'uuids', 'useNames', 'pathPrefix', 'plugins'])
+        ? ok(input)
+        : fail('expected a mapping `{port, uuids, useNames, pathPrefix, plugins}`');
     case 'event':
-      return isMapping(input) && onlyKeys(input, ['name', 'kind']) ? ok(input) : fail('expected a mapping `{name, kind}`');
+      return isMapping(input) && onlyKeys(input, ['name', 'kind'])
+        ? ok(input)
+        : fail('expected a mapping `{name, kind}`');
     case 'StrictInt':
       return Number.isInteger(value) ? ok(value) : fail('expected an integer (strict: no conversion)');
     case 'StrictFloat':
-      return typeof value === 'number' && !Number.isInteger(value) ? ok(value) : fail('expected a float (strict: no conversion)');
+      return typeof value === 'number' && !Number.isInteger(value)
+        ? ok(value)
+        : fail('expected a float (strict: no conversion)');
     case 'StrictStr':
       return typeof value === 'string' ? ok(value) : fail('expected a string (strict: no conversion)');
     case 'StrictBool':
@@ -97,7 +161,9 @@ export function coerce(type: string | undefined, value: unknown, isList = false)
     case 'NonPositiveFloat':
       return signed(toFloat(input), base);
     default:
-      return fail(`values of type \`${type}\` cannot be validated: Polyaxon accepts this type name in a definition but rejects every value`);
+      return fail(
+        `values of type \`${type}\` cannot be validated: Polyaxon accepts this type name in a definition but rejects every value`,
+      );
   }
 }
 
@@ -114,7 +180,8 @@ function decodeJson(text: string): unknown {
   }
 }
 
-const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 const onlyKeys = (value: Record<string, unknown>, keys: string[]) => Object.keys(value).every((k) => keys.includes(k));
 
 function toInt(value: unknown): Coerced {
@@ -151,20 +218,38 @@ function toImage(value: unknown): Coerced {
   if (/\s/.test(value)) return fail('an image name cannot contain spaces');
   const colons = value.split(':').length - 1;
   const registryPort = /^[^/]+:\d+\//.test(value);
-  if (colons > (registryPort ? 2 : 1)) return fail('an image name has at most one `:tag` (plus an optional `registry:port/`)');
+  if (colons > (registryPort ? 2 : 1))
+    return fail('an image name has at most one `:tag` (plus an optional `registry:port/`)');
   return ok(value);
 }
 
 function toDate(value: unknown, withTime: boolean): Coerced {
   if (value instanceof Date) return ok(withTime ? value.toISOString() : value.toISOString().slice(0, 10));
   if (typeof value === 'number') return ok(new Date(value * 1000).toISOString());
-  if (typeof value === 'string' && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value)) return ok(value);
-  return fail(withTime ? 'expected an ISO date-time such as `2024-01-31T12:00:00`' : 'expected an ISO date such as `2024-01-31`');
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value))
+    return ok(value);
+  return fail(
+    withTime ? 'expected an ISO date-time such as `2024-01-31T12:00:00`' : 'expected an ISO date such as `2024-01-31`',
+  );
 }
 
 function signed(result: Coerced, type: string): Coerced {
   if (!result.ok) return result;
   const n = result.value as number;
-  const good = type.startsWith('Positive') ? n > 0 : type.startsWith('NonNegative') ? n >= 0 : type.startsWith('Negative') ? n < 0 : n <= 0;
-  return good ? result : fail(`expected a ${type.replace(/(Int|Float)$/, '').toLowerCase().replace('nonnegative', 'non-negative').replace('nonpositive', 'non-positive')} number`);
+  const good = type.startsWith('Positive')
+    ? n > 0
+    : type.startsWith('NonNegative')
+      ? n >= 0
+      : type.startsWith('Negative')
+        ? n < 0
+        : n <= 0;
+  return good
+    ? result
+    : fail(
+        `expected a ${type
+          .replace(/(Int|Float)$/, '')
+          .toLowerCase()
+          .replace('nonnegative', 'non-negative')
+          .replace('nonpositive', 'non-positive')} number`,
+      );
 }

@@ -34,7 +34,13 @@ export async function graphCommand(args: string[], io: Console): Promise<ExitCod
   }
   // A diagram of a pipeline that cannot run would mislead: the same checks as validate, but
   // top-level inputs may stay open (a diagram does not need their values).
-  const result = await loadPolyaxonfile(input.name, input.text, { rootDir: repositoryRoot(input.absolutePath, io.cwd), ...options, cwd: io.cwd, requireTopLevelInputs: false, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) });
+  const result = await loadPolyaxonfile(input.name, input.text, {
+    rootDir: repositoryRoot(input.absolutePath, io.cwd),
+    ...options,
+    cwd: io.cwd,
+    requireTopLevelInputs: false,
+    ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
+  });
   if (result.diagnostics.length) io.stderr(`${formatText(result.diagnostics)}\n`);
   if (!result.root || result.diagnostics.some(isError)) return ExitCode.Invalid;
   io.stdout(renderGraph(result.root, format));

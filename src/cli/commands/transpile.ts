@@ -45,10 +45,12 @@ export async function transpileCommand(args: string[], io: Console): Promise<Exi
     return ExitCode.Ok;
   }
   if (positionals.length !== 1) throw new UsageError('transpile needs exactly one FILE');
-  if (values.name && values['generate-name']) throw new UsageError('--name and --generate-name cannot be used together');
+  if (values.name && values['generate-name'])
+    throw new UsageError('--name and --generate-name cannot be used together');
   const kind = oneOf('kind', values.kind, ['workflow', 'workflow-template'], 'workflow');
   const format = oneOf('format', values.format, ['yaml', 'json'], 'yaml');
-  if (kind === 'workflow-template' && values['generate-name']) throw new UsageError('a WorkflowTemplate needs a fixed name: use --name, not --generate-name');
+  if (kind === 'workflow-template' && values['generate-name'])
+    throw new UsageError('a WorkflowTemplate needs a fixed name: use --name, not --generate-name');
   const options = readOptions(values);
 
   let connections: ConnectionCatalog | undefined;

@@ -34,9 +34,17 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
   let invalid = 0;
   for (const argument of positionals) {
     const input = await readInput(argument, io, options.maxBytes);
-    const diagnostics = 'text' in input
-      ? (await loadPolyaxonfile(input.name, input.text, { rootDir: repositoryRoot(input.absolutePath, io.cwd), ...options, cwd: io.cwd, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) })).diagnostics
-      : [input];
+    const diagnostics =
+      'text' in input
+        ? (
+            await loadPolyaxonfile(input.name, input.text, {
+              rootDir: repositoryRoot(input.absolutePath, io.cwd),
+              ...options,
+              cwd: io.cwd,
+              ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
+            })
+          ).diagnostics
+        : [input];
     if (diagnostics.some(isError)) invalid++;
     all.push(...diagnostics);
   }
@@ -47,8 +55,14 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
     if (all.length) io.stderr(`${formatText(all)}\n`);
     const errors = all.filter(isError).length;
     const warnings = all.length - errors;
-    const counts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean).join(', ');
-    io.stderr(invalid === 0 ? `${plural(positionals.length, 'file')} valid${counts ? ` (${counts})` : ''}\n` : `${invalid} of ${plural(positionals.length, 'file')} invalid: ${counts}\n`);
+    const counts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')]
+      .filter(Boolean)
+      .join(', ');
+    io.stderr(
+      invalid === 0
+        ? `${plural(positionals.length, 'file')} valid${counts ? ` (${counts})` : ''}\n`
+        : `${invalid} of ${plural(positionals.length, 'file')} invalid: ${counts}\n`,
+    );
   }
   return invalid === 0 ? ExitCode.Ok : ExitCode.Invalid;
 }

@@ -14,7 +14,9 @@ export const MAX_SUGGESTIONS = 10_000;
 export function expandMatrix(matrix: Matrix): Suggestion[] | string {
   switch (matrix.kind) {
     case 'mapping':
-      return typeof matrix.values === 'string' ? 'a templated `values` list cannot be expanded before the run' : matrix.values;
+      return typeof matrix.values === 'string'
+        ? 'a templated `values` list cannot be expanded before the run'
+        : matrix.values;
     case 'grid': {
       if (typeof matrix.numRuns === 'string') return 'a templated `numRuns` cannot be expanded before the run';
       const axes = Object.entries(matrix.params).map(([name, hp]) => [name, discreteValues(hp)] as const);
@@ -22,7 +24,8 @@ export function expandMatrix(matrix: Matrix): Suggestion[] | string {
       if (continuous) return `\`${continuous[0]}\` is a distribution; grid search needs discrete values`;
       const size = axes.reduce((n, [, values]) => n * values!.length, 1);
       const limit = Math.min(size, matrix.numRuns ?? size);
-      if (limit > MAX_SUGGESTIONS) return `the grid has ${size} points; more than ${MAX_SUGGESTIONS} runs cannot be expanded into one workflow`;
+      if (limit > MAX_SUGGESTIONS)
+        return `the grid has ${size} points; more than ${MAX_SUGGESTIONS} runs cannot be expanded into one workflow`;
       const out: Suggestion[] = [];
       for (let index = 0; index < limit; index++) {
         const suggestion: Suggestion = {};
@@ -37,12 +40,16 @@ export function expandMatrix(matrix: Matrix): Suggestion[] | string {
       return out;
     }
     case 'random': {
-      if (typeof matrix.numRuns === 'string' || typeof matrix.seed === 'string') return 'a templated `numRuns` or `seed` cannot be expanded before the run';
-      if (matrix.numRuns > MAX_SUGGESTIONS) return `numRuns ${matrix.numRuns} is more than the ${MAX_SUGGESTIONS} runs one workflow can hold`;
+      if (typeof matrix.numRuns === 'string' || typeof matrix.seed === 'string')
+        return 'a templated `numRuns` or `seed` cannot be expanded before the run';
+      if (matrix.numRuns > MAX_SUGGESTIONS)
+        return `numRuns ${matrix.numRuns} is more than the ${MAX_SUGGESTIONS} runs one workflow can hold`;
       const params = Object.entries(matrix.params) as [string, HyperParam][];
       const next = random(matrix.seed ?? 0);
       // All-discrete spaces hold a finite number of distinct suggestions (spec §7).
-      const sizes = params.map(([, hp]) => (hp.kind === 'pchoice' ? (hp.value as unknown[]).length : discreteValues(hp)?.length));
+      const sizes = params.map(([, hp]) =>
+        hp.kind === 'pchoice' ? (hp.value as unknown[]).length : discreteValues(hp)?.length,
+      );
       const space = sizes.every((s) => s !== undefined) ? sizes.reduce((n, s) => n! * s!, 1)! : Infinity;
       const wanted = Math.min(matrix.numRuns, space);
       const seen = new Set<string>();

@@ -48,7 +48,13 @@ export function discreteValues(hp: HyperParam): unknown[] | undefined {
     }
     case 'daterange':
     case 'datetimerange': {
-      const [start, stop, step] = Array.isArray(hp.value) ? hp.value : [(hp.value as Record<string, unknown>).start, (hp.value as Record<string, unknown>).stop, (hp.value as Record<string, unknown>).step];
+      const [start, stop, step] = Array.isArray(hp.value)
+        ? hp.value
+        : [
+            (hp.value as Record<string, unknown>).start,
+            (hp.value as Record<string, unknown>).stop,
+            (hp.value as Record<string, unknown>).step,
+          ];
       const unit = hp.kind === 'daterange' ? 86_400_000 : 1000;
       const from = new Date(String(start instanceof Date ? start.toISOString() : start)).getTime();
       const to = new Date(String(stop instanceof Date ? stop.toISOString() : stop)).getTime();

@@ -26,7 +26,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `probe` until it resolves true, or fails with what the process logged. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, logFile: string, timeoutMs = 60_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  logFile: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const start = Date.now();
   while (Date.now() - start < timeoutMs) {
     if (await probe().catch(() => false)) return;
@@ -50,7 +55,10 @@ export class Daemon {
 
   start(): void {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(path.join(BIN, this.name), this.args, { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(BIN, this.name), this.args, {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
@@ -92,7 +100,12 @@ export class ControlPlane {
   readonly apiserver: Daemon;
   readonly info: ControlPlaneInfo;
 
-  private constructor(readonly dir: string, etcd: Daemon, apiserver: Daemon, info: ControlPlaneInfo) {
+  private constructor(
+    readonly dir: string,
+    etcd: Daemon,
+    apiserver: Daemon,
+    info: ControlPlaneInfo,
+  ) {
     this.etcd = etcd;
     this.apiserver = apiserver;
     this.info = info;
@@ -123,7 +136,10 @@ export class ControlPlane {
     writeFileSync(path.join(dir, 'sa.pub'), keys.publicKey.export({ type: 'spki', format: 'pem' }));
     const token = randomBytes(24).toString('hex');
     const guestToken = randomBytes(24).toString('hex');
-    writeFileSync(path.join(dir, 'tokens.csv'), `${token},e2e-admin,e2e-admin,"system:masters"\n${guestToken},e2e-guest,e2e-guest\n`);
+    writeFileSync(
+      path.join(dir, 'tokens.csv'),
+      `${token},e2e-admin,e2e-admin,"system:masters"\n${guestToken},e2e-guest,e2e-guest\n`,
+    );
     const certDir = path.join(dir, 'certs');
     const apiserver = new Daemon(
       'kube-apiserver',
@@ -144,7 +160,12 @@ export class ControlPlane {
       ],
       path.join(dir, 'kube-apiserver.log'),
     );
-    const plane = new ControlPlane(dir, etcd, apiserver, { server: `https://127.0.0.1:${apiPort}`, token, guestToken, ca: '' });
+    const plane = new ControlPlane(dir, etcd, apiserver, {
+      server: `https://127.0.0.1:${apiPort}`,
+      token,
+      guestToken,
+      ca: '',
+    });
     try {
       etcd.start();
       await waitFor('etcd', () => httpOk(`http://127.0.0.1:${etcdClient}/health`), etcd.logFile);
@@ -173,10 +194,14 @@ export class ControlPlane {
   private waitReady(): Promise<void> {
     const probe = () =>
       new Promise<boolean>((resolve) => {
-        const req = request(`${this.info.server}/readyz`, { headers: { authorization: `Bearer ${this.info.token}` }, rejectUnauthorized: false }, (res) => {
-          res.resume();
-          resolve(res.statusCode === 200);
-        });
+        const req = request(
+          `${this.info.server}/readyz`,
+          { headers: { authorization: `Bearer ${this.info.token}` }, rejectUnauthorized: false },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode === 200);
+          },
+        );
         req.on('error', () => resolve(false));
         req.end();
       });

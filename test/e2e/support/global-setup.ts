@@ -27,7 +27,10 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   for (const script of [['setup-kube.sh'], ['setup-argo.sh', 'argo', 'workflow-controller']]) {
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', script[0]!), ...script.slice(1)], { cwd: REPO_ROOT, stdio: 'inherit' });
+    execFileSync('bash', [path.join(REPO_ROOT, 'scripts', script[0]!), ...script.slice(1)], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'polyaxon-argo-e2e-'));
   const started = Date.now();
@@ -36,8 +39,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await plane.stop();
     throw error;
   });
-  const versions = await Promise.all([versionOf('etcd'), versionOf('kube-apiserver'), versionOf('workflow-controller', ['version'])]);
-  console.log(`e2e cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${dir}):\n  ${versions.join('\n  ')}`);
+  const versions = await Promise.all([
+    versionOf('etcd'),
+    versionOf('kube-apiserver'),
+    versionOf('workflow-controller', ['version']),
+  ]);
+  console.log(
+    `e2e cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s (${dir}):\n  ${versions.join('\n  ')}`,
+  );
 
   const control = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/restart/kube-apiserver') {

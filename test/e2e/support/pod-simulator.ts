@@ -1,4 +1,11 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import type { WorkflowObject } from '../../../src/watch/workflow-status.js';
 
 /**
@@ -105,9 +112,19 @@ export class PodSimulator {
    * which needs a kubelet; the simulator reads the ended node as that signal.
    */
   private async fulfilledNodes(): Promise<Set<string>> {
-    const { items } = (await this.custom.listNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: this.namespace, plural: 'workflows' })) as { items: WorkflowObject[] };
+    const { items } = (await this.custom.listNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: this.namespace,
+      plural: 'workflows',
+    })) as { items: WorkflowObject[] };
     const ended = new Set(['Succeeded', 'Failed', 'Error', 'Skipped', 'Omitted']);
-    return new Set(items.flatMap((wf) => Object.values(wf.status?.nodes ?? {})).filter((n) => ended.has(n.phase ?? '')).map((n) => n.id));
+    return new Set(
+      items
+        .flatMap((wf) => Object.values(wf.status?.nodes ?? {}))
+        .filter((n) => ended.has(n.phase ?? ''))
+        .map((n) => n.id),
+    );
   }
 
   private async advance(pod: V1Pod, fulfilled: Set<string>): Promise<void> {
@@ -126,13 +143,17 @@ export class PodSimulator {
       this.pods.set(pod.metadata!.uid!, tracked);
     }
     if (tracked.stage === 'new') await this.startPod(pod, tracked);
-    else if (tracked.stage === 'running') await this.maybeFinish(pod, tracked, fulfilled.has(executorEnv(pod).ARGO_NODE_ID ?? ''));
+    else if (tracked.stage === 'running')
+      await this.maybeFinish(pod, tracked, fulfilled.has(executorEnv(pod).ARGO_NODE_ID ?? ''));
   }
 
   private async startPod(pod: V1Pod, tracked: Tracked): Promise<void> {
     const name = pod.metadata!.name!;
     if (!pod.spec?.nodeName) {
-      await this.core.createNamespacedBinding({ namespace: this.namespace, body: { metadata: { name }, target: { kind: 'Node', name: NODE } } });
+      await this.core.createNamespacedBinding({
+        namespace: this.namespace,
+        body: { metadata: { name }, target: { kind: 'Node', name: NODE } },
+      });
     }
     await this.initializeTaskResult(pod);
     tracked.startedAt = new Date().toISOString();
@@ -142,7 +163,9 @@ export class PodSimulator {
       startTime: tracked.startedAt,
       podIP: '10.244.0.10',
       conditions: [{ type: 'Ready', status: 'True' }],
-      initContainerStatuses: containers(pod, 'init', () => ({ terminated: { exitCode: 0, reason: 'Completed', startedAt: tracked.startedAt, finishedAt: tracked.startedAt } })),
+      initContainerStatuses: containers(pod, 'init', () => ({
+        terminated: { exitCode: 0, reason: 'Completed', startedAt: tracked.startedAt, finishedAt: tracked.startedAt },
+      })),
       containerStatuses: containers(pod, 'main', () => ({ running: { startedAt: tracked.startedAt } }), true),
     });
     tracked.stage = 'running';
@@ -155,7 +178,14 @@ export class PodSimulator {
     const runMs = tracked.outcome.runMs ?? 300;
     const name = pod.metadata!.name!;
     const finishedAt = new Date().toISOString();
-    const terminated = (exitCode: number) => ({ terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: tracked.startedAt, finishedAt } });
+    const terminated = (exitCode: number) => ({
+      terminated: {
+        exitCode,
+        reason: exitCode === 0 ? 'Completed' : 'Error',
+        startedAt: tracked.startedAt,
+        finishedAt,
+      },
+    });
 
     if (elapsed >= runMs) {
       const exitCode = tracked.outcome.exitCode ?? 0;
@@ -165,7 +195,9 @@ export class PodSimulator {
       const waitCode = missing.length > 0 ? 1 : 0;
       await this.patchStatus(name, {
         phase: exitCode === 0 && waitCode === 0 ? 'Succeeded' : 'Failed',
-        containerStatuses: containers(pod, 'main', (container) => terminated(container === 'main' ? exitCode : container === 'wait' ? waitCode : 0)),
+        containerStatuses: containers(pod, 'main', (container) =>
+          terminated(container === 'main' ? exitCode : container === 'wait' ? waitCode : 0),
+        ),
       });
     } else if (elapsed >= deadlineMs) {
       // The kubelet kills a pod that outlives its deadline; the executor reports nothing.
@@ -179,7 +211,10 @@ export class PodSimulator {
     } else if (signalled) {
       // SIGTERM from the controller: the containers exit 143 and the executor reports nothing.
       await this.finalizeTaskResult(pod, undefined);
-      await this.patchStatus(name, { phase: 'Failed', containerStatuses: containers(pod, 'main', () => terminated(143)) });
+      await this.patchStatus(name, {
+        phase: 'Failed',
+        containerStatuses: containers(pod, 'main', () => terminated(143)),
+      });
     } else {
       return;
     }
@@ -201,8 +236,18 @@ export class PodSimulator {
           kind: 'WorkflowTaskResult',
           metadata: {
             name: env.ARGO_NODE_ID,
-            labels: { 'workflows.argoproj.io/workflow': env.ARGO_WORKFLOW_NAME, 'workflows.argoproj.io/report-outputs-completed': 'false' },
-            ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: env.ARGO_WORKFLOW_NAME!, uid: env.ARGO_WORKFLOW_UID! }],
+            labels: {
+              'workflows.argoproj.io/workflow': env.ARGO_WORKFLOW_NAME,
+              'workflows.argoproj.io/report-outputs-completed': 'false',
+            },
+            ownerReferences: [
+              {
+                apiVersion: 'argoproj.io/v1alpha1',
+                kind: 'Workflow',
+                name: env.ARGO_WORKFLOW_NAME!,
+                uid: env.ARGO_WORKFLOW_UID!,
+              },
+            ],
           },
         },
       })
@@ -215,19 +260,34 @@ export class PodSimulator {
   private async finalizeTaskResult(pod: V1Pod, outputs: object | undefined): Promise<void> {
     const name = executorEnv(pod).ARGO_NODE_ID!;
     const patch = (body: object) =>
-      this.custom.patchNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: this.namespace, plural: 'workflowtaskresults', name, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      this.custom.patchNamespacedCustomObject(
+        {
+          group: 'argoproj.io',
+          version: 'v1alpha1',
+          namespace: this.namespace,
+          plural: 'workflowtaskresults',
+          name,
+          body,
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     if (outputs) await patch({ outputs });
     await patch({ metadata: { labels: { 'workflows.argoproj.io/report-outputs-completed': 'true' } } });
   }
 
   private patchStatus(name: string, status: object) {
-    return this.core.patchNamespacedPodStatus({ name, namespace: this.namespace, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    return this.core.patchNamespacedPodStatus(
+      { name, namespace: this.namespace, body: { status } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
   }
 }
 
 /** The executor's settings: the `init` container has the template, `wait` the rest. */
 function executorEnv(pod: V1Pod): Record<string, string | undefined> {
-  const executors = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].filter((c) => c.name === 'init' || c.name === 'wait');
+  const executors = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].filter(
+    (c) => c.name === 'init' || c.name === 'wait',
+  );
   return Object.fromEntries(executors.flatMap((c) => c.env ?? []).map((e) => [e.name, e.value]));
 }
 
@@ -319,5 +379,13 @@ function splitOutsideParentheses(name: string): string[] {
 /** Status entries for the pod's init or app containers, each in the state `state` gives it. */
 function containers(pod: V1Pod, kind: 'init' | 'main', state: (container: string) => object, ready = false): object[] {
   const specs = kind === 'init' ? (pod.spec?.initContainers ?? []) : pod.spec!.containers;
-  return specs.map((c) => ({ name: c.name, image: c.image ?? '', imageID: '', ready, restartCount: 0, started: ready, state: state(c.name) }));
+  return specs.map((c) => ({
+    name: c.name,
+    image: c.image ?? '',
+    imageID: '',
+    ready,
+    restartCount: 0,
+    started: ready,
+    state: state(c.name),
+  }));
 }

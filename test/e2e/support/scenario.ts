@@ -12,7 +12,11 @@ import { PodSimulator, type Behaviour } from './pod-simulator.js';
 const HEAD_SHA = 'a'.repeat(40);
 const EVENT = {
   number: 7,
-  pull_request: { number: 7, head: { sha: HEAD_SHA, repo: { full_name: 'acme/ml' } }, base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } } },
+  pull_request: {
+    number: 7,
+    head: { sha: HEAD_SHA, repo: { full_name: 'acme/ml' } },
+    base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } },
+  },
 };
 
 /**
@@ -63,7 +67,14 @@ export class Scenario {
 
   /** The scenario's one Workflow as the apiserver has it now (undefined before the submit). */
   async workflow(): Promise<WorkflowObject | undefined> {
-    const list = (await this.config.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: this.namespace, plural: 'workflows' })) as { items: WorkflowObject[] };
+    const list = (await this.config
+      .makeApiClient(CustomObjectsApi)
+      .listNamespacedCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        namespace: this.namespace,
+        plural: 'workflows',
+      })) as { items: WorkflowObject[] };
     return list.items[0];
   }
 
@@ -73,17 +84,25 @@ export class Scenario {
       current = await this.workflow().catch(() => current);
       if (current && done(current)) return current;
     }
-    throw new Error(`workflow did not reach the expected state in ${timeoutMs / 1000}s; last phase: ${JSON.stringify(current?.status?.phase)}`);
+    throw new Error(
+      `workflow did not reach the expected state in ${timeoutMs / 1000}s; last phase: ${JSON.stringify(current?.status?.phase)}`,
+    );
   }
 
   /** Each check run's name → the statuses/conclusions it went through, in order. */
   checks(): Record<string, string[]> {
-    return Object.fromEntries(this.github.state.checkRuns.map((run) => [run.name, run.history.map((h) => h.conclusion ?? h.status)]));
+    return Object.fromEntries(
+      this.github.state.checkRuns.map((run) => [run.name, run.history.map((h) => h.conclusion ?? h.status)]),
+    );
   }
 
   /** Pod nodes of the workflow by display name. */
   static pods(workflow: WorkflowObject): Record<string, NodeStatus> {
-    return Object.fromEntries(Object.values(workflow.status?.nodes ?? {}).filter((n) => n.type === 'Pod').map((n) => [n.displayName, n]));
+    return Object.fromEntries(
+      Object.values(workflow.status?.nodes ?? {})
+        .filter((n) => n.type === 'Pod')
+        .map((n) => [n.displayName, n]),
+    );
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ApiextensionsV1Api, CoreV1Api, KubeConfig, loadYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  loadYaml,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
 import { REPO_ROOT } from '../../support/paths.js';
 import { Daemon, httpOk, waitFor, type ControlPlane } from './control-plane.js';
 
@@ -63,7 +69,9 @@ export async function startWorkflowController(plane: ControlPlane, dir: string):
 async function installCrds(api: ApiextensionsV1Api): Promise<void> {
   const folder = path.join(REPO_ROOT, '.tools', 'argo-crds');
   const names: string[] = [];
-  for (const file of readdirSync(folder).filter((f) => f.startsWith('argoproj.io_')).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((f) => f.startsWith('argoproj.io_'))
+    .sort()) {
     // Through client-node's own deserializer: it sends only the fields its model knows by their
     // TypeScript names, so plain parsed YAML would lose `x-kubernetes-int-or-string`.
     const body = loadYaml<V1CustomResourceDefinition>(readFileSync(path.join(folder, file), 'utf8'));
@@ -79,7 +87,8 @@ async function installCrds(api: ApiextensionsV1Api): Promise<void> {
   };
   const start = Date.now();
   while (!(await established())) {
-    if (Date.now() - start > 30_000) throw new Error(`Argo's CRDs were not established within 30s: ${names.join(', ')}`);
+    if (Date.now() - start > 30_000)
+      throw new Error(`Argo's CRDs were not established within 30s: ${names.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
