@@ -60,11 +60,9 @@ const config = z.object({
   namespace: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'input `namespace` must be a Kubernetes namespace name' }),
-  generateName: z
-    .string()
-    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?-?)?$/, {
-      error: 'input `generate-name` must be a lowercase name prefix such as `pr-42-`',
-    }),
+  generateName: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?-?)?$/, {
+    error: 'input `generate-name` must be a lowercase name prefix such as `pr-42-`',
+  }),
   wait: bool('wait'),
   timeout: positiveInt('timeout'),
   checkPrefix: z.string().min(1, { error: 'input `check-prefix` cannot be empty' }),
@@ -75,11 +73,9 @@ const config = z.object({
     return n;
   }),
   allowForkSubmit: bool('allow-fork-submit'),
-  argoUrl: z
-    .string()
-    .refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), {
-      error: 'input `argo-url` must be an http(s) URL',
-    }),
+  argoUrl: z.string().refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), {
+    error: 'input `argo-url` must be an http(s) URL',
+  }),
 });
 export type Config = z.infer<typeof config>;
 

@@ -45,11 +45,9 @@ export const k8s = <T extends z.ZodType>(schema: T) => z.preprocess((value) => c
 export const k8sObject = k8s(z.record(z.string(), z.unknown()));
 
 /** Kubernetes' portable rule for variable names (IsEnvVarName): the API server enforces it. */
-export const envVarName = z
-  .string()
-  .regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, {
-    error: 'an environment variable name has letters, digits, `_`, `-` and `.`, and does not start with a digit',
-  });
+export const envVarName = z.string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, {
+  error: 'an environment variable name has letters, digits, `_`, `-` and `.`, and does not start with a digit',
+});
 
 const envVar = strict({
   name: envVarName,
@@ -82,11 +80,9 @@ const listOrOne = <T extends z.ZodType>(item: T) =>
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?(\d+(\.\d*)?|\.\d+))?$/;
 const quantity = z.union([
   z.number(),
-  z
-    .string()
-    .refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), {
-      message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi',
-    }),
+  z.string().refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), {
+    message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi',
+  }),
 ]);
 const quantityMap = z.record(z.string(), quantity);
 

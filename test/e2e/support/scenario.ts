@@ -67,14 +67,12 @@ export class Scenario {
 
   /** The scenario's one Workflow as the apiserver has it now (undefined before the submit). */
   async workflow(): Promise<WorkflowObject | undefined> {
-    const list = (await this.config
-      .makeApiClient(CustomObjectsApi)
-      .listNamespacedCustomObject({
-        group: 'argoproj.io',
-        version: 'v1alpha1',
-        namespace: this.namespace,
-        plural: 'workflows',
-      })) as { items: WorkflowObject[] };
+    const list = (await this.config.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: this.namespace,
+      plural: 'workflows',
+    })) as { items: WorkflowObject[] };
     return list.items[0];
   }
 
