@@ -59,7 +59,7 @@ function sizeWarning(root: ResolvedOperation, manifest: Manifest, bytes: number)
     'manifest-size',
     `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`,
     {
-      severity: 'warning',
+      
       hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
     },
   );

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Manifest } from '../argo/types.js';
@@ -31,12 +32,11 @@ export async function loadSettings(
     return {
       settings: { config, workspace },
       diagnostics: [
-        {
-          severity: 'error',
+        diagnostic({
           code: 'unreadable-file',
           message: `cannot read the connections catalog \`${config.connections}\``,
           location: { file: config.connections, line: 1, column: 1 },
-        },
+        }),
       ],
     };
   }
@@ -63,13 +63,12 @@ export async function transpileFile(file: string, text: string, settings: CheckS
 export async function checkFile(file: string, settings: CheckSettings): Promise<CheckedFile> {
   const text = await readFile(path.join(settings.workspace, file), 'utf8').catch(() => undefined);
   if (text === undefined) {
-    const diagnostic: Diagnostic = {
-      severity: 'error',
+    const unreadable = diagnostic({
       code: 'unreadable-file',
       message: `cannot read \`${file}\``,
       location: { file, line: 1, column: 1 },
-    };
-    return { file, diagnostics: [diagnostic], result: { diagnostics: [diagnostic] } };
+    });
+    return { file, diagnostics: [unreadable], result: { diagnostics: [unreadable] } };
   }
   const result = await transpileFile(file, text, settings);
   const valid = !result.diagnostics.some(isError);

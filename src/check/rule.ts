@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticOptions, Path } from '../parse/source.js';
 import type { Origin, ResolvedComponent, ResolvedDag, ResolvedOperation } from '../resolve/model.js';
@@ -14,7 +15,7 @@ export interface CheckContext {
   readonly options: CheckOptions;
   readonly root: ResolvedOperation;
   /** Reports a problem at `at`, a path inside `origin`'s file (absolute, not relative to origin.path). */
-  report(origin: Pick<Origin, 'source'>, at: Path, code: string, message: string, options?: DiagnosticOptions): void;
+  report(origin: Pick<Origin, 'source'>, at: Path, code: DiagnosticCode, message: string, options?: DiagnosticOptions): void;
   readonly diagnostics: Diagnostic[];
 }
 

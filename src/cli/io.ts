@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,13 +34,13 @@ export interface InputFile {
  * diagnostics at line 1, so they are reported like any other.
  */
 export async function readInput(argument: string, io: Console, maxBytes: number): Promise<InputFile | Diagnostic> {
-  const fail = (message: string, hint?: string): Diagnostic => ({
-    severity: 'error',
-    code: 'unreadable-file',
-    message,
-    location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 },
-    ...(hint ? { hint } : {}),
-  });
+  const fail = (message: string, hint?: string): Diagnostic =>
+    diagnostic({
+      code: 'unreadable-file',
+      message,
+      location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 },
+      ...(hint ? { hint } : {}),
+    });
   if (argument === '-') {
     const text = await io.readStdin();
     if (Buffer.byteLength(text) > maxBytes)

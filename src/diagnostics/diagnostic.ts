@@ -4,7 +4,9 @@
  * can print them, annotate them and count them without knowing which stage found them.
  */
 
-export type Severity = 'error' | 'warning';
+import { severityOf, type DiagnosticCode, type Severity } from './codes.js';
+
+export type { DiagnosticCode, Severity };
 
 /** A 1-based line/column position in a source file. */
 export interface Location {
@@ -17,8 +19,8 @@ export interface Location {
 
 export interface Diagnostic {
   severity: Severity;
-  /** Stable, kebab-case identifier of the rule that fired (documented in the README). */
-  code: string;
+  /** Stable, kebab-case identifier of the problem: one of the registry in codes.ts. */
+  code: DiagnosticCode;
   message: string;
   location: Location;
   /** Dotted path of the offending field inside the file, e.g. `run.operations[2].params.lr`. */
@@ -53,3 +55,9 @@ export function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnosti
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A diagnostic whose severity is the one its code has in the registry. */
+export const diagnostic = (fields: Omit<Diagnostic, 'severity'>): Diagnostic => ({
+  severity: severityOf(fields.code),
+  ...fields,
+});

@@ -1,3 +1,5 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseSource } from '../parse/parse-source.js';
@@ -59,13 +61,14 @@ export function readConnectionCatalog(
   const diagnostics = [...parsed.diagnostics];
   result.data.connections.forEach((c, i) => {
     if (byName.has(c.name))
-      diagnostics.push({
-        severity: 'error',
-        code: 'duplicate-connection',
-        message: `connection \`${c.name}\` is defined twice`,
-        location: { file: name, line: 1, column: 1 },
-        field: `connections[${i}].name`,
-      });
+      diagnostics.push(
+        diagnostic({
+          code: 'duplicate-connection',
+          message: `connection \`${c.name}\` is defined twice`,
+          location: { file: name, line: 1, column: 1 },
+          field: `connections[${i}].name`,
+        }),
+      );
     byName.set(c.name, c);
   });
   return { catalog: { source: parsed.source, byName }, diagnostics };
@@ -144,7 +147,7 @@ export function attachConnections(
     report: (
       origin: { source: SourceFile },
       at: Path,
-      code: string,
+      code: DiagnosticCode,
       message: string,
       extra?: { hint?: string; anchor?: 'key' | 'value' },
     ) => void;

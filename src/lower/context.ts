@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnosticAt, type DiagnosticOptions, type Path, type SourceFile } from '../parse/source.js';
 import type { Template } from '../argo/types.js';
@@ -29,7 +30,7 @@ export class LowerContext {
 
   constructor(readonly options: LowerOptions) {}
 
-  report(origin: { source: SourceFile }, at: Path, code: string, message: string, options?: DiagnosticOptions): void {
+  report(origin: { source: SourceFile }, at: Path, code: DiagnosticCode, message: string, options?: DiagnosticOptions): void {
     this.diagnostics.push(diagnosticAt(origin.source, at, code, message, options));
   }
 

@@ -40,7 +40,7 @@ export function lowerEarlyStopping(
       policy.kind === 'metric_early_stopping'
         ? `metric early stopping on \`${policy.metric}\` cannot be enforced by Argo in the cluster; only the GitHub Action's watcher enforces it`
         : `failure early stopping at ${String(policy.percent)}% of ${runs} runs needs more than one failure, which Argo cannot count; only the GitHub Action's watcher enforces it`,
-      { severity: 'warning', hint: 'submit with the GitHub Action (mode: submit, wait: true) to have it enforced' },
+      { hint: 'submit with the GitHub Action (mode: submit, wait: true) to have it enforced' },
     );
   });
   return { failFast };

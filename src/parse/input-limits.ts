@@ -1,3 +1,5 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 
@@ -90,10 +92,10 @@ export function checkInputLimits(document: Document, at: (offset: number) => Loc
   return [];
 }
 
-const refusal = (code: string, message: string, location: Location, hint: string): Diagnostic => ({
-  severity: 'error',
-  code,
-  message,
-  location,
-  hint,
-});
+const refusal = (code: DiagnosticCode, message: string, location: Location, hint: string): Diagnostic =>
+  diagnostic({
+    code,
+    message,
+    location,
+    hint,
+  });

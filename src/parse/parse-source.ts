@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
 import { LineCounter, parseAllDocuments, type Document, type ScalarTag, type Tags } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkInputLimits, INPUT_LIMITS } from './input-limits.js';
@@ -29,13 +30,12 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
   if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0]!)) {
     return {
       diagnostics: [
-        {
-          severity: 'error',
+        diagnostic({
           code: 'empty-file',
           message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`',
           location: at(0),
           hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)',
-        },
+        }),
       ],
     };
   }
@@ -50,39 +50,42 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
     // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
     const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
     const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
-    diagnostics.push({
-      severity: 'error',
-      code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-      message: duplicate
-        ? 'this key appears twice in the same mapping'
-        : open !== undefined
-          ? `invalid YAML: this \`${text[open]}\` is never closed`
-          : `invalid YAML: ${firstLine(error.message)}`,
-      location: at(open ?? error.pos[0]),
-      ...(duplicate
-        ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' }
-        : open !== undefined
-          ? { hint: `add the closing \`${bracket}\`` }
-          : {}),
-    });
+    diagnostics.push(
+      diagnostic({
+        code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+        message: duplicate
+          ? 'this key appears twice in the same mapping'
+          : open !== undefined
+            ? `invalid YAML: this \`${text[open]}\` is never closed`
+            : `invalid YAML: ${firstLine(error.message)}`,
+        location: at(open ?? error.pos[0]),
+        ...(duplicate
+          ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' }
+          : open !== undefined
+            ? { hint: `add the closing \`${bracket}\`` }
+            : {}),
+      }),
+    );
   }
   for (const warning of document.warnings) {
-    diagnostics.push({
-      severity: 'warning',
-      code: 'yaml-warning',
-      message: firstLine(warning.message),
-      location: at(warning.pos[0]),
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'yaml-warning',
+        message: firstLine(warning.message),
+        location: at(warning.pos[0]),
+      }),
+    );
   }
   if (documents.length > 1) {
     const second = documents[1]!;
-    diagnostics.push({
-      severity: 'error',
-      code: 'multiple-documents',
-      message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
-      location: at(second.range[0]),
-      hint: 'split the documents into separate files, or remove the extra `---` separator',
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'multiple-documents',
+        message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
+        location: at(second.range[0]),
+        hint: 'split the documents into separate files, or remove the extra `---` separator',
+      }),
+    );
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const overLimit = checkInputLimits(document, at);
@@ -95,12 +98,11 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
   } catch (error) {
     return {
       diagnostics: [
-        {
-          severity: 'error',
+        diagnostic({
           code: 'yaml-syntax',
           message: `invalid YAML: ${firstLine((error as Error).message)}`,
           location: at(0),
-        },
+        }),
       ],
     };
   }
@@ -108,16 +110,15 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
     const start = (document.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
     return {
       diagnostics: [
-        {
-          severity: 'error',
+        diagnostic({
           code: 'not-a-mapping',
           message: `the file's top level is ${describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`,
           location: at(start),
-        },
+        }),
       ],
     };
   }
-  const source = new ParsedSource(name, text, document as Document.Parsed, lineCounter, value, options.absolutePath);
+  const source = new ParsedSource(name, text, document, lineCounter, value, options.absolutePath);
   return { source, diagnostics };
 }
 
@@ -172,7 +173,7 @@ function pyyamlBooleans(tags: Tags): Tags {
     return {
       ...tag,
       test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-    } as ScalarTag;
+    };
   });
 }
 
@@ -224,13 +225,13 @@ function tooDeepOffset(text: string): number {
   return 0;
 }
 
-const tooDeep = (location: Diagnostic['location']): Diagnostic => ({
-  severity: 'error',
-  code: 'too-deep',
-  message: `the YAML nests hundreds of levels deep, over the ${INPUT_LIMITS.depth}-level limit; a Polyaxonfile needs a few dozen at most`,
-  location,
-  hint: 'flatten the structure; if it was generated, check the generator',
-});
+const tooDeep = (location: Diagnostic['location']): Diagnostic =>
+  diagnostic({
+    code: 'too-deep',
+    message: `the YAML nests hundreds of levels deep, over the ${INPUT_LIMITS.depth}-level limit; a Polyaxonfile needs a few dozen at most`,
+    location,
+    hint: 'flatten the structure; if it was generated, check the generator',
+  });
 
 const isBlank = (document: Document): boolean => document.contents === null && document.errors.length === 0;
 const firstLine = (message: string): string => message.split('\n')[0]!.trim();

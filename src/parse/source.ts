@@ -1,6 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import type { Diagnostic, Location, Severity } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, DiagnosticCode, Location } from '../diagnostics/diagnostic.js';
+import { severityOf } from '../diagnostics/codes.js';
 
 /** A path into a parsed document: map keys and sequence indexes, as zod reports them. */
 export type Path = readonly (string | number)[];
@@ -29,7 +30,7 @@ export type Anchor = 'key' | 'value';
  * a short-form param) it points at the deepest part that does.
  */
 export function locate(source: SourceFile, path: Path, anchor: Anchor = 'key'): Location {
-  let node: Node | null = source.document.contents as Node | null;
+  let node: Node | null = source.document.contents;
   let keyNode: Node | null = null;
   for (const segment of path) {
     const next: { key: Node | null; value: Node | null } | undefined = child(source, node, segment);
@@ -96,7 +97,6 @@ export function formatPath(path: Path): string {
 
 export interface DiagnosticOptions {
   hint?: string | undefined;
-  severity?: Severity;
   /** Point at the field's key (default) or at its value. */
   anchor?: Anchor;
 }
@@ -105,12 +105,12 @@ export interface DiagnosticOptions {
 export function diagnosticAt(
   source: SourceFile,
   path: Path,
-  code: string,
+  code: DiagnosticCode,
   message: string,
   options: DiagnosticOptions = {},
 ): Diagnostic {
   return {
-    severity: options.severity ?? 'error',
+    severity: severityOf(code),
     code,
     message,
     location: locate(source, path, options.anchor ?? 'key'),

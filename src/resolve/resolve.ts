@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
@@ -39,7 +40,7 @@ export async function resolvePolyaxonfile(
   const report = (
     src: SourceFile,
     at: Path,
-    code: string,
+    code: DiagnosticCode,
     message: string,
     hint?: string,
     anchor: 'key' | 'value' = 'key',

@@ -1,3 +1,5 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
@@ -20,19 +22,19 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
   const field = formatPath(path);
   const actual = valueAt(source.value, path);
   const error = (
-    code: string,
+    code: DiagnosticCode,
     message: string,
     hint?: string,
     anchor: 'key' | 'value' = 'value',
     at: Path = path,
-  ): Diagnostic => ({
-    severity: 'error',
-    code,
-    message,
-    location: locate(source, at, anchor),
-    field: formatPath(at),
-    ...(hint ? { hint } : {}),
-  });
+  ): Diagnostic =>
+    diagnostic({
+      code,
+      message,
+      location: locate(source, at, anchor),
+      field: formatPath(at),
+      ...(hint ? { hint } : {}),
+    });
 
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -76,7 +78,7 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
           return [
             error(
               'missing-field',
-              `missing required field \`${issue.discriminator as string}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``,
+              `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``,
               `add \`kind:\` with one of: ${options.join(', ')}`,
               'key',
               path.slice(0, -1),
@@ -167,7 +169,7 @@ function convertUnion(
   source: SourceFile,
   path: Path,
   actual: unknown,
-  error: (code: string, message: string) => Diagnostic,
+  error: (code: DiagnosticCode, message: string) => Diagnostic,
 ): Diagnostic[] {
   const deep = issue.errors.filter(
     (branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),

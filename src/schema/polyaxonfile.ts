@@ -52,8 +52,8 @@ const baseShape = {
 };
 type Base = z.infer<z.ZodObject<typeof baseShape>>;
 
-const lazyOperation: z.ZodType<Operation> = z.lazy(() => operation) as unknown as z.ZodType<Operation>;
-const lazyComponent: z.ZodType<Component> = z.lazy(() => component) as unknown as z.ZodType<Component>;
+const lazyOperation: z.ZodType<Operation> = z.lazy(() => operation);
+const lazyComponent: z.ZodType<Component> = z.lazy(() => component);
 
 const dagShape = {
   operations: refOr(z.array(lazyOperation)).optional(),
@@ -88,7 +88,7 @@ export const runtime = z.discriminatedUnion('kind', [
 export const runPatchFor = (kind: RuntimeKind) =>
   kind === 'dag'
     ? strict({ kind: z.literal('dag').optional(), ...dagShape })
-    : strict({ kind: z.literal(kind as LeafRuntimeKind).optional(), ...LEAF_RUNTIME_SHAPES[kind as LeafRuntimeKind] });
+    : strict({ kind: z.literal(kind).optional(), ...LEAF_RUNTIME_SHAPES[kind] });
 
 export const componentShape = {
   ...baseShape,

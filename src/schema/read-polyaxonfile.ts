@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
@@ -34,67 +35,73 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
 
   if (!('version' in raw)) {
     if (raw.isPreset !== true)
-      diagnostics.push({
-        severity: 'error',
-        code: 'missing-version',
-        message: 'the Polyaxonfile `version` must be specified',
-        location: at('version'),
-        field: 'version',
-        hint: 'add `version: 1.1` at the top of the file',
-      });
+      diagnostics.push(
+        diagnostic({
+          code: 'missing-version',
+          message: 'the Polyaxonfile `version` must be specified',
+          location: at('version'),
+          field: 'version',
+          hint: 'add `version: 1.1` at the top of the file',
+        }),
+      );
   } else if (typeof raw.version !== 'number') {
-    diagnostics.push({
-      severity: 'error',
-      code: 'invalid-version',
-      message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${describe(raw.version)}`,
-      location: at('version', 'value'),
-      field: 'version',
-      hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes`,
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'invalid-version',
+        message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${describe(raw.version)}`,
+        location: at('version', 'value'),
+        field: 'version',
+        hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes`,
+      }),
+    );
   } else if (raw.version !== SUPPORTED_VERSION) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'unsupported-version',
-      message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`,
-      location: at('version', 'value'),
-      field: 'version',
-      hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\``,
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'unsupported-version',
+        message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`,
+        location: at('version', 'value'),
+        field: 'version',
+        hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\``,
+      }),
+    );
   }
 
   const kind = raw.kind;
   if (kind === undefined) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'missing-kind',
-      message: 'the Polyaxonfile `kind` must be specified',
-      location: at('kind'),
-      field: 'kind',
-      hint: 'add `kind: component` (a reusable definition) or `kind: operation` (a run of one)',
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'missing-kind',
+        message: 'the Polyaxonfile `kind` must be specified',
+        location: at('kind'),
+        field: 'kind',
+        hint: 'add `kind: component` (a reusable definition) or `kind: operation` (a run of one)',
+      }),
+    );
   } else if (kind !== 'component' && kind !== 'operation') {
     const guess = typeof kind === 'string' ? suggest(kind, ['component', 'operation']) : undefined;
-    diagnostics.push({
-      severity: 'error',
-      code: 'invalid-kind',
-      message: `\`kind\` must be \`component\` or \`operation\`, got ${describe(kind)}`,
-      location: at('kind', 'value'),
-      field: 'kind',
-      ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'invalid-kind',
+        message: `\`kind\` must be \`component\` or \`operation\`, got ${describe(kind)}`,
+        location: at('kind', 'value'),
+        field: 'kind',
+        ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
+      }),
+    );
   }
 
   for (const key of Object.keys(raw)) {
     if (TOP_LEVEL_KEYS.has(key)) continue;
     const guess = suggest(key, TOP_LEVEL_KEYS);
-    diagnostics.push({
-      severity: 'error',
-      code: 'unexpected-section',
-      message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`,
-      location: locate(source, [key]),
-      field: key,
-      ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
-    });
+    diagnostics.push(
+      diagnostic({
+        code: 'unexpected-section',
+        message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`,
+        location: locate(source, [key]),
+        field: key,
+        ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
+      }),
+    );
   }
 
   if (kind !== 'component' && kind !== 'operation') return { diagnostics };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { k8sObject } from './k8s.js';
 import { nonNegativeInt, refOr, strict } from './primitives.js';
 

@@ -1,3 +1,4 @@
+import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import type { Path } from '../../parse/source.js';
 import type { IO } from '../../schema/io.js';
 import { isTemplate } from '../../schema/primitives.js';
@@ -16,7 +17,7 @@ export const ioDefinitions: Rule = {
     for (const section of ['inputs', 'outputs'] as const) {
       (resolved.component[section] ?? []).forEach((io: IO, index) => {
         const at: Path = [...resolved.path, section, index];
-        const report = (field: string | undefined, code: string, message: string, hint?: string) =>
+        const report = (field: string | undefined, code: DiagnosticCode, message: string, hint?: string) =>
           context.report(resolved, field ? [...at, field] : at, code, message, {
             ...(hint ? { hint } : {}),
             ...(field ? { anchor: 'value' as const } : {}),
