@@ -1,0 +1,116 @@
+"""Polyaxon's own verdict on Polyaxonfiles, for the differential tests and the bench.
+
+A long-running process: one JSON request per line on stdin, one JSON answer per line on stdout.
+
+  {"id": 1, "op": "check", "path": "/abs/file.yaml", "params": [["lr", "0.1"]], "hub": "http://127.0.0.1:PORT"}
+  -> {"id": 1, "valid": false, "message": "Polyaxonfile is not valid. <- Pipeline's graph is not acyclic."}
+
+`check` does what `polyaxon check -f FILE -P NAME=VALUE...` does in this version of the package:
+`check_polyaxonfile(polyaxonfile=[FILE], params=[...], to_op=True, validate_params=True)`, which
+reads the file with PyYAML, collects its pathRef/urlRef/hubRef components, wraps it into an
+operation and compiles it with the params (dag checks included). Only is_cli differs (False), so
+an invalid file raises instead of exiting the process; the message is the chain of causes.
+
+`hub` is where hubRef components come from (Polyaxon's public-registry mode reads
+`{hub}/{name}/{version}.yaml`); urlRefs are refused unless they point at loopback, the same as
+our CLI's `--offline`. See test/support/polyaxon-judge.ts for the client.
+"""
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from urllib.parse import urlparse
+
+
+def main() -> None:
+    out = sys.stdout
+    # Polyaxon prints warnings and progress; keep them off the answer channel.
+    sys.stdout = sys.stderr
+    # A hubRef or urlRef that names an existing file is read from disk: give it nothing to find.
+    os.chdir(tempfile.mkdtemp(prefix="polyaxon-judge-"))
+
+    from polyaxon import pkg
+    from polyaxon._config.spec import ConfigSpec
+    from polyaxon._polyaxonfile.check import check_polyaxonfile
+
+    original_read_from_url = ConfigSpec.read_from_url.__func__
+
+    def read_from_url(cls, url):
+        host = urlparse(url).hostname or ""
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise cls._SCHEMA_EXCEPTION("urlRef `{}` needs a download, refused offline".format(url))
+        return original_read_from_url(cls, url)
+
+    ConfigSpec.read_from_url = classmethod(read_from_url)
+
+    def answer(payload):
+        out.write(json.dumps(payload) + "\n")
+        out.flush()
+
+    answer({"ready": True, "version": pkg.VERSION})
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        started = time.perf_counter()
+        try:
+            if request.get("hub"):
+                os.environ["POLYAXON_USE_GIT_REGISTRY"] = "1"
+                os.environ["POLYAXON_PUBLIC_REGISTRY"] = request["hub"].rstrip("/")
+            else:
+                os.environ.pop("POLYAXON_USE_GIT_REGISTRY", None)
+                os.environ.pop("POLYAXON_PUBLIC_REGISTRY", None)
+            op = request.get("op", "check")
+            if op == "check":
+                result = check(check_polyaxonfile, request)
+            elif op == "render":
+                from render import render
+
+                result = render(request)
+            else:
+                result = {"error": "unknown op `{}`".format(op)}
+        except Exception:  # a bug here, not a verdict
+            result = {"error": traceback.format_exc()}
+        result["id"] = request.get("id")
+        result["ms"] = round((time.perf_counter() - started) * 1000, 2)
+        answer(result)
+
+
+def check(check_polyaxonfile, request):
+    params = ["{}={}".format(name, value) for name, value in request.get("params") or []]
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            check_polyaxonfile(
+                polyaxonfile=[request["path"]],
+                params=params or None,
+                is_cli=False,
+                to_op=True,
+                validate_params=True,
+            )
+        except Exception as e:  # any exception is Polyaxon refusing the file
+            return {"valid": False, "message": describe(e)}
+    return {"valid": True}
+
+
+def describe(error: BaseException) -> str:
+    """The error's causes, outermost first, joined by ` <- ` (without the generic wrapper)."""
+    parts = []
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        text = str(error).strip()
+        if text != "Polyaxonfile is not valid.":
+            parts.append(text or type(error).__name__)
+        error = error.__cause__ or error.__context__
+    return " <- ".join(parts) or "Polyaxonfile is not valid."
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
