@@ -12,6 +12,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   Hn: () => (/* binding */ repositoryRoot)
 });
 
+// EXTERNAL MODULE: ./src/diagnostics/diagnostic.ts
+var diagnostic = __nccwpck_require__(2869);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -20,6 +22,7 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/cli/io.ts
+
 
 
 
@@ -39,7 +42,12 @@ const processConsole = {
  * diagnostics at line 1, so they are reported like any other.
  */
 async function readInput(argument, io, maxBytes) {
-    const fail = (message, hint) => ({ severity: 'error', code: 'unreadable-file', message, location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 }, ...(hint ? { hint } : {}) });
+    const fail = (message, hint) => (0,diagnostic/* diagnostic */.YK)({
+        code: 'unreadable-file',
+        message,
+        location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 },
+        ...(hint ? { hint } : {}),
+    });
     if (argument === '-') {
         const text = await io.readStdin();
         if (Buffer.byteLength(text) > maxBytes)
@@ -95,7 +103,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6252);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6064);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1033);
 
 
 
@@ -112,7 +120,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6064:
+/***/ 1033:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -138,34 +146,8 @@ const ExitCode = {
 class UsageError extends Error {
 }
 
-;// CONCATENATED MODULE: ./src/diagnostics/diagnostic.ts
-/**
- * A diagnostic is one problem found in a Polyaxonfile, always tied to a place in a file.
- * Every stage of the pipeline reports problems this way, so the CLI and the GitHub Action
- * can print them, annotate them and count them without knowing which stage found them.
- */
-const isError = (d) => d.severity === 'error';
-/** Orders diagnostics by file, then position, so output is stable whatever order rules ran in. */
-function sortDiagnostics(diagnostics) {
-    return [...diagnostics].sort((a, b) => compare(a.location.file, b.location.file) ||
-        a.location.line - b.location.line ||
-        a.location.column - b.location.column ||
-        compare(a.code, b.code) ||
-        compare(a.message, b.message));
-}
-/** Drops exact repeats (the same problem reached through two paths, e.g. a shared component). */
-function uniqueDiagnostics(diagnostics) {
-    const seen = new Set();
-    return diagnostics.filter((d) => {
-        const key = `${d.location.file}:${d.location.line}:${d.location.column}:${d.code}:${d.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-
+// EXTERNAL MODULE: ./src/diagnostics/diagnostic.ts
+var diagnostic = __nccwpck_require__(2869);
 ;// CONCATENATED MODULE: ./src/diagnostics/format.ts
 /**
  * GNU-style text, one diagnostic per line, so editors and problem matchers can jump to it:
@@ -250,7 +232,10 @@ function opsRefTarget(ref) {
 function topologicalStages(graph) {
     const remaining = new Map();
     for (const name of graph.names)
-        remaining.set(name, new Set(graph.upstream.get(name).filter((e) => graph.operations.has(e.from)).map((e) => e.from)).size);
+        remaining.set(name, new Set(graph.upstream
+            .get(name)
+            .filter((e) => graph.operations.has(e.from))
+            .map((e) => e.from)).size);
     let current = graph.names.filter((n) => remaining.get(n) === 0);
     const stages = [];
     const placed = new Set();
@@ -283,7 +268,11 @@ function findCycle(graph, blocked) {
         const push = (name) => {
             state.set(name, 'open');
             stack.push(name);
-            work.push({ name, next: 0, ups: [...new Set(graph.upstream.get(name).map((e) => e.from))].filter((u) => candidates.has(u)) });
+            work.push({
+                name,
+                next: 0,
+                ups: [...new Set(graph.upstream.get(name).map((e) => e.from))].filter((u) => candidates.has(u)),
+            });
         };
         push(start);
         while (work.length > 0) {
@@ -325,9 +314,18 @@ function renderGraph(root, format) {
             const id = `n${counter++}`;
             ids.set(name, id);
             const component = op.component?.component.name;
-            const trigger = typeof op.operation.trigger === 'string' && op.operation.trigger !== 'all_succeeded' ? op.operation.trigger : undefined;
+            const trigger = typeof op.operation.trigger === 'string' && op.operation.trigger !== 'all_succeeded'
+                ? op.operation.trigger
+                : undefined;
             const matrix = op.operation.matrix ? `matrix: ${op.operation.matrix.kind}` : undefined;
-            const label = [name, typeof component === 'string' && component !== name ? `(${component})` : undefined, trigger, matrix].filter(Boolean).join(' · ');
+            const label = [
+                name,
+                typeof component === 'string' && component !== name ? `(${component})` : undefined,
+                trigger,
+                matrix,
+            ]
+                .filter(Boolean)
+                .join(' · ');
             return { id, label, ...(op.component?.dag ? { children: build(op.component.dag) } : {}) };
         });
         const seen = new Set();
@@ -394,7 +392,10 @@ function dot(name, graph) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/diagnostics/codes.ts
+var codes = __nccwpck_require__(30);
 ;// CONCATENATED MODULE: ./src/parse/source.ts
+
 
 /**
  * Finds the place of `path` in the file. Keys written in snake_case match their camelCase
@@ -426,7 +427,7 @@ function toLocation(source, start, end) {
     return location;
 }
 function child(source, parent, segment) {
-    const node = (0,dist/* isAlias */.Vj)(parent) ? parent.resolve(source.document) ?? null : parent;
+    const node = (0,dist/* isAlias */.Vj)(parent) ? (parent.resolve(source.document) ?? null) : parent;
     if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
         const item = node.items[segment];
         return item ? { key: null, value: item } : undefined;
@@ -461,7 +462,7 @@ function formatPath(path) {
 /** A diagnostic about the field at `path` of `source`: the one way every stage reports a problem. */
 function diagnosticAt(source, path, code, message, options = {}) {
     return {
-        severity: options.severity ?? 'error',
+        severity: (0,codes/* severityOf */.xJ)(code),
         code,
         message,
         location: locate(source, path, options.anchor ?? 'key'),
@@ -489,7 +490,9 @@ const acyclic = {
         const op = graph.operations.get(to);
         context.report(op, edge.path, 'cycle', `the dag's graph is not acyclic: ${cycle.join(' -> ')}`, {
             anchor: 'value',
-            hint: cycle.length === 2 ? `an operation cannot depend on itself: remove \`${from}\` from its upstream` : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
+            hint: cycle.length === 2
+                ? `an operation cannot depend on itself: remove \`${from}\` from its upstream`
+                : 'remove one of these dependencies (from `dependencies`, a `ref: ops.…` param or an event)',
         });
     },
 };
@@ -10065,7 +10068,9 @@ function describeSchema(schema) {
         case 'number':
             return typeWords(schema.format === 'safeint' ? 'int' : 'number');
         case 'enum':
-            return `one of ${Object.values(def.entries ?? {}).map((v) => `\`${v}\``).join(', ')}`;
+            return `one of ${Object.values(def.entries ?? {})
+                .map((v) => `\`${v}\``)
+                .join(', ')}`;
         default:
             return typeWords(def.type);
     }
@@ -10112,7 +10117,12 @@ const laxBool = preprocess((value) => {
     return value;
 }, schemas_boolean());
 /** A list of strings that may also be written as one comma-separated string (`tags: a, b`). */
-const stringList = preprocess((value) => (typeof value === 'string' && !isTemplate(value) ? value.split(',').map((s) => s.trim()).filter(Boolean) : value), array(schemas_string()));
+const stringList = preprocess((value) => typeof value === 'string' && !isTemplate(value)
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value, array(schemas_string()));
 /** Polyaxon names: letters, digits, `-` and `_` (no dots, spaces or colons). */
 const primitives_name = schemas_string().regex(/^[-a-zA-Z0-9_]+$/, {
     error: 'expected a name of letters, digits, `-` and `_` only (no dots, spaces or colons)',
@@ -10171,7 +10181,9 @@ const dagHasOperations = {
         if (typeof operations === 'string' || (Array.isArray(operations) && operations.length > 0))
             return;
         const at = operations === undefined ? [...dag.path, 'kind'] : [...dag.path, 'operations'];
-        context.report(dag, at, 'no-operations', 'the dag has no operations to run', { hint: 'add `operations:` under `run:`, each with a `name` and a component reference' });
+        context.report(dag, at, 'no-operations', 'the dag has no operations to run', {
+            hint: 'add `operations:` under `run:`, each with a `name` and a component reference',
+        });
     },
 };
 
@@ -10187,7 +10199,20 @@ const dagHasOperations = {
  * objects and passed through, since the cluster validates them on submit.
  */
 /** Maps whose keys are data, not field names: never camelCase them. */
-const DATA_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels', 'limits', 'requests', 'volumeAttributes', 'parameters', 'data', 'stringData', 'options', 'claims']);
+const DATA_MAPS = new Set([
+    'labels',
+    'annotations',
+    'nodeSelector',
+    'matchLabels',
+    'limits',
+    'requests',
+    'volumeAttributes',
+    'parameters',
+    'data',
+    'stringData',
+    'options',
+    'claims',
+]);
 function camelizeKeys(value, parentKey = '') {
     if (Array.isArray(value))
         return value.map((item) => camelizeKeys(item, parentKey));
@@ -10207,7 +10232,9 @@ const k8s = (schema) => preprocess((value) => camelizeKeys(value), schema);
 /** An object we pass through (the API server checks it), keys camelCased. */
 const k8sObject = k8s(record(schemas_string(), unknown()));
 /** Kubernetes' portable rule for variable names (IsEnvVarName): the API server enforces it. */
-const envVarName = schemas_string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { error: 'an environment variable name has letters, digits, `_`, `-` and `.`, and does not start with a digit' });
+const envVarName = schemas_string().regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, {
+    error: 'an environment variable name has letters, digits, `_`, `-` and `.`, and does not start with a digit',
+});
 const envVar = strict({
     name: envVarName,
     value: union([schemas_string(), schemas_number(), schemas_boolean()]).transform(String).optional(),
@@ -10232,7 +10259,9 @@ const listOrOne = (item) => preprocess((value) => (value !== null && typeof valu
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?(\d+(\.\d*)?|\.\d+))?$/;
 const quantity = union([
     schemas_number(),
-    schemas_string().refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), { message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi' }),
+    schemas_string().refine((value) => QUANTITY.test(value.trim()) || value.includes('{{'), {
+        message: 'expected a Kubernetes quantity such as 500m, 2, 1.5 or 4Gi',
+    }),
 ]);
 const quantityMap = record(schemas_string(), quantity);
 const resources = strict({
@@ -10241,9 +10270,43 @@ const resources = strict({
     claims: array(record(schemas_string(), unknown())).optional(),
 });
 /** The sources of core/v1 VolumeSource. */
-const VOLUME_SOURCES = ['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'secret', 'storageos', 'vsphereVolume'];
+const VOLUME_SOURCES = [
+    'awsElasticBlockStore',
+    'azureDisk',
+    'azureFile',
+    'cephfs',
+    'cinder',
+    'configMap',
+    'csi',
+    'downwardAPI',
+    'emptyDir',
+    'ephemeral',
+    'fc',
+    'flexVolume',
+    'flocker',
+    'gcePersistentDisk',
+    'gitRepo',
+    'glusterfs',
+    'hostPath',
+    'image',
+    'iscsi',
+    'nfs',
+    'persistentVolumeClaim',
+    'photonPersistentDisk',
+    'portworxVolume',
+    'projected',
+    'quobyte',
+    'rbd',
+    'scaleIO',
+    'secret',
+    'storageos',
+    'vsphereVolume',
+];
 /** A command or args: Polyaxon also accepts one string (kept as a single item). */
-const commandLine = union([array(union([schemas_string(), schemas_number(), schemas_boolean()]).transform(String)), schemas_string().transform((s) => [s])]);
+const commandLine = union([
+    array(union([schemas_string(), schemas_number(), schemas_boolean()]).transform(String)),
+    schemas_string().transform((s) => [s]),
+]);
 const containerShape = {
     name: schemas_string().optional(),
     image: schemas_string().optional(),
@@ -10333,7 +10396,17 @@ const tensorboard = strict({
     plugins: union([array(schemas_string()), schemas_string()]).optional(),
 });
 /** The init handlers; at most one may be set per item (checked by a rule, so all errors show). */
-const INIT_HANDLERS = ['artifacts', 'paths', 'git', 'dockerfile', 'file', 'tensorboard', 'lineageRef', 'modelRef', 'artifactRef'];
+const INIT_HANDLERS = [
+    'artifacts',
+    'paths',
+    'git',
+    'dockerfile',
+    'file',
+    'tensorboard',
+    'lineageRef',
+    'modelRef',
+    'artifactRef',
+];
 /** V1Init (spec §6.3). */
 const init = strict({
     artifacts: artifacts.optional(),
@@ -10427,7 +10500,8 @@ function checkScalar(value, rules) {
             return `must be < ${rules.lt}`;
         if (rules.le !== undefined && !(value <= rules.le))
             return `must be ≤ ${rules.le}`;
-        if (rules.multipleOf !== undefined && Math.abs(value / rules.multipleOf - Math.round(value / rules.multipleOf)) > 1e-9)
+        if (rules.multipleOf !== undefined &&
+            Math.abs(value / rules.multipleOf - Math.round(value / rules.multipleOf)) > 1e-9)
             return `must be a multiple of ${rules.multipleOf}`;
         const text = String(Math.abs(value));
         const digits = text.replace('.', '').replace(/^0+/, '').length;
@@ -10472,7 +10546,31 @@ function safeRegex(pattern) {
 const ok = (value) => ({ ok: true, value });
 const fail = (reason) => ({ ok: false, reason });
 /** Types whose string values are JSON-decoded first (`"[1, 2]"` is a list). */
-const LOADABLE = new Set(['int', 'float', 'bool', 'dict', 'Dict', 'metadata', 'list', 'List', 'artifacts', 'git', 'dockerfile', 'file', 'tensorboard', 'event', 'metric', 'PositiveInt', 'NonNegativeInt', 'PositiveFloat', 'NonNegativeFloat', 'NegativeInt', 'NegativeFloat', 'NonPositiveInt', 'NonPositiveFloat']);
+const LOADABLE = new Set([
+    'int',
+    'float',
+    'bool',
+    'dict',
+    'Dict',
+    'metadata',
+    'list',
+    'List',
+    'artifacts',
+    'git',
+    'dockerfile',
+    'file',
+    'tensorboard',
+    'event',
+    'metric',
+    'PositiveInt',
+    'NonNegativeInt',
+    'PositiveFloat',
+    'NonNegativeFloat',
+    'NegativeInt',
+    'NegativeFloat',
+    'NonPositiveInt',
+    'NonPositiveFloat',
+]);
 function coerce(type, value, isList = false) {
     if (isList) {
         const list = typeof value === 'string' ? decodeJson(value) : value;
@@ -10507,45 +10605,83 @@ function coerce(type, value, isList = false) {
             return isMapping(input) ? ok(input) : fail('expected a mapping (or a JSON object string)');
         case 'list':
         case 'List':
-            return Array.isArray(input) ? (type === 'List[str]' && input.some((i) => typeof i !== 'string') ? fail('expected a list of strings') : ok(input)) : fail('expected a list (or a JSON array string)');
+            return Array.isArray(input)
+                ? type === 'List[str]' && input.some((i) => typeof i !== 'string')
+                    ? fail('expected a list of strings')
+                    : ok(input)
+                : fail('expected a list (or a JSON array string)');
         case 'path':
             return typeof input === 'string' ? ok(input) : fail('expected a path string');
         case 'uri':
-            return typeof input === 'string' && (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(input) || /^[^\s:@]+:[^\s@]+@[^\s:]+(:\d+)?$/.test(input)) ? ok(input) : fail('expected a URI such as `s3://bucket/key` or `https://host/path`');
+            return typeof input === 'string' &&
+                (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(input) || /^[^\s:@]+:[^\s@]+@[^\s:]+(:\d+)?$/.test(input))
+                ? ok(input)
+                : fail('expected a URI such as `s3://bucket/key` or `https://host/path`');
         case 's3':
-            return typeof input === 'string' && /^s3:\/\/[^/\s]+(\/\S*)?$/.test(input) ? ok(input) : fail('expected `s3://bucket[/key]`');
+            return typeof input === 'string' && /^s3:\/\/[^/\s]+(\/\S*)?$/.test(input)
+                ? ok(input)
+                : fail('expected `s3://bucket[/key]`');
         case 'gcs':
-            return typeof input === 'string' && /^gc?s:\/\/[^/\s]+(\/\S*)?$/.test(input) ? ok(input) : fail('expected `gs://bucket[/blob]`');
+            return typeof input === 'string' && /^gc?s:\/\/[^/\s]+(\/\S*)?$/.test(input)
+                ? ok(input)
+                : fail('expected `gs://bucket[/blob]`');
         case 'wasb':
-            return typeof input === 'string' && /^(wasbs?|https?|az|abfss?):\/\/\S+$/.test(input) ? ok(input) : fail('expected `wasbs://container@account.blob.core.windows.net/path`');
+            return typeof input === 'string' && /^(wasbs?|https?|az|abfss?):\/\/\S+$/.test(input)
+                ? ok(input)
+                : fail('expected `wasbs://container@account.blob.core.windows.net/path`');
         case 'image':
             return toImage(input);
         case 'uuid':
-            return typeof input === 'string' && /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(input) ? ok(input.replace(/-/g, '').toLowerCase()) : fail('expected a UUID');
+            return typeof input === 'string' &&
+                /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(input)
+                ? ok(input.replace(/-/g, '').toLowerCase())
+                : fail('expected a UUID');
         case 'email':
-            return typeof input === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input) ? ok(input) : fail('expected an e-mail address');
+            return typeof input === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input)
+                ? ok(input)
+                : fail('expected an e-mail address');
         case 'date':
             return toDate(input, false);
         case 'datetime':
             return toDate(input, true);
         case 'timedelta':
-            return typeof input === 'number' || (typeof input === 'string' && /^(\d+(\.\d+)?|\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?)$/.test(input)) ? ok(input) : fail('expected seconds, `HH:MM:SS` or an ISO-8601 duration');
+            return typeof input === 'number' ||
+                (typeof input === 'string' &&
+                    /^(\d+(\.\d+)?|\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?)$/.test(input))
+                ? ok(input)
+                : fail('expected seconds, `HH:MM:SS` or an ISO-8601 duration');
         case 'git':
-            return isMapping(input) && onlyKeys(input, ['url', 'revision', 'flags']) ? ok(input) : fail('expected a mapping `{url, revision, flags}`');
+            return isMapping(input) && onlyKeys(input, ['url', 'revision', 'flags'])
+                ? ok(input)
+                : fail('expected a mapping `{url, revision, flags}`');
         case 'dockerfile':
-            return isMapping(input) && typeof input.image === 'string' ? ok(input) : fail('expected a mapping with an `image`');
+            return isMapping(input) && typeof input.image === 'string'
+                ? ok(input)
+                : fail('expected a mapping with an `image`');
         case 'artifacts':
-            return isMapping(input) && onlyKeys(input, ['files', 'dirs', 'workers']) ? ok(input) : fail('expected a mapping `{files, dirs, workers}`');
+            return isMapping(input) && onlyKeys(input, ['files', 'dirs', 'workers'])
+                ? ok(input)
+                : fail('expected a mapping `{files, dirs, workers}`');
         case 'file':
-            return isMapping(input) && typeof input.content === 'string' && onlyKeys(input, ['content', 'filename', 'kind', 'chmod']) ? ok(input) : fail('expected a mapping with `content` (and optional `filename`, `kind`, `chmod`)');
+            return isMapping(input) &&
+                typeof input.content === 'string' &&
+                onlyKeys(input, ['content', 'filename', 'kind', 'chmod'])
+                ? ok(input)
+                : fail('expected a mapping with `content` (and optional `filename`, `kind`, `chmod`)');
         case 'tensorboard':
-            return isMapping(input) && onlyKeys(input, ['port', 'uuids', 'useNames', 'pathPrefix', 'plugins']) ? ok(input) : fail('expected a mapping `{port, uuids, useNames, pathPrefix, plugins}`');
+            return isMapping(input) && onlyKeys(input, ['port', 'uuids', 'useNames', 'pathPrefix', 'plugins'])
+                ? ok(input)
+                : fail('expected a mapping `{port, uuids, useNames, pathPrefix, plugins}`');
         case 'event':
-            return isMapping(input) && onlyKeys(input, ['name', 'kind']) ? ok(input) : fail('expected a mapping `{name, kind}`');
+            return isMapping(input) && onlyKeys(input, ['name', 'kind'])
+                ? ok(input)
+                : fail('expected a mapping `{name, kind}`');
         case 'StrictInt':
             return Number.isInteger(value) ? ok(value) : fail('expected an integer (strict: no conversion)');
         case 'StrictFloat':
-            return typeof value === 'number' && !Number.isInteger(value) ? ok(value) : fail('expected a float (strict: no conversion)');
+            return typeof value === 'number' && !Number.isInteger(value)
+                ? ok(value)
+                : fail('expected a float (strict: no conversion)');
         case 'StrictStr':
             return typeof value === 'string' ? ok(value) : fail('expected a string (strict: no conversion)');
         case 'StrictBool':
@@ -10638,8 +10774,20 @@ function signed(result, type) {
     if (!result.ok)
         return result;
     const n = result.value;
-    const good = type.startsWith('Positive') ? n > 0 : type.startsWith('NonNegative') ? n >= 0 : type.startsWith('Negative') ? n < 0 : n <= 0;
-    return good ? result : fail(`expected a ${type.replace(/(Int|Float)$/, '').toLowerCase().replace('nonnegative', 'non-negative').replace('nonpositive', 'non-positive')} number`);
+    const good = type.startsWith('Positive')
+        ? n > 0
+        : type.startsWith('NonNegative')
+            ? n >= 0
+            : type.startsWith('Negative')
+                ? n < 0
+                : n <= 0;
+    return good
+        ? result
+        : fail(`expected a ${type
+            .replace(/(Int|Float)$/, '')
+            .toLowerCase()
+            .replace('nonnegative', 'non-negative')
+            .replace('nonpositive', 'non-positive')} number`);
 }
 
 ;// CONCATENATED MODULE: ./src/check/rules/io-definitions.ts
@@ -10656,7 +10804,10 @@ const ioDefinitions = {
         for (const section of ['inputs', 'outputs']) {
             (resolved.component[section] ?? []).forEach((io, index) => {
                 const at = [...resolved.path, section, index];
-                const report = (field, code, message, hint) => context.report(resolved, field ? [...at, field] : at, code, message, { ...(hint ? { hint } : {}), ...(field ? { anchor: 'value' } : {}) });
+                const report = (field, code, message, hint) => context.report(resolved, field ? [...at, field] : at, code, message, {
+                    ...(hint ? { hint } : {}),
+                    ...(field ? { anchor: 'value' } : {}),
+                });
                 if (RESERVED.has(io.name))
                     report('name', 'reserved-io-name', `\`${io.name}\` is reserved and cannot name an ${section.slice(0, -1)}`, 'choose another name');
                 if (!/^[-a-zA-Z0-9_]+$/.test(io.name))
@@ -10785,7 +10936,6 @@ const knownUpstream = {
                 if (!event.ref.includes('.') && graph.operations.has(event.ref)) {
                     context.report(op, [...op.path, 'events', i, 'ref'], 'event-ref-without-ops', `event ref \`${event.ref}\` creates no dependency: Polyaxon only links \`ops.${event.ref}\``, {
                         anchor: 'value',
-                        severity: 'warning',
                         hint: `write \`ref: ops.${event.ref}\` to wait for that operation`,
                     });
                 }
@@ -10797,10 +10947,19 @@ const knownUpstream = {
 ;// CONCATENATED MODULE: ./src/schema/early-stopping.ts
 
 
-const interval = { evaluationInterval: schemas_int().positive(), minInterval: schemas_int().nonnegative().optional(), minSamples: schemas_int().nonnegative().optional() };
+const interval = {
+    evaluationInterval: schemas_int().positive(),
+    minInterval: schemas_int().nonnegative().optional(),
+    minSamples: schemas_int().nonnegative().optional(),
+};
 const policy = discriminatedUnion('kind', [
     strict({ kind: literal('median'), ...interval, evaluationInterval: interval.evaluationInterval.optional() }),
-    strict({ kind: literal('truncation'), percent: schemas_number().optional(), ...interval, includeSucceeded: schemas_boolean().optional() }),
+    strict({
+        kind: literal('truncation'),
+        percent: schemas_number().optional(),
+        ...interval,
+        includeSucceeded: schemas_boolean().optional(),
+    }),
     strict({ kind: literal('diff'), percent: schemas_number().optional(), ...interval }),
 ]);
 /** V1EarlyStopping (spec §8.7), on dags and matrices. */
@@ -10819,7 +10978,17 @@ const earlyStopping = discriminatedUnion('kind', [
 
 
 
-const FULL_FORM_KEYS = ['value', 'ref', 'contextOnly', 'connection', 'toInit', 'toEnv', 'context_only', 'to_init', 'to_env'];
+const FULL_FORM_KEYS = [
+    'value',
+    'ref',
+    'contextOnly',
+    'connection',
+    'toInit',
+    'toEnv',
+    'context_only',
+    'to_init',
+    'to_env',
+];
 /**
  * Short form (spec §5.2): anything that is not a mapping with one of the V1Param keys is the
  * param's value. `lr: 0.01` is `lr: {value: 0.01}`; `opt: {kind: adam}` is a dict value.
@@ -10858,20 +11027,72 @@ const params = record(schemas_string(), param);
  */
 const num = schemas_number();
 /** `"0.01:0.1:5"`: colon-separated numbers (dates for date ranges). */
-const colonString = (parts, optional = 0) => schemas_string().refine((s) => !s.includes('{{') && s.split(':').length >= parts && s.split(':').length <= parts + optional, {
+const colonString = (parts, optional = 0) => schemas_string()
+    .refine((s) => !s.includes('{{') && s.split(':').length >= parts && s.split(':').length <= parts + optional, {
     error: `expected ${parts}${optional ? ` to ${parts + optional}` : ''} values separated by \`:\``,
 });
 const rangeValue = union([colonString(3), tuple([num, num, num]), strict({ start: num, stop: num, step: num })]);
-const spaceValue = union([colonString(3, 1), tuple([num, num, num]), tuple([num, num, num, num]), strict({ start: num, stop: num, num: num, base: num.optional() })]);
-const dateRangeValue = union([tuple([unknown(), unknown(), num]), strict({ start: unknown(), stop: unknown(), step: num })]);
-const lowHigh = union([colonString(2, 1), tuple([num, num]), tuple([num, num, num]), strict({ low: num, high: num, size: num.optional() })]);
-const lowHighQ = union([colonString(3, 1), tuple([num, num, num]), tuple([num, num, num, num]), strict({ low: num, high: num, q: num, size: num.optional() })]);
-const locScale = union([colonString(2, 1), tuple([num, num]), tuple([num, num, num]), strict({ loc: num, scale: num, size: num.optional() })]);
-const locScaleQ = union([colonString(3, 1), tuple([num, num, num]), tuple([num, num, num, num]), strict({ loc: num, scale: num, q: num, size: num.optional() })]);
+const spaceValue = union([
+    colonString(3, 1),
+    tuple([num, num, num]),
+    tuple([num, num, num, num]),
+    strict({ start: num, stop: num, num: num, base: num.optional() }),
+]);
+const dateRangeValue = union([
+    tuple([unknown(), unknown(), num]),
+    strict({ start: unknown(), stop: unknown(), step: num }),
+]);
+const lowHigh = union([
+    colonString(2, 1),
+    tuple([num, num]),
+    tuple([num, num, num]),
+    strict({ low: num, high: num, size: num.optional() }),
+]);
+const lowHighQ = union([
+    colonString(3, 1),
+    tuple([num, num, num]),
+    tuple([num, num, num, num]),
+    strict({ low: num, high: num, q: num, size: num.optional() }),
+]);
+const locScale = union([
+    colonString(2, 1),
+    tuple([num, num]),
+    tuple([num, num, num]),
+    strict({ loc: num, scale: num, size: num.optional() }),
+]);
+const locScaleQ = union([
+    colonString(3, 1),
+    tuple([num, num, num]),
+    tuple([num, num, num, num]),
+    strict({ loc: num, scale: num, q: num, size: num.optional() }),
+]);
 const pchoiceValue = array(tuple([unknown(), schemas_number().min(0).lt(1)]));
 const hp = (kind, value) => strict({ kind: literal(kind), value: refOr(value) });
-const DISTRIBUTIONS = ['pchoice', 'uniform', 'quniform', 'loguniform', 'qloguniform', 'normal', 'qnormal', 'lognormal', 'qlognormal'];
-const RANGE_KINDS = ['range', 'linspace', 'logspace', 'geomspace', 'uniform', 'quniform', 'loguniform', 'qloguniform', 'normal', 'qnormal', 'lognormal', 'qlognormal'];
+const DISTRIBUTIONS = [
+    'pchoice',
+    'uniform',
+    'quniform',
+    'loguniform',
+    'qloguniform',
+    'normal',
+    'qnormal',
+    'lognormal',
+    'qlognormal',
+];
+const RANGE_KINDS = [
+    'range',
+    'linspace',
+    'logspace',
+    'geomspace',
+    'uniform',
+    'quniform',
+    'loguniform',
+    'qloguniform',
+    'normal',
+    'qnormal',
+    'lognormal',
+    'qlognormal',
+];
 /** One hyper-parameter: its kind and the value space. */
 const hyperParam = discriminatedUnion('kind', [
     hp('choice', array(unknown()).min(1)),
@@ -10893,7 +11114,13 @@ const hyperParam = discriminatedUnion('kind', [
 ]);
 const space = record(schemas_string(), hyperParam);
 const metric = strict({ name: schemas_string().min(1), optimization: schemas_enum(['maximize', 'minimize']) });
-const tuner = strict({ hubRef: schemas_string().min(1), presets: stringList.optional(), queue: schemas_string().optional(), namespace: schemas_string().optional(), params: params.optional() });
+const tuner = strict({
+    hubRef: schemas_string().min(1),
+    presets: stringList.optional(),
+    queue: schemas_string().optional(),
+    namespace: schemas_string().optional(),
+    params: params.optional(),
+});
 const common = { concurrency: refOr(positiveInt).optional(), earlyStopping: refOr(array(earlyStopping)).optional() };
 const tuned = { ...common, seed: refOr(schemas_int()).optional(), tuner: tuner.optional() };
 const utilityFunction = strict({
@@ -10913,7 +11140,13 @@ const utilityFunction = strict({
 const matrix = discriminatedUnion('kind', [
     strict({ kind: literal('mapping'), values: refOr(array(record(schemas_string(), unknown())).min(1)), ...common }),
     strict({ kind: literal('grid'), params: space, numRuns: refOr(positiveInt).optional(), ...common }),
-    strict({ kind: literal('random'), params: space, numRuns: refOr(positiveInt), seed: refOr(schemas_int()).optional(), ...common }),
+    strict({
+        kind: literal('random'),
+        params: space,
+        numRuns: refOr(positiveInt),
+        seed: refOr(schemas_int()).optional(),
+        ...common,
+    }),
     strict({
         kind: literal('hyperband'),
         params: space.optional(),
@@ -10924,8 +11157,24 @@ const matrix = discriminatedUnion('kind', [
         resume: schemas_boolean().optional(),
         ...tuned,
     }),
-    strict({ kind: literal('bayes'), numInitialRuns: refOr(positiveInt), maxIterations: refOr(positiveInt), metric, params: space, utilityFunction: utilityFunction.optional(), ...tuned }),
-    strict({ kind: literal('hyperopt'), metric, params: space, algorithm: schemas_enum(['tpe', 'rand', 'anneal']).optional(), maxIterations: refOr(positiveInt).optional(), numRuns: refOr(positiveInt).optional(), ...tuned }),
+    strict({
+        kind: literal('bayes'),
+        numInitialRuns: refOr(positiveInt),
+        maxIterations: refOr(positiveInt),
+        metric,
+        params: space,
+        utilityFunction: utilityFunction.optional(),
+        ...tuned,
+    }),
+    strict({
+        kind: literal('hyperopt'),
+        metric,
+        params: space,
+        algorithm: schemas_enum(['tpe', 'rand', 'anneal']).optional(),
+        maxIterations: refOr(positiveInt).optional(),
+        numRuns: refOr(positiveInt).optional(),
+        ...tuned,
+    }),
     strict({ kind: literal('iterative'), maxIterations: refOr(positiveInt), params: space.optional(), ...tuned }),
 ]);
 
@@ -10956,7 +11205,10 @@ const matrixSpace = {
         for (const [name, hp] of Object.entries(matrix.params)) {
             const at = [...op.path, 'matrix', 'params', name, 'kind'];
             if (matrix.kind === 'grid' && DISTRIBUTIONS.includes(hp.kind)) {
-                context.report(op, at, 'distribution-in-grid', `\`${name}\` defines a distribution (\`${hp.kind}\`), and it cannot be used with grid search`, { anchor: 'value', hint: 'use `choice`, `range`, `linspace`, `logspace` or `geomspace`, or switch to `kind: random`' });
+                context.report(op, at, 'distribution-in-grid', `\`${name}\` defines a distribution (\`${hp.kind}\`), and it cannot be used with grid search`, {
+                    anchor: 'value',
+                    hint: 'use `choice`, `range`, `linspace`, `logspace` or `geomspace`, or switch to `kind: random`',
+                });
             }
             if (matrix.kind === 'bayes' && NON_UNIFORM.has(hp.kind)) {
                 context.report(op, at, 'distribution-in-bayes', `\`${name}\` uses \`${hp.kind}\`; Bayesian search only supports uniform distributions and discrete values`, { anchor: 'value', hint: 'use `uniform`, `choice`, `range` or `linspace`' });
@@ -10964,7 +11216,13 @@ const matrixSpace = {
             const input = inputs.find((io) => io.name === name);
             if (!input || input.type === undefined)
                 continue;
-            const needed = hp.kind === 'daterange' ? ['date'] : hp.kind === 'datetimerange' ? ['datetime'] : RANGE_KINDS.includes(hp.kind) ? ['int', 'float'] : undefined;
+            const needed = hp.kind === 'daterange'
+                ? ['date']
+                : hp.kind === 'datetimerange'
+                    ? ['datetime']
+                    : RANGE_KINDS.includes(hp.kind)
+                        ? ['int', 'float']
+                        : undefined;
             if (needed && !needed.includes(input.type)) {
                 context.report(op, at, 'matrix-type-mismatch', `\`${name}\` is a \`${hp.kind}\` space but the input \`${name}\` has type \`${input.type}\`; it needs ${needed.map((t) => `\`${t}\``).join(' or ')}`, { anchor: 'value', hint: 'use `kind: choice` for non-numeric values, or change the input type' });
             }
@@ -10985,7 +11243,11 @@ const operationNames = {
         dag.operations.forEach((op, index) => {
             if (typeof op.operation.name !== 'string') {
                 const templated = op.operation.name !== undefined;
-                context.report(op, templated ? [...op.path, 'name'] : op.path, 'unnamed-operation', templated ? 'a dag operation name cannot be a template: it is the node of the graph' : 'this dag operation has no `name`', { hint: 'give every operation of a dag a unique `name:`, which other operations use in `dependencies` and `ref: ops.NAME`' });
+                context.report(op, templated ? [...op.path, 'name'] : op.path, 'unnamed-operation', templated
+                    ? 'a dag operation name cannot be a template: it is the node of the graph'
+                    : 'this dag operation has no `name`', {
+                    hint: 'give every operation of a dag a unique `name:`, which other operations use in `dependencies` and `ref: ops.NAME`',
+                });
                 return;
             }
             const first = seen.get(op.name);
@@ -11007,13 +11269,21 @@ function parseRef(ref) {
     if (parts.length === 2 && parts[0] === 'ops' && parts[1])
         return { kind: 'ops', name: parts[1] };
     if (parts.length === 2 && parts[0] === 'runs' && parts[1]) {
-        return /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(parts[1]) ? { kind: 'runs', uuid: parts[1] } : { error: `\`${ref}\` is not a valid runs reference: \`${parts[1]}\` is not a UUID` };
+        return /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(parts[1])
+            ? { kind: 'runs', uuid: parts[1] }
+            : { error: `\`${ref}\` is not a valid runs reference: \`${parts[1]}\` is not a UUID` };
     }
     if (parts.length >= 3)
         return { error: `could not parse ref \`${ref}\``, hint: 'use `ops.NAME`, `runs.UUID` or `dag`' };
     if (parts[0] === 'dag')
-        return { error: `\`${ref}\` is not a valid reference: the enclosing dag is referenced as \`dag\` alone`, hint: 'write `ref: dag` and put the field in `value`, e.g. `value: inputs.x`' };
-    return { error: `\`${ref}\` is not a valid reference: it must be \`ops.NAME\`, \`runs.UUID\` or \`dag\``, hint: ref.startsWith('op.') || !ref.includes('.') ? `did you mean \`ops.${ref.replace(/^op\./, '')}\`?` : undefined };
+        return {
+            error: `\`${ref}\` is not a valid reference: the enclosing dag is referenced as \`dag\` alone`,
+            hint: 'write `ref: dag` and put the field in `value`, e.g. `value: inputs.x`',
+        };
+    return {
+        error: `\`${ref}\` is not a valid reference: it must be \`ops.NAME\`, \`runs.UUID\` or \`dag\``,
+        hint: ref.startsWith('op.') || !ref.includes('.') ? `did you mean \`ops.${ref.replace(/^op\./, '')}\`?` : undefined,
+    };
 }
 /** Parses `value` of a ref param: `outputs.loss`, `{{ inputs.lr }}`, `artifacts.x.y`, `globals.uuid`… */
 function parseRefValue(raw, ref) {
@@ -11024,22 +11294,49 @@ function parseRefValue(raw, ref) {
     if (parts.length > 3 || parts.some((p) => p === ''))
         return { error: `could not parse value \`${raw}\`` };
     if (parts.length === 1 && !['inputs', 'outputs', 'io', 'artifacts'].includes(section)) {
-        return { error: `\`${raw}\` is not a value a reference can read`, hint: 'use `inputs`, `outputs`, `io` or `artifacts`, or a single field such as `outputs.NAME`' };
+        return {
+            error: `\`${raw}\` is not a value a reference can read`,
+            hint: 'use `inputs`, `outputs`, `io` or `artifacts`, or a single field such as `outputs.NAME`',
+        };
     }
     if (parts.length === 2 && !['inputs', 'outputs', 'artifacts', 'globals'].includes(section)) {
-        return { error: `\`${raw}\` is not a value a reference can read: it must start with \`inputs.\`, \`outputs.\`, \`artifacts.\` or \`globals.\``, hint: section === 'output' || section === 'input' ? `did you mean \`${section}s.${key}\`?` : undefined };
+        return {
+            error: `\`${raw}\` is not a value a reference can read: it must start with \`inputs.\`, \`outputs.\`, \`artifacts.\` or \`globals.\``,
+            hint: section === 'output' || section === 'input' ? `did you mean \`${section}s.${key}\`?` : undefined,
+        };
     }
     if (parts.length === 3 && section !== 'artifacts')
         return { error: `could not parse value \`${raw}\`: only \`artifacts.\` values have three parts` };
     if (ref.kind === 'dag' && section === 'outputs')
-        return { error: 'a dag cannot read its own `outputs`', hint: 'read an input of the dag (`value: inputs.NAME`) or an output of an operation (`ref: ops.NAME`)' };
+        return {
+            error: 'a dag cannot read its own `outputs`',
+            hint: 'read an input of the dag (`value: inputs.NAME`) or an output of an operation (`ref: ops.NAME`)',
+        };
     return { section: section, ...(key !== undefined ? { key } : {}), templated: Boolean(match) };
 }
 /** The run-level keys a reference may read under `globals.` (spec §2.3). */
 const GLOBAL_KEYS = new Set([
-    'owner_name', 'project_name', 'project_unique_name', 'project_uuid', 'run_info', 'name', 'uuid', 'status', 'namespace',
-    'iteration', 'context_path', 'artifacts_path', 'created_at', 'compiled_at', 'schedule_at', 'started_at', 'finished_at',
-    'duration', 'cloning_kind', 'original_uuid', 'is_independent',
+    'owner_name',
+    'project_name',
+    'project_unique_name',
+    'project_uuid',
+    'run_info',
+    'name',
+    'uuid',
+    'status',
+    'namespace',
+    'iteration',
+    'context_path',
+    'artifacts_path',
+    'created_at',
+    'compiled_at',
+    'schedule_at',
+    'started_at',
+    'finished_at',
+    'duration',
+    'cloning_kind',
+    'original_uuid',
+    'is_independent',
 ]);
 /**
  * Looks `value` up in what the referenced operation (or dag) exposes. Returns the type read,
@@ -11048,20 +11345,34 @@ const GLOBAL_KEYS = new Set([
 function lookupRefValue(value, io, refText) {
     const { section, key } = value;
     if (key === undefined)
-        return { type: section === 'inputs' || section === 'outputs' ? 'dict' : 'str', isList: false, description: `${refText}.${section}` };
+        return {
+            type: section === 'inputs' || section === 'outputs' ? 'dict' : 'str',
+            isList: false,
+            description: `${refText}.${section}`,
+        };
     if (section === 'globals') {
-        return GLOBAL_KEYS.has(key) ? { type: 'str', isList: false, description: `${refText}.globals.${key}` } : { error: `\`globals.${key}\` is not something a reference can read`, hint: `available: ${[...GLOBAL_KEYS].join(', ')}` };
+        return GLOBAL_KEYS.has(key)
+            ? { type: 'str', isList: false, description: `${refText}.globals.${key}` }
+            : {
+                error: `\`globals.${key}\` is not something a reference can read`,
+                hint: `available: ${[...GLOBAL_KEYS].join(', ')}`,
+            };
     }
     if (section === 'artifacts') {
         // Lineage can be logged at run time, so any artifacts name is accepted (spec §5.4).
         const declared = [...io.inputs, ...io.outputs].find((i) => i.name === key && i.type === 'artifacts');
-        return declared ? { type: 'artifacts', isList: Boolean(declared.isList), description: `${refText}.artifacts.${key}` } : undefined;
+        return declared
+            ? { type: 'artifacts', isList: Boolean(declared.isList), description: `${refText}.artifacts.${key}` }
+            : undefined;
     }
     const list = section === 'inputs' ? io.inputs : io.outputs;
     const found = list.find((i) => i.name === key);
     if (!found) {
         const names = list.map((i) => i.name);
-        return { error: `\`${refText}\` has no ${section.slice(0, -1)} named \`${key}\``, hint: names.length ? `its ${section}: ${names.join(', ')}` : `it declares no ${section}` };
+        return {
+            error: `\`${refText}\` has no ${section.slice(0, -1)} named \`${key}\``,
+            hint: names.length ? `its ${section}: ${names.join(', ')}` : `it declares no ${section}`,
+        };
     }
     return { type: found.type, isList: Boolean(found.isList), description: `${refText}.${section}.${key}` };
 }
@@ -11113,7 +11424,11 @@ const operationParams = {
             if (!target) {
                 const guess = suggest(located.name, ios.keys());
                 context.report(located, located.path, 'unexpected-param', `${operation_params_describe(op)} received the unexpected param \`${located.name}\`: component${component.name && typeof component.name === 'string' ? ` \`${component.name}\`` : ''} has no input or output of that name`, {
-                    hint: guess ? `did you mean \`${guess}\`?` : ios.size ? `its inputs and outputs: ${[...ios.keys()].join(', ')}; or set \`contextOnly: true\` to pass it to templates only` : 'the component declares no inputs or outputs; set `contextOnly: true` to pass it to templates only',
+                    hint: guess
+                        ? `did you mean \`${guess}\`?`
+                        : ios.size
+                            ? `its inputs and outputs: ${[...ios.keys()].join(', ')}; or set \`contextOnly: true\` to pass it to templates only`
+                            : 'the component declares no inputs or outputs; set `contextOnly: true` to pass it to templates only',
                 });
                 continue;
             }
@@ -11152,18 +11467,27 @@ function checkRefParam(op, located, target, context, dag) {
     const refAt = [...located.path, 'ref'];
     const valueAt = [...located.path, 'value'];
     if (typeof value !== 'string') {
-        context.report(located, value === undefined ? located.path : valueAt, 'ref-needs-value', `param \`${located.name}\` has a \`ref\`, so its \`value\` must be a string naming what to read`, { anchor: value === undefined ? 'key' : 'value', hint: 'e.g. `value: outputs.NAME`, `value: inputs.NAME` or `value: globals.uuid`' });
+        context.report(located, value === undefined ? located.path : valueAt, 'ref-needs-value', `param \`${located.name}\` has a \`ref\`, so its \`value\` must be a string naming what to read`, {
+            anchor: value === undefined ? 'key' : 'value',
+            hint: 'e.g. `value: outputs.NAME`, `value: inputs.NAME` or `value: globals.uuid`',
+        });
         return;
     }
     const parsed = parseRef(ref);
     if ('error' in parsed) {
-        context.report(located, refAt, 'invalid-ref', parsed.error, { anchor: 'value', ...(parsed.hint ? { hint: parsed.hint } : {}) });
+        context.report(located, refAt, 'invalid-ref', parsed.error, {
+            anchor: 'value',
+            ...(parsed.hint ? { hint: parsed.hint } : {}),
+        });
         return;
     }
     if (parsed.kind === 'runs')
         return; // Another run's outputs: existence is checked when it runs.
     if (!dag) {
-        context.report(located, refAt, 'ref-outside-dag', `\`ref: ${ref}\` can only be used by an operation inside a dag`, { anchor: 'value', hint: 'pass the value directly, or reference an existing run with `ref: runs.UUID`' });
+        context.report(located, refAt, 'ref-outside-dag', `\`ref: ${ref}\` can only be used by an operation inside a dag`, {
+            anchor: 'value',
+            hint: 'pass the value directly, or reference an existing run with `ref: runs.UUID`',
+        });
         return;
     }
     if (parsed.kind === 'ops' && target?.section === 'output') {
@@ -11172,7 +11496,10 @@ function checkRefParam(op, located, target, context, dag) {
     }
     const refValue = parseRefValue(value, parsed);
     if ('error' in refValue) {
-        context.report(located, valueAt, 'invalid-ref-value', refValue.error, { anchor: 'value', ...(refValue.hint ? { hint: refValue.hint } : {}) });
+        context.report(located, valueAt, 'invalid-ref-value', refValue.error, {
+            anchor: 'value',
+            ...(refValue.hint ? { hint: refValue.hint } : {}),
+        });
         return;
     }
     if (refValue.templated)
@@ -11231,7 +11558,11 @@ function checkRequired(op, context) {
                 });
             }
             else {
-                const at = op.operation.params ? [...op.path, 'params'] : typeof op.operation.name === 'string' ? [...op.path, 'name'] : op.path;
+                const at = op.operation.params
+                    ? [...op.path, 'params']
+                    : typeof op.operation.name === 'string'
+                        ? [...op.path, 'name']
+                        : op.path;
                 context.report(op, at, 'missing-param', `${operation_params_describe(op)} does not give the required ${kind} \`${io.name}\`${typeof resolved.component.name === 'string' ? ` of component \`${resolved.component.name}\`` : ''}`, {
                     hint: `add \`${io.name}:\` under \`params:\` (a value, or \`{ref: ops.NAME, value: outputs.NAME}\`)`,
                 });
@@ -11245,6 +11576,7 @@ const operation_params_describe = (op) => (op.name ? `operation \`${op.name}\`` 
 
 
 
+
 /**
  * Turns zod issues into located diagnostics. `base` is where the validated object sits in the
  * file (an inline component deep inside a dag, say), so paths are always file-absolute.
@@ -11255,8 +11587,7 @@ function issuesToDiagnostics(issues, source, base = []) {
 function convert(issue, source, path) {
     const field = formatPath(path);
     const actual = valueAt(source.value, path);
-    const error = (code, message, hint, anchor = 'value', at = path) => ({
-        severity: 'error',
+    const error = (code, message, hint, anchor = 'value', at = path) => (0,diagnostic/* diagnostic */.YK)({
         code,
         message,
         location: locate(source, at, anchor),
@@ -11265,10 +11596,16 @@ function convert(issue, source, path) {
     });
     switch (issue.code) {
         case 'unrecognized_keys': {
-            const known = issue.message.startsWith(KNOWN_KEYS_PREFIX) ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',') : [];
+            const known = issue.message.startsWith(KNOWN_KEYS_PREFIX)
+                ? issue.message.slice(KNOWN_KEYS_PREFIX.length).split(',')
+                : [];
             return issue.keys.map((key) => {
                 const guess = suggest(key, known);
-                const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `expected one of: ${known.join(', ')}` : undefined;
+                const hint = guess
+                    ? `did you mean \`${guess}\`?`
+                    : known.length
+                        ? `expected one of: ${known.join(', ')}`
+                        : undefined;
                 const where = field ? ` in \`${field}\`` : '';
                 return error('unknown-field', `unknown field \`${key}\`${where}`, hint, 'key', [...path, key]);
             });
@@ -11278,18 +11615,26 @@ function convert(issue, source, path) {
                 const name = path.at(-1);
                 const parent = path.slice(0, -1);
                 const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
-                return [error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${typeWords(issue.expected)}`, 'key', parent)];
+                return [
+                    error('missing-field', `missing required field \`${String(name)}\`${where}`, `add \`${String(name)}:\` with ${typeWords(issue.expected)}`, 'key', parent),
+                ];
             }
-            return [error('invalid-type', `\`${field || 'value'}\` must be ${typeWords(issue.expected)}, got ${issues_describe(actual)}`)];
+            return [
+                error('invalid-type', `\`${field || 'value'}\` must be ${typeWords(issue.expected)}, got ${issues_describe(actual)}`),
+            ];
         }
         case 'invalid_union': {
             if ('discriminator' in issue && issue.discriminator) {
                 const options = issue.options?.map(String) ?? [];
                 if (actual === undefined) {
-                    return [error('missing-field', `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1))];
+                    return [
+                        error('missing-field', `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1)),
+                    ];
                 }
                 const guess = suggest(String(actual), options);
-                return [error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+                return [
+                    error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined),
+                ];
             }
             return convertUnion(issue, source, path, actual, error);
         }
@@ -11297,7 +11642,9 @@ function convert(issue, source, path) {
             const options = issue.values.map(String);
             const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
             const list = options.length === 1 ? `\`${options[0]}\`` : `one of: ${options.join(', ')}`;
-            return [error('invalid-value', `\`${field}\` must be ${list}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+            return [
+                error('invalid-value', `\`${field}\` must be ${list}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined),
+            ];
         }
         case 'too_small':
         case 'too_big': {
@@ -11305,11 +11652,15 @@ function convert(issue, source, path) {
             const inclusive = issue.inclusive ?? true;
             if (issue.origin === 'array' || issue.origin === 'set') {
                 const word = issue.code === 'too_small' ? 'at least' : 'at most';
-                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`)];
+                return [
+                    error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} item${bound === 1 ? '' : 's'}`),
+                ];
             }
             if (issue.origin === 'string') {
                 const word = issue.code === 'too_small' ? 'at least' : 'at most';
-                return [error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`)];
+                return [
+                    error('invalid-value', `\`${field}\` must have ${word} ${String(bound)} character${bound === 1 ? '' : 's'}`),
+                ];
             }
             const op = issue.code === 'too_small' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
             return [error('invalid-value', `\`${field}\` must be ${op} ${String(bound)}, got ${issues_describe(actual)}`)];
@@ -11317,14 +11668,22 @@ function convert(issue, source, path) {
         case 'invalid_format':
             // A RefField's template branch: the value had neither the field's type nor `{{ }}`.
             if (issue.message.includes('`{{ … }}` template')) {
-                const options = issue.message.startsWith('expected one of') ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1]) : [];
+                const options = issue.message.startsWith('expected one of')
+                    ? [...issue.message.matchAll(/`([^`{]+)`/g)].map((m) => m[1])
+                    : [];
                 const guess = typeof actual === 'string' && options.length ? suggest(actual, options) : undefined;
-                return [error(options.length ? 'invalid-value' : 'invalid-type', `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined)];
+                return [
+                    error(options.length ? 'invalid-value' : 'invalid-type', `\`${field}\` must be ${issue.message.replace(/^expected /, '')}, got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined),
+                ];
             }
-            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${issues_describe(actual)}` : ''}`)];
+            return [
+                error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${issues_describe(actual)}` : ''}`),
+            ];
         case 'custom':
         default:
-            return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${issues_describe(actual)}` : ''}`)];
+            return [
+                error('invalid-value', `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${issues_describe(actual)}` : ''}`),
+            ];
     }
 }
 /**
@@ -11336,8 +11695,14 @@ function convertUnion(issue, source, path, actual, error) {
     const deep = issue.errors.filter((branch) => !branch.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
     if (deep.length === 1)
         return deep[0].flatMap((inner) => convert(inner, source, [...path, ...inner.path]));
-    const accepted = [...new Set(issue.errors.flatMap((branch) => branch.filter((inner) => inner.path.length === 0).map((inner) => (inner.code === 'invalid_type' ? typeWords(inner.expected) : inner.message))))];
-    return [error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${issues_describe(actual)}`)];
+    const accepted = [
+        ...new Set(issue.errors.flatMap((branch) => branch
+            .filter((inner) => inner.path.length === 0)
+            .map((inner) => (inner.code === 'invalid_type' ? typeWords(inner.expected) : inner.message)))),
+    ];
+    return [
+        error('invalid-type', `\`${formatPath(path) || 'value'}\` must be ${accepted.join(' or ')}, got ${issues_describe(actual)}`),
+    ];
 }
 /** Describes a value briefly for "got …" messages. */
 function issues_describe(value) {
@@ -11370,7 +11735,9 @@ function valueAt(root, path) {
             continue;
         }
         const record = node;
-        const key = Object.hasOwn(record, segment) ? String(segment) : Object.keys(record).find((k) => camelCase(k) === segment);
+        const key = Object.hasOwn(record, segment)
+            ? String(segment)
+            : Object.keys(record).find((k) => camelCase(k) === segment);
         if (key === undefined)
             return segment === 'value' && !('value' in record) && Object.keys(record).length > 0 ? node : undefined;
         node = record[key];
@@ -11418,7 +11785,10 @@ const build = strict({
  */
 const requirement = (operators) => strict({ key: schemas_string().min(1), operator: schemas_enum(operators), values: array(schemas_string()).optional() });
 const nodeRequirement = requirement(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']);
-const nodeSelectorTerm = strict({ matchExpressions: array(nodeRequirement).optional(), matchFields: array(nodeRequirement).optional() });
+const nodeSelectorTerm = strict({
+    matchExpressions: array(nodeRequirement).optional(),
+    matchFields: array(nodeRequirement).optional(),
+});
 const labelSelector = strict({
     matchLabels: stringMap.optional(),
     matchExpressions: array(requirement(['In', 'NotIn', 'Exists', 'DoesNotExist'])).optional(),
@@ -11438,8 +11808,11 @@ const podAffinity = strict({
 });
 const affinity = k8s(strict({
     nodeAffinity: strict({
-        requiredDuringSchedulingIgnoredDuringExecution: strict({ nodeSelectorTerms: array(nodeSelectorTerm).optional() }).optional(),
-        preferredDuringSchedulingIgnoredDuringExecution: array(strict({ weight, preference: nodeSelectorTerm })).optional(),
+        requiredDuringSchedulingIgnoredDuringExecution: strict({
+            nodeSelectorTerms: array(nodeSelectorTerm).optional(),
+        }).optional(),
+        preferredDuringSchedulingIgnoredDuringExecution: array(strict({ weight, preference: nodeSelectorTerm }))
+            .optional(),
     }).optional(),
     podAffinity: podAffinity.optional(),
     podAntiAffinity: podAffinity.optional(),
@@ -11477,13 +11850,38 @@ const environmentField = refOr(environment);
 
 
 const EVENT_KINDS = [
-    'run_status_created', 'run_status_resuming', 'run_status_compiled', 'run_status_on_schedule', 'run_status_queued',
-    'run_status_scheduled', 'run_status_starting', 'run_status_running', 'run_status_processing', 'run_status_stopping',
-    'run_status_failed', 'run_status_stopped', 'run_status_succeeded', 'run_status_skipped', 'run_status_warning',
-    'run_status_unschedulable', 'run_status_upstream_failed', 'run_status_retrying', 'run_status_unknown', 'run_status_done',
-    'run_approved_actor', 'run_invalidated_actor', 'run_new_artifacts', 'connection_git_commit', 'connection_dataset_version',
-    'connection_registry_image', 'alert_info', 'alert_warning', 'alert_critical', 'model_version_new_metric',
-    'project_custom_event', 'org_custom_event',
+    'run_status_created',
+    'run_status_resuming',
+    'run_status_compiled',
+    'run_status_on_schedule',
+    'run_status_queued',
+    'run_status_scheduled',
+    'run_status_starting',
+    'run_status_running',
+    'run_status_processing',
+    'run_status_stopping',
+    'run_status_failed',
+    'run_status_stopped',
+    'run_status_succeeded',
+    'run_status_skipped',
+    'run_status_warning',
+    'run_status_unschedulable',
+    'run_status_upstream_failed',
+    'run_status_retrying',
+    'run_status_unknown',
+    'run_status_done',
+    'run_approved_actor',
+    'run_invalidated_actor',
+    'run_new_artifacts',
+    'connection_git_commit',
+    'connection_dataset_version',
+    'connection_registry_image',
+    'alert_info',
+    'alert_warning',
+    'alert_critical',
+    'model_version_new_metric',
+    'project_custom_event',
+    'org_custom_event',
 ];
 /** V1EventTrigger (spec §8.2): start when `ref` reaches one of `kinds`. */
 const eventTrigger = strict({
@@ -11599,7 +11997,8 @@ const plugins = strict({
     externalHost: flag,
     logLevel: schemas_string().optional(),
     sidecar: record(schemas_string(), unknown()).optional(),
-    notifications: array(strict({ connections: array(schemas_string()), trigger: schemas_enum(HOOK_TRIGGERS).optional() })).optional(),
+    notifications: array(strict({ connections: array(schemas_string()), trigger: schemas_enum(HOOK_TRIGGERS).optional() }))
+        .optional(),
 });
 
 ;// CONCATENATED MODULE: ./src/schema/runtime.ts
@@ -11621,18 +12020,66 @@ const podShape = {
     sidecars: refOr(array(container)).optional(),
     container: refOr(container).optional(),
 };
-const serviceShape = { ...podShape, ports: refOr(array(schemas_int())).optional(), rewritePath: refOr(schemas_boolean()).optional(), isExternal: refOr(schemas_boolean()).optional(), replicas: refOr(positiveInt).optional() };
+const serviceShape = {
+    ...podShape,
+    ports: refOr(array(schemas_int())).optional(),
+    rewritePath: refOr(schemas_boolean()).optional(),
+    isExternal: refOr(schemas_boolean()).optional(),
+    replicas: refOr(positiveInt).optional(),
+};
 const replica = refOr(strict({ replicas: refOr(schemas_int().nonnegative()).optional(), ...podShape }));
 /** Ray groups also size themselves and pass `ray start` flags. */
-const rayReplica = refOr(strict({ replicas: refOr(schemas_int().nonnegative()).optional(), minReplicas: schemas_int().nonnegative().optional(), maxReplicas: schemas_int().nonnegative().optional(), rayStartParams: record(schemas_string(), unknown()).optional(), ...podShape }));
+const rayReplica = refOr(strict({
+    replicas: refOr(schemas_int().nonnegative()).optional(),
+    minReplicas: schemas_int().nonnegative().optional(),
+    maxReplicas: schemas_int().nonnegative().optional(),
+    rayStartParams: record(schemas_string(), unknown()).optional(),
+    ...podShape,
+}));
 const cleanPodPolicy = schemas_enum(['All', 'Running', 'None']).optional();
 const passthrough = k8sObject.optional();
 const distributedShapes = {
-    tfjob: { chief: replica.optional(), ps: replica.optional(), worker: replica.optional(), evaluator: replica.optional(), cleanPodPolicy, schedulingPolicy: passthrough, enableDynamicWorker: schemas_boolean().optional(), successPolicy: schemas_string().optional() },
-    pytorchjob: { master: replica.optional(), worker: replica.optional(), cleanPodPolicy, schedulingPolicy: passthrough, elasticPolicy: passthrough, nProcPerNode: union([schemas_int(), schemas_string()]).optional() },
-    mpijob: { launcher: replica.optional(), worker: replica.optional(), cleanPodPolicy, schedulingPolicy: passthrough, slotsPerWorker: schemas_int().optional() },
-    daskcluster: { worker: replica.optional(), scheduler: replica.optional(), minReplicas: schemas_int().optional(), maxReplicas: schemas_int().optional() },
-    raycluster: { head: rayReplica.optional(), workers: record(schemas_string(), rayReplica).optional(), entrypoint: schemas_string().optional(), runtimeEnv: record(schemas_string(), unknown()).optional(), metadata: record(schemas_string(), unknown()).optional(), rayVersion: schemas_string().optional(), enableInTreeAutoscaling: schemas_boolean().optional(), autoscalerOptions: record(schemas_string(), unknown()).optional() },
+    tfjob: {
+        chief: replica.optional(),
+        ps: replica.optional(),
+        worker: replica.optional(),
+        evaluator: replica.optional(),
+        cleanPodPolicy,
+        schedulingPolicy: passthrough,
+        enableDynamicWorker: schemas_boolean().optional(),
+        successPolicy: schemas_string().optional(),
+    },
+    pytorchjob: {
+        master: replica.optional(),
+        worker: replica.optional(),
+        cleanPodPolicy,
+        schedulingPolicy: passthrough,
+        elasticPolicy: passthrough,
+        nProcPerNode: union([schemas_int(), schemas_string()]).optional(),
+    },
+    mpijob: {
+        launcher: replica.optional(),
+        worker: replica.optional(),
+        cleanPodPolicy,
+        schedulingPolicy: passthrough,
+        slotsPerWorker: schemas_int().optional(),
+    },
+    daskcluster: {
+        worker: replica.optional(),
+        scheduler: replica.optional(),
+        minReplicas: schemas_int().optional(),
+        maxReplicas: schemas_int().optional(),
+    },
+    raycluster: {
+        head: rayReplica.optional(),
+        workers: record(schemas_string(), rayReplica).optional(),
+        entrypoint: schemas_string().optional(),
+        runtimeEnv: record(schemas_string(), unknown()).optional(),
+        metadata: record(schemas_string(), unknown()).optional(),
+        rayVersion: schemas_string().optional(),
+        enableInTreeAutoscaling: schemas_boolean().optional(),
+        autoscalerOptions: record(schemas_string(), unknown()).optional(),
+    },
 };
 /** The fields of every runtime but `dag` (see polyaxonfile.ts), by kind, `kind` itself excluded. */
 const LEAF_RUNTIME_SHAPES = {
@@ -11710,11 +12157,16 @@ function fieldProblem(part, field) {
         const bounds = range.split('-');
         if (bounds.length > 2)
             return `the ${field.name} field \`${part}\` is not a value, a range or a list`;
+        const values = [];
         for (const bound of bounds) {
             const value = cron_valueOf(bound, field);
             if (value === undefined || value < field.min || value > field.max)
                 return `the ${field.name} field \`${part}\` is out of range (${field.min}-${field.max}${field.names ? ` or ${field.names[0].toUpperCase()}-${field.names.at(-1).toUpperCase()}` : ''})`;
+            values.push(value);
         }
+        // robfig/cron refuses a range that runs backwards ("beginning of range beyond end of range").
+        if (values.length === 2 && values[0] > values[1])
+            return `the ${field.name} field \`${part}\` is a range that runs backwards`;
     }
     return undefined;
 }
@@ -11736,12 +12188,19 @@ const schedule_common = {
     dependsOnPast: schemas_boolean().optional(),
 };
 /** Seconds, `HH:MM:SS`, or ISO-8601 (`PT2M`). */
-const timedelta = union([schemas_number().positive(), schemas_string().regex(/^(\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?|\d+(\.\d+)?)$/, { error: 'expected seconds, `HH:MM:SS` or an ISO-8601 duration such as `PT2M`' })]);
+const timedelta = union([
+    schemas_number().positive(),
+    schemas_string().regex(/^(\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?|\d+(\.\d+)?)$/, {
+        error: 'expected seconds, `HH:MM:SS` or an ISO-8601 duration such as `PT2M`',
+    }),
+]);
 /** V1Schedule (spec §8.1), discriminated by `kind`. */
 const schedule = discriminatedUnion('kind', [
     strict({
         kind: literal('cron'),
-        cron: schemas_string().refine((value) => value.includes('{{') || cronProblem(value) === undefined, { error: (issue) => `invalid cron schedule: ${cronProblem(String(issue.input))}` }),
+        cron: schemas_string().refine((value) => value.includes('{{') || cronProblem(value) === undefined, {
+            error: (issue) => `invalid cron schedule: ${cronProblem(String(issue.input))}`,
+        }),
         ...schedule_common,
     }),
     strict({ kind: literal('interval'), frequency: timedelta, ...schedule_common }),
@@ -11749,7 +12208,6 @@ const schedule = discriminatedUnion('kind', [
 ]);
 
 ;// CONCATENATED MODULE: ./src/schema/termination.ts
-
 
 
 /** V1Termination (spec §8.8): retries, timeout and clean-up delay, integers in seconds. */
@@ -11786,7 +12244,11 @@ const termination = strict({
  */
 const TRIGGERS = ['all_succeeded', 'all_failed', 'all_done', 'one_succeeded', 'one_failed', 'one_done'];
 const mountItem = union([schemas_string(), strict({ from: schemas_string(), to: schemas_string().optional() })]);
-const templateSection = strict({ enabled: refOr(schemas_boolean()).optional(), description: schemas_string().optional(), fields: refOr(array(schemas_string())).optional() });
+const templateSection = strict({
+    enabled: refOr(schemas_boolean()).optional(),
+    description: schemas_string().optional(),
+    fields: refOr(array(schemas_string())).optional(),
+});
 /** Fields shared by components and operations (BaseComponent, spec §1.2). */
 const baseShape = {
     version: schemas_number().optional(),
@@ -11820,12 +12282,22 @@ const dagShape = {
 const RUNTIME_SHAPES = { ...LEAF_RUNTIME_SHAPES, dag: dagShape };
 const dag = strict({ kind: literal('dag'), ...dagShape });
 const runtime = discriminatedUnion('kind', [
-    LEAF_RUNTIMES.job, LEAF_RUNTIMES.notifier, LEAF_RUNTIMES.cleaner, LEAF_RUNTIMES.tuner, LEAF_RUNTIMES.service,
-    LEAF_RUNTIMES.tfjob, LEAF_RUNTIMES.pytorchjob, LEAF_RUNTIMES.mpijob, LEAF_RUNTIMES.daskcluster, LEAF_RUNTIMES.raycluster,
+    LEAF_RUNTIMES.job,
+    LEAF_RUNTIMES.notifier,
+    LEAF_RUNTIMES.cleaner,
+    LEAF_RUNTIMES.tuner,
+    LEAF_RUNTIMES.service,
+    LEAF_RUNTIMES.tfjob,
+    LEAF_RUNTIMES.pytorchjob,
+    LEAF_RUNTIMES.mpijob,
+    LEAF_RUNTIMES.daskcluster,
+    LEAF_RUNTIMES.raycluster,
     dag,
 ]);
 /** An operation's `runPatch`: the fields of its component's run kind, all optional. */
-const runPatchFor = (kind) => kind === 'dag' ? strict({ kind: literal('dag').optional(), ...dagShape }) : strict({ kind: literal(kind).optional(), ...LEAF_RUNTIME_SHAPES[kind] });
+const runPatchFor = (kind) => kind === 'dag'
+    ? strict({ kind: literal('dag').optional(), ...dagShape })
+    : strict({ kind: literal(kind).optional(), ...LEAF_RUNTIME_SHAPES[kind] });
 const componentShape = {
     ...baseShape,
     kind: literal('component').optional(),
@@ -11853,12 +12325,19 @@ const operationShape = {
     joins: refOr(array(join)).optional(),
     dependencies: refOr(array(schemas_string())).optional(),
     trigger: refOr(schemas_enum(TRIGGERS)).optional(),
-    conditions: schemas_string({ error: 'expected a string holding a `{{ … }}` expression, e.g. "{{ loss < 0.5 }}"' }).optional(),
+    conditions: schemas_string({ error: 'expected a string holding a `{{ … }}` expression, e.g. "{{ loss < 0.5 }}"' })
+        .optional(),
     skipOnUpstreamSkip: laxBool.optional(),
 };
 const operation = strict(operationShape);
 /** Keys valid at the top of some Polyaxonfile, for the "Unexpected section" check (spec §1.1). */
-const TOP_LEVEL_KEYS = new Set([...Object.keys(componentShape), ...Object.keys(operationShape), 'connections', 'operations', 'contexts']);
+const TOP_LEVEL_KEYS = new Set([
+    ...Object.keys(componentShape),
+    ...Object.keys(operationShape),
+    'connections',
+    'operations',
+    'contexts',
+]);
 
 ;// CONCATENATED MODULE: ./src/check/rules/run-patch.ts
 
@@ -11946,6 +12425,7 @@ function checkTree(root, options, rules = RULES) {
 
 ;// CONCATENATED MODULE: ./src/parse/input-limits.ts
 
+
 /**
  * Bounds on what one Polyaxonfile may hold, checked on the parsed document before anything
  * else reads it, so hostile input gets a located one-line refusal instead of a stack overflow
@@ -11971,7 +12451,9 @@ function checkInputLimits(document, at) {
         const offset = node?.range?.[0] ?? 0;
         if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
             if (depth >= INPUT_LIMITS.depth) {
-                return [refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator')];
+                return [
+                    refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator'),
+                ];
             }
             for (const item of [...node.items].reverse()) {
                 if ((0,dist/* isPair */.tO)(item))
@@ -11983,21 +12465,33 @@ function checkInputLimits(document, at) {
         else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string') {
             const length = node.value.length;
             if (length > INPUT_LIMITS.scalar) {
-                return [refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, at(offset), 'keep large data out of the Polyaxonfile: pass a path or a URL to it')];
+                return [
+                    refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, at(offset), 'keep large data out of the Polyaxonfile: pass a path or a URL to it'),
+                ];
             }
             if (isKey && RESERVED_KEYS.has(node.value)) {
-                return [refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, at(offset), 'rename the key')];
+                return [
+                    refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, at(offset), 'rename the key'),
+                ];
             }
             if ((0,dist/* isScalar */.jn)(key) && key.value === 'name' && length > INPUT_LIMITS.name) {
-                return [refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, at(offset), 'use a shorter name')];
+                return [
+                    refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, at(offset), 'use a shorter name'),
+                ];
             }
         }
     }
     return [];
 }
-const refusal = (code, message, location, hint) => ({ severity: 'error', code, message, location, hint });
+const refusal = (code, message, location, hint) => (0,diagnostic/* diagnostic */.YK)({
+    code,
+    message,
+    location,
+    hint,
+});
 
 ;// CONCATENATED MODULE: ./src/parse/parse-source.ts
+
 
 
 
@@ -12015,7 +12509,16 @@ function parseSource(name, text, options = {}) {
         return { diagnostics: [tooDeep(at(tooDeepOffset(text)))] };
     const diagnostics = [];
     if (!Array.isArray(documents) || documents.length === 0 || isBlank(documents[0])) {
-        return { diagnostics: [{ severity: 'error', code: 'empty-file', message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`', location: at(0), hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)' }] };
+        return {
+            diagnostics: [
+                (0,diagnostic/* diagnostic */.YK)({
+                    code: 'empty-file',
+                    message: 'the file is empty: expected a Polyaxonfile mapping with `version` and `kind`',
+                    location: at(0),
+                    hint: 'start the file with `version: 1.1` and `kind: component` (or `kind: operation`)',
+                }),
+            ],
+        };
     }
     const document = documents[0];
     for (const error of document.errors) {
@@ -12028,26 +12531,36 @@ function parseSource(name, text, options = {}) {
         // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
         const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
         const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
-        diagnostics.push({
-            severity: 'error',
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
             code: duplicate ? 'duplicate-key' : 'yaml-syntax',
-            message: duplicate ? 'this key appears twice in the same mapping' : open !== undefined ? `invalid YAML: this \`${text[open]}\` is never closed` : `invalid YAML: ${firstLine(error.message)}`,
+            message: duplicate
+                ? 'this key appears twice in the same mapping'
+                : open !== undefined
+                    ? `invalid YAML: this \`${text[open]}\` is never closed`
+                    : `invalid YAML: ${firstLine(error.message)}`,
             location: at(open ?? error.pos[0]),
-            ...(duplicate ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' } : open !== undefined ? { hint: `add the closing \`${bracket}\`` } : {}),
-        });
+            ...(duplicate
+                ? { hint: 'remove one of the two entries; Polyaxon would silently keep the last one' }
+                : open !== undefined
+                    ? { hint: `add the closing \`${bracket}\`` }
+                    : {}),
+        }));
     }
     for (const warning of document.warnings) {
-        diagnostics.push({ severity: 'warning', code: 'yaml-warning', message: firstLine(warning.message), location: at(warning.pos[0]) });
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+            code: 'yaml-warning',
+            message: firstLine(warning.message),
+            location: at(warning.pos[0]),
+        }));
     }
     if (documents.length > 1) {
         const second = documents[1];
-        diagnostics.push({
-            severity: 'error',
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
             code: 'multiple-documents',
             message: 'the file holds more than one YAML document; a Polyaxonfile is a single document',
             location: at(second.range[0]),
             hint: 'split the documents into separate files, or remove the extra `---` separator',
-        });
+        }));
     }
     if (diagnostics.some((d) => d.severity === 'error'))
         return { diagnostics };
@@ -12060,11 +12573,27 @@ function parseSource(name, text, options = {}) {
         value = document.toJS({ maxAliasCount: 1000 });
     }
     catch (error) {
-        return { diagnostics: [{ severity: 'error', code: 'yaml-syntax', message: `invalid YAML: ${firstLine(error.message)}`, location: at(0) }] };
+        return {
+            diagnostics: [
+                (0,diagnostic/* diagnostic */.YK)({
+                    code: 'yaml-syntax',
+                    message: `invalid YAML: ${firstLine(error.message)}`,
+                    location: at(0),
+                }),
+            ],
+        };
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         const start = document.contents?.range?.[0] ?? 0;
-        return { diagnostics: [{ severity: 'error', code: 'not-a-mapping', message: `the file's top level is ${parse_source_describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`, location: at(start) }] };
+        return {
+            diagnostics: [
+                (0,diagnostic/* diagnostic */.YK)({
+                    code: 'not-a-mapping',
+                    message: `the file's top level is ${parse_source_describe(value)}, expected a mapping with \`version\`, \`kind\` and the rest of the Polyaxonfile`,
+                    location: at(start),
+                }),
+            ],
+        };
     }
     const source = new ParsedSource(name, text, document, lineCounter, value, options.absolutePath);
     return { source, diagnostics };
@@ -12120,7 +12649,10 @@ function pyyamlBooleans(tags) {
         if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test)
             return tag;
         const isTrue = tag.test.test('true');
-        return { ...tag, test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ };
+        return {
+            ...tag,
+            test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+        };
     });
 }
 /** Each character of `text` before `end` that is outside quotes and comments, with its offset. */
@@ -12178,8 +12710,7 @@ function tooDeepOffset(text) {
     }
     return 0;
 }
-const tooDeep = (location) => ({
-    severity: 'error',
+const tooDeep = (location) => (0,diagnostic/* diagnostic */.YK)({
     code: 'too-deep',
     message: `the YAML nests hundreds of levels deep, over the ${INPUT_LIMITS.depth}-level limit; a Polyaxonfile needs a few dozen at most`,
     location,
@@ -12222,7 +12753,9 @@ async function checkUrl(url, policy) {
         return `cannot resolve ${host}: ${error.code ?? error.message}`;
     }
     const internal = addresses.find(isInternalAddress);
-    return internal ? `${host} resolves to ${internal}, a private, loopback or link-local address (allow it with --allow-private-urls)` : undefined;
+    return internal
+        ? `${host} resolves to ${internal}, a private, loopback or link-local address (allow it with --allow-private-urls)`
+        : undefined;
 }
 /** Loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and IPv4-mapped forms of them. */
 function isInternalAddress(address) {
@@ -12231,10 +12764,23 @@ function isInternalAddress(address) {
         return isInternalAddress(mapped[1]);
     if ((0,external_node_net_namespaceObject.isIP)(address) === 4) {
         const [a, b] = address.split('.').map(Number);
-        return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+        return (a === 0 ||
+            a === 10 ||
+            a === 127 ||
+            (a === 169 && b === 254) ||
+            (a === 172 && b >= 16 && b <= 31) ||
+            (a === 192 && b === 168) ||
+            (a === 100 && b >= 64 && b <= 127));
     }
     const lower = address.toLowerCase();
-    return lower === '::' || lower === '::1' || lower.startsWith('fe8') || lower.startsWith('fe9') || lower.startsWith('fea') || lower.startsWith('feb') || lower.startsWith('fc') || lower.startsWith('fd');
+    return (lower === '::' ||
+        lower === '::1' ||
+        lower.startsWith('fe8') ||
+        lower.startsWith('fe9') ||
+        lower.startsWith('fea') ||
+        lower.startsWith('feb') ||
+        lower.startsWith('fc') ||
+        lower.startsWith('fd'));
 }
 
 ;// CONCATENATED MODULE: ./src/resolve/loader.ts
@@ -12298,11 +12844,15 @@ function createLoader(options = {}) {
             if (!options.hubDir)
                 throw new LoadError(`cannot resolve hubRef \`${reference}\` without a hub directory`, 'pass `--hub DIR` with a folder holding `NAME.yaml` (or `NAME/VERSION.yaml` for `NAME:VERSION`), or add an inline `component:` next to the hubRef');
             const [name, version] = reference.split(':', 2);
-            if (!/^[-\w.]+(\/[-\w.]+)?$/.test(name) || name.split('/').some((p) => p === '..' || p === '.') || (version !== undefined && !/^[-\w.]+$/.test(version))) {
+            if (!/^[-\w.]+(\/[-\w.]+)?$/.test(name) ||
+                name.split('/').some((p) => p === '..' || p === '.') ||
+                (version !== undefined && !/^[-\w.]+$/.test(version))) {
                 throw new LoadError(`hubRef \`${reference}\` is not of the form \`[owner/]name[:version]\``);
             }
             const root = external_node_path_default().resolve(options.hubDir);
-            const candidates = version ? [`${name}/${version}.yaml`, `${name}/${version}.yml`] : [`${name}.yaml`, `${name}.yml`];
+            const candidates = version
+                ? [`${name}/${version}.yaml`, `${name}/${version}.yml`]
+                : [`${name}.yaml`, `${name}.yml`];
             for (const candidate of candidates) {
                 const file = external_node_path_default().join(root, candidate);
                 try {
@@ -12338,7 +12888,9 @@ function createLoader(options = {}) {
                     response = await fetch(parsed, { signal, redirect: 'manual' });
                 }
                 catch (error) {
-                    const reason = error.name === 'TimeoutError' ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms` : error.cause?.message ?? error.message;
+                    const reason = error.name === 'TimeoutError'
+                        ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
+                        : (error.cause?.message ?? error.message);
                     throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
                 }
                 const location = response.headers.get('location');
@@ -12382,6 +12934,7 @@ async function readCapped(response, maxBytes, url) {
 
 
 
+
 const SUPPORTED_VERSION = 1.1;
 /**
  * zod can compile each object schema into a function (`new Function`) on first use. Measured on
@@ -12400,27 +12953,63 @@ function readPolyaxonfile(source) {
     const at = (key, anchor = 'key') => locate(source, key in raw ? [key] : [], anchor);
     if (!('version' in raw)) {
         if (raw.isPreset !== true)
-            diagnostics.push({ severity: 'error', code: 'missing-version', message: 'the Polyaxonfile `version` must be specified', location: at('version'), field: 'version', hint: 'add `version: 1.1` at the top of the file' });
+            diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+                code: 'missing-version',
+                message: 'the Polyaxonfile `version` must be specified',
+                location: at('version'),
+                field: 'version',
+                hint: 'add `version: 1.1` at the top of the file',
+            }));
     }
     else if (typeof raw.version !== 'number') {
-        diagnostics.push({ severity: 'error', code: 'invalid-version', message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${issues_describe(raw.version)}`, location: at('version', 'value'), field: 'version', hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes` });
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+            code: 'invalid-version',
+            message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${issues_describe(raw.version)}`,
+            location: at('version', 'value'),
+            field: 'version',
+            hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes`,
+        }));
     }
     else if (raw.version !== SUPPORTED_VERSION) {
-        diagnostics.push({ severity: 'error', code: 'unsupported-version', message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`, location: at('version', 'value'), field: 'version', hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\`` });
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+            code: 'unsupported-version',
+            message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`,
+            location: at('version', 'value'),
+            field: 'version',
+            hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\``,
+        }));
     }
     const kind = raw.kind;
     if (kind === undefined) {
-        diagnostics.push({ severity: 'error', code: 'missing-kind', message: 'the Polyaxonfile `kind` must be specified', location: at('kind'), field: 'kind', hint: 'add `kind: component` (a reusable definition) or `kind: operation` (a run of one)' });
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+            code: 'missing-kind',
+            message: 'the Polyaxonfile `kind` must be specified',
+            location: at('kind'),
+            field: 'kind',
+            hint: 'add `kind: component` (a reusable definition) or `kind: operation` (a run of one)',
+        }));
     }
     else if (kind !== 'component' && kind !== 'operation') {
         const guess = typeof kind === 'string' ? suggest(kind, ['component', 'operation']) : undefined;
-        diagnostics.push({ severity: 'error', code: 'invalid-kind', message: `\`kind\` must be \`component\` or \`operation\`, got ${issues_describe(kind)}`, location: at('kind', 'value'), field: 'kind', ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}) });
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+            code: 'invalid-kind',
+            message: `\`kind\` must be \`component\` or \`operation\`, got ${issues_describe(kind)}`,
+            location: at('kind', 'value'),
+            field: 'kind',
+            ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
+        }));
     }
     for (const key of Object.keys(raw)) {
         if (TOP_LEVEL_KEYS.has(key))
             continue;
         const guess = suggest(key, TOP_LEVEL_KEYS);
-        diagnostics.push({ severity: 'error', code: 'unexpected-section', message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`, location: locate(source, [key]), field: key, ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}) });
+        diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+            code: 'unexpected-section',
+            message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`,
+            location: locate(source, [key]),
+            field: key,
+            ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
+        }));
     }
     if (kind !== 'component' && kind !== 'operation')
         return { diagnostics };
@@ -12431,23 +13020,52 @@ function readPolyaxonfile(source) {
     if (!result.success) {
         const schemaDiagnostics = issuesToDiagnostics(result.error.issues, source)
             .filter((d) => !reported.has(d.field))
-            .map((d) => (d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d));
+            .map((d) => d.code === 'unknown-field' && !d.field?.includes('.') && !d.field?.includes('[') ? withKindHint(d, kind) : d);
         diagnostics.push(...schemaDiagnostics);
     }
     if (diagnostics.some((d) => d.severity === 'error') || !result.success)
         return { diagnostics };
-    return { file: kind === 'component' ? { kind, spec: result.data } : { kind, spec: result.data }, diagnostics };
+    return {
+        file: kind === 'component' ? { kind, spec: result.data } : { kind, spec: result.data },
+        diagnostics,
+    };
 }
-const OPERATION_ONLY = new Set(['params', 'hubRef', 'dagRef', 'urlRef', 'pathRef', 'component', 'patchStrategy', 'isPreset', 'runPatch', 'schedule', 'events', 'matrix', 'joins', 'dependencies', 'trigger', 'conditions', 'skipOnUpstreamSkip']);
+const OPERATION_ONLY = new Set([
+    'params',
+    'hubRef',
+    'dagRef',
+    'urlRef',
+    'pathRef',
+    'component',
+    'patchStrategy',
+    'isPreset',
+    'runPatch',
+    'schedule',
+    'events',
+    'matrix',
+    'joins',
+    'dependencies',
+    'trigger',
+    'conditions',
+    'skipOnUpstreamSkip',
+]);
 const COMPONENT_ONLY = new Set(['inputs', 'outputs', 'run']);
 /** A top-level key that belongs to the other kind gets a hint saying how to restructure. */
 function withKindHint(diagnostic, kind) {
     const key = diagnostic.field ?? '';
     if (kind === 'component' && OPERATION_ONLY.has(key)) {
-        return { ...diagnostic, message: `\`${key}\` is an operation field, not allowed on a \`kind: component\``, hint: 'use `kind: operation` with the component under `component:` (or referenced by `pathRef`/`hubRef`), and put this field on the operation' };
+        return {
+            ...diagnostic,
+            message: `\`${key}\` is an operation field, not allowed on a \`kind: component\``,
+            hint: 'use `kind: operation` with the component under `component:` (or referenced by `pathRef`/`hubRef`), and put this field on the operation',
+        };
     }
     if (kind === 'operation' && COMPONENT_ONLY.has(key)) {
-        return { ...diagnostic, message: `\`${key}\` is a component field, not allowed on a \`kind: operation\``, hint: `move \`${key}\` under \`component:\` (an inline component), or use \`kind: component\`` };
+        return {
+            ...diagnostic,
+            message: `\`${key}\` is a component field, not allowed on a \`kind: operation\``,
+            hint: `move \`${key}\` under \`component:\` (an inline component), or use \`kind: component\``,
+        };
     }
     return diagnostic;
 }
@@ -12467,13 +13085,22 @@ async function resolvePolyaxonfile(source, file, loader, options = {}) {
     async function resolveOperation(operation, src, at, name, dag, chain) {
         const present = REFERENCE_FIELDS.filter((field) => operation[field] !== undefined);
         const external = present.filter((field) => field !== 'component');
-        const resolved = { operation, source: src, path: at, name, reference: present[0] ?? 'component', params: locateParams(operation, src, at) };
+        const resolved = {
+            operation,
+            source: src,
+            path: at,
+            name,
+            reference: present[0] ?? 'component',
+            params: locateParams(operation, src, at),
+        };
         if (operation.isPreset)
             return resolved;
         // One reference; an inline component may sit next to one other reference and wins (spec §1.4).
         if (present.length === 0 || external.length > 1) {
             const where = external.length > 1 ? [...at, external[1]] : at;
-            report(src, where, 'reference-count', `${describeOperation(name)} must have exactly one reference among hubRef, dagRef, urlRef, pathRef and component; found ${present.length === 0 ? 'none' : present.join(' and ')}`, present.length === 0 ? 'add `component:` (inline), `dagRef:` (a component of this dag), `pathRef:`, `hubRef:` or `urlRef:`' : `keep one of ${external.join(', ')}`);
+            report(src, where, 'reference-count', `${describeOperation(name)} must have exactly one reference among hubRef, dagRef, urlRef, pathRef and component; found ${present.length === 0 ? 'none' : present.join(' and ')}`, present.length === 0
+                ? 'add `component:` (inline), `dagRef:` (a component of this dag), `pathRef:`, `hubRef:` or `urlRef:`'
+                : `keep one of ${external.join(', ')}`);
             return resolved;
         }
         const reference = operation.component ? 'component' : external[0];
@@ -12495,7 +13122,11 @@ async function resolvePolyaxonfile(source, file, loader, options = {}) {
             const component = dag.components.get(target);
             if (!component) {
                 const guess = suggest(target, dag.components.keys());
-                report(src, refPath, 'unknown-dag-ref', `${describeOperation(name)} requires a component named \`${target}\`, which is not defined in this dag's \`components\``, guess ? `did you mean \`${guess}\`?` : dag.components.size ? `defined components: ${[...dag.components.keys()].join(', ')}` : 'add the component under `run.components`', 'value');
+                report(src, refPath, 'unknown-dag-ref', `${describeOperation(name)} requires a component named \`${target}\`, which is not defined in this dag's \`components\``, guess
+                    ? `did you mean \`${guess}\`?`
+                    : dag.components.size
+                        ? `defined components: ${[...dag.components.keys()].join(', ')}`
+                        : 'add the component under `run.components`', 'value');
             }
             else {
                 resolved.component = component;
@@ -12506,7 +13137,9 @@ async function resolvePolyaxonfile(source, file, loader, options = {}) {
         return resolved;
     }
     async function resolveExternal(reference, target, src, at, chain) {
-        const key = reference === 'pathRef' ? external_node_path_default().resolve(src.absolutePath ? external_node_path_default().dirname(src.absolutePath) : process.cwd(), target) : `${reference}:${target}`;
+        const key = reference === 'pathRef'
+            ? external_node_path_default().resolve(src.absolutePath ? external_node_path_default().dirname(src.absolutePath) : process.cwd(), target)
+            : `${reference}:${target}`;
         if (chain.includes(key)) {
             report(src, at, 'reference-cycle', `\`${reference}: ${target}\` refers back to a file that is already being resolved (${[...chain.slice(chain.indexOf(key)), key].map((k) => external_node_path_default().basename(k)).join(' -> ')})`, 'break the cycle: a component cannot contain itself', 'value');
             return undefined;
@@ -12516,7 +13149,12 @@ async function resolvePolyaxonfile(source, file, loader, options = {}) {
             pending = (async () => {
                 let text;
                 try {
-                    text = reference === 'pathRef' ? await loader.readPath(key) : reference === 'hubRef' ? await loader.readHub(target) : await loader.readUrl(target);
+                    text =
+                        reference === 'pathRef'
+                            ? await loader.readPath(key)
+                            : reference === 'hubRef'
+                                ? await loader.readHub(target)
+                                : await loader.readUrl(target);
                 }
                 catch (error) {
                     if (!(error instanceof LoadError))
@@ -12578,12 +13216,23 @@ async function resolvePolyaxonfile(source, file, loader, options = {}) {
     const chain = source.absolutePath ? [source.absolutePath] : [];
     const rootName = topLevelName(source, file);
     const root = file.kind === 'component'
-        ? { operation: { component: file.spec }, source, path: [], name: rootName, reference: 'component', params: new Map(), component: await resolveComponent(file.spec, source, [], chain) }
+        ? {
+            operation: { component: file.spec },
+            source,
+            path: [],
+            name: rootName,
+            reference: 'component',
+            params: new Map(),
+            component: await resolveComponent(file.spec, source, [], chain),
+        }
         : await resolveOperation(file.spec, source, [], rootName, undefined, chain);
     return { root, diagnostics };
 }
 function locateParams(operation, source, at) {
-    return new Map(Object.entries(operation.params ?? {}).map(([name, param]) => [name, { name, param, source, path: [...at, 'params', name] }]));
+    return new Map(Object.entries(operation.params ?? {}).map(([name, param]) => [
+        name,
+        { name, param, source, path: [...at, 'params', name] },
+    ]));
 }
 const describeOperation = (name) => (name ? `operation \`${name}\`` : 'this operation');
 /** The top run's name: its own, its component's, else the file's stem. */
@@ -12608,8 +13257,8 @@ const COMMAND_LINE = '<command line>';
  */
 async function loadPolyaxonfile(name, text, options = {}) {
     const finish = (diagnostics, root) => {
-        const sorted = sortDiagnostics(uniqueDiagnostics(diagnostics));
-        return sorted.some(isError) || !root ? { diagnostics: sorted } : { root, diagnostics: sorted };
+        const sorted = (0,diagnostic/* sortDiagnostics */.Ds)((0,diagnostic/* uniqueDiagnostics */.Gx)(diagnostics));
+        return sorted.some(diagnostic/* isError */.bJ) || !root ? { diagnostics: sorted } : { root, diagnostics: sorted };
     };
     const parsed = parseSource(name, text, options.absolutePath ? { absolutePath: options.absolutePath } : {});
     if (!parsed.source)
@@ -12618,7 +13267,9 @@ async function loadPolyaxonfile(name, text, options = {}) {
     const diagnostics = [...parsed.diagnostics, ...read.diagnostics];
     if (!read.file)
         return finish(diagnostics);
-    const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options), { hooks: options.resolveHooks ?? false });
+    const resolved = await resolvePolyaxonfile(parsed.source, read.file, options.loader ?? createLoader(options), {
+        hooks: options.resolveHooks ?? false,
+    });
     diagnostics.push(...resolved.diagnostics);
     if (options.params?.length)
         addCommandLineParams(resolved.root, options.params);
@@ -12679,7 +13330,14 @@ function readOptions(values) {
         if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
             throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
     }
-    return { ...(values.hub ? { hubDir: values.hub } : {}), ...(values.root ? { rootDir: values.root } : {}), offline: Boolean(values.offline), allowPrivateUrls: Boolean(values['allow-private-urls']), params, maxBytes };
+    return {
+        ...(values.hub ? { hubDir: values.hub } : {}),
+        ...(values.root ? { rootDir: values.root } : {}),
+        offline: Boolean(values.offline),
+        allowPrivateUrls: Boolean(values['allow-private-urls']),
+        params,
+        maxBytes,
+    };
 }
 function oneOf(flag, value, allowed, fallback) {
     if (value === undefined)
@@ -12725,16 +13383,23 @@ async function graphCommand(args, io) {
     }
     // A diagram of a pipeline that cannot run would mislead: the same checks as validate, but
     // top-level inputs may stay open (a diagram does not need their values).
-    const result = await loadPolyaxonfile(input.name, input.text, { rootDir: (0,cli_io/* repositoryRoot */.Hn)(input.absolutePath, io.cwd), ...options, cwd: io.cwd, requireTopLevelInputs: false, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) });
+    const result = await loadPolyaxonfile(input.name, input.text, {
+        rootDir: (0,cli_io/* repositoryRoot */.Hn)(input.absolutePath, io.cwd),
+        ...options,
+        cwd: io.cwd,
+        requireTopLevelInputs: false,
+        ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
+    });
     if (result.diagnostics.length)
         io.stderr(`${formatText(result.diagnostics)}\n`);
-    if (!result.root || result.diagnostics.some(isError))
+    if (!result.root || result.diagnostics.some(diagnostic/* isError */.bJ))
         return ExitCode.Invalid;
     io.stdout(renderGraph(result.root, format));
     return ExitCode.Ok;
 }
 
-;// CONCATENATED MODULE: ./src/lower/connections.ts
+;// CONCATENATED MODULE: ./src/resolve/connection-catalog.ts
+
 
 
 
@@ -12754,7 +13419,11 @@ async function graphCommand(args, io) {
  *
  * Kinds `volume_claim` and `host_path` mount a volume: schema {mountPath, volumeClaim | hostPath, readOnly}.
  */
-const mountable = strict({ name: schemas_string().min(1), mountPath: schemas_string().optional(), items: array(k8sObject).optional() });
+const mountable = strict({
+    name: schemas_string().min(1),
+    mountPath: schemas_string().optional(),
+    items: array(k8sObject).optional(),
+});
 const connection = strict({
     name: schemas_string().min(1),
     kind: schemas_string().min(1),
@@ -12777,696 +13446,18 @@ function readConnectionCatalog(name, text) {
     const diagnostics = [...parsed.diagnostics];
     result.data.connections.forEach((c, i) => {
         if (byName.has(c.name))
-            diagnostics.push({ severity: 'error', code: 'duplicate-connection', message: `connection \`${c.name}\` is defined twice`, location: { file: name, line: 1, column: 1 }, field: `connections[${i}].name` });
+            diagnostics.push((0,diagnostic/* diagnostic */.YK)({
+                code: 'duplicate-connection',
+                message: `connection \`${c.name}\` is defined twice`,
+                location: { file: name, line: 1, column: 1 },
+                field: `connections[${i}].name`,
+            }));
         byName.set(c.name, c);
     });
     return { catalog: { source: parsed.source, byName }, diagnostics };
 }
-function mountConnection(c) {
-    const out = { env: [...(c.env ?? [])], envFrom: [], volumes: [], volumeMounts: [] };
-    const volumeName = `conn-${c.name}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
-    if (c.secret) {
-        if (c.secret.mountPath) {
-            out.volumes.push({ name: `${volumeName}-secret`.slice(0, 63), secret: { secretName: c.secret.name, ...(c.secret.items ? { items: c.secret.items } : {}) } });
-            out.volumeMounts.push({ name: `${volumeName}-secret`.slice(0, 63), mountPath: c.secret.mountPath, readOnly: true });
-        }
-        else {
-            out.envFrom.push({ secretRef: { name: c.secret.name } });
-        }
-    }
-    if (c.configMap) {
-        if (c.configMap.mountPath) {
-            out.volumes.push({ name: `${volumeName}-config`.slice(0, 63), configMap: { name: c.configMap.name, ...(c.configMap.items ? { items: c.configMap.items } : {}) } });
-            out.volumeMounts.push({ name: `${volumeName}-config`.slice(0, 63), mountPath: c.configMap.mountPath, readOnly: true });
-        }
-        else {
-            out.envFrom.push({ configMapRef: { name: c.configMap.name } });
-        }
-    }
-    const schema = c.schema ?? {};
-    if ((c.kind === 'volume_claim' || c.kind === 'host_path') && typeof schema.mountPath === 'string') {
-        const source = c.kind === 'volume_claim' ? { persistentVolumeClaim: { claimName: String(schema.volumeClaim), readOnly: Boolean(schema.readOnly) } } : { hostPath: { path: String(schema.hostPath) } };
-        out.volumes.push({ name: volumeName, ...source });
-        out.volumeMounts.push({ name: volumeName, mountPath: schema.mountPath, ...(schema.readOnly ? { readOnly: true } : {}) });
-    }
-    return out;
-}
-/**
- * Mounts every connection a run names (`run.connections`), reporting the ones the catalog
- * does not have at their place in the file.
- */
-function attachConnections(names, origin, at, context) {
-    const out = { env: [], envFrom: [], volumes: [], volumeMounts: [] };
-    const catalog = context.options.connections;
-    names.forEach((name, index) => {
-        const connection = catalog?.byName.get(name);
-        if (!connection) {
-            context.report(origin, [...at, index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, {
-                anchor: 'value',
-                hint: catalog ? `catalog connections: ${[...catalog.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE` (format in the README)',
-            });
-            return;
-        }
-        const mount = mountConnection(connection);
-        out.env.push(...mount.env);
-        out.envFrom.push(...mount.envFrom);
-        out.volumes.push(...mount.volumes);
-        out.volumeMounts.push(...mount.volumeMounts);
-    });
-    return out;
-}
 
-;// CONCATENATED MODULE: ./src/emit/manifest.ts
-
-/**
- * Manifest → text. Objects are written in the order they were built (fixed by the lowering),
- * so the same input always gives byte-identical output. YAML never uses anchors or aliases,
- * and long strings are not folded, so diffs stay line-for-line.
- */
-function emitManifest(manifest, format) {
-    if (format === 'json')
-        return `${JSON.stringify(manifest, null, 2)}\n`;
-    // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
-    return (0,dist/* stringify */.As)(manifest, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
-}
-
-;// CONCATENATED MODULE: ./src/lower/runtime-paths.ts
-/**
- * The runtime contract of a transpiled job (documented in the README): where Polyaxon's
- * context paths point inside the container, and where a job writes its outputs.
- * A job writes output `NAME` as the file `<run_outputs_path>/NAME`; Argo reads it from there.
- */
-const CONTEXT_PATH = '/plx-context';
-const ARTIFACTS_PATH = `${CONTEXT_PATH}/artifacts`;
-const RUN_ARTIFACTS_PATH = `${ARTIFACTS_PATH}/run`;
-const RUN_OUTPUTS_PATH = `${RUN_ARTIFACTS_PATH}/outputs`;
-/** emptyDir volumes that make those paths exist and writable. */
-const OUTPUTS_VOLUME = 'plx-outputs';
-const CONTEXT_VOLUME = 'plx-context';
-
-;// CONCATENATED MODULE: ./src/lower/globals.ts
-
-/**
- * Polyaxon `globals.*` → Argo. Each table maps a key to the Argo text that yields the same
- * information, or is absent where Argo has no equivalent (a located error then says so).
- */
-/** `{{ globals.KEY }}` inside a job's container (its own run). */
-const JOB_GLOBALS = {
-    uuid: '{{pod.name}}',
-    name: '{{pod.name}}',
-    namespace: '{{workflow.namespace}}',
-    created_at: '{{workflow.creationTimestamp}}',
-    context_path: CONTEXT_PATH,
-    artifacts_path: ARTIFACTS_PATH,
-    run_artifacts_path: RUN_ARTIFACTS_PATH,
-    run_outputs_path: RUN_OUTPUTS_PATH,
-    run_relative_outputs_path: 'run/outputs',
-};
-/** `ref: dag, value: globals.KEY`: the workflow run. */
-const DAG_GLOBALS = {
-    uuid: '{{workflow.uid}}',
-    name: '{{workflow.name}}',
-    namespace: '{{workflow.namespace}}',
-    created_at: '{{workflow.creationTimestamp}}',
-    status: '{{workflow.status}}',
-    duration: '{{workflow.duration}}',
-};
-/** `ref: ops.X, value: globals.KEY`: task X of the same DAG (`X` is its Argo task name). */
-function taskGlobal(task, key, polyaxonName) {
-    switch (key) {
-        case 'uuid':
-            return `{{tasks.${task}.id}}`;
-        case 'name':
-            return polyaxonName;
-        case 'status':
-            return `{{tasks.${task}.status}}`;
-        case 'started_at':
-            return `{{tasks.${task}.startedAt}}`;
-        case 'finished_at':
-            return `{{tasks.${task}.finishedAt}}`;
-        case 'namespace':
-            return '{{workflow.namespace}}';
-        default:
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/lower/jinja.ts
-/**
- * The part of Jinja that Polyaxonfiles use in practice, parsed just enough to translate it
- * into Argo tags: text with `{{ reference }}` blocks (references being dotted names and
- * `['key']` subscripts), and, for `conditions`, boolean expressions over such references.
- * Anything else (statements, filters, arithmetic in text) is reported, never passed through:
- * Argo would leave it as a literal, broken string.
- */
-const jinja_isError = (value) => typeof value === 'object' && value !== null && 'error' in value;
-
-/**
- * Splits a template into text and `{{ reference }}` parts. Jinja's ways of writing literal
- * braces, `{{ '{{x}}' }}` and `{% raw %}…{% endraw %}`, become text (see `literalProblem`).
- */
-function parseTemplate(text) {
-    const parts = [];
-    let cursor = 0;
-    const pushText = (value) => {
-        const last = parts.at(-1);
-        if (last?.kind === 'text')
-            last.text += value;
-        else if (value)
-            parts.push({ kind: 'text', text: value });
-    };
-    while (cursor < text.length) {
-        const open = text.slice(cursor).search(/\{[{%#]/);
-        if (open === -1) {
-            pushText(text.slice(cursor));
-            break;
-        }
-        const start = cursor + open;
-        pushText(text.slice(cursor, start));
-        const kind = text[start + 1];
-        const close = closingOf(text, start + 2, kind === '{' ? '}}' : kind === '%' ? '%}' : '#}', kind === '{');
-        if (close === -1)
-            return { error: `unclosed \`${text.slice(start, start + 2)}\``, offset: start };
-        cursor = close + 2;
-        if (kind === '#')
-            continue;
-        const source = text.slice(start + 2, close).trim();
-        if (kind === '%') {
-            if (source.replace(/^-|-$/g, '').trim() !== 'raw')
-                return { error: `Jinja statements (\`${text.slice(start, close + 2)}\`) cannot be translated to Argo`, offset: start };
-            const end = /\{%-?\s*endraw\s*-?%\}/.exec(text.slice(cursor));
-            if (!end)
-                return { error: '`{% raw %}` without `{% endraw %}`', offset: start };
-            pushText(text.slice(cursor, cursor + end.index));
-            cursor += end.index + end[0].length;
-            continue;
-        }
-        const literal = /^(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")$/.exec(source);
-        if (literal) {
-            pushText((literal[1] ?? literal[2]).replace(/\\(.)/g, '$1'));
-            continue;
-        }
-        const path = parseReference(source);
-        if (!path)
-            return { error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`, offset: start };
-        parts.push({ kind: 'reference', path, source, offset: start });
-    }
-    return parts;
-}
-/** The index of `close` after `from`; in expressions, quoted strings are skipped (`{{ '}}' }}`). */
-function closingOf(text, from, close, expression) {
-    let quote;
-    for (let i = from; i < text.length - 1; i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === '\\')
-                i++;
-            else if (c === quote)
-                quote = undefined;
-        }
-        else if (expression && (c === "'" || c === '"'))
-            quote = c;
-        else if (text.startsWith(close, i))
-            return i;
-    }
-    return -1;
-}
-/**
- * Argo expands every `{{…}}` in the text it is given, with no escape: literal text that
- * contains `{{` (from `{{ '{{x}}' }}` or `{% raw %}`) would be evaluated by Argo. Until a
- * representation is verified against the real controller, such text is refused.
- */
-function literalProblem(text) {
-    return text.includes('{{') ? `the literal text \`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` contains \`{{\`, which Argo would expand as its own tag` : undefined;
-}
-/** `a.b['c'].d` → ['a', 'b', 'c', 'd']; undefined for anything that is not a plain reference. */
-function parseReference(source) {
-    const path = [];
-    const pattern = /^\s*(?:([A-Za-z_][\w-]*)|\.\s*([A-Za-z_][\w-]*)|\[\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*\])/;
-    let rest = source;
-    while (rest.trim() !== '') {
-        const match = pattern.exec(rest);
-        if (!match || (match[1] !== undefined && path.length > 0))
-            return undefined;
-        path.push(match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[5]);
-        rest = rest.slice(match[0].length);
-    }
-    return path.length ? path : undefined;
-}
-/** Does the text contain anything Jinja would render? */
-const hasJinja = (text) => /\{[{%#]/.test(text);
-const OPERATORS = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', and: '&&', or: '||', not: '!' };
-/**
- * Translates the expression inside `conditions: "{{ … }}"`. `resolve` maps a name (its path)
- * to an operand or an error message.
- */
-function translateCondition(expression, resolve) {
-    const tokens = tokenize(expression);
-    if (jinja_isError(tokens))
-        return tokens;
-    const out = [];
-    for (const token of tokens) {
-        switch (token.kind) {
-            case 'name': {
-                const [head] = token.path;
-                if (token.path.length === 1 && /^(true|false)$/i.test(head)) {
-                    out.push(head.toLowerCase());
-                    break;
-                }
-                const operand = resolve(token.path);
-                if (typeof operand === 'string')
-                    return { error: operand, offset: 0 };
-                out.push(operand.numeric ? operand.tag : `'${operand.tag}'`);
-                break;
-            }
-            case 'string':
-                out.push(`'${token.text.replace(/'/g, "\\'")}'`);
-                break;
-            case 'op':
-                out.push(OPERATORS[token.text]);
-                break;
-            default:
-                out.push(token.text);
-        }
-    }
-    return out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')').replace(/! /g, '!');
-}
-function tokenize(expression) {
-    const tokens = [];
-    const pattern = /\s*(?:(\d+(?:\.\d+)?)|'([^']*)'|"([^"]*)"|(==|!=|<=|>=|<|>)|([()])|([A-Za-z_][\w-]*(?:\s*(?:\.\s*[A-Za-z_][\w-]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*))/y;
-    let position = 0;
-    while (position < expression.length) {
-        if (expression.slice(position).trim() === '')
-            break;
-        pattern.lastIndex = position;
-        const match = pattern.exec(expression);
-        if (!match)
-            return { error: `cannot translate \`${expression.slice(position).trim()}\` in the condition to Argo: use comparisons (==, !=, <, <=, >, >=) of params and literals joined by and, or, not`, offset: position };
-        position = pattern.lastIndex;
-        if (match[1] !== undefined)
-            tokens.push({ kind: 'number', text: match[1] });
-        else if (match[2] !== undefined || match[3] !== undefined)
-            tokens.push({ kind: 'string', text: match[2] ?? match[3] });
-        else if (match[4] !== undefined)
-            tokens.push({ kind: 'op', text: match[4] });
-        else if (match[5] !== undefined)
-            tokens.push({ kind: 'paren', text: match[5] });
-        else {
-            const word = match[6];
-            if (word in OPERATORS)
-                tokens.push({ kind: 'op', text: word });
-            else if (['in', 'is', 'if', 'else'].includes(word))
-                return { error: `\`${word}\` cannot be translated to an Argo condition`, offset: position };
-            else
-                tokens.push({ kind: 'name', path: parseReference(word) });
-        }
-    }
-    return tokens;
-}
-
-;// CONCATENATED MODULE: ./src/lower/literal-braces.ts
-
-/**
- * Literal `{{` in what we write, delivered without Argo ever seeing it.
- *
- * Argo expands `{{…}}` and evaluates `{{=…}}` wherever it substitutes, has no escape, and
- * substitutes again inside values it has just substituted; so no text we write may contain
- * `{{`. Kubernetes, later and on its own, expands `$(VAR)` in a container's command, args and
- * env values when it starts the container (`$$` being its escape). So the second brace of
- * every `{{` is written `$(POLYAXON_ARGO_LBRACE)`, a variable every container of the
- * workflow defines first as `{`: the text Argo handles has no tag in it, and the process gets
- * the braces back.
- */
-const BRACE_VARIABLE = 'POLYAXON_ARGO_LBRACE';
-const REFERENCE = `$(${BRACE_VARIABLE})`;
-/** `a {{b}}` → `a {$(POLYAXON_ARGO_LBRACE)b}}`; text without `{{` is returned as it is. */
-function encodeBraces(text) {
-    return text.includes('{{') ? text.replace(/(?<=\{)\{/g, REFERENCE) : text;
-}
-/**
- * Why `text` cannot be encoded, if it cannot: inside an unclosed `$(` (not escaped as `$$(`)
- * the reference we insert would close the user's one, and Kubernetes would read both as a
- * single variable name.
- */
-function encodingProblem(text) {
-    return /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(text) ? `\`$(\` before \`{{\` in \`${abbreviate(text)}\`: Kubernetes would read them as one \`$(VARIABLE)\`` : undefined;
-}
-/**
- * A task's output as a downstream task receives it. A step may write `{{` (from data it
- * processed), and Argo would expand it when it substitutes the value into the next template:
- * an expression encodes it on the way, while it is still data. Its own text spells the braces
- * `'{' + '{'`, so the expression holds no `{{` of its own.
- */
-function encodedTaskOutput(task, output) {
-    return `{{=sprig.replace('{' + '{', '{${REFERENCE}', tasks['${task}'].outputs.parameters['${output}'])}}`;
-}
-/** Kubernetes' escape for `$`, for text that must reach the process exactly as written. */
-const escapeDollars = (text) => text.replaceAll('$', '$$$$');
-/** True when text (any JSON of the manifest) carries an encoded brace. */
-const hasEncodedBraces = (text) => text.includes(REFERENCE);
-/** A literal value (no tag of ours in it) whose braces were encoded. */
-const isEncodedLiteral = (value) => !value.includes('{{') && hasEncodedBraces(value);
-/**
- * Defines the variable, first, in every container of the templates: a param value travels
- * to whichever template its task runs, so each container must be able to decode it.
- */
-function defineBraceVariable(templates) {
-    for (const template of templates) {
-        const containers = [template.container, ...(template.initContainers ?? []), ...(template.sidecars ?? [])];
-        for (const container of containers)
-            if (container)
-                withBraceVariable(container);
-        if (template.resource?.manifest)
-            template.resource.manifest = defineInManifest(template.resource.manifest);
-    }
-}
-function withBraceVariable(container) {
-    container.env = [{ name: BRACE_VARIABLE, value: '{' }, ...(container.env ?? [])];
-}
-/** A resource template's manifest (a YAML string): every `containers`/`initContainers` list in it. */
-function defineInManifest(manifest) {
-    const visit = (node) => {
-        if (node === null || typeof node !== 'object')
-            return;
-        for (const [key, value] of Object.entries(node)) {
-            if ((key === 'containers' || key === 'initContainers') && Array.isArray(value))
-                value.forEach((c) => withBraceVariable(c));
-            else
-                visit(value);
-        }
-    };
-    const object = (0,dist/* parse */.qg)(manifest, { version: '1.1' });
-    visit(object);
-    return (0,dist/* stringify */.As)(object, { lineWidth: 0, version: '1.1' });
-}
-const abbreviate = (text) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
-
-;// CONCATENATED MODULE: ./src/lower/values.ts
-
-/**
- * Polyaxon values → the strings Argo parameters carry. Strings stay as written; numbers and
- * booleans are their JSON text (`0.01`, `true`); lists and mappings are compact JSON (spec
- * §4.2 `str` coercion); null is the empty string. A literal `{{` is encoded, so that Argo
- * passes it on instead of expanding it (see literal-braces.ts).
- */
-function toParameterString(value) {
-    if (value === null || value === undefined)
-        return '';
-    if (typeof value === 'string')
-        return encodeBraces(value);
-    if (value instanceof Date)
-        return value.toISOString();
-    return encodeBraces(JSON.stringify(value));
-}
-
-;// CONCATENATED MODULE: ./src/lower/arguments.ts
-
-
-
-
-
-
-
-/**
- * A param → the text of an Argo argument: a literal (coerced to its IO type, then
- * stringified), or a tag reading another task's output, the DAG's input, or a global.
- */
-function argumentValue(located, io, op, scope, context) {
-    const { param } = located;
-    if (param.ref !== undefined)
-        return refArgument(located, scope, context);
-    if (isTemplate(param.value))
-        return templatedArgument(located, op, scope, context);
-    const coerced = io ? coerce(io.type, param.value, io.isList) : { ok: true, value: param.value };
-    const value = coerced.ok ? coerced.value : param.value;
-    if (!encodable(located, typeof value === 'string' ? value : JSON.stringify(value), context))
-        return undefined;
-    return toParameterString(value);
-}
-function refArgument(located, scope, context) {
-    const { ref, value } = located.param;
-    const at = [...located.path, 'value'];
-    const fail = (message, hint, where = at) => {
-        context.unsupported(located, where, message, hint);
-        return undefined;
-    };
-    const parsedRef = parseRef(ref);
-    if ('error' in parsedRef)
-        return undefined; // reported by the checks
-    if (parsedRef.kind === 'runs')
-        return fail(`\`ref: ${ref}\` reads a run outside this workflow, which Argo cannot look up`, 'pass the value itself', [...located.path, 'ref']);
-    if (!scope)
-        return fail(`\`ref: ${ref}\` needs an enclosing dag`);
-    const refValue = parseRefValue(value, parsedRef);
-    if ('error' in refValue)
-        return undefined;
-    const { section, key } = refValue;
-    if (parsedRef.kind === 'dag') {
-        if (section === 'inputs' && key !== undefined && scope.dagInputs.has(key))
-            return `{{inputs.parameters.${key}}}`;
-        if (section === 'globals' && key !== undefined && DAG_GLOBALS[key])
-            return DAG_GLOBALS[key];
-        return fail(`\`${value}\` of the dag has no Argo equivalent`, section === 'globals' ? `available dag globals: ${Object.keys(DAG_GLOBALS).join(', ')}` : 'read a single input: `value: inputs.NAME`');
-    }
-    const upstream = scope.task(parsedRef.name);
-    if (!upstream)
-        return undefined; // unknown operation: reported by the checks
-    if (section === 'outputs' && key !== undefined) {
-        if (upstream.fanOut)
-            return fail(`\`${parsedRef.name}\` fans out over a matrix: it has one \`${key}\` per run, not one value`, 'read it with a `joins` query, or remove the matrix');
-        if (upstream.nestedDag)
-            return fail(`\`${parsedRef.name}\` is a dag: a dag has no outputs of its own in Argo`, 'read the output from the operation inside that dag that produces it');
-        return encodedTaskOutput(upstream.task, key);
-    }
-    if (section === 'inputs' && key !== undefined) {
-        const input = scope.inputOf(parsedRef.name, key);
-        return input ?? fail(`\`${parsedRef.name}\` gives no value for its input \`${key}\``);
-    }
-    if (section === 'globals' && key !== undefined) {
-        const global = taskGlobal(upstream.task, key, parsedRef.name);
-        return global ?? fail(`\`globals.${key}\` of another operation has no Argo equivalent`, 'Argo exposes uuid, name, status, started_at, finished_at and namespace of a task');
-    }
-    return fail(`\`${value}\` of operation \`${parsedRef.name}\` has no Argo equivalent`, 'read a single output (`outputs.NAME`), input or global');
-}
-/**
- * A param value that is itself a template, e.g. `"{{ epochs }}"` or `"s3://bucket/{{ run }}"`:
- * Polyaxon renders it with the operation's other params; so do we.
- */
-function templatedArgument(located, op, scope, context, seen = new Set()) {
-    const parts = parseTemplate(located.param.value);
-    const at = [...located.path, 'value'];
-    if (jinja_isError(parts)) {
-        context.report(located, at, 'untranslatable-template', parts.error, { anchor: 'value' });
-        return undefined;
-    }
-    let out = '';
-    for (const part of parts) {
-        if (part.kind === 'text') {
-            if (!encodable(located, part.text, context))
-                return undefined;
-            out += encodeBraces(part.text);
-            continue;
-        }
-        const name = part.path.length === 1 ? part.path[0] : part.path.length === 3 && part.path[0] === 'params' && part.path[2] === 'value' ? part.path[1] : undefined;
-        const other = name !== undefined && name !== located.name && !seen.has(name) ? op.params.get(name) : undefined;
-        if (!other) {
-            context.report(located, at, 'untranslatable-template', `\`{{ ${part.source} }}\` in a param value must name another param of operation \`${op.name}\` (Polyaxon would render it empty)`, { anchor: 'value', hint: 'pass the value directly, or through a `contextOnly` param' });
-            return undefined;
-        }
-        const value = isTemplate(other.param.value) && other.param.ref === undefined ? templatedArgument(other, op, scope, context, new Set([...seen, located.name])) : argumentValue(other, undefined, op, scope, context);
-        if (value === undefined)
-            return undefined;
-        out += value;
-    }
-    return out;
-}
-/** Literal text of a param that Kubernetes would misread once its braces are encoded. */
-function encodable(located, text, context) {
-    const problem = encodingProblem(text);
-    if (problem)
-        context.report(located, [...located.path, 'value'], 'untranslatable-template', problem, { anchor: 'value', hint: 'write `$$(` for a literal `$(`' });
-    return problem === undefined;
-}
-
-;// CONCATENATED MODULE: ./src/lower/patch.ts
-function patch(current, next, strategy = 'post_merge') {
-    if (next === undefined || next === null)
-        return current;
-    if (current === undefined || current === null)
-        return next;
-    if (patch_isPlainObject(current) && patch_isPlainObject(next)) {
-        const out = { ...current };
-        for (const [key, value] of Object.entries(next))
-            out[key] = mergeField(out[key], value, strategy);
-        return out;
-    }
-    return mergeField(current, next, strategy);
-}
-function mergeField(current, next, strategy) {
-    if (next === undefined || next === null)
-        return current;
-    if (current === undefined || current === null)
-        return next;
-    switch (strategy) {
-        case 'replace':
-            return next;
-        case 'isnull':
-            return current;
-        case 'post_merge':
-        case 'pre_merge': {
-            if (patch_isPlainObject(current) && patch_isPlainObject(next))
-                return patch(current, next, strategy);
-            if (Array.isArray(current) && Array.isArray(next)) {
-                const [first, second] = strategy === 'post_merge' ? [current, next] : [next, current];
-                const keys = new Set(first.map((item) => JSON.stringify(item)));
-                return [...first, ...second.filter((item) => !keys.has(JSON.stringify(item)))];
-            }
-            return strategy === 'post_merge' ? next : current;
-        }
-    }
-}
-const patch_isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
-
-;// CONCATENATED MODULE: ./src/lower/compile.ts
-
-/**
- * Precedence, highest first: the operation's own values (`runPatch.environment` for the
- * environment), the dag's, the component's. Objects merge field by field; lists are unioned
- * in the order component, dag, operation.
- */
-function compileOperation(op, inherited) {
-    const component = op.component.component;
-    const strategy = op.operation.patchStrategy ?? 'post_merge';
-    const runPatch = (op.operation.runPatch ?? {});
-    const { environment: patchedEnvironment, ...restOfPatch } = runPatch;
-    const componentEnvironment = component.run.environment;
-    const environment = patch(patch(componentEnvironment, inherited.environment), patchedEnvironment, strategy);
-    const run = { ...patch(component.run, { ...restOfPatch, kind: undefined }, strategy), ...(environment !== undefined ? { environment } : {}) };
-    const layered = (key) => patch(patch(component[key], inherited[key]), op.operation[key], strategy);
-    const termination = layered('termination');
-    const cache = layered('cache');
-    const plugins = layered('plugins');
-    const queue = op.operation.queue ?? inherited.queue ?? component.queue;
-    const settings = {
-        ...(environment !== undefined ? { environment } : {}),
-        ...(termination !== undefined ? { termination } : {}),
-        ...(cache !== undefined ? { cache } : {}),
-        ...(plugins !== undefined ? { plugins } : {}),
-        ...(queue !== undefined ? { queue } : {}),
-    };
-    return { op, component, run, ...settings, inheritedByChildren: settings };
-}
-
-;// CONCATENATED MODULE: ./src/lower/depends.ts
-function dependsExpression(op, upstream, taskOf, context) {
-    const trigger = (typeof op.operation.trigger === 'string' && !op.operation.trigger.includes('{{') ? op.operation.trigger : 'all_succeeded');
-    if (typeof op.operation.trigger === 'string' && op.operation.trigger.includes('{{')) {
-        context.unsupported(op, [...op.path, 'trigger'], 'a templated `trigger` cannot be resolved before the run');
-    }
-    const skipOnUpstreamSkip = op.operation.skipOnUpstreamSkip === true;
-    // One entry per upstream operation, in the order its first edge is written.
-    const byUpstream = new Map();
-    for (const edge of upstream)
-        byUpstream.set(edge.from, [...(byUpstream.get(edge.from) ?? []), edge]);
-    const triggerClauses = [];
-    const eventClauses = [];
-    for (const [from, edges] of byUpstream) {
-        const target = taskOf(from);
-        if (!target)
-            continue;
-        const kinds = eventKinds(op, edges);
-        const fires = kinds.filter((k) => k !== 'run_status_done');
-        if (fires.length) {
-            const clauses = fires.map((kind) => eventClause(kind, target, op, edges, context)).filter((c) => c !== undefined);
-            eventClauses.push(...clauses);
-            // `done` events and plain edges from the same upstream are covered by the trigger.
-            if (kinds.length === fires.length && !edges.some((e) => e.kind !== 'event'))
-                continue;
-        }
-        triggerClauses.push(triggerClause(trigger, target, skipOnUpstreamSkip));
-    }
-    const join = trigger.startsWith('one_') ? ' || ' : ' && ';
-    const parts = [...(eventClauses.length ? [eventClauses.join(' || ')] : []), ...(triggerClauses.length ? [triggerClauses.join(join)] : [])];
-    if (parts.length === 0)
-        return undefined;
-    if (parts.length === 1)
-        return parts[0];
-    // An event starts the operation without waiting on the trigger (spec §8.2).
-    return parts.map((p) => `(${p})`).join(' || ');
-}
-function triggerClause(trigger, { task, daemon }, skipOnUpstreamSkip) {
-    const succeeded = daemon ? `(${task}.Succeeded || ${task}.Daemoned)` : `${task}.Succeeded`;
-    const failed = `(${task}.Failed || ${task}.Errored)`;
-    const final = [`${task}.Succeeded`, `${task}.Failed`, `${task}.Errored`, ...(skipOnUpstreamSkip ? [] : [`${task}.Skipped`, `${task}.Omitted`]), ...(daemon ? [`${task}.Daemoned`] : [])];
-    switch (trigger) {
-        case 'all_succeeded':
-        case 'one_succeeded':
-            return succeeded;
-        case 'all_failed':
-        case 'one_failed':
-            return failed;
-        case 'all_done':
-        case 'one_done':
-            return `(${final.join(' || ')})`;
-    }
-}
-function eventKinds(op, edges) {
-    const events = Array.isArray(op.operation.events) ? op.operation.events : [];
-    return edges.filter((e) => e.kind === 'event').flatMap((e) => {
-        const index = e.path[e.path.length - 2];
-        const kinds = events[index]?.kinds;
-        return Array.isArray(kinds) ? kinds : [];
-    });
-}
-function eventClause(kind, { task, daemon }, op, edges, context) {
-    switch (kind) {
-        case 'run_status_succeeded':
-            return `${task}.Succeeded`;
-        case 'run_status_failed':
-            return `(${task}.Failed || ${task}.Errored)`;
-        case 'run_status_skipped':
-            return `(${task}.Skipped || ${task}.Omitted)`;
-        case 'run_status_upstream_failed':
-            return `${task}.Omitted`;
-        case 'run_status_running':
-            if (daemon)
-                return `${task}.Daemoned`;
-    }
-    const edge = edges.find((e) => e.kind === 'event');
-    context.unsupported(op, [...edge.path.slice(0, -1), 'kinds'], `event \`${kind}\` cannot start an Argo task: Argo starts tasks when others finish${kind === 'run_status_running' ? ' (or, for services, once they are up)' : ''}`, 'use run_status_succeeded, run_status_failed, run_status_skipped, run_status_upstream_failed or run_status_done');
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/lower/early-stopping.ts
-/**
- * Early stopping (spec §8.7) for a dag or a matrix of `runs` children. Argo can honour one
- * failure policy itself: when a single failure already reaches the percentage, the DAG's
- * `failFast` stops it. Other policies need someone watching the results; they are recorded in
- * the `polyaxon-argo.io/early-stopping` annotation for the GitHub Action's watcher, and a
- * warning says that only the watcher enforces them.
- */
-function lowerEarlyStopping(policies, runs, origin, at, context) {
-    if (policies === undefined)
-        return { failFast: false };
-    if (typeof policies === 'string') {
-        context.unsupported(origin, at, 'a templated `earlyStopping` cannot be resolved before the run');
-        return { failFast: false };
-    }
-    let failFast = false;
-    policies.forEach((policy, index) => {
-        if (policy.kind === 'failure_early_stopping' && typeof policy.percent === 'number' && runs > 0 && policy.percent <= 100 / runs) {
-            failFast = true;
-            return;
-        }
-        context.earlyStopping.push(policy);
-        context.report(origin, [...at, index], 'watcher-only-early-stopping', policy.kind === 'metric_early_stopping'
-            ? `metric early stopping on \`${policy.metric}\` cannot be enforced by Argo in the cluster; only the GitHub Action's watcher enforces it`
-            : `failure early stopping at ${String(policy.percent)}% of ${runs} runs needs more than one failure, which Argo cannot count; only the GitHub Action's watcher enforces it`, { severity: 'warning', hint: 'submit with the GitHub Action (mode: submit, wait: true) to have it enforced' });
-    });
-    return { failFast };
-}
-
-;// CONCATENATED MODULE: ./src/lower/names.ts
+;// CONCATENATED MODULE: ./src/argo/names.ts
 /**
  * Polyaxon names (`[-a-zA-Z0-9_]+`, any length) → Argo names: lowercase DNS-1123 labels
  * that never start with a digit (Argo rejects such task names when dependencies are used),
@@ -13475,7 +13466,11 @@ function lowerEarlyStopping(policies, runs, origin, at, context) {
  */
 const MAX_NAME_LENGTH = 63;
 function toArgoName(name, maxLength = MAX_NAME_LENGTH) {
-    let out = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+    let out = name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/-+/g, '-')
+        .replace(/^-+|-+$/g, '');
     if (out === '')
         out = 'x';
     if (!/^[a-z]/.test(out))
@@ -13515,63 +13510,1428 @@ function names_hash(text) {
     return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-;// CONCATENATED MODULE: ./src/lower/settings.ts
+;// CONCATENATED MODULE: ./src/check/bind/patch.ts
+function patch(current, next, strategy = 'post_merge') {
+    if (next === undefined || next === null)
+        return current;
+    if (current === undefined || current === null)
+        return next;
+    if (patch_isPlainObject(current) && patch_isPlainObject(next)) {
+        const out = { ...current };
+        for (const [key, value] of Object.entries(next))
+            out[key] = mergeField(out[key], value, strategy);
+        return out;
+    }
+    return mergeField(current, next, strategy);
+}
+function mergeField(current, next, strategy) {
+    if (next === undefined || next === null)
+        return current;
+    if (current === undefined || current === null)
+        return next;
+    switch (strategy) {
+        case 'replace':
+            return next;
+        case 'isnull':
+            return current;
+        case 'post_merge':
+        case 'pre_merge': {
+            if (patch_isPlainObject(current) && patch_isPlainObject(next))
+                return patch(current, next, strategy);
+            if (Array.isArray(current) && Array.isArray(next)) {
+                const [first, second] = strategy === 'post_merge' ? [current, next] : [next, current];
+                const keys = new Set(first.map((item) => JSON.stringify(item)));
+                return [...first, ...second.filter((item) => !keys.has(JSON.stringify(item)))];
+            }
+            return strategy === 'post_merge' ? next : current;
+        }
+    }
+}
+const patch_isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 
+;// CONCATENATED MODULE: ./src/check/bind/compile.ts
 
+/**
+ * As Polyaxon's scheduler does (spec §6.4): the dag's settings are patched into the operation
+ * with `pre_merge` (the operation's own values win), then the operation is compiled over its
+ * component with the operation's `patchStrategy`. So for the environment, with the default
+ * strategy, the operation's `runPatch.environment` wins over the dag's, which wins over the
+ * component's, and lists are unioned in the order component, dag, operation; with `replace`,
+ * every field the operation or the dag sets replaces the component's.
+ */
+function compileOperation(op, inherited) {
+    const resolved = op.component;
+    if (!resolved)
+        return undefined;
+    const { component } = resolved;
+    const strategy = op.operation.patchStrategy ?? 'post_merge';
+    const runPatch = op.operation.runPatch ?? {};
+    const { environment: patchedEnvironment, ...restOfPatch } = runPatch;
+    const componentEnvironment = 'environment' in component.run ? component.run.environment : undefined;
+    const environment = patch(componentEnvironment, patch(patchedEnvironment, inherited.environment, 'pre_merge'), strategy);
+    const run = {
+        ...patch(component.run, { ...restOfPatch, kind: undefined }, strategy),
+        ...(environment !== undefined ? { environment } : {}),
+    };
+    const layered = (key) => patch(component[key], patch(op.operation[key], inherited[key], 'pre_merge'), strategy);
+    const termination = layered('termination');
+    const cache = layered('cache');
+    const plugins = layered('plugins');
+    const queue = patch(component.queue, op.operation.queue ?? inherited.queue, strategy);
+    const settings = {
+        ...(environment !== undefined ? { environment: environment } : {}),
+        ...(termination !== undefined ? { termination } : {}),
+        ...(cache !== undefined ? { cache } : {}),
+        ...(plugins !== undefined ? { plugins } : {}),
+        ...(queue !== undefined ? { queue } : {}),
+    };
+    return { op, resolved, component, run, ...settings, inheritedByChildren: settings };
+}
+
+;// CONCATENATED MODULE: ./src/argo/contract.ts
+/**
+ * The contract between what we write and what reads it: annotation and label keys (read by the
+ * GitHub Action's watcher and reports), the variables and paths a transpiled job sees (the README's
+ * runtime contract), and the names we generate, which users' own names must not take.
+ * One module, so the emitter and every reader agree.
+ */
+const PREFIX = 'polyaxon-argo.io';
+/** Workflow label: the pipeline's name (its Argo form). */
+const PIPELINE_LABEL = `${PREFIX}/pipeline`;
+/** Workflow annotation, JSON: `DAG-template/task` → Polyaxon operation name. */
+const OPERATIONS_ANNOTATION = `${PREFIX}/operations`;
+/** Workflow annotation, JSON: the early-stopping policies only the Action's watcher enforces. */
+const EARLY_STOPPING_ANNOTATION = `${PREFIX}/early-stopping`;
+/** Pod annotations: an operation's tags (comma-separated) and cost. */
+const TAGS_ANNOTATION = `${PREFIX}/tags`;
+const COST_ANNOTATION = `${PREFIX}/cost`;
+/** Pod label on operations with their own `termination.ttl`, selected by the workflow's podGC. */
+const POD_TTL_LABEL = `${PREFIX}/ttl`;
+/** Labels and annotations the Action adds when it submits. */
+const COMMIT_LABEL = (/* unused pure expression or super */ null && (`${PREFIX}/commit`));
+const PULL_REQUEST_ANNOTATION = (/* unused pure expression or super */ null && (`${PREFIX}/pull-request`));
+/** The Argo annotation that describes a workflow in its UI. */
+const DESCRIPTION_ANNOTATION = 'workflows.argoproj.io/description';
 /** ConfigMaps the cluster provides (documented in the README). */
 const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
 const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
-/** Marks the pods of operations with their own `termination.ttl` for the workflow's podGC. */
-const POD_TTL_LABEL = 'polyaxon-argo.io/ttl';
+/** The variable every container defines as `{`, so `$(POLYAXON_ARGO_LBRACE)` writes a literal brace. */
+const BRACE_VARIABLE = 'POLYAXON_ARGO_LBRACE';
+/** The `logLevel` plugin's variable. */
+const LOG_LEVEL_VARIABLE = 'POLYAXON_LOG_LEVEL';
+/** Variables we define in containers: a user's env must not redefine them. */
+const RESERVED_ENV = new Set([BRACE_VARIABLE, LOG_LEVEL_VARIABLE]);
+/** Polyaxon's context paths inside a transpiled job. A job writes output NAME to `RUN_OUTPUTS_PATH/NAME`. */
+const CONTEXT_PATH = '/plx-context';
+const ARTIFACTS_PATH = `${CONTEXT_PATH}/artifacts`;
+const RUN_ARTIFACTS_PATH = `${ARTIFACTS_PATH}/run`;
+const RUN_OUTPUTS_PATH = `${RUN_ARTIFACTS_PATH}/outputs`;
+/** Volumes we add: emptyDirs that make the paths above exist, and the plugins' mounts. */
+const OUTPUTS_VOLUME = 'plx-outputs';
+const CONTEXT_VOLUME = 'plx-context';
+const SHM_VOLUME = 'plx-shm';
+const DOCKER_VOLUME = 'plx-docker';
+/** Volumes for connections are named `conn-<name>`, `conn-<name>-secret`, `conn-<name>-config`. */
+const CONNECTION_VOLUME_PREFIX = 'conn-';
+/** Volume names a user's volumes must not take. */
+const isGeneratedVolume = (name) => [OUTPUTS_VOLUME, CONTEXT_VOLUME, SHM_VOLUME, DOCKER_VOLUME].includes(name) ||
+    name.startsWith(CONNECTION_VOLUME_PREFIX);
+/** Container names Argo keeps for itself. */
+const ARGO_CONTAINERS = new Set(['main', 'wait', 'init']);
+/** Init containers are named `init-<index>[-<handler>]`. */
+const INIT_CONTAINER_PREFIX = 'init-';
 /**
- * termination, cache, queue and plugins of an operation (merged with its dag's and its
- * component's, spec §6.4) → Argo template settings and pod additions.
+ * The input that carries a dag's deadline (Unix seconds) down to the operations inside it: a
+ * nested dag's `termination.timeout` bounds every pod under it.
  */
-function operationSettings(compiled, context) {
-    const out = { template: {}, labels: {}, annotations: operationAnnotations(compiled), env: [], volumes: [], volumeMounts: [] };
-    const origin = compiled.op;
-    const at = (field, ...rest) => [...compiled.op.path, field, ...rest];
-    settings_termination(compiled.termination, compiled, context, out, at);
-    settings_cache(compiled.cache, compiled, context, out, at);
-    if (compiled.queue !== undefined) {
-        out.template.synchronization = { semaphores: [{ configMapKeyRef: { name: QUEUES_CONFIGMAP, key: compiled.queue.replace(/[^-._a-zA-Z0-9]/g, '.') } }] };
+const DEADLINE_INPUT = 'plx-deadline';
+/** Images of the init containers we generate. */
+const GIT_IMAGE = 'alpine/git:2.45.2';
+const SHELL_IMAGE = 'busybox:1.36';
+
+;// CONCATENATED MODULE: ./src/argo/text.ts
+
+const BRACE = `$(${BRACE_VARIABLE})`;
+const text_literal = (text) => ({ segments: text ? [{ kind: 'literal', text }] : [] });
+const variable = (name) => ({ segments: [{ kind: 'variable', name }] });
+const expression = (source) => ({ segments: [{ kind: 'expression', source }] });
+const EMPTY = { segments: [] };
+/** Texts joined end to end; adjacent literals merge, so encoding sees every seam. */
+function concat(...texts) {
+    const segments = [];
+    for (const text of texts) {
+        for (const segment of text.segments) {
+            const last = segments.at(-1);
+            if (segment.kind === 'literal' && last?.kind === 'literal') {
+                segments[segments.length - 1] = { kind: 'literal', text: last.text + segment.text };
+            }
+            else if (segment.kind !== 'literal' || segment.text)
+                segments.push(segment);
+        }
     }
-    settings_plugins(compiled.plugins, origin, context, out, at);
+    return { segments };
+}
+const text_join = (texts, separator) => concat(...texts.flatMap((text, i) => (i === 0 ? [text] : [text_literal(separator), text])));
+/** The text holds no variable or expression: it is known before the run. */
+const isLiteral = (text) => text.segments.every((s) => s.kind === 'literal');
+/** The literal text of a text known before the run. */
+const literalText = (text) => text.segments.map((s) => (s.kind === 'literal' ? s.text : '')).join('');
+/**
+ * Why `text` cannot be written for `delivery`, if it cannot. Binding calls this for every text
+ * it keeps, so writing (`render`) never fails.
+ */
+function encodingProblem(text, delivery) {
+    for (const [i, segment] of text.segments.entries()) {
+        if (segment.kind !== 'literal')
+            continue;
+        const context = neighbours(text.segments, i);
+        if (delivery === 'plain') {
+            if (segment.text.includes('{{'))
+                return `\`${abbreviate(segment.text)}\` holds \`{{\`, which Argo would read as a tag`;
+            if ((context.before && segment.text.startsWith('{')) || (context.after && segment.text.endsWith('{')))
+                return `a \`{\` next to a value in \`${abbreviate(segment.text)}\` would form \`{{\`, which Argo would read as a tag`;
+            continue;
+        }
+        if (delivery === 'file')
+            continue; // every `$` is escaped: the reference we insert stays whole.
+        const encoded = encodeLiteral(segment.text, context);
+        if (encoded !== segment.text && /(?<!\$)(?:\$\$)*\$\([^)]*$/.test(encoded.slice(0, encoded.indexOf(BRACE))))
+            return `\`$(\` before \`{\` in \`${abbreviate(segment.text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``;
+    }
+    return undefined;
+}
+/** The text as written into the manifest. Binding has checked `encodingProblem` already. */
+function render(text, delivery) {
+    let out = '';
+    text.segments.forEach((segment, i) => {
+        switch (segment.kind) {
+            case 'literal': {
+                const body = delivery === 'file' ? segment.text.replaceAll('$', '$$$$') : segment.text;
+                out += delivery === 'plain' ? body : encodeLiteral(body, neighbours(text.segments, i));
+                break;
+            }
+            case 'variable': {
+                if (delivery === 'plain') {
+                    out += `{{${segment.name}}}`;
+                    break;
+                }
+                // In a file, a `$` in the value must stay a `$`; glued to another value, its braces are encoded.
+                let value = expressionOf(segment.name);
+                if (delivery === 'file')
+                    value = `sprig.replace('$', '$$', ${value})`;
+                if (touchesValue(text.segments, i))
+                    value = `sprig.replace('{', '${BRACE}', ${value})`;
+                out += value === expressionOf(segment.name) ? `{{${segment.name}}}` : `{{=${value}}}`;
+                break;
+            }
+            case 'expression':
+                out += `{{=${segment.source}}}`;
+                break;
+        }
+    });
     return out;
 }
-const TAGS_ANNOTATION = 'polyaxon-argo.io/tags';
-const COST_ANNOTATION = 'polyaxon-argo.io/cost';
-/** An operation's tags (its own, else its component's) and cost, as annotations. */
-function operationAnnotations(compiled) {
-    const tags = compiled.op.operation.tags ?? compiled.component.tags;
-    const cost = compiled.op.operation.cost ?? compiled.component.cost;
-    return { ...(tags?.length ? { [TAGS_ANNOTATION]: encodeBraces(tags.join(',')) } : {}), ...(cost !== undefined ? { [COST_ANNOTATION]: String(cost) } : {}) };
+function neighbours(segments, i) {
+    return { before: i > 0, after: i < segments.length - 1 };
+}
+/** A variable glued to another value or expression: its own braces could pair across the seam. */
+const touchesValue = (segments, i) => segments[i - 1]?.kind === 'variable' ||
+    segments[i - 1]?.kind === 'expression' ||
+    segments[i + 1]?.kind === 'variable' ||
+    segments[i + 1]?.kind === 'expression';
+/** `{` that could pair with another `{` → the reference the kubelet turns back into `{`. */
+function encodeLiteral(text, { before, after }) {
+    if (!text.includes('{'))
+        return text;
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        const pairs = c === '{' && ((i > 0 && text[i - 1] === '{') || (i === 0 && before) || (i === text.length - 1 && after));
+        out += pairs ? BRACE : c;
+    }
+    return out;
+}
+/** Parts of Argo variable names that a user named (tasks, parameters, items): written in brackets. */
+const NAMED_AFTER = new Set(['tasks', 'parameters', 'item', 'labels', 'annotations']);
+/** An Argo variable read inside an expression: `tasks['train-1'].outputs.parameters['loss']`. */
+function expressionOf(name) {
+    const parts = name.split('.');
+    return parts
+        .map((part, i) => (i === 0 ? part : NAMED_AFTER.has(parts[i - 1] ?? '') ? `['${part}']` : `.${part}`))
+        .join('');
+}
+/**
+ * A value computed while the workflow runs (a task's output), as it must be passed on: its `{{`
+ * encoded as a literal value's are, by an expression that runs on it while it is still data.
+ * The expression spells the braces `'{' + '{'`, never `{{`.
+ */
+const encodedValueOf = (name) => expression(`sprig.replace('{' + '{', '{${BRACE}', ${expressionOf(name)})`);
+const hasEncodedBraces = (rendered) => rendered.includes(BRACE);
+/**
+ * The text as one expression (expr-lang) that yields what `render` would write, once Argo has
+ * substituted it: for places where a value must be transformed as a whole (JSON-quoted in a
+ * resource manifest).
+ */
+function renderExpression(text, delivery) {
+    if (text.segments.length === 0)
+        return "''";
+    return text.segments
+        .map((segment, i) => {
+        switch (segment.kind) {
+            case 'literal': {
+                const body = delivery === 'file' ? segment.text.replaceAll('$', '$$$$') : segment.text;
+                return exprString(delivery === 'plain' ? body : encodeLiteral(body, neighbours(text.segments, i)));
+            }
+            case 'variable': {
+                let value = expressionOf(segment.name);
+                if (delivery === 'file')
+                    value = `sprig.replace('$', '$$', ${value})`;
+                if (delivery !== 'plain' && touchesValue(text.segments, i))
+                    value = `sprig.replace('{', '${BRACE}', ${value})`;
+                return value;
+            }
+            case 'expression':
+                return `(${segment.source})`;
+        }
+    })
+        .join(' + ');
+}
+/**
+ * A string literal of expr-lang, safe inside a tag: quotes and backslashes escaped, braces as
+ * `\u007b`/`\u007d` so the tag's source never holds `{{` or `}}`.
+ */
+function exprString(value) {
+    let out = "'";
+    for (const c of value) {
+        if (c === "'" || c === '\\')
+            out += `\\${c}`;
+        else if (c === '{')
+            out += '\\u007b';
+        else if (c === '}')
+            out += '\\u007d';
+        else if (c === '\n')
+            out += '\\n';
+        else if (c === '\r')
+            out += '\\r';
+        else if (c === '\t')
+            out += '\\t';
+        else
+            out += c;
+    }
+    return `${out}'`;
+}
+const abbreviate = (text) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+;// CONCATENATED MODULE: ./src/check/bind/context.ts
+
+
+/**
+ * State shared while one pipeline is bound: the options, the diagnostics, and what operations
+ * decide for the whole workflow (the one pod ttl, the watcher's early-stopping policies).
+ */
+class BindContext {
+    options;
+    diagnostics = [];
+    /** The top operation's `termination.ttl` (the workflow's ttlStrategy). */
+    workflowTtl;
+    /** The `termination.ttl` operations set for their own pods. */
+    podTtl;
+    watcherEarlyStopping = [];
+    constructor(options) {
+        this.options = options;
+    }
+    report(origin, at, code, message, options) {
+        const diagnostic = diagnosticAt(origin.source, at, code, message, options);
+        if (diagnostic.severity === 'error')
+            this.errors++;
+        this.diagnostics.push(diagnostic);
+    }
+    /** A field Argo cannot express, with what to write instead. */
+    unsupported(origin, at, what, hint) {
+        this.report(origin, at, 'not-supported-by-argo', what, hint ? { hint } : {});
+    }
+    /** A templated field Polyaxon renders at run time, where Argo needs the value up front. */
+    templated(origin, at, field, hint = `write \`${field}\` out in the file`) {
+        this.unsupported(origin, at, `a templated \`${field}\` cannot be resolved before the run`, hint);
+    }
+    /** `text` if it can be written for `delivery`; otherwise a located error, and undefined. */
+    encodable(text, delivery, origin, at) {
+        const problem = encodingProblem(text, delivery);
+        if (problem === undefined)
+            return text;
+        this.report(origin, at, 'untranslatable-template', problem, {
+            anchor: 'value',
+            hint: delivery === 'plain'
+                ? 'braces can reach a container only through its command, args or env values'
+                : 'write `$$(` for a literal `$(`',
+        });
+        return undefined;
+    }
+    errors = 0;
+    hasErrors() {
+        return this.errors > 0;
+    }
+    /** A mark to ask, later, whether anything was refused since (`refusedSince`). */
+    mark() {
+        return this.errors;
+    }
+    refusedSince(mark) {
+        return this.errors > mark;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/model/condition.ts
+/**
+ * An operation's `conditions`, parsed and typed: what Polyaxon's Jinja would compute, as a tree
+ * lowering writes as one Argo expression tag in the task's `when`.
+ *
+ * Values keep Python's meaning: comparisons of numbers are numeric (booleans count as 0 and 1),
+ * of strings are by code point; `and`/`or` return one of their operands; `not` and the final
+ * result go through truthiness and, at the top, Polyaxon's reading of the rendered text as a
+ * boolean word (`true`, `yes`, `1`…). Binding has refused what Python itself would reject
+ * (ordering a string against a number) and what cannot be known (`None` ordering).
+ */
+/** The type of a typed expression; `mixed` for `and`/`or` of values of different types. */
+function typeOf(expr) {
+    switch (expr.kind) {
+        case 'literal':
+        case 'variable':
+            return expr.type;
+        case 'compare':
+        case 'in':
+        case 'not':
+            return 'bool';
+        case 'and':
+        case 'or': {
+            const [a, b] = [typeOf(expr.left), typeOf(expr.right)];
+            return a === b ? a : 'mixed';
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/jinja.ts
+/**
+ * The part of Jinja that Polyaxonfiles use, parsed into trees binding can translate to Argo:
+ * text with `{{ … }}` blocks, `{% raw %}` and comments, and the expressions inside blocks
+ * (references such as `lr` or `params.lr.as_arg`, literals, comparisons, `in`, `not`, `and`,
+ * `or`, parentheses). Anything else (statements, filters, calls, arithmetic) is an error with
+ * its offset, never passed through: Argo would take it as its own syntax or as broken text.
+ */
+const isJinjaError = (value) => typeof value === 'object' && value !== null && 'error' in value && 'offset' in value;
+/** Does the text contain anything Jinja would render? */
+const hasJinja = (text) => /\{[{%#]/.test(text);
+/**
+ * Splits a template into text and `{{ … }}` blocks. Jinja's ways of writing literal braces,
+ * `{{ '{{x}}' }}` and `{% raw %}…{% endraw %}`, become text.
+ */
+function parseTemplate(text) {
+    const parts = [];
+    let cursor = 0;
+    const pushText = (value) => {
+        const last = parts.at(-1);
+        if (last?.kind === 'text')
+            last.text += value;
+        else if (value)
+            parts.push({ kind: 'text', text: value });
+    };
+    while (cursor < text.length) {
+        const start = nextOpening(text, cursor);
+        if (start === -1) {
+            pushText(text.slice(cursor));
+            break;
+        }
+        pushText(text.slice(cursor, start));
+        const kind = text[start + 1];
+        const close = closingOf(text, start + 2, kind === '{' ? '}}' : kind === '%' ? '%}' : '#}', kind === '{');
+        if (close === -1)
+            return { error: `unclosed \`${text.slice(start, start + 2)}\``, offset: start };
+        cursor = close + 2;
+        if (kind === '#')
+            continue;
+        const source = text.slice(start + 2, close);
+        if (kind === '%') {
+            if (source.trim().replace(/^-|-$/g, '').trim() !== 'raw')
+                return {
+                    error: `Jinja statements (\`${text.slice(start, close + 2)}\`) cannot be translated to Argo`,
+                    offset: start,
+                };
+            const end = findEndRaw(text, cursor);
+            if (!end)
+                return { error: '`{% raw %}` without `{% endraw %}`', offset: start };
+            pushText(text.slice(cursor, end.start));
+            cursor = end.end;
+            continue;
+        }
+        const expression = parseExpression(source, start + 2);
+        if (isJinjaError(expression))
+            return expression;
+        // A string literal block is literal text: Jinja's way of writing `{{` (`{{ '{{' }}`).
+        if (expression.kind === 'string')
+            pushText(expression.value);
+        else
+            parts.push({ kind: 'block', expression, source: source.trim(), offset: start });
+    }
+    return parts;
+}
+/** The next `{{`, `{%` or `{#` at or after `from`, without a regular expression over the rest. */
+function nextOpening(text, from) {
+    for (let i = text.indexOf('{', from); i !== -1 && i < text.length - 1; i = text.indexOf('{', i + 1)) {
+        const next = text[i + 1];
+        if (next === '{' || next === '%' || next === '#')
+            return i;
+    }
+    return -1;
+}
+/** The index of `close` after `from`; in expressions, quoted strings are skipped (`{{ '}}' }}`). */
+function closingOf(text, from, close, expression) {
+    let quote;
+    for (let i = from; i < text.length - 1; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === '\\')
+                i++;
+            else if (c === quote)
+                quote = undefined;
+        }
+        else if (expression && (c === "'" || c === '"'))
+            quote = c;
+        else if (c === close[0] && text[i + 1] === close[1])
+            return i;
+    }
+    return -1;
+}
+/** `{% endraw %}` (with optional `-` trims) at or after `from`. */
+function findEndRaw(text, from) {
+    for (let i = text.indexOf('{%', from); i !== -1; i = text.indexOf('{%', i + 2)) {
+        const close = text.indexOf('%}', i + 2);
+        if (close === -1)
+            return undefined;
+        if (text
+            .slice(i + 2, close)
+            .trim()
+            .replace(/^-|-$/g, '')
+            .trim() === 'endraw')
+            return { start: i, end: close + 2 };
+    }
+    return undefined;
+}
+const KEYWORDS = {
+    true: { kind: 'bool', value: true },
+    True: { kind: 'bool', value: true },
+    false: { kind: 'bool', value: false },
+    False: { kind: 'bool', value: false },
+    none: { kind: 'none' },
+    None: { kind: 'none' },
+};
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** Parses the expression inside a `{{ … }}` block; `base` is its offset in the whole text. */
+function parseExpression(source, base = 0) {
+    const tokens = tokenize(source, base);
+    if (isJinjaError(tokens))
+        return tokens;
+    let position = 0;
+    const peek = () => tokens[position] ?? { kind: 'end', at: base + source.length };
+    const take = () => tokens[position++] ?? { kind: 'end', at: base + source.length };
+    const isWord = (token, word) => token.kind === 'name' && token.value === word;
+    const isPunct = (token, value) => token.kind === 'punct' && token.value === value;
+    const fail = (token, what) => ({ error: what, offset: token.at });
+    const describe = (token) => token.kind === 'end' ? 'the end' : `\`${source.slice(token.at - base).split(/\s/)[0]}\``;
+    const parseOr = () => {
+        let left = parseAnd();
+        while (!isJinjaError(left) && isWord(peek(), 'or')) {
+            take();
+            const right = parseAnd();
+            if (isJinjaError(right))
+                return right;
+            left = { kind: 'or', left, right };
+        }
+        return left;
+    };
+    const parseAnd = () => {
+        let left = parseNot();
+        while (!isJinjaError(left) && isWord(peek(), 'and')) {
+            take();
+            const right = parseNot();
+            if (isJinjaError(right))
+                return right;
+            left = { kind: 'and', left, right };
+        }
+        return left;
+    };
+    const parseNot = () => {
+        if (isWord(peek(), 'not')) {
+            take();
+            const operand = parseNot();
+            return isJinjaError(operand) ? operand : { kind: 'not', operand };
+        }
+        return parseComparison();
+    };
+    const parseComparison = () => {
+        const left = parsePrimary();
+        if (isJinjaError(left))
+            return left;
+        const token = peek();
+        let result;
+        if (token.kind === 'punct' && COMPARISONS.has(token.value)) {
+            take();
+            const right = parsePrimary();
+            if (isJinjaError(right))
+                return right;
+            result = { kind: 'compare', operator: token.value, left, right };
+        }
+        else if (isWord(token, 'in') || (isWord(token, 'not') && isWord(tokens[position + 1] ?? peek(), 'in'))) {
+            const negated = isWord(take(), 'not');
+            if (negated)
+                take();
+            const container = parsePrimary();
+            if (isJinjaError(container))
+                return container;
+            result = { kind: 'in', negated, item: left, container };
+        }
+        else
+            return left;
+        const next = peek();
+        if ((next.kind === 'punct' && COMPARISONS.has(next.value)) || isWord(next, 'in'))
+            return fail(next, 'chained comparisons (`a < b < c`) cannot be translated to Argo: write `a < b and b < c`');
+        return result;
+    };
+    const parsePrimary = () => {
+        const token = take();
+        if (token.kind === 'number')
+            return { kind: 'number', value: token.value };
+        if (token.kind === 'string')
+            return { kind: 'string', value: token.value };
+        if (isPunct(token, '-') && peek().kind === 'number') {
+            const number = take();
+            return { kind: 'number', value: -number.value };
+        }
+        if (isPunct(token, '(')) {
+            const inner = parseOr();
+            if (isJinjaError(inner))
+                return inner;
+            if (!isPunct(take(), ')'))
+                return fail(token, 'unbalanced `(`');
+            return inner;
+        }
+        if (isPunct(token, '[')) {
+            const items = [];
+            while (!isPunct(peek(), ']')) {
+                const item = parseOr();
+                if (isJinjaError(item))
+                    return item;
+                items.push(item);
+                if (isPunct(peek(), ','))
+                    take();
+                else if (!isPunct(peek(), ']'))
+                    return fail(peek(), `expected \`,\` or \`]\` in a list, found ${describe(peek())}`);
+            }
+            take();
+            return { kind: 'list', items };
+        }
+        if (token.kind === 'name') {
+            const keyword = KEYWORDS[token.value];
+            if (keyword)
+                return keyword;
+            if (['and', 'or', 'not', 'in', 'is', 'if', 'else'].includes(token.value))
+                return fail(token, `\`${token.value}\` cannot start a value here`);
+            const path = [token.value];
+            let end = token.at + token.value.length;
+            for (;;) {
+                if (isPunct(peek(), '.') && tokens[position + 1]?.kind === 'name') {
+                    take();
+                    const attribute = take();
+                    path.push(attribute.value);
+                    end = attribute.at + attribute.value.length;
+                }
+                else if (isPunct(peek(), '[')) {
+                    take();
+                    const key = take();
+                    const close = take();
+                    if ((key.kind !== 'string' && key.kind !== 'number') || !isPunct(close, ']'))
+                        return fail(key, "only constant subscripts (`a['key']`, `a[0]`) can be translated to Argo");
+                    path.push(String(key.value));
+                    end = close.at + 1;
+                }
+                else
+                    break;
+            }
+            const next = peek();
+            if (isPunct(next, '('))
+                return fail(next, `calls (\`${path.join('.')}(…)\`) cannot be translated to Argo`);
+            if (isPunct(next, '|'))
+                return fail(next, 'Jinja filters (`| …`) cannot be translated to Argo');
+            return { kind: 'reference', path, source: source.slice(token.at - base, end - base) };
+        }
+        return fail(token, `unexpected ${describe(token)}`);
+    };
+    const expression = parseOr();
+    if (isJinjaError(expression))
+        return expression;
+    const rest = peek();
+    if (rest.kind !== 'end') {
+        if (isPunct(rest, '|'))
+            return fail(rest, 'Jinja filters (`| …`) cannot be translated to Argo');
+        const previous = tokens[position - 1];
+        if (isPunct(rest, '-') &&
+            previous?.kind === 'name' &&
+            previous.at + previous.value.length === rest.at &&
+            tokens[position + 1]?.kind === 'name') {
+            const next = tokens[position + 1];
+            return fail(rest, dashedName(expression, next?.kind === 'name' ? next.value : ''));
+        }
+        if (rest.kind === 'punct' && ['+', '-', '*', '/', '%', '~'].includes(rest.value))
+            return fail(rest, `arithmetic (\`${rest.value}\`) cannot be translated to Argo: compute the value in a job and pass it as a param`);
+        if (isWord(rest, 'is'))
+            return fail(rest, 'Jinja tests (`is …`) cannot be translated to Argo');
+        if (isWord(rest, 'if'))
+            return fail(rest, 'inline `if … else` cannot be translated to Argo');
+        return fail(rest, `unexpected ${describe(rest)}`);
+    }
+    return expression;
+}
+/** `a.training-data.b`: Jinja reads a subtraction; say how a name with `-` is written. */
+function dashedName(before, after) {
+    const path = before.kind === 'reference' ? before.path : [];
+    const name = `${path.at(-1) ?? ''}-${after}`;
+    const head = path.slice(0, -1);
+    const written = head.length ? `${head.join('.')}['${name}']` : `params['${name}'].value`;
+    return `Jinja reads \`${name}\` as a subtraction: a name with \`-\` is written as a subscript, \`${written}\``;
+}
+function tokenize(source, base) {
+    const tokens = [];
+    let i = 0;
+    while (i < source.length) {
+        const c = source[i];
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
+        const at = base + i;
+        if (c === "'" || c === '"') {
+            let value = '';
+            let j = i + 1;
+            for (; j < source.length && source[j] !== c; j++) {
+                if (source[j] === '\\' && j + 1 < source.length) {
+                    const escaped = source[++j];
+                    value += ESCAPES[escaped] ?? `\\${escaped}`;
+                }
+                else
+                    value += source[j];
+            }
+            if (j >= source.length)
+                return { error: 'unclosed string', offset: at };
+            tokens.push({ kind: 'string', value, at });
+            i = j + 1;
+            continue;
+        }
+        const number = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?/.exec(source.slice(i, i + 64));
+        if (number && /\d/.test(c)) {
+            tokens.push({ kind: 'number', value: Number(number[0]), at });
+            i += number[0].length;
+            continue;
+        }
+        const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i, i + 256));
+        if (name) {
+            tokens.push({ kind: 'name', value: name[0], at });
+            i += name[0].length;
+            continue;
+        }
+        const two = source.slice(i, i + 2);
+        if (['==', '!=', '<=', '>=', '//', '**'].includes(two)) {
+            tokens.push({ kind: 'punct', value: two, at });
+            i += 2;
+            continue;
+        }
+        if ('<>()[].,|+-*/%~'.includes(c)) {
+            tokens.push({ kind: 'punct', value: c, at });
+            i++;
+            continue;
+        }
+        return { error: `\`${c}\` cannot be translated to Argo`, offset: at };
+    }
+    return tokens;
+}
+/** Python's string escapes Jinja reads. */
+const ESCAPES = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+
+;// CONCATENATED MODULE: ./src/check/bind/inputs.ts
+
+/**
+ * A Polyaxon value → the text an Argo parameter carries: strings as written; numbers and
+ * booleans as their JSON text (`0.01`, `true`); lists and mappings as compact JSON (spec §4.2
+ * `str` coercion); null as the empty string.
+ */
+function parameterText(value) {
+    if (value === null || value === undefined)
+        return text_literal('');
+    if (typeof value === 'string')
+        return text_literal(value);
+    if (value instanceof Date)
+        return text_literal(value.toISOString());
+    return text_literal(JSON.stringify(value));
+}
+/** Whether a task may leave the input out: it has a `value`, or is optional or delay-validated. */
+const hasDefault = (io) => 'value' in io || io.isOptional === true || io.delayValidation === true;
+/**
+ * A template's input parameters: the component's inputs (with their default when they may be
+ * left out) and then its context-only params. Input descriptions are rendered like the rest of
+ * the inputs (spec §5.7).
+ */
+function templateInputs(inputs, contextParams, scope, context, origin, at) {
+    const out = inputs.map((io, index) => {
+        const input = { name: io.name };
+        if (hasDefault(io))
+            input.default = parameterText(io.value);
+        if (io.description) {
+            const translated = scope ? scope.translate(io.description) : text_literal(io.description);
+            const where = [...at, index, 'description'];
+            if ('error' in translated)
+                context.report(origin, where, 'untranslatable-template', translated.error, { anchor: 'value' });
+            else {
+                const description = context.encodable(translated, 'plain', origin, where);
+                if (description)
+                    input.description = description;
+            }
+        }
+        return input;
+    });
+    const declared = new Set(inputs.map((io) => io.name));
+    for (const name of contextParams)
+        if (!declared.has(name))
+            out.push({ name });
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/values.ts
+
+
+
+
+
+
+/** `ref: dag, value: globals.KEY`: the workflow run. */
+const DAG_GLOBALS = {
+    uuid: 'workflow.uid',
+    name: 'workflow.name',
+    namespace: 'workflow.namespace',
+    created_at: 'workflow.creationTimestamp',
+    status: 'workflow.status',
+    duration: 'workflow.duration',
+};
+/** `ref: ops.X, value: globals.KEY`: task X of the same DAG. */
+const TASK_GLOBALS = {
+    uuid: 'id',
+    status: 'status',
+    started_at: 'startedAt',
+    finished_at: 'finishedAt',
+};
+/**
+ * A param → the text of the Argo argument its task passes: a literal (coerced to its input's
+ * type, then written as parameter text), a reference to another task's output, the dag's input
+ * or a global, or a template rendered from the operation's other params. Undefined when Argo
+ * cannot express it (reported at the param).
+ */
+function bindValue(located, io, op, scope, context) {
+    const { param } = located;
+    if (param.ref !== undefined)
+        return refValue(located, scope, context);
+    if (isTemplate(param.value))
+        return templatedValue(located, op, scope, context, new Set());
+    const coerced = io ? coerce(io.type, param.value, io.isList) : undefined;
+    return context.encodable(parameterText(coerced?.ok ? coerced.value : param.value), 'argv', located, [
+        ...located.path,
+        'value',
+    ]);
+}
+function refValue(located, scope, context) {
+    const { ref, value } = located.param;
+    const at = [...located.path, 'value'];
+    const fail = (message, hint, where = at) => {
+        context.unsupported(located, where, message, hint);
+        return undefined;
+    };
+    if (ref === undefined || typeof value !== 'string')
+        return undefined; // reported by the params rule
+    const parsedRef = parseRef(ref);
+    if ('error' in parsedRef)
+        return undefined; // reported by the params rule
+    if (parsedRef.kind === 'runs')
+        return fail(`\`ref: ${ref}\` reads a run outside this workflow, which Argo cannot look up`, 'pass the value itself', [...located.path, 'ref']);
+    if (!scope)
+        return fail(`\`ref: ${ref}\` needs an enclosing dag`);
+    const read = parseRefValue(value, parsedRef);
+    if ('error' in read)
+        return undefined;
+    const { section, key } = read;
+    if (parsedRef.kind === 'dag') {
+        if (section === 'inputs' && key !== undefined && scope.dagInputs.has(key))
+            return variable(`inputs.parameters.${key}`);
+        const global = section === 'globals' && key !== undefined ? DAG_GLOBALS[key] : undefined;
+        if (global)
+            return variable(global);
+        return fail(`\`${value}\` of the dag has no Argo equivalent`, section === 'globals'
+            ? `available dag globals: ${Object.keys(DAG_GLOBALS).join(', ')}`
+            : 'read a single input: `value: inputs.NAME`');
+    }
+    const upstream = scope.operation(parsedRef.name);
+    if (!upstream)
+        return undefined; // unknown operation: reported by the checks
+    if (section === 'outputs' && key !== undefined) {
+        if (upstream.template.kind === 'matrix')
+            return fail(`\`${parsedRef.name}\` fans out over a matrix: it has one \`${key}\` per run, not one value`, 'read it with a `joins` query, or remove the matrix');
+        if (upstream.template.kind === 'dag')
+            return fail(`\`${parsedRef.name}\` is a dag: a dag has no outputs of its own in Argo`, 'read the output from the operation inside that dag that produces it');
+        return encodedValueOf(`tasks.${upstream.task}.outputs.parameters.${key}`);
+    }
+    if (section === 'inputs' && key !== undefined)
+        return scope.inputOf(parsedRef.name, key) ?? fail(`\`${parsedRef.name}\` gives no value for its input \`${key}\``);
+    if (section === 'globals' && key !== undefined) {
+        if (key === 'name')
+            return text_literal(parsedRef.name);
+        if (key === 'namespace')
+            return variable('workflow.namespace');
+        const field = TASK_GLOBALS[key];
+        if (field)
+            return variable(`tasks.${upstream.task}.${field}`);
+        return fail(`\`globals.${key}\` of another operation has no Argo equivalent`, 'Argo exposes uuid, name, status, started_at, finished_at and namespace of a task');
+    }
+    return fail(`\`${value}\` of operation \`${parsedRef.name}\` has no Argo equivalent`, 'read a single output (`outputs.NAME`), input or global');
+}
+/**
+ * A param value that is itself a template, e.g. `"{{ epochs }}"` or `"s3://bucket/{{ run }}"`:
+ * Polyaxon renders it with the operation's other params; so do we.
+ */
+function templatedValue(located, op, scope, context, seen) {
+    const at = [...located.path, 'value'];
+    const parts = parseTemplate(String(located.param.value));
+    if (isJinjaError(parts)) {
+        context.report(located, at, 'untranslatable-template', parts.error, { anchor: 'value' });
+        return undefined;
+    }
+    const out = [];
+    for (const part of parts) {
+        if (part.kind === 'text') {
+            out.push(text_literal(part.text));
+            continue;
+        }
+        const path = part.expression.kind === 'reference' ? part.expression.path : [];
+        const name = path.length === 1
+            ? path[0]
+            : path.length === 3 && path[0] === 'params' && path[2] === 'value'
+                ? path[1]
+                : undefined;
+        const other = name !== undefined && name !== located.name && !seen.has(name) ? op.params.get(name) : undefined;
+        if (!other) {
+            context.report(located, at, 'untranslatable-template', `\`{{ ${part.source} }}\` in a param value must name another param of operation \`${op.name}\` (Polyaxon would render it empty)`, { anchor: 'value', hint: 'pass the value directly, or through a `contextOnly` param' });
+            return undefined;
+        }
+        const value = isTemplate(other.param.value) && other.param.ref === undefined
+            ? templatedValue(other, op, scope, context, new Set([...seen, located.name]))
+            : bindValue(other, undefined, op, scope, context);
+        if (value === undefined)
+            return undefined;
+        out.push(value);
+    }
+    return context.encodable(concat(...out), 'argv', located, at);
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/conditions.ts
+
+
+
+
+
+
+/** The words Polyaxon reads the rendered conditions as (spec §8.5), case-insensitively. */
+const conditions_TRUE_WORDS = /^(true|yes|on|1|t|y)$/i;
+const conditions_FALSE_WORDS = /^(false|no|off|0|f|n)$/i;
+/**
+ * `conditions: "{{ … }}"` → a typed condition tree (spec §8.5). Names are the operation's params,
+ * typed by the inputs they feed (else by what they reference, else by their value): a literal is
+ * inlined with its type, a reference reads the upstream output or dag input as text and converts
+ * it while the workflow runs. What Python itself would refuse (ordering a string against a
+ * number), or what never renders to true or false, is refused here, at the conditions.
+ */
+function bindCondition(op, inputs, scope, context) {
+    const conditions = op.operation.conditions;
+    if (conditions === undefined)
+        return undefined;
+    const at = [...op.path, 'conditions'];
+    const refuse = (message, hint) => {
+        context.report(op, at, 'untranslatable-template', message, { anchor: 'value', ...(hint ? { hint } : {}) });
+        return undefined;
+    };
+    if (!isTemplate(conditions)) {
+        // Plain text: Polyaxon reads it as a boolean word; the `invalid-conditions` rule refused others.
+        return { expr: { kind: 'literal', type: 'bool', value: conditions_TRUE_WORDS.test(conditions.trim()) } };
+    }
+    const match = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(conditions);
+    if (!match?.[1] || match[1].includes('{{'))
+        return refuse('`conditions` must be a single `{{ … }}` expression to be translated to Argo', 'write the whole condition inside one pair of braces');
+    const parsed = parseExpression(match[1]);
+    if (isJinjaError(parsed))
+        return refuse(parsed.error, 'pass the values the condition needs as params (e.g. `contextOnly` refs to upstream outputs) and compare them');
+    const problems = [];
+    const typed = typeExpression(parsed, (path) => operand(path, op, inputs, scope), problems);
+    if (problems.length || !typed)
+        return refuse(problems[0] ?? 'the condition cannot be translated to Argo');
+    const finalProblem = finalValueProblem(typed);
+    if (finalProblem)
+        return refuse(finalProblem, 'compare the value, e.g. `{{ count > 0 }}`');
+    return { expr: typed };
+}
+/** The typed tree of a parsed expression; problems are collected (the first is reported). */
+function typeExpression(expression, resolve, problems) {
+    const recurse = (e) => typeExpression(e, resolve, problems);
+    switch (expression.kind) {
+        case 'number':
+            return { kind: 'literal', type: 'number', value: expression.value };
+        case 'string':
+            return { kind: 'literal', type: 'string', value: expression.value };
+        case 'bool':
+            return { kind: 'literal', type: 'bool', value: expression.value };
+        case 'none':
+            problems.push('`None` in `conditions` cannot be translated to Argo: Argo passes missing values as empty text');
+            return undefined;
+        case 'list': {
+            const items = expression.items.map(recurse);
+            if (items.some((i) => i === undefined || i.kind !== 'literal')) {
+                problems.push('only lists of constants can be translated to Argo in `conditions`');
+                return undefined;
+            }
+            return { kind: 'literal', type: 'list', value: items };
+        }
+        case 'reference': {
+            const resolved = resolve(expression.path);
+            if (typeof resolved === 'string') {
+                problems.push(resolved);
+                return undefined;
+            }
+            return resolved;
+        }
+        case 'not': {
+            const operand = recurse(expression.operand);
+            return operand && { kind: 'not', operand };
+        }
+        case 'and':
+        case 'or': {
+            const left = recurse(expression.left);
+            const right = recurse(expression.right);
+            return left && right && { kind: expression.kind, left, right };
+        }
+        case 'in': {
+            const item = recurse(expression.item);
+            const container = recurse(expression.container);
+            if (!item || !container)
+                return undefined;
+            const containerType = typeOf(container);
+            if (containerType === 'string' && typeOf(item) !== 'string') {
+                problems.push(`\`in\` a string needs a string on its left; Python would fail on ${describeType(typeOf(item))}`);
+                return undefined;
+            }
+            if (containerType !== 'list' && containerType !== 'string') {
+                problems.push(`\`in\` needs a list or a string on its right, not ${describeType(containerType)}`);
+                return undefined;
+            }
+            return { kind: 'in', negated: expression.negated, item, container };
+        }
+        case 'compare': {
+            const left = recurse(expression.left);
+            const right = recurse(expression.right);
+            if (!left || !right)
+                return undefined;
+            const [a, b] = [typeOf(left), typeOf(right)];
+            const numeric = (t) => t === 'number' || t === 'bool';
+            if (a === 'mixed' || b === 'mixed') {
+                problems.push('`and`/`or` of values that are not booleans cannot be compared in Argo: compare each value');
+                return undefined;
+            }
+            const comparable = (numeric(a) && numeric(b)) || a === b;
+            if (expression.operator === '==' || expression.operator === '!=') {
+                // Python: values of different types are never equal.
+                if (!comparable)
+                    return { kind: 'literal', type: 'bool', value: expression.operator === '!=' };
+                return { kind: 'compare', operator: expression.operator, left, right };
+            }
+            if (!comparable || a === 'dict' || a === 'list') {
+                problems.push(`\`${expression.operator}\` between ${describeType(a)} and ${describeType(b)}: Python cannot order them, so Polyaxon would fail the operation`);
+                return undefined;
+            }
+            return { kind: 'compare', operator: expression.operator, left, right };
+        }
+    }
+}
+/**
+ * The rendered result must read as a boolean word. Values whose text never does (numbers other
+ * than 0 and 1 rendered as floats, lists, mappings) are refused; texts are checked as the
+ * workflow runs.
+ */
+function finalValueProblem(expr) {
+    switch (expr.kind) {
+        case 'and':
+        case 'or':
+            return finalValueProblem(expr.left) ?? finalValueProblem(expr.right);
+        case 'literal':
+            if (expr.type === 'string' &&
+                typeof expr.value === 'string' &&
+                !conditions_TRUE_WORDS.test(expr.value.trim()) &&
+                !conditions_FALSE_WORDS.test(expr.value.trim()))
+                return `\`conditions\` would render \`${expr.value}\`, which is not true or false`;
+            if (expr.type === 'number' && expr.value !== 0 && expr.value !== 1)
+                return `\`conditions\` would render ${String(expr.value)}, which is not true or false`;
+            if (expr.type === 'list' || expr.type === 'dict')
+                return '`conditions` would render a list, which is not true or false';
+            return undefined;
+        case 'variable':
+            if (expr.type === 'number' || expr.type === 'list' || expr.type === 'dict')
+                return `\`conditions\` would render the ${describeType(expr.type)} value itself, which Polyaxon does not read as true or false`;
+            return undefined;
+        default:
+            return undefined;
+    }
+}
+const describeType = (type) => ({
+    number: 'a number',
+    bool: 'a boolean',
+    string: 'a string',
+    list: 'a list',
+    dict: 'a mapping',
+    mixed: 'mixed values',
+})[type];
+/** A Polyaxon IO type → how a condition compares its values. */
+function valueType(io, fallback = '') {
+    if (io?.isList)
+        return 'list';
+    const type = io?.type;
+    if (type === undefined)
+        return jsType(fallback);
+    if (/^(int|float|metric|(Strict|Positive|Negative|NonNegative|NonPositive)?(Int|Float))$/i.test(type))
+        return 'number';
+    if (/^(Strict)?bool$/i.test(type))
+        return 'bool';
+    if (/^(list|List(\[.*\])?|tuple)$/.test(type))
+        return 'list';
+    if (/^(dict|Dict(\[.*\])?|metadata)$/.test(type))
+        return 'dict';
+    return 'string';
+}
+const jsType = (value) => typeof value === 'number'
+    ? 'number'
+    : typeof value === 'boolean'
+        ? 'bool'
+        : Array.isArray(value)
+            ? 'list'
+            : value !== null && typeof value === 'object'
+                ? 'dict'
+                : 'string';
+/** A name in the condition → the operand it means: the operation's param of that name. */
+function operand(path, op, inputs, scope) {
+    const name = path.length === 1
+        ? path[0]
+        : path.length === 3 && path[0] === 'params' && path[2] === 'value'
+            ? path[1]
+            : undefined;
+    const located = name !== undefined ? op.params.get(name) : undefined;
+    if (!located || name === undefined)
+        return `\`${path.join('.')}\` in \`conditions\` is not a param of operation \`${op.name}\``;
+    const io = inputs.get(name);
+    if (located.param.ref === undefined)
+        return literalOperand(located, io);
+    return (refOperand(located, io, scope) ??
+        `\`${name}\` in \`conditions\` reads \`${located.param.ref}\`, which Argo cannot compare`);
+}
+function literalOperand(located, io) {
+    const raw = located.param.value;
+    if (isTemplate(raw))
+        return `\`${located.name}\` in \`conditions\` is itself a template; compare the params it is made of`;
+    const coerced = io ? coerce(io.type, raw, io.isList) : undefined;
+    const value = coerced?.ok ? coerced.value : raw;
+    const type = valueType(io, value);
+    if (value === null || value === undefined)
+        return `\`${located.name}\` in \`conditions\` has no value`;
+    if (type === 'list') {
+        if (!Array.isArray(value))
+            return `\`${located.name}\` in \`conditions\` is not a list`;
+        return {
+            kind: 'literal',
+            type,
+            value: value.map((item) => ({ kind: 'literal', type: jsType(item), value: item })),
+        };
+    }
+    if (type === 'dict')
+        return `the mapping \`${located.name}\` cannot be used in \`conditions\` in Argo`;
+    if (type === 'number')
+        return { kind: 'literal', type, value: Number(value) };
+    if (type === 'bool')
+        return { kind: 'literal', type, value: value === true || (typeof value === 'string' && conditions_TRUE_WORDS.test(value)) };
+    return { kind: 'literal', type: 'string', value: typeof value === 'string' ? value : JSON.stringify(value) };
+}
+/** A ref param as the condition reads it: the raw text of the upstream output, dag input or global. */
+function refOperand(located, io, scope) {
+    const { ref, value } = located.param;
+    if (!scope || ref === undefined || typeof value !== 'string')
+        return undefined;
+    const parsedRef = parseRef(ref);
+    if ('error' in parsedRef || parsedRef.kind === 'runs')
+        return undefined;
+    const read = parseRefValue(value, parsedRef);
+    if ('error' in read || read.key === undefined)
+        return undefined;
+    if (parsedRef.kind === 'dag') {
+        if (read.section === 'inputs' && scope.dagInputs.has(read.key))
+            return {
+                kind: 'variable',
+                type: valueType(io ?? scope.dagInputType(read.key)),
+                name: `inputs.parameters.${read.key}`,
+            };
+        const global = read.section === 'globals' ? DAG_GLOBALS[read.key] : undefined;
+        return global ? { kind: 'variable', type: 'string', name: global } : undefined;
+    }
+    const upstream = scope.operation(parsedRef.name);
+    if (!upstream ||
+        read.section !== 'outputs' ||
+        upstream.template.kind === 'matrix' ||
+        upstream.template.kind === 'dag')
+        return undefined;
+    return {
+        kind: 'variable',
+        type: valueType(io ?? scope.outputType(parsedRef.name, read.key)),
+        name: `tasks.${upstream.task}.outputs.parameters.${read.key}`,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/depends.ts
+/**
+ * An operation's upstream edges, trigger policy, events and `skipOnUpstreamSkip` → an Argo
+ * enhanced `depends` expression (spec §8.2, §8.3, §8.6). Never a bare task name, which Argo
+ * reads as "Succeeded or Skipped or Daemoned": Polyaxon does not count a skipped upstream as a
+ * success. Argo's `Skipped` is Polyaxon's skipped (conditions false); its `Omitted` (depends
+ * not met) is Polyaxon's upstream_failed, a final status that is not a skip.
+ */
+function bindDepends(op, upstream, taskOf, context) {
+    const written = op.operation.trigger;
+    if (typeof written === 'string' && written.includes('{{'))
+        context.templated(op, [...op.path, 'trigger'], 'trigger');
+    const trigger = written !== undefined && !written.includes('{{') ? written : 'all_succeeded';
+    const skipOnUpstreamSkip = op.operation.skipOnUpstreamSkip === true;
+    // One entry per upstream operation, in the order its first edge is written.
+    const byUpstream = new Map();
+    for (const edge of upstream)
+        byUpstream.set(edge.from, [...(byUpstream.get(edge.from) ?? []), edge]);
+    const triggerClauses = [];
+    const eventClauses = [];
+    for (const [from, edges] of byUpstream) {
+        const target = taskOf(from);
+        if (!target)
+            continue;
+        const kinds = eventKinds(op, edges);
+        const fires = kinds.filter((k) => k.kind !== 'run_status_done');
+        for (const { kind, at } of fires) {
+            const clause = eventClause(kind, target);
+            if (clause)
+                eventClauses.push(clause);
+            else
+                context.unsupported(op, at, `event \`${kind}\` cannot start an Argo task: Argo starts tasks when others finish${kind === 'run_status_running' ? ' (or, for services, once they are up)' : ''}`, kind === 'run_status_running'
+                    ? 'wait for the operation to finish (`run_status_done`), or make it a service to start beside it'
+                    : 'use run_status_succeeded, run_status_failed, run_status_skipped, run_status_upstream_failed or run_status_done');
+        }
+        // `done` events and plain edges from the same upstream are covered by the trigger.
+        if (fires.length && kinds.length === fires.length && !edges.some((e) => e.kind !== 'event'))
+            continue;
+        triggerClauses.push(triggerClause(trigger, target, skipOnUpstreamSkip));
+    }
+    const triggered = triggerClauses.length
+        ? oneOrMany(trigger.startsWith('one_') ? 'any' : 'all', triggerClauses)
+        : undefined;
+    const evented = eventClauses.length ? oneOrMany('any', eventClauses) : undefined;
+    // An event starts the operation without waiting on the trigger (spec §8.2).
+    if (triggered && evented)
+        return { kind: 'any', of: [evented, triggered] };
+    return triggered ?? evented;
+}
+const oneOrMany = (kind, of) => (of.length === 1 && of[0] ? of[0] : { kind, of });
+const result = (task, ...results) => ({ kind: 'result', task, results });
+function triggerClause(trigger, { task, daemon }, skipOnUpstreamSkip) {
+    switch (trigger) {
+        case 'all_succeeded':
+        case 'one_succeeded':
+            return daemon ? result(task, 'Succeeded', 'Daemoned') : result(task, 'Succeeded');
+        case 'all_failed':
+        case 'one_failed':
+            return result(task, 'Failed', 'Errored');
+        case 'all_done':
+        case 'one_done':
+            // Every final status; with skipOnUpstreamSkip a skipped upstream skips this operation instead.
+            return result(task, 'Succeeded', 'Failed', 'Errored', ...(skipOnUpstreamSkip ? [] : ['Skipped']), 'Omitted', ...(daemon ? ['Daemoned'] : []));
+    }
+}
+function eventKinds(op, edges) {
+    const events = Array.isArray(op.operation.events) ? op.operation.events : [];
+    return edges
+        .filter((e) => e.kind === 'event')
+        .flatMap((e) => {
+        const index = e.path[e.path.length - 2];
+        const kinds = typeof index === 'number' ? events[index]?.kinds : undefined;
+        return Array.isArray(kinds) ? kinds.map((kind, i) => ({ kind, at: [...e.path.slice(0, -1), 'kinds', i] })) : [];
+    });
+}
+function eventClause(kind, { task, daemon }) {
+    switch (kind) {
+        case 'run_status_succeeded':
+            return result(task, 'Succeeded');
+        case 'run_status_failed':
+            return result(task, 'Failed', 'Errored');
+        case 'run_status_skipped':
+            return result(task, 'Skipped', 'Omitted');
+        case 'run_status_upstream_failed':
+            return result(task, 'Omitted');
+        case 'run_status_running':
+            return daemon ? result(task, 'Daemoned') : undefined;
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/early-stopping.ts
+/**
+ * Early stopping (spec §8.7) for a dag or a matrix of `runs` children. Argo can honour one
+ * failure policy itself: when a single failure already reaches the percentage, the DAG's
+ * `failFast` stops it. Other policies need someone watching the results; they are recorded in
+ * the `polyaxon-argo.io/early-stopping` annotation for the GitHub Action's watcher, and a
+ * warning says that only the watcher enforces them.
+ */
+function bindEarlyStopping(policies, runs, origin, at, context) {
+    if (policies === undefined)
+        return { failFast: false };
+    if (typeof policies === 'string') {
+        context.templated(origin, at, 'earlyStopping');
+        return { failFast: false };
+    }
+    let failFast = false;
+    policies.forEach((policy, index) => {
+        if (policy.kind === 'failure_early_stopping' &&
+            typeof policy.percent === 'number' &&
+            runs > 0 &&
+            policy.percent <= 100 / runs) {
+            failFast = true;
+            return;
+        }
+        context.watcherEarlyStopping.push(policy);
+        context.report(origin, [...at, index], 'watcher-only-early-stopping', policy.kind === 'metric_early_stopping'
+            ? `metric early stopping on \`${policy.metric}\` cannot be enforced by Argo in the cluster; only the GitHub Action's watcher enforces it`
+            : `failure early stopping at ${String(policy.percent)}% of ${runs} runs needs more than one failure, which Argo cannot count; only the GitHub Action's watcher enforces it`, { hint: 'submit with the GitHub Action (mode: submit, wait: true) to have it enforced' });
+    });
+    return { failFast };
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/plain.ts
+/**
+ * A value from the file copied into the manifest as it is (Kubernetes objects: volumes,
+ * affinities, resources…), checked first: Argo would read a `{{` in any string of it as its own
+ * tag, and a Jinja template there is not translated. Each such string is reported at its place.
+ */
+function checkPlain(value, context, origin, at, what) {
+    let clean = true;
+    const visit = (node, path) => {
+        if (typeof node === 'string') {
+            if (node.includes('{{') || node.includes('{%') || node.includes('{#')) {
+                clean = false;
+                context.report(origin, path, 'untranslatable-template', `templates and \`{{\` in ${what} are not translated, and Argo would read them as its own tags`, {
+                    anchor: 'value',
+                    hint: 'write the value out; pass run-time values to the container through params',
+                });
+            }
+        }
+        else if (Array.isArray(node))
+            node.forEach((item, i) => visit(item, [...path, i]));
+        else if (node !== null && typeof node === 'object' && !(node instanceof Date)) {
+            for (const [key, child] of Object.entries(node))
+                visit(child, [...path, key]);
+        }
+    };
+    visit(value, at);
+    return clean ? value : undefined;
+}
+/** A value built by binding from checked parts and names of its own: nothing in it to check. */
+const built = (value) => value;
+
+;// CONCATENATED MODULE: ./src/check/bind/settings.ts
+
+
+
+
+/**
+ * termination, cache, queue, tags, cost and plugins of an operation (merged with its dag's and its
+ * component's, spec §6.4) → Argo template settings and pod additions. Undefined when one of them
+ * was refused.
+ */
+function bindSettings(compiled, context) {
+    const mark = context.mark();
+    const origin = compiled.op;
+    const at = (field, ...rest) => [...compiled.op.path, field, ...rest];
+    const settings = { labels: {}, annotations: operationAnnotations(compiled, context) };
+    settings_termination(compiled.termination, compiled, context, settings, at);
+    settings_cache(compiled.cache, compiled, context, settings, at);
+    if (compiled.queue !== undefined) {
+        if (compiled.queue.includes('{{'))
+            context.templated(origin, at('queue'), 'queue');
+        else
+            settings.semaphore = compiled.queue.replace(/[^-._a-zA-Z0-9]/g, '.');
+    }
+    const plugins = bindPlugins(compiled.plugins, compiled, context, at);
+    return context.refusedSince(mark) ? undefined : { settings, plugins };
+}
+/** An operation's tags (its own, else its component's) and cost, as pod annotations. */
+function operationAnnotations(compiled, context) {
+    const { op } = compiled;
+    const tags = op.operation.tags ?? compiled.component.tags;
+    const cost = op.operation.cost ?? compiled.component.cost;
+    const out = {};
+    if (tags?.length) {
+        const at = op.operation.tags ? [...op.path, 'tags'] : [...compiled.resolved.path, 'tags'];
+        const owner = op.operation.tags ? op : compiled.resolved;
+        const joined = tags.join(',');
+        if (joined.includes('{{'))
+            context.report(owner, at, 'untranslatable-template', 'a tag holds `{{`, which Argo would read as its own tag in the pod annotation', {
+                hint: 'remove the braces from the tag',
+            });
+        else
+            out[TAGS_ANNOTATION] = joined;
+    }
+    if (typeof cost === 'string')
+        context.templated(op, [...op.path, 'cost'], 'cost');
+    else if (cost !== undefined)
+        out[COST_ANNOTATION] = String(cost);
+    return out;
 }
 function settings_termination(value, compiled, context, out, at) {
     if (value === undefined)
         return;
     const origin = compiled.op;
     if (typeof value === 'string')
-        return context.unsupported(origin, at('termination'), 'a templated `termination` cannot be resolved before the run');
-    if (value.maxRetries !== undefined) {
-        if (typeof value.maxRetries === 'string')
-            context.unsupported(origin, at('termination', 'maxRetries'), 'a templated `maxRetries` cannot be resolved before the run');
-        else if (value.maxRetries > 0)
-            out.template.retryStrategy = { limit: value.maxRetries, retryPolicy: 'Always' };
-    }
-    if (value.timeout !== undefined) {
-        if (typeof value.timeout === 'string')
-            context.unsupported(origin, at('termination', 'timeout'), 'a templated `timeout` cannot be resolved before the run');
+        return context.templated(origin, at('termination'), 'termination');
+    if (typeof value.maxRetries === 'string')
+        context.templated(origin, at('termination', 'maxRetries'), 'maxRetries');
+    else if (value.maxRetries !== undefined && value.maxRetries > 0)
+        out.retries = value.maxRetries;
+    if (typeof value.timeout === 'string')
+        context.templated(origin, at('termination', 'timeout'), 'timeout');
+    else if (value.timeout !== undefined) {
+        // Kubernetes refuses activeDeadlineSeconds of 0 or less.
+        if (value.timeout <= 0)
+            context.report(origin, at('termination', 'timeout'), 'invalid-value', `\`timeout: ${value.timeout}\` would stop the operation before it starts`, {
+                anchor: 'value',
+                hint: 'give a number of seconds above 0, or remove `timeout` for no limit',
+            });
         else
-            out.template.activeDeadlineSeconds = value.timeout;
+            out.activeDeadlineSeconds = value.timeout;
     }
     // ttl: the top operation's becomes the workflow's ttlStrategy; an operation's own ttl deletes its
     // pods that long after they finish, through the workflow's podGC and a label on the pods.
     if (typeof value.ttl === 'string')
-        context.unsupported(origin, at('termination', 'ttl'), 'a templated `ttl` cannot be resolved before the run');
+        context.templated(origin, at('termination', 'ttl'), 'ttl');
     else if (value.ttl !== undefined && value.ttl !== context.workflowTtl) {
-        if (context.podTtl === undefined)
-            context.podTtl = value.ttl;
+        context.podTtl ??= value.ttl;
         if (context.podTtl === value.ttl)
             out.labels[POD_TTL_LABEL] = String(value.ttl);
         else
@@ -13582,48 +14942,78 @@ function settings_termination(value, compiled, context, out, at) {
             context.unsupported(origin, at('termination', field), `\`termination.${field}\` has no Argo equivalent`);
     }
 }
+/** The parts of the run each cache section covers (spec §8.9). */
+const CACHE_SECTIONS = {
+    init: ['init'],
+    connections: ['connections'],
+    containers: ['container', 'sidecars'],
+};
 function settings_cache(value, compiled, context, out, at) {
     if (value === undefined)
         return;
     if (typeof value === 'string')
-        return context.unsupported(compiled.op, at('cache'), 'a templated `cache` cannot be resolved before the run');
-    if (value.disable === true || typeof value.disable === 'string') {
-        if (typeof value.disable === 'string')
-            context.unsupported(compiled.op, at('cache', 'disable'), 'a templated `cache.disable` cannot be resolved before the run');
+        return context.templated(compiled.op, at('cache'), 'cache');
+    if (typeof value.disable === 'string')
+        return context.templated(compiled.op, at('cache', 'disable'), 'cache.disable');
+    if (value.disable === true)
         return;
-    }
     if (typeof value.ttl === 'string')
-        context.unsupported(compiled.op, at('cache', 'ttl'), 'a templated `cache.ttl` cannot be resolved before the run');
-    // The key covers the component itself (container, init, connections: every cache section) and the inputs.
-    const inputs = (compiled.component.inputs ?? []).map((io) => io.name).filter((name) => !value.io || value.io.includes(name));
-    const key = [names_hash(JSON.stringify(compiled.run)), ...inputs.map((name) => `{{inputs.parameters.${name}}}`)].join('-');
-    out.template.memoize = { key, ...(typeof value.ttl === 'number' ? { maxAge: `${value.ttl}s` } : {}), cache: { configMap: { name: CACHE_CONFIGMAP } } };
+        return context.templated(compiled.op, at('cache', 'ttl'), 'cache.ttl');
+    // The key covers what the run does (its cache sections, else all of it) and the inputs it
+    // considers. Argo requires a key of letters, digits and `-` once substituted, so the values
+    // are hashed while the workflow runs rather than written into the key.
+    const run = { ...compiled.run };
+    const covered = value.sections
+        ? Object.fromEntries(value.sections.flatMap((section) => (CACHE_SECTIONS[section] ?? []).map((key) => [key, run[key]])))
+        : run;
+    const inputs = (compiled.component.inputs ?? [])
+        .map((io) => io.name)
+        .filter((name) => !value.io || value.io.includes(name));
+    const parts = [
+        `'${names_hash(JSON.stringify(covered))}'`,
+        ...inputs.map((name) => expressionOf(`inputs.parameters.${name}`)),
+    ];
+    out.memoize = {
+        key: concat(text_literal('polyaxon-'), expression(`sprig.sha256sum(sprig.toJson([${parts.join(', ')}]))`)),
+        ...(typeof value.ttl === 'number' ? { maxAge: `${value.ttl}s` } : {}),
+    };
 }
 /** Plugins Argo's own behaviour already covers; accepted as they are (documented). */
 const NATIVE = new Set(['collectArtifacts', 'collectLogs', 'collectResources', 'syncStatuses', 'autoResume']);
-function settings_plugins(value, origin, context, out, at) {
+function bindPlugins(value, compiled, context, at) {
+    const out = { env: [], volumes: [], volumeMounts: [] };
+    const origin = compiled.op;
     if (value === undefined)
-        return;
-    if (typeof value === 'string')
-        return context.unsupported(origin, at('plugins'), 'templated `plugins` cannot be resolved before the run');
+        return out;
+    if (typeof value === 'string') {
+        context.templated(origin, at('plugins'), 'plugins');
+        return out;
+    }
     for (const [key, setting] of Object.entries(value)) {
         if (setting === undefined || NATIVE.has(key))
             continue;
+        if (typeof setting === 'string' && setting.includes('{{') && key !== 'logLevel') {
+            context.templated(origin, at('plugins', key), `plugins.${key}`);
+            continue;
+        }
         switch (key) {
             case 'shm':
                 if (setting === true) {
-                    out.volumes.push({ name: 'plx-shm', emptyDir: { medium: 'Memory' } });
-                    out.volumeMounts.push({ name: 'plx-shm', mountPath: '/dev/shm' });
+                    out.volumes.push(built({ name: SHM_VOLUME, emptyDir: { medium: 'Memory' } }));
+                    out.volumeMounts.push(built({ name: SHM_VOLUME, mountPath: '/dev/shm' }));
                 }
                 break;
             case 'docker':
                 if (setting === true) {
-                    out.volumes.push({ name: 'plx-docker', hostPath: { path: '/var/run/docker.sock' } });
-                    out.volumeMounts.push({ name: 'plx-docker', mountPath: '/var/run/docker.sock' });
+                    out.volumes.push(built({ name: DOCKER_VOLUME, hostPath: { path: '/var/run/docker.sock' } }));
+                    out.volumeMounts.push(built({ name: DOCKER_VOLUME, mountPath: '/var/run/docker.sock' }));
                 }
                 break;
             case 'logLevel':
-                out.env.push({ name: 'POLYAXON_LOG_LEVEL', value: encodeBraces(String(setting)) });
+                if (typeof setting === 'string' && setting.includes('{{'))
+                    context.templated(origin, at('plugins', key), 'plugins.logLevel');
+                else
+                    out.env.push({ name: LOG_LEVEL_VARIABLE, value: text_literal(String(setting)) });
                 break;
             default:
                 if (setting === false || (Array.isArray(setting) && setting.length === 0))
@@ -13631,72 +15021,10 @@ function settings_plugins(value, origin, context, out, at) {
                 context.unsupported(origin, at('plugins', key), `plugin \`${key}\` needs the Polyaxon platform, which does not run under Argo`, key === 'notifications' ? 'use `hooks` to notify when a run ends' : `remove \`${key}\` or set it to false`);
         }
     }
+    return out;
 }
 
-;// CONCATENATED MODULE: ./src/lower/template-inputs.ts
-
-/**
- * A template's input parameters: the component's inputs (with their default when they may be
- * left out: a `value`, `isOptional`, or `delayValidation`) and then its context-only params.
- * `defaults` lets a task, or another operation reading `inputs.X`, know what a missing input is.
- */
-function templateInputs(inputs, contextParams) {
-    const parameters = [];
-    const defaults = new Map();
-    for (const io of inputs) {
-        const hasDefault = 'value' in io || io.isOptional === true || io.delayValidation === true;
-        if (hasDefault)
-            defaults.set(io.name, toParameterString(io.value));
-        parameters.push({ name: io.name, ...(hasDefault ? { default: toParameterString(io.value) } : {}), ...(io.description ? { description: io.description } : {}) });
-    }
-    const declared = new Set(inputs.map((io) => io.name));
-    for (const name of contextParams)
-        if (!declared.has(name))
-            parameters.push({ name });
-    return { parameters, defaults };
-}
-
-;// CONCATENATED MODULE: ./src/lower/when.ts
-
-
-
-const NUMERIC = new Set(['int', 'float', 'metric']);
-/**
- * `conditions: "{{ loss < max_loss }}"` → `when: "{{tasks.train.outputs.parameters.loss}} < 0.5"`.
- * Names are the operation's params, read through their argument values; numbers compare
- * bare, everything else as quoted strings, as Argo's govaluate expects. False → the task is
- * Skipped, as Polyaxon skips the operation.
- */
-function whenExpression(op, argument, context) {
-    const conditions = op.operation.conditions;
-    if (conditions === undefined)
-        return undefined;
-    const at = [...op.path, 'conditions'];
-    if (!isTemplate(conditions))
-        return /^(true|yes|on|1|t|y)$/i.test(conditions.trim()) ? 'true' : 'false';
-    const match = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(conditions);
-    if (!match) {
-        context.unsupported(op, at, '`conditions` must be a single `{{ … }}` expression to be translated to Argo');
-        return undefined;
-    }
-    const translated = translateCondition(match[1], (path) => {
-        const name = path.length === 1 ? path[0] : path.length === 3 && path[0] === 'params' && path[2] === 'value' ? path[1] : undefined;
-        const found = name !== undefined ? argument(name) : undefined;
-        if (!found)
-            return `\`${path.join('.')}\` in \`conditions\` is not a param of operation \`${op.name}\``;
-        // Encoded braces are decoded by Kubernetes in containers only; Argo would compare them encoded.
-        if (isEncodedLiteral(found.value))
-            return `\`${path.join('.')}\` in \`conditions\` has a literal \`{{\` in its value, which Argo cannot compare`;
-        return { tag: found.value, numeric: found.type !== undefined && NUMERIC.has(found.type) };
-    });
-    if (jinja_isError(translated)) {
-        context.report(op, at, 'untranslatable-template', translated.error, { anchor: 'value', hint: 'pass the values the condition needs as params (e.g. `contextOnly` refs to upstream outputs) and compare them' });
-        return undefined;
-    }
-    return translated;
-}
-
-;// CONCATENATED MODULE: ./src/lower/dag-template.ts
+;// CONCATENATED MODULE: ./src/check/bind/dag.ts
 
 
 
@@ -13710,196 +15038,766 @@ function whenExpression(op, argument, context) {
 
 
 /**
- * A dag operation → a DAG template: one task per operation, `depends` from the graph,
- * arguments from params, `when` from conditions, `parallelism` from `concurrency`.
- * `failFast` is off: in Polyaxon a failed operation does not stop independent branches.
+ * A dag operation → a DAG template: one task per operation, `depends` from the graph, arguments
+ * from params, `when` from conditions, `parallelism` from `concurrency`. `failFast` is off: in
+ * Polyaxon a failed operation does not stop independent branches.
  */
-function lowerDag(compiled, contextParams, context) {
-    const resolved = compiled.op.component;
-    const dag = resolved.dag;
-    const slot = context.reserveTemplate(typeof resolved.component.name === 'string' ? resolved.component.name : compiled.op.name || 'dag');
+function bindDag(compiled, contextParams, context, 
+/** Under a deadline (its own timeout, or an enclosing dag's): every task inside is. */
+deadline = false) {
+    const dag = compiled.resolved.dag;
+    if (!dag)
+        return undefined;
+    const mark = context.mark();
     const graph = graphOf(dag);
     const taskNames = new NameTable();
     const entries = new Map();
     for (const name of graph.names) {
         const op = graph.operations.get(name);
-        if (!op.component)
-            continue;
-        const child = compileOperation(op, compiled.inheritedByChildren);
-        entries.set(name, { op, compiled: child, task: taskNames.claim(name) });
+        const child = op && compileOperation(op, compiled.inheritedByChildren);
+        if (op && child)
+            entries.set(name, { op, compiled: child, task: taskNames.claim(name) });
     }
     for (const entry of entries.values()) {
-        const lowered = lowerOperation(entry.compiled, context);
-        if (lowered)
-            entry.lowered = lowered;
+        const template = bindTemplate(entry.compiled, context, { deadline });
+        if (template)
+            entry.template = template;
     }
-    context.recordTasks(slot.name, taskNames.origins);
-    const dagInputs = new Set(dag.inputs.map((io) => io.name));
+    const dagInputs = new Map(dag.inputs.map((io) => [io.name, io]));
     const memo = new Map();
-    const scope = {
-        dagInputs,
-        task: (name) => {
-            const entry = entries.get(name);
-            return entry?.lowered && { task: entry.task, fanOut: entry.lowered.fanOut, nestedDag: entry.lowered.nestedDag };
-        },
-        inputOf: (name, input) => {
-            const entry = entries.get(name);
-            if (!entry)
-                return undefined;
-            return argumentOf(entry, input) ?? entry.lowered?.defaults.get(input);
-        },
-    };
-    function argumentOf(entry, input) {
+    const argumentOf = (entry, input) => {
         const key = `${entry.op.name}\u0000${input}`;
         if (!memo.has(key)) {
             const located = entry.op.params.get(input);
             const io = entry.compiled.component.inputs?.find((i) => i.name === input);
-            memo.set(key, located ? argumentValue(located, io, entry.op, scope, context) : undefined);
+            memo.set(key, located ? bindValue(located, io, entry.op, scope, context) : undefined);
         }
         return memo.get(key);
-    }
+    };
+    const scope = {
+        dagInputs: new Set(dagInputs.keys()),
+        operation: (name) => {
+            const entry = entries.get(name);
+            return entry?.template && { task: entry.task, template: entry.template };
+        },
+        inputOf: (name, input) => {
+            const entry = entries.get(name);
+            return entry && (argumentOf(entry, input) ?? entry.template?.inputs.find((i) => i.name === input)?.default);
+        },
+        dagInputType: (name) => dagInputs.get(name),
+        outputType: (name, output) => entries.get(name)?.compiled.component.outputs?.find((io) => io.name === output),
+    };
     const tasks = [];
     for (const entry of entries.values()) {
-        if (!entry.lowered)
+        const { op, template } = entry;
+        if (!template)
             continue;
-        const parameters = [];
-        for (const input of entry.lowered.inputs) {
-            const value = argumentOf(entry, input);
+        const args = new Map();
+        for (const input of template.inputs) {
+            const value = input.name === DEADLINE_INPUT
+                ? taskDeadline(entry.compiled, template, deadline)
+                : argumentOf(entry, input.name);
             if (value !== undefined)
-                parameters.push({ name: input, value });
+                args.set(input.name, value);
         }
-        let depends = dependsExpression(entry.op, graph.upstream.get(entry.op.name), (name) => {
+        const depends = bindDepends(op, graph.upstream.get(op.name) ?? [], (name) => {
             const upstream = entries.get(name);
-            return upstream?.lowered && { task: upstream.task, daemon: upstream.lowered.daemon };
+            return (upstream?.template && {
+                task: upstream.task,
+                daemon: upstream.template.kind === 'container' && upstream.template.daemon,
+            });
         }, context);
-        const when = whenExpression(entry.op, (name) => {
-            const located = entry.op.params.get(name);
-            if (!located)
-                return undefined;
-            const value = argumentOf(entry, name);
-            return value === undefined ? undefined : { value, type: typeOf(entry, name, entries) };
-        }, context);
-        const hooks = taskHooks(entry.compiled, entry.task, context);
-        if ((entry.op.operation.isApproved ?? entry.compiled.component.isApproved) === false) {
-            // Waiting for approval (spec §1.2): a suspended step the operation waits on; `argo resume` approves.
-            const gate = taskNames.claim(`${entry.op.name}-approval`);
-            tasks.push({ name: gate, template: context.addTemplate('wait-for-approval', { suspend: {} }), ...(depends ? { depends } : {}) });
-            depends = `${gate}.Succeeded`;
-        }
+        const inputs = new Map((entry.compiled.component.inputs ?? []).map((io) => [io.name, io]));
+        const when = bindCondition(op, inputs, scope, context);
+        const approved = op.operation.isApproved ?? entry.compiled.component.isApproved;
         tasks.push({
-            name: entry.task,
-            template: entry.lowered.name,
+            name: op.name,
+            task: entry.task,
+            template,
+            arguments: args,
             ...(depends ? { depends } : {}),
             ...(when ? { when } : {}),
-            ...(parameters.length ? { arguments: { parameters } } : {}),
-            ...(hooks ? { hooks } : {}),
+            // Waiting for approval (spec §1.2): a suspended step the operation waits on; `argo resume` approves.
+            ...(approved === false ? { approvalTask: taskNames.claim(`${op.name}-approval`) } : {}),
+            hooks: bindHooks(entry.compiled, entry.task, context),
         });
     }
     const concurrency = dag.dag.concurrency;
     if (typeof concurrency === 'string')
-        context.unsupported(dag, [...dag.path, 'concurrency'], 'a templated `concurrency` cannot be resolved before the run');
-    const { parameters: inputs, defaults } = templateInputs(dag.inputs, contextParams);
-    if (tasks.length === 0)
+        context.templated(dag, [...dag.path, 'concurrency'], 'concurrency');
+    const { failFast } = bindEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
+    const inputs = templateInputs(dag.inputs, contextParams, undefined, context, compiled.resolved, [
+        ...compiled.resolved.path,
+        'inputs',
+    ]);
+    if (deadline)
+        inputs.push({ name: DEADLINE_INPUT });
+    if (tasks.length === 0 || context.refusedSince(mark))
         return undefined;
-    const { failFast } = lowerEarlyStopping(dag.dag.earlyStopping, tasks.length, dag, [...dag.path, 'earlyStopping'], context);
-    const annotations = operationAnnotations(compiled);
-    slot.fill({
-        ...(inputs.length ? { inputs: { parameters: inputs } } : {}),
-        ...(Object.keys(annotations).length ? { metadata: { annotations } } : {}),
+    return {
+        kind: 'dag',
+        preferredName: typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || 'dag',
+        inputs,
+        tasks,
         ...(typeof concurrency === 'number' ? { parallelism: concurrency } : {}),
-        dag: { failFast, tasks },
-    });
-    return { name: slot.name, inputs: inputs.map((p) => p.name), defaults, daemon: false };
+        failFast,
+        annotations: operationAnnotations(compiled, context),
+    };
 }
-/** The type of a param's value, for comparisons in `when`: its input's, or what its ref reads. */
-function typeOf(entry, name, entries) {
-    const io = entry.compiled.component.inputs?.find((i) => i.name === name);
-    if (io?.type)
-        return io.type;
-    const { ref, value } = entry.op.params.get(name).param;
-    const from = opsRefTarget(ref);
-    if (from === undefined || typeof value !== 'string')
-        return undefined;
-    const read = parseRefValue(value, { kind: 'ops', name: from });
-    if ('error' in read || (read.section !== 'outputs' && read.section !== 'inputs'))
-        return undefined;
-    const upstream = entries.get(from)?.compiled.component;
-    return upstream?.[read.section]?.find((i) => i.name === read.key)?.type;
+/**
+ * The deadline a task hands its template: a dag with a timeout of its own starts one when it
+ * starts (a matrix starts one per run, in its wrapper); anything else passes on the one it is under.
+ */
+function taskDeadline(compiled, template, underDeadline) {
+    return deadlineArgument(template.kind === 'matrix' ? undefined : dagTimeout(compiled), underDeadline);
 }
 
-;// CONCATENATED MODULE: ./src/lower/environment.ts
-const UNTRANSLATED_ENVIRONMENT = 'templates (`{{ … }}`) in `environment` are not translated, and Argo would evaluate them as its own';
+;// CONCATENATED MODULE: ./src/check/bind/connections.ts
+
+
+
+
+const noMounts = () => ({ env: [], envFrom: [], volumes: [], volumeMounts: [] });
 /**
- * A merged Polyaxon environment → the pod fields of an Argo template. Fields with a template
- * equivalent go there; the rest (nodeName, hostNetwork, hostPID, dnsPolicy, dnsConfig,
- * priority, imagePullSecrets) are merged into the pod through `podSpecPatch`.
+ * Mounts every connection a run names (`run.connections`, or a resolved template of one), from
+ * the connections catalog: secrets and config maps as `envFrom` (or mounted at `mountPath`),
+ * volume claims and host paths mounted, `env` added. A name missing from the catalog is
+ * reported at its place; the catalog's own values are checked like the file's.
  */
-function environmentToTemplate(environment, origin, at, context) {
-    if (environment === undefined)
-        return {};
-    if (typeof environment === 'string') {
-        context.unsupported(origin, at, 'a templated `environment` cannot be resolved before the run', 'write the environment out in the file');
-        return {};
+function attachConnections(names, context, origin, at) {
+    const out = noMounts();
+    const catalog = context.options.connections;
+    names.forEach((name, index) => {
+        const connection = catalog?.byName.get(name);
+        if (!connection) {
+            context.report(origin, [...at, index], 'unknown-connection', `connection \`${name}\` is not in the connections catalog`, {
+                anchor: 'value',
+                hint: catalog
+                    ? `catalog connections: ${[...catalog.byName.keys()].join(', ')}`
+                    : 'pass the catalog with `--connections FILE` (format in the README)',
+            });
+            return;
+        }
+        const mount = mountConnection(connection, context, [...at, index]);
+        if (!mount)
+            return;
+        out.env.push(...mount.env);
+        out.envFrom.push(...mount.envFrom);
+        out.volumes.push(...mount.volumes);
+        out.volumeMounts.push(...mount.volumeMounts);
+    });
+    return out;
+}
+function mountConnection(c, context, at) {
+    const catalog = context.options.connections;
+    if (!catalog)
+        return undefined;
+    // The catalog's values go into the manifest too: checked at their place in the catalog.
+    const where = ['connections', [...catalog.byName.keys()].indexOf(c.name)];
+    // Schema values reach containers through `{{ connections.NAME.KEY }}`, translated where they are
+    // used; what is mounted goes into the pod as it is.
+    const mounted = Object.fromEntries(['mountPath', 'volumeClaim', 'hostPath'].map((key) => [key, c.schema?.[key]]));
+    const plain = checkPlain({ secret: c.secret, configMap: c.configMap, schema: mounted }, context, catalog, where, `connection \`${c.name}\``);
+    if (!plain)
+        return undefined;
+    const out = noMounts();
+    for (const variable of c.env ?? [])
+        out.env.push({ name: variable.name, value: text_literal(variable.value) });
+    const volumeName = `${CONNECTION_VOLUME_PREFIX}${c.name}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, '-')
+        .slice(0, 63);
+    const push = (volume, mount) => {
+        out.volumes.push(built(volume));
+        out.volumeMounts.push(built(mount));
+    };
+    if (c.secret) {
+        if (c.secret.mountPath)
+            push({
+                name: `${volumeName}-secret`.slice(0, 63),
+                secret: { secretName: c.secret.name, ...(c.secret.items ? { items: c.secret.items } : {}) },
+            }, { name: `${volumeName}-secret`.slice(0, 63), mountPath: c.secret.mountPath, readOnly: true });
+        else
+            out.envFrom.push(built({ secretRef: { name: c.secret.name } }));
     }
-    if (JSON.stringify(environment).includes('{{')) {
-        // Argo would expand such text as its own tags: refuse it rather than let it be evaluated.
-        context.unsupported(origin, at, UNTRANSLATED_ENVIRONMENT, 'write the values out; pass run-time values to the container through params');
-        return {};
+    if (c.configMap) {
+        if (c.configMap.mountPath)
+            push({
+                name: `${volumeName}-config`.slice(0, 63),
+                configMap: { name: c.configMap.name, ...(c.configMap.items ? { items: c.configMap.items } : {}) },
+            }, { name: `${volumeName}-config`.slice(0, 63), mountPath: c.configMap.mountPath, readOnly: true });
+        else
+            out.envFrom.push(built({ configMapRef: { name: c.configMap.name } }));
     }
-    const out = {};
-    if (environment.labels || environment.annotations) {
-        out.metadata = { ...(environment.labels ? { labels: environment.labels } : {}), ...(environment.annotations ? { annotations: environment.annotations } : {}) };
+    const schema = c.schema ?? {};
+    if ((c.kind === 'volume_claim' || c.kind === 'host_path') && typeof schema.mountPath === 'string') {
+        const source = c.kind === 'volume_claim'
+            ? { persistentVolumeClaim: { claimName: String(schema.volumeClaim), readOnly: Boolean(schema.readOnly) } }
+            : { hostPath: { path: String(schema.hostPath) } };
+        push({ name: volumeName, ...source }, { name: volumeName, mountPath: schema.mountPath, ...(schema.readOnly ? { readOnly: true } : {}) });
     }
-    if (environment.nodeSelector)
-        out.nodeSelector = environment.nodeSelector;
-    if (environment.affinity)
-        out.affinity = environment.affinity;
-    if (environment.tolerations)
-        out.tolerations = environment.tolerations;
-    if (environment.serviceAccountName)
-        out.serviceAccountName = environment.serviceAccountName;
-    if (environment.securityContext)
-        out.securityContext = environment.securityContext;
-    if (environment.priorityClassName)
-        out.priorityClassName = environment.priorityClassName;
-    if (environment.schedulerName)
-        out.schedulerName = environment.schedulerName;
-    if (environment.hostAliases)
-        out.hostAliases = environment.hostAliases;
-    if (environment.restartPolicy && environment.restartPolicy !== 'Never') {
-        context.unsupported(origin, [...at, 'restartPolicy'], `\`restartPolicy: ${environment.restartPolicy}\`: Argo runs every step in a pod that is never restarted`, 'use `termination.maxRetries` to retry a failed operation');
+    return out;
+}
+/**
+ * Connection names as Polyaxon renders them before the run (spec §5.7: `connections` is rendered
+ * with the operation's params): `{{ params.NAME.connection }}` is the connection of param NAME
+ * (its own, else its input's), `{{ NAME }}` a param's literal value. A name only known while
+ * the workflow runs cannot attach anything to a pod: refused.
+ */
+function renderConnectionNames(names, compiled, context, origin, at) {
+    return names.flatMap((name, index) => {
+        if (!hasJinja(name))
+            return [name];
+        const where = [...at, index];
+        const parts = parseTemplate(name);
+        const refuse = (message) => {
+            context.report(origin, where, 'untranslatable-template', message, {
+                anchor: 'value',
+                hint: 'name the connection, or pass it through a param with a literal `connection:`',
+            });
+            return [];
+        };
+        if (isJinjaError(parts))
+            return refuse(parts.error);
+        let rendered = '';
+        for (const part of parts) {
+            if (part.kind === 'text') {
+                rendered += part.text;
+                continue;
+            }
+            const path = part.expression.kind === 'reference' ? part.expression.path : [];
+            const param = path[0] === 'params' && path.length === 3 ? path[1] : path.length === 1 ? path[0] : undefined;
+            const located = param !== undefined ? compiled.op.params.get(param) : undefined;
+            const io = compiled.component.inputs?.find((i) => i.name === param);
+            if (path[0] === 'params' && path[2] === 'connection') {
+                const connection = located?.param.connection ?? io?.connection;
+                if (connection === undefined)
+                    return refuse(`\`{{ ${part.source} }}\`: param \`${param}\` has no \`connection\``);
+                rendered += connection;
+            }
+            else if (located &&
+                located.param.ref === undefined &&
+                typeof located.param.value === 'string' &&
+                (path.length === 1 || path[2] === 'value')) {
+                rendered += located.param.value;
+            }
+            else
+                return refuse(`\`{{ ${part.source} }}\` in a connection name is only known while the workflow runs; Argo attaches connections before`);
+        }
+        return [rendered];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/kubernetes.ts
+/**
+ * Formats Kubernetes enforces when the workflow's pods are created, checked at their place in
+ * the file: otherwise the pipeline is accepted and its operation fails at run time.
+ */
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Why `key` is not a valid label or annotation key (`[prefix/]name`), if it is not. */
+function labelKeyProblem(key) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash === -1 ? undefined : key.slice(0, slash);
+    const name = slash === -1 ? key : key.slice(slash + 1);
+    if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))
+        return `the prefix \`${prefix}\` is not a lowercase DNS subdomain`;
+    if (name.length === 0 || name.length > 63)
+        return `the name part must have 1 to 63 characters, \`${name}\` has ${name.length}`;
+    if (!QUALIFIED_NAME.test(name))
+        return `\`${name}\` must start and end with a letter or digit, with only \`-\`, \`_\` and \`.\` between`;
+    return undefined;
+}
+/** Why `value` is not a valid label value, if it is not. */
+function labelValueProblem(value) {
+    if (value.length > 63)
+        return `a label value has at most 63 characters, this one has ${value.length}`;
+    if (value !== '' && !QUALIFIED_NAME.test(value))
+        return 'a label value must start and end with a letter or digit, with only `-`, `_` and `.` between';
+    return undefined;
+}
+/** Why `name` is not a DNS-1123 label (pods, containers, ports…), if it is not. */
+function dnsLabelProblem(name, max = 63) {
+    if (name.length > max)
+        return `it has ${name.length} characters, at most ${max} are allowed`;
+    if (!DNS_LABEL.test(name))
+        return 'it must hold lowercase letters, digits and `-`, and start and end with a letter or digit';
+    return undefined;
+}
+function checkLabels(labels, context, origin, at) {
+    for (const [key, value] of Object.entries(labels)) {
+        const keyProblem = labelKeyProblem(key);
+        if (keyProblem)
+            context.report(origin, [...at, key], 'invalid-label', `label key \`${key}\`: ${keyProblem}`, {
+                hint: 'Kubernetes would refuse the pod',
+            });
+        const valueProblem = typeof value === 'string' ? labelValueProblem(value) : undefined;
+        if (valueProblem)
+            context.report(origin, [...at, key], 'invalid-label', `label \`${key}\`: ${valueProblem}`, {
+                anchor: 'value',
+                hint: 'put longer or free text in an annotation',
+            });
     }
-    const patch = {};
-    if (environment.nodeName)
-        patch.nodeName = environment.nodeName;
-    if (environment.hostNetwork !== undefined)
-        patch.hostNetwork = environment.hostNetwork;
-    if (environment.hostPID !== undefined)
-        patch.hostPID = environment.hostPID;
-    if (environment.dnsPolicy)
-        patch.dnsPolicy = environment.dnsPolicy;
-    if (environment.dnsConfig)
-        patch.dnsConfig = environment.dnsConfig;
-    if (environment.priority !== undefined)
-        patch.priority = environment.priority;
-    if (environment.imagePullSecrets?.length)
-        patch.imagePullSecrets = environment.imagePullSecrets.map((name) => ({ name }));
-    if (Object.keys(patch).length)
-        out.podSpecPatch = JSON.stringify(patch);
+}
+/** Kubernetes limits all of an object's annotations together to 256 KiB. */
+const ANNOTATIONS_LIMIT = 256 * 1024;
+function checkAnnotations(annotations, context, origin, at) {
+    let size = 0;
+    for (const [key, value] of Object.entries(annotations)) {
+        const problem = labelKeyProblem(key);
+        if (problem)
+            context.report(origin, [...at, key], 'invalid-label', `annotation key \`${key}\`: ${problem}`, {
+                hint: 'Kubernetes would refuse the pod',
+            });
+        size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    }
+    if (size > ANNOTATIONS_LIMIT)
+        context.report(origin, at, 'annotation-too-large', `the annotations take ${size} bytes; Kubernetes allows ${ANNOTATIONS_LIMIT} per pod`, {
+            hint: 'keep large data in a ConfigMap or pass it as a param',
+        });
+}
+const SUFFIXES = {
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    '': 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
+};
+/** A resource quantity's value (`500m` → 0.5, `1Gi` → 1073741824); undefined when not a quantity. */
+function quantityValue(quantity) {
+    if (typeof quantity === 'number')
+        return quantity;
+    const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|([KMGTPE]i|[numkMGTPE])?)$/.exec(quantity.trim());
+    if (!match)
+        return undefined;
+    const [, number, exponent, suffix] = match;
+    return Number(number) * (exponent ? Number(`1${exponent}`) : (SUFFIXES[suffix ?? ''] ?? 1));
+}
+/** `resources`: no negative quantity, no request above its limit (the API server refuses both). */
+function checkResources(resources, context, origin, at) {
+    for (const section of ['limits', 'requests']) {
+        for (const [name, quantity] of Object.entries(resources[section] ?? {})) {
+            const value = quantityValue(quantity);
+            if (value !== undefined && value < 0)
+                context.report(origin, [...at, section, name], 'invalid-quantity', `\`${name}\` ${section.slice(0, -1)} ${quantity} is negative`, {
+                    anchor: 'value',
+                    hint: 'resource quantities must be zero or more',
+                });
+        }
+    }
+    for (const [name, request] of Object.entries(resources.requests ?? {})) {
+        const limit = resources.limits?.[name];
+        if (limit === undefined)
+            continue;
+        const requested = quantityValue(request);
+        const limited = quantityValue(limit);
+        if (requested !== undefined && limited !== undefined && requested > limited)
+            context.report(origin, [...at, 'requests', name], 'invalid-quantity', `the \`${name}\` request (${request}) is above its limit (${limit})`, {
+                anchor: 'value',
+                hint: 'a request must not exceed the limit: raise the limit or lower the request',
+            });
+    }
+}
+/** Container ports: numbers 1–65535, named ports DNS-1123 labels of at most 15 characters. */
+function checkPorts(ports, context, origin, at) {
+    ports.forEach((port, i) => {
+        for (const field of ['containerPort', 'hostPort']) {
+            const value = port[field];
+            if (value !== undefined && !isPortNumber(value))
+                context.report(origin, [...at, i, field], 'invalid-port', `\`${field}\` ${JSON.stringify(value)} is not a port number`, {
+                    anchor: 'value',
+                    hint: 'ports are whole numbers from 1 to 65535',
+                });
+        }
+        if (typeof port.name === 'string' && (port.name.length > 15 || dnsLabelProblem(port.name)))
+            context.report(origin, [...at, i, 'name'], 'invalid-port', `port name \`${port.name}\` must be a DNS label of at most 15 characters`, {
+                anchor: 'value',
+            });
+    });
+}
+const isPortNumber = (value) => typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+
+;// CONCATENATED MODULE: ./src/check/bind/container.ts
+
+
+
+/** Where a container's translated fields go (see Delivery). */
+const DELIVERY = { image: 'plain', workingDir: 'plain', command: 'argv', args: 'argv' };
+/** Fields bound on their own; every other container field is copied, checked. */
+const BOUND_FIELDS = new Set([
+    'name',
+    'image',
+    'workingDir',
+    'command',
+    'args',
+    'env',
+    'envFrom',
+    'volumeMounts',
+    'ports',
+]);
+/**
+ * A container of the file (a job's main container, a sidecar, an init item's `container`) →
+ * its bound form: Jinja in image, command, args, env values and workingDir translated (each
+ * checked for where it goes), everything else copied after checking it holds no template.
+ * Undefined when something in it was refused (each problem is reported at its place).
+ */
+function bindContainer(container, role, scope, context, origin, at) {
+    const mark = context.mark();
+    const text = (value, path, delivery) => {
+        const translated = scope.translate(value);
+        if ('error' in translated) {
+            context.report(origin, path, 'untranslatable-template', translated.error, {
+                anchor: 'value',
+                ...(translated.hint ? { hint: translated.hint } : {}),
+            });
+            return undefined;
+        }
+        return context.encodable(translated, delivery, origin, path);
+    };
+    const list = (values, field) => values
+        ?.map((item, i) => text(item, [...at, field, i], DELIVERY[field]))
+        .filter((t) => t !== undefined);
+    const name = container.name;
+    const nameProblem = name !== undefined && role !== 'main' ? dnsLabelProblem(name) : undefined;
+    if (nameProblem)
+        context.report(origin, [...at, 'name'], 'invalid-name', `container name \`${name}\` is not valid: ${nameProblem}`, {
+            anchor: 'value',
+        });
+    if (role === 'sidecar') {
+        if (!name)
+            context.report(origin, at, 'unnamed-sidecar', 'Argo needs a `name` for every sidecar', {
+                hint: 'add `name:` to the sidecar',
+            });
+        else if (ARGO_CONTAINERS.has(name) || name.startsWith(INIT_CONTAINER_PREFIX))
+            context.report(origin, [...at, 'name'], 'reserved-container-name', `\`${name}\` is a name Argo or the transpiler uses for its own containers`, {
+                anchor: 'value',
+                hint: `rename the sidecar (not \`main\`, \`wait\`, \`init\` or \`${INIT_CONTAINER_PREFIX}…\`)`,
+            });
+    }
+    const env = [];
+    (container.env ?? []).forEach((variable, i) => {
+        const path = [...at, 'env', i];
+        if (RESERVED_ENV.has(variable.name))
+            context.report(origin, [...path, 'name'], 'reserved-name', `\`${variable.name}\` is a variable the transpiler defines in every container`, {
+                anchor: 'value',
+                hint: 'use another name',
+            });
+        if (variable.value !== undefined) {
+            const value = text(variable.value, [...path, 'value'], 'argv');
+            if (value)
+                env.push({ name: variable.name, value });
+        }
+        else if (variable.valueFrom !== undefined) {
+            const valueFrom = checkPlain(variable.valueFrom, context, origin, [...path, 'valueFrom'], '`env[].valueFrom`');
+            if (valueFrom)
+                env.push({ name: variable.name, valueFrom });
+        }
+    });
+    const other = {};
+    for (const [key, value] of Object.entries(container)) {
+        if (BOUND_FIELDS.has(key) || value === undefined)
+            continue;
+        const checked = checkPlain(value, context, origin, [...at, key], `\`container.${key}\``);
+        if (checked === undefined)
+            continue;
+        other[key] = checked;
+    }
+    if (container.resources)
+        checkResources(container.resources, context, origin, [...at, 'resources']);
+    if (container.ports)
+        checkPorts(container.ports, context, origin, [...at, 'ports']);
+    const bound = {
+        ...(role !== 'main' && name ? { name } : {}),
+        env,
+        envFrom: checkList(container.envFrom, context, origin, [...at, 'envFrom'], '`envFrom`'),
+        volumeMounts: checkList(container.volumeMounts, context, origin, [...at, 'volumeMounts'], '`volumeMounts`'),
+        ports: checkList(container.ports, context, origin, [...at, 'ports'], '`ports`'),
+        other,
+    };
+    if (container.image !== undefined) {
+        const image = text(container.image, [...at, 'image'], 'plain');
+        if (image)
+            bound.image = image;
+    }
+    if (container.workingDir !== undefined) {
+        const workingDir = text(container.workingDir, [...at, 'workingDir'], 'plain');
+        if (workingDir)
+            bound.workingDir = workingDir;
+    }
+    const command = list(container.command, 'command');
+    if (command)
+        bound.command = command;
+    const args = list(container.args, 'args');
+    if (args)
+        bound.args = args;
+    return context.refusedSince(mark) ? undefined : bound;
+}
+function checkList(values, context, origin, at, what) {
+    const out = [];
+    (values ?? []).forEach((value, i) => {
+        const checked = checkPlain(value, context, origin, [...at, i], what);
+        if (checked)
+            out.push(checked);
+    });
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/lower/template-text.ts
+;// CONCATENATED MODULE: ./src/check/bind/environment.ts
 
+
+/**
+ * A merged Polyaxon environment (spec §6.4) → the pod fields of an Argo template. Fields with a
+ * template equivalent go there; the rest (nodeName, hostNetwork, hostPID, dnsPolicy, dnsConfig,
+ * priority, imagePullSecrets) are merged into the pod through `podSpecPatch`.
+ */
+function bindEnvironment(environment, context, origin, at, 
+/** A Kubeflow replica's pods do restart: its `restartPolicy` is the replica's. */
+replica = false) {
+    if (environment === undefined)
+        return { labels: {}, annotations: {} };
+    if (typeof environment === 'string') {
+        context.templated(origin, at, 'environment');
+        return undefined;
+    }
+    const checked = checkPlain(environment, context, origin, at, '`environment`');
+    if (!checked)
+        return undefined;
+    if (checked.labels)
+        checkLabels(checked.labels, context, origin, [...at, 'labels']);
+    if (checked.annotations)
+        checkAnnotations(checked.annotations, context, origin, [...at, 'annotations']);
+    if (!replica && checked.restartPolicy && checked.restartPolicy !== 'Never')
+        context.unsupported(origin, [...at, 'restartPolicy'], `\`restartPolicy: ${checked.restartPolicy}\`: Argo runs every step in a pod that is never restarted`, 'use `termination.maxRetries` to retry a failed operation');
+    const patch = {};
+    if (checked.nodeName)
+        patch.nodeName = checked.nodeName;
+    if (checked.hostNetwork !== undefined)
+        patch.hostNetwork = checked.hostNetwork;
+    if (checked.hostPID !== undefined)
+        patch.hostPID = checked.hostPID;
+    if (checked.dnsPolicy)
+        patch.dnsPolicy = checked.dnsPolicy;
+    if (checked.dnsConfig)
+        patch.dnsConfig = checked.dnsConfig;
+    if (checked.priority !== undefined)
+        patch.priority = checked.priority;
+    if (checked.imagePullSecrets?.length)
+        patch.imagePullSecrets = checked.imagePullSecrets.map((name) => ({ name }));
+    const fields = {
+        labels: { ...checked.labels },
+        annotations: { ...checked.annotations },
+        ...(checked.nodeSelector ? { nodeSelector: checked.nodeSelector } : {}),
+        ...(checked.affinity ? { affinity: built(checked.affinity) } : {}),
+        ...(checked.tolerations ? { tolerations: checked.tolerations.map(built) } : {}),
+        ...(checked.serviceAccountName ? { serviceAccountName: checked.serviceAccountName } : {}),
+        ...(checked.securityContext ? { securityContext: built(checked.securityContext) } : {}),
+        ...(checked.priorityClassName ? { priorityClassName: checked.priorityClassName } : {}),
+        ...(checked.schedulerName ? { schedulerName: checked.schedulerName } : {}),
+        ...(checked.hostAliases ? { hostAliases: checked.hostAliases.map(built) } : {}),
+        ...(Object.keys(patch).length ? { podSpecPatch: built(patch) } : {}),
+    };
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/init.ts
+
+
+
+
+/** Handlers that read Polyaxon's artifacts store, which Argo does not have. */
+const STORE_HANDLERS = ['artifacts', 'paths', 'tensorboard', 'lineageRef', 'modelRef', 'artifactRef'];
+/**
+ * Init items Argo can run as init containers (spec §6.3): git clones, files, Dockerfiles and
+ * custom containers, all sharing the context volume. What an item says (URL, revision, paths,
+ * content, modes…) may hold Jinja: it is translated and reaches the container as environment
+ * variables its fixed script reads, so no value is ever pasted into shell code.
+ */
+function bindInit(items, compiled, scope, context) {
+    const mark = context.mark();
+    const origin = compiled.resolved;
+    const containers = [];
+    items.forEach((item, index) => {
+        const at = [...origin.path, 'run', 'init', index];
+        const text = (value, path, delivery = 'argv') => {
+            const translated = scope.translate(value);
+            if ('error' in translated) {
+                context.report(origin, path, 'untranslatable-template', translated.error, {
+                    anchor: 'value',
+                    ...(translated.hint ? { hint: translated.hint } : {}),
+                });
+                return undefined;
+            }
+            return context.encodable(translated, delivery, origin, path);
+        };
+        const custom = item.container
+            ? bindContainer(item.container, 'init', scope, context, origin, [...at, 'container'])
+            : undefined;
+        if (item.container && !custom)
+            return;
+        const target = item.path !== undefined ? text(item.path, [...at, 'path']) : undefined;
+        const generated = (handler, image, script, env, args = []) => {
+            const base = {
+                name: `${INIT_CONTAINER_PREFIX}${index}-${handler}`,
+                image: text_literal(image),
+                command: [text_literal('sh'), text_literal('-c'), text_literal(script), text_literal('sh')],
+                ...(args.length ? { args } : {}),
+                env,
+                envFrom: [],
+                volumeMounts: [built({ name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH })],
+                ports: [],
+                other: {},
+            };
+            // An item's `container` adjusts the generated one (image, resources…); its own command stays.
+            return custom
+                ? {
+                    ...base,
+                    ...(custom.image ? { image: custom.image } : {}),
+                    env: [...base.env, ...custom.env],
+                    envFrom: custom.envFrom,
+                    volumeMounts: [...base.volumeMounts, ...custom.volumeMounts],
+                    other: custom.other,
+                }
+                : base;
+        };
+        if (item.git) {
+            const url = item.git.url !== undefined
+                ? text(item.git.url, [...at, 'git', 'url'])
+                : connectionUrl(item, compiled, context, [...at, 'git']);
+            const revision = item.git.revision !== undefined ? text(item.git.revision, [...at, 'git', 'revision']) : undefined;
+            const flags = (item.git.flags ?? []).map((flag, i) => text(flag, [...at, 'git', 'flags', i]));
+            if (!url || (item.git.revision !== undefined && !revision) || flags.some((f) => f === undefined))
+                return;
+            const env = [{ name: 'GIT_URL', value: url }];
+            if (revision)
+                env.push({ name: 'GIT_REVISION', value: revision });
+            if (target)
+                env.push({ name: 'TARGET', value: target });
+            // The default target is named after the repository, as Polyaxon names it: known only once the URL is.
+            const script = [
+                `TARGET="\${TARGET:-${ARTIFACTS_PATH}/\`basename "$GIT_URL" .git\`}"`,
+                'git clone "$@" -- "$GIT_URL" "$TARGET"',
+                ...(revision ? ['git -C "$TARGET" checkout "$GIT_REVISION"'] : []),
+            ].join(' && ');
+            containers.push(generated('git', GIT_IMAGE, script, env, flags.filter((f) => f !== undefined)));
+            return;
+        }
+        if (item.file) {
+            const content = text(item.file.content, [...at, 'file', 'content'], 'file');
+            const filename = text(item.file.filename ?? 'file', [...at, 'file', 'filename']);
+            const chmod = item.file.chmod !== undefined ? text(item.file.chmod, [...at, 'file', 'chmod']) : undefined;
+            if (!content || !filename || (item.file.chmod !== undefined && !chmod))
+                return;
+            const env = [
+                { name: 'TARGET', value: target ?? text_literal(ARTIFACTS_PATH) },
+                { name: 'FILENAME', value: filename },
+                { name: 'CONTENT', value: content, file: true },
+            ];
+            if (chmod)
+                env.push({ name: 'MODE', value: chmod });
+            const script = `mkdir -p "$TARGET" && printf '%s' "$CONTENT" > "$TARGET/$FILENAME"${chmod ? ' && chmod "$MODE" "$TARGET/$FILENAME"' : ''}`;
+            containers.push(generated('file', SHELL_IMAGE, script, env));
+            return;
+        }
+        if (item.dockerfile) {
+            const dockerfile = dockerfileText(item.dockerfile, (value, field) => text(value, [...at, 'dockerfile', ...field], 'file'));
+            const filename = text(item.dockerfile.filename ?? 'Dockerfile', [...at, 'dockerfile', 'filename']);
+            if (!dockerfile || !filename)
+                return;
+            const env = [
+                { name: 'TARGET', value: target ?? text_literal(`${ARTIFACTS_PATH}/dockerfile`) },
+                { name: 'FILENAME', value: filename },
+                { name: 'CONTENT', value: dockerfile, file: true },
+            ];
+            containers.push(generated('dockerfile', SHELL_IMAGE, `mkdir -p "$TARGET" && printf '%s\\n' "$CONTENT" > "$TARGET/$FILENAME"`, env));
+            return;
+        }
+        const store = STORE_HANDLERS.find((handler) => item[handler] !== undefined);
+        if (store || (item.connection !== undefined && !custom)) {
+            const handler = store ?? 'connection';
+            context.unsupported(origin, [...at, handler], `init \`${handler}\` needs Polyaxon's artifacts store, which Argo does not have`, 'clone or download the data in an init item with a `container:`, or in the job itself');
+            return;
+        }
+        if (custom) {
+            containers.push({
+                ...custom,
+                name: `${INIT_CONTAINER_PREFIX}${index}`,
+                volumeMounts: [built({ name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH }), ...custom.volumeMounts],
+            });
+        }
+    });
+    return context.refusedSince(mark) ? undefined : containers;
+}
+function connectionUrl(item, compiled, context, at) {
+    const url = item.connection ? context.options.connections?.byName.get(item.connection)?.schema?.url : undefined;
+    if (typeof url === 'string' && url)
+        return text_literal(url);
+    context.report(compiled.resolved, at, 'unknown-connection', `git init needs a URL: connection \`${item.connection}\` is not in the connections catalog or has no \`schema.url\``, { hint: 'pass `--connections FILE` with the connection and its `schema: {url: …}`' });
+    return undefined;
+}
+/**
+ * The Dockerfile Polyaxon's `dockerfile` init writes, line for line: base image, language and
+ * shell, PATH steps, env, workdir, copies, runs, copies after the runs, the user, and the
+ * workdir's own copy.
+ */
+function dockerfileText(d, text) {
+    const lines = [];
+    const line = (prefix, value, field) => {
+        const translated = text(value, field);
+        lines.push(translated && concat(text_literal(prefix), translated));
+    };
+    line('FROM ', d.image, ['image']);
+    if (d.langEnv !== undefined)
+        for (const variable of ['LC_ALL', 'LANG', 'LANGUAGE'])
+            line(`ENV ${variable} `, d.langEnv, ['langEnv']);
+    if (d.shell !== undefined)
+        line('ENV SHELL ', d.shell, ['shell']);
+    (d.path ?? []).forEach((step, i) => line('ENV PATH="${PATH}:', `${step}"`, ['path', i]));
+    pairs(d.env).forEach(([key, value], i) => line(`ENV ${key} `, value, ['env', Array.isArray(d.env) ? i : key]));
+    const workdir = d.workdir ?? '/code';
+    line('WORKDIR ', workdir, ['workdir']);
+    pairs(d.copy).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['copy', i]));
+    (d.run ?? []).forEach((step, i) => line('RUN ', step, ['run', i]));
+    pairs(d.postRunCopy).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['postRunCopy', i]));
+    if (d.uid !== undefined && d.gid !== undefined)
+        line('RUN ', `groupadd -g ${d.gid} -r polyaxon && useradd -r -m -g polyaxon -u ${d.uid} ${d.username ?? 'polyaxon'}`, ['uid']);
+    if (d.workdirPath !== undefined)
+        line('COPY ', `${d.workdirPath} ${workdir}`, ['workdirPath']);
+    if (lines.some((l) => l === undefined))
+        return undefined;
+    return text_join(lines.filter((l) => l !== undefined), '\n');
+}
+/** Dockerfile `env` (a mapping or `[key, value]` pairs) and `copy` (`[from, to]` pairs or paths). */
+function pairs(value) {
+    if (value === undefined || value === null)
+        return [];
+    if (!Array.isArray(value))
+        return Object.entries(value).map(([k, v]) => [k, String(v)]);
+    return value.map((item) => (Array.isArray(item) ? [String(item[0]), String(item[1] ?? '')] : [String(item), '']));
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/text.ts
 
 
 
 /**
- * Translates Jinja in a job's strings (command, args, env, image, working dir) into Argo
- * tags over the template's input parameters. Records which runtime paths were used, so the
- * template mounts the volumes that make them exist.
+ * Jinja in a template's strings (command, args, env, image, init items…) → Argo text over the
+ * template's input parameters (spec §5.7): `{{ lr }}` reads the input `lr`, `isFlag` and
+ * `as_arg` become expressions, `{{ globals.* }}` and `{{ connections.NAME.KEY }}` their values.
+ * It records which runtime paths were read, so the template mounts the volumes that make them exist.
  */
-class TemplateText {
+class TextScope {
     inputs;
     contextParams;
     outputs;
@@ -13918,329 +15816,322 @@ class TemplateText {
         this.connections = connections;
         this.attachedConnections = attachedConnections;
     }
-    /**
-     * Translated text, or an error message. `delivery` says where the text ends up, which decides
-     * how literal `{{` can reach it (see literal-braces.ts).
-     */
-    translate(text, delivery = 'argv') {
+    /** Translated text, or why it cannot be. */
+    translate(text) {
         const parts = parseTemplate(text);
-        if (jinja_isError(parts))
+        if (isJinjaError(parts))
             return { error: parts.error };
-        let out = '';
+        const out = [];
         for (const part of parts) {
-            const piece = part.kind === 'text' ? template_text_literal(part.text, delivery) : this.resolve(part.path, delivery);
-            if (typeof piece !== 'string')
+            if (part.kind === 'text') {
+                out.push(text_literal(part.text));
+                continue;
+            }
+            const piece = this.block(part.expression, part.source);
+            if ('error' in piece)
                 return piece;
-            out += piece;
+            out.push(piece);
         }
-        return out;
+        return concat(...out);
     }
-    resolve(path, delivery) {
+    block(expression, source) {
+        if (expression.kind === 'number')
+            return text_literal(String(expression.value));
+        if (expression.kind !== 'reference')
+            return {
+                error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo here: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`,
+            };
+        const path = expression.path;
         const [head, second, third] = path;
         const dotted = path.join('.');
-        if (path.length === 1) {
-            const name = head;
-            const io = this.inputs.get(name);
+        if (path.length === 1 && head !== undefined) {
+            const io = this.inputs.get(head);
             if (io)
-                return io.isFlag ? flagExpression(name) : parameter(name);
-            if (this.contextParams.has(name))
-                return parameter(name);
-            if (this.outputs.has(name))
-                return { error: `\`{{ ${name} }}\` reads the output \`${name}\`, which the job produces`, hint: `write it to the file \`{{ globals.run_outputs_path }}/${name}\`` };
-            if (name === 'outputs_path')
+                return io.isFlag ? text_flag(head) : parameter(head);
+            if (this.contextParams.has(head))
+                return parameter(head);
+            if (this.outputs.has(head))
+                return {
+                    error: `\`{{ ${head} }}\` reads the output \`${head}\`, which the job produces`,
+                    hint: `write it to the file \`{{ globals.run_outputs_path }}/${head}\``,
+                };
+            if (head === 'outputs_path')
                 return this.path(RUN_OUTPUTS_PATH, 'outputs');
-            return { error: `\`{{ ${name} }}\` is not an input or param of this component (Polyaxon would render it empty)`, hint: this.inputs.size ? `inputs: ${[...this.inputs.keys()].join(', ')}` : 'declare it under `inputs:`, or pass it as a `contextOnly` param' };
+            return {
+                error: `\`{{ ${head} }}\` is not an input or param of this component (Polyaxon would render it empty)`,
+                hint: this.inputs.size
+                    ? `inputs: ${[...this.inputs.keys()].join(', ')}`
+                    : 'declare it under `inputs:`, or pass it as a `contextOnly` param',
+            };
         }
-        if (head === 'params') {
+        if (head === 'params' && second !== undefined) {
             if (second === 'as_args' && path.length === 2) {
                 const args = [];
                 for (const io of this.inputs.values()) {
                     const arg = this.asArg(io);
-                    if (typeof arg !== 'string')
+                    if ('error' in arg)
                         return arg;
                     args.push(arg);
                 }
-                return args.join(' ');
+                return text_join(args, ' ');
             }
-            const io = this.inputs.get(second ?? '');
-            const known = io !== undefined || this.contextParams.has(second ?? '');
-            if (!known || path.length !== 3)
+            const io = this.inputs.get(second);
+            if ((!io && !this.contextParams.has(second)) || path.length !== 3)
                 return { error: `\`{{ ${dotted} }}\` does not name a param of this component` };
             if (third === 'value' || third === 'as_str')
                 return parameter(second);
             if (third === 'as_arg')
-                return io ? this.asArg(io) : `--${second}=${parameter(second)}`;
+                return io ? this.asArg(io) : concat(text_literal(`--${second}=`), parameter(second));
             if (third === 'type')
-                return io?.type ?? '';
+                return text_literal(io?.type ?? '');
             if (third === 'connection')
-                return template_text_literal(io?.connection ?? '', delivery);
+                return text_literal(io?.connection ?? '');
             return { error: `\`{{ ${dotted} }}\`: a param has value, as_str, as_arg, type and connection` };
         }
-        if (head === 'globals' && path.length === 2) {
-            const value = JOB_GLOBALS[second];
-            if (value === undefined)
-                return { error: `\`{{ globals.${second} }}\` has no equivalent in Argo`, hint: `available: ${Object.keys(JOB_GLOBALS).join(', ')}` };
-            if (value.startsWith(CONTEXT_PATH))
-                return this.path(value, value.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
-            return value;
+        if (head === 'globals' && path.length === 2 && second !== undefined) {
+            const global = JOB_GLOBALS[second];
+            if (global === undefined)
+                return {
+                    error: `\`{{ globals.${second} }}\` has no equivalent in Argo`,
+                    hint: `available: ${Object.keys(JOB_GLOBALS).join(', ')}`,
+                };
+            if (typeof global === 'string')
+                return this.path(global, global.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
+            return global;
         }
-        if (head === 'connections' && path.length === 3) {
+        if (head === 'connections' && path.length === 3 && second !== undefined && third !== undefined) {
             const connection = this.connections?.byName.get(second);
             if (!connection)
-                return { error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which is not in the connections catalog`, hint: this.connections ? `catalog connections: ${[...this.connections.byName.keys()].join(', ')}` : 'pass the catalog with `--connections FILE`' };
+                return {
+                    error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which is not in the connections catalog`,
+                    hint: this.connections
+                        ? `catalog connections: ${[...this.connections.byName.keys()].join(', ')}`
+                        : 'pass the catalog with `--connections FILE`',
+                };
             if (!this.attachedConnections.includes(second))
-                return { error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`, hint: `add \`${second}\` to \`run.connections\`` };
+                return {
+                    error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`,
+                    hint: `add \`${second}\` to \`run.connections\``,
+                };
             const value = connection.schema?.[third];
             if (value === undefined)
-                return { error: `connection \`${second}\` has no schema field \`${third}\``, hint: `its fields: ${Object.keys(connection.schema ?? {}).join(', ') || 'none'}` };
-            return template_text_literal(typeof value === 'string' ? value : JSON.stringify(value), delivery);
+                return {
+                    error: `connection \`${second}\` has no schema field \`${third}\``,
+                    hint: `its fields: ${Object.keys(connection.schema ?? {}).join(', ') || 'none'}`,
+                };
+            return text_literal(typeof value === 'string' ? value : JSON.stringify(value));
         }
-        if (head === 'inputs' || head === 'outputs' || head === 'dag' || head === 'ops') {
-            return { error: `Polyaxon has no \`{{ ${dotted} }}\`: templates read params by their bare name`, hint: head === 'inputs' && second ? `write \`{{ ${second} }}\`` : 'pass the value in as a param (with `ref:`) and use `{{ NAME }}`' };
-        }
+        if (head === 'inputs' || head === 'outputs' || head === 'dag' || head === 'ops')
+            return {
+                error: `Polyaxon has no \`{{ ${dotted} }}\`: templates read params by their bare name`,
+                hint: head === 'inputs' && second
+                    ? `write \`{{ ${second} }}\``
+                    : 'pass the value in as a param (with `ref:`) and use `{{ NAME }}`',
+            };
         return { error: `\`{{ ${dotted} }}\` cannot be translated to Argo` };
     }
     /** `params.NAME.as_arg` (spec §5.8): `--NAME=VALUE`, `argFormat` rendered, nothing for null or false flags. */
     asArg(io) {
         if (io.isFlag)
-            return flagExpression(io.name);
+            return text_flag(io.name);
         const nullable = io.isOptional === true && (io.value === null || io.value === undefined);
         if (io.argFormat !== undefined) {
             if (nullable)
-                return { error: `\`argFormat\` of the optional input \`${io.name}\` with no default cannot be rendered conditionally in Argo`, hint: 'give the input a default value' };
+                return {
+                    error: `\`argFormat\` of the optional input \`${io.name}\` with no default cannot be rendered conditionally in Argo`,
+                    hint: 'give the input a default value',
+                };
             // argFormat is rendered with the input as its only name (spec §5.8).
-            const scoped = new TemplateText(new Map([[io.name, { ...io, isFlag: false }]]), new Set(), new Set(), undefined, []);
+            const scoped = new TextScope(new Map([[io.name, { ...io, isFlag: false }]]), new Set(), new Set(), undefined, []);
             return scoped.translate(io.argFormat);
         }
         if (!nullable)
-            return `--${io.name}=${parameter(io.name)}`;
-        return `{{=${expressionOf(io.name)} == '' ? '' : '--${io.name}=' + ${expressionOf(io.name)}}}`;
+            return concat(text_literal(`--${io.name}=`), parameter(io.name));
+        const value = expressionOf(`inputs.parameters.${io.name}`);
+        return expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`);
     }
     path(value, volume) {
         if (volume === 'outputs')
             this.usesOutputsPath = true;
         else
             this.usesContextPath = true;
-        return value;
+        return text_literal(value);
     }
 }
-/** User text, made safe from Argo for where it goes. */
-function template_text_literal(text, delivery) {
-    if (!text.includes('{{'))
-        return delivery === 'file' ? escapeDollars(text) : text;
-    if (delivery === 'verbatim')
-        return { error: literalProblem(text), hint: 'braces can reach a container only through its command, args or env' };
-    if (delivery === 'file')
-        return encodeBraces(escapeDollars(text));
-    const problem = encodingProblem(text);
-    return problem ? { error: problem, hint: 'write `$$(` for a literal `$(`' } : encodeBraces(text);
-}
 /** `{{inputs.parameters.NAME}}`. Polyaxon IO names are valid Argo parameter names as they are. */
-const parameter = (name) => `{{inputs.parameters.${name}}}`;
-/** An expression tag reading an input, with bracket syntax so names with `-` work. */
-const expressionOf = (name) => `inputs.parameters['${name}']`;
+const parameter = (name) => variable(`inputs.parameters.${name}`);
+/** The words Polyaxon reads as true (spec §4.2 `bool`), for values that arrive as text. */
+const text_TRUE_WORDS = ['true', '1', 'yes', 'on', 't', 'y'];
+/** An Argo expression: is this text one of Polyaxon's true words? */
+const isTrueExpression = (value) => `sprig.lower(sprig.trim(${value})) in [${text_TRUE_WORDS.map((w) => `'${w}'`).join(', ')}]`;
 /** isFlag: `--NAME` when true, nothing when false (spec §5.8). */
-const flagExpression = (name) => `{{=${expressionOf(name)} == 'true' ? '--${name}' : ''}}`;
+const text_flag = (name) => expression(`${isTrueExpression(expressionOf(`inputs.parameters.${name}`))} ? '--${name}' : ''`);
+/** `{{ globals.KEY }}` inside a job's container (its own run): a path, or Argo text. */
+const JOB_GLOBALS = {
+    uuid: variable('pod.name'),
+    name: variable('pod.name'),
+    namespace: variable('workflow.namespace'),
+    created_at: variable('workflow.creationTimestamp'),
+    context_path: CONTEXT_PATH,
+    artifacts_path: ARTIFACTS_PATH,
+    run_artifacts_path: RUN_ARTIFACTS_PATH,
+    run_outputs_path: RUN_OUTPUTS_PATH,
+    run_relative_outputs_path: text_literal('run/outputs'),
+};
 
-;// CONCATENATED MODULE: ./src/lower/job-template.ts
+;// CONCATENATED MODULE: ./src/check/bind/volumes.ts
 
 
 
-
-
-
-
-
-/** Fields with templates translated, and how literal text reaches each (see Delivery). */
-const TRANSLATED_FIELDS = { image: 'verbatim', command: 'argv', args: 'argv', workingDir: 'verbatim' };
 /**
- * A job-like operation (job, service, notifier, cleaner, tuner) → a container template.
- * Inputs and context-only params become input parameters; outputs become output parameters
- * read from `<run_outputs_path>/NAME`.
+ * Pod volumes from the file: DNS-1123 names, none taking a name the transpiler gives its own
+ * volumes (the context and outputs folders, plugins, connections), no template inside.
  */
-function lowerJob(compiled, contextParams, context) {
+function checkVolumes(volumes, context, origin, at) {
+    const mark = context.mark();
+    const out = [];
+    volumes.forEach((volume, i) => {
+        const problem = dnsLabelProblem(volume.name);
+        if (problem)
+            context.report(origin, [...at, i, 'name'], 'invalid-name', `volume name \`${volume.name}\` is not valid: ${problem}`, { anchor: 'value' });
+        else if (isGeneratedVolume(volume.name))
+            context.report(origin, [...at, i, 'name'], 'reserved-name', `volume name \`${volume.name}\` is one the transpiler gives its own volumes`, {
+                anchor: 'value',
+                hint: 'rename the volume (names starting with `plx-` or `conn-` are taken)',
+            });
+        const checked = checkPlain(volume, context, origin, [...at, i], '`volumes`');
+        if (checked)
+            out.push(checked);
+    });
+    return context.refusedSince(mark) ? undefined : out;
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/job.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A job-like operation → a container template. Inputs and context-only params become input
+ * parameters; outputs become output parameters read from `<run_outputs_path>/NAME`.
+ */
+function bindJob(compiled, contextParams, context, 
+/** Under a dag's deadline: see TemplateRole. */
+deadline = false) {
+    const mark = context.mark();
     const { component, op } = compiled;
-    const origin = op.component;
+    const origin = compiled.resolved;
     const runAt = [...origin.path, 'run'];
     const run = compiled.run;
     const inputs = new Map((component.inputs ?? []).map((io) => [io.name, io]));
     const outputs = component.outputs ?? [];
-    for (const field of ['environment', 'connections', 'volumes', 'init', 'sidecars', 'container']) {
+    for (const field of ['connections', 'volumes', 'init', 'sidecars', 'container']) {
         if (typeof run[field] === 'string')
-            context.unsupported(origin, [...runAt, field], `a templated \`run.${field}\` cannot be resolved before the run`, `write \`${field}\` out in the file`);
+            context.templated(origin, [...runAt, field], `run.${field}`);
     }
-    const container = typeof run.container === 'object' ? run.container : undefined;
-    if (!container) {
-        context.unsupported(origin, runAt, `operation \`${op.name}\` runs a ${run.kind} without a \`container\``, 'add `run.container` with an `image`');
+    if (typeof run.container !== 'object') {
+        if (run.container === undefined)
+            context.unsupported(origin, runAt, `operation \`${op.name}\` runs a ${run.kind} without a \`container\``, 'add `run.container` with an `image`');
         return undefined;
     }
-    if (!container.image) {
+    if (!run.container.image)
         context.unsupported(origin, [...runAt, 'container'], 'the container has no `image`; Argo needs one (Polyaxon `build` sections are not supported)', 'set `run.container.image`');
-    }
-    const connections = Array.isArray(run.connections) ? run.connections : [];
-    const text = new TemplateText(inputs, new Set(contextParams), new Set(outputs.map((o) => o.name)), context.options.connections, connections);
-    const translate = (value, at, delivery = 'argv') => {
-        const result = text.translate(value, delivery);
-        if (typeof result === 'string')
-            return result;
-        context.report(origin, at, 'untranslatable-template', result.error, { anchor: 'value', ...(result.hint ? { hint: result.hint } : {}) });
-        return value;
-    };
-    const main = {};
-    for (const [key, value] of Object.entries(container)) {
-        if (key === 'name')
-            continue; // Argo names the main container itself.
-        const delivery = TRANSLATED_FIELDS[key];
-        if (delivery) {
-            main[key] = Array.isArray(value) ? value.map((item, i) => translate(String(item), [...runAt, 'container', key, i], delivery)) : translate(value, [...runAt, 'container', key], delivery);
-        }
-        else if (key === 'env') {
-            main.env = value.map((env, i) => (env.value !== undefined ? { ...env, value: translate(env.value, [...runAt, 'container', 'env', i, 'value']) } : env));
-        }
-        else {
-            if (hasJinja(JSON.stringify(value)))
-                context.unsupported(origin, [...runAt, 'container', key], `templates in \`container.${key}\` are not translated`, 'use templates only in image, command, args, env values and workingDir');
-            main[key] = value;
-        }
-    }
-    // toEnv: the value of an input as an environment variable (spec §5.9); a param's toEnv wins.
-    const env = [...(main.env ?? [])];
-    for (const io of inputs.values()) {
-        const variable = op.params.get(io.name)?.param.toEnv ?? io.toEnv;
-        if (variable)
-            env.push({ name: variable, value: parameter(io.name) });
-    }
-    const settings = operationSettings(compiled, context);
-    env.push(...settings.env);
-    const volumes = Array.isArray(run.volumes) ? [...run.volumes] : [];
-    if (hasJinja(JSON.stringify(volumes)))
-        context.unsupported(origin, [...runAt, 'volumes'], 'templates in `volumes` are not translated, and Argo would evaluate them as its own');
-    const volumeMounts = [...(main.volumeMounts ?? []), ...settings.volumeMounts];
-    volumes.push(...settings.volumes);
-    const attached = attachConnections(connections, origin, [...runAt, 'connections'], context);
-    env.push(...attached.env);
-    volumes.push(...attached.volumes);
-    volumeMounts.push(...attached.volumeMounts);
-    const envFrom = [...(main.envFrom ?? []), ...attached.envFrom];
-    const initContainers = lowerInit(Array.isArray(run.init) ? run.init : [], compiled, context, translate);
-    if (initContainers.length)
-        text.usesContextPath = true;
-    if (outputs.length || text.usesOutputsPath) {
-        volumes.push({ name: OUTPUTS_VOLUME, emptyDir: {} });
-        volumeMounts.push({ name: OUTPUTS_VOLUME, mountPath: RUN_OUTPUTS_PATH });
-    }
-    if (text.usesContextPath) {
-        volumes.push({ name: CONTEXT_VOLUME, emptyDir: {} });
-        volumeMounts.push({ name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH });
-    }
-    if (env.length)
-        main.env = env;
-    if (envFrom.length)
-        main.envFrom = envFrom;
-    if (volumeMounts.length)
-        main.volumeMounts = volumeMounts;
+    const connections = renderConnectionNames(Array.isArray(run.connections) ? run.connections : [], compiled, context, origin, [...runAt, 'connections']);
+    const scope = new TextScope(inputs, new Set(contextParams), new Set(outputs.map((o) => o.name)), context.options.connections, connections);
+    const main = bindContainer(run.container, 'main', scope, context, origin, [...runAt, 'container']);
+    const pod = bindEnvironment(compiled.environment, context, origin, [...runAt, 'environment']);
+    const settings = bindSettings(compiled, context);
+    const attached = attachConnections(connections, context, origin, [...runAt, 'connections']);
+    const initContainers = bindInit(Array.isArray(run.init) ? run.init : [], compiled, scope, context);
+    const sidecars = (Array.isArray(run.sidecars) ? run.sidecars : []).map((sidecar, i) => bindContainer(sidecar, 'sidecar', scope, context, origin, [...runAt, 'sidecars', i]));
+    const ownVolumes = Array.isArray(run.volumes)
+        ? checkVolumes(run.volumes, context, origin, [...runAt, 'volumes'])
+        : [];
     const isService = run.kind === 'service';
     if (isService) {
         if (Array.isArray(run.ports))
-            main.ports = [...(main.ports ?? []), ...run.ports.map((port) => ({ containerPort: port }))];
+            checkPorts(run.ports.map((containerPort) => ({ containerPort })), context, origin, [...runAt, 'ports']);
+        else if (typeof run.ports === 'string')
+            context.templated(origin, [...runAt, 'ports'], 'ports');
         for (const field of ['replicas', 'rewritePath', 'isExternal']) {
             if (run[field] !== undefined)
                 context.unsupported(origin, [...runAt, field], `service \`${field}\` has no Argo equivalent: a daemoned step is one pod, reached through its pod IP`);
         }
     }
-    const { parameters: inputParameters, defaults } = templateInputs([...inputs.values()], contextParams);
-    const body = {
-        ...(inputParameters.length ? { inputs: { parameters: inputParameters } } : {}),
-        ...(outputs.length ? { outputs: { parameters: outputs.map((io) => outputParameter(io.name, 'value' in io || io.isOptional === true ? toParameterString(io.value) : undefined)) } } : {}),
-        ...withMetadata(environmentToTemplate(compiled.environment, origin, [...runAt, 'environment'], context), settings.labels, settings.annotations),
-        ...(isService ? { daemon: true } : {}),
-        container: main,
-        ...(initContainers.length ? { initContainers } : {}),
-        ...(Array.isArray(run.sidecars) && run.sidecars.length ? { sidecars: lowerSidecars(run.sidecars, origin, runAt, context) } : {}),
-        ...(volumes.length ? { volumes } : {}),
-        ...settings.template,
+    const parameters = templateInputs([...inputs.values()], contextParams, scope, context, origin, [
+        ...origin.path,
+        'inputs',
+    ]);
+    if (deadline)
+        parameters.push({ name: DEADLINE_INPUT });
+    if (!main ||
+        !pod ||
+        !settings ||
+        !initContainers ||
+        !ownVolumes ||
+        sidecars.some((s) => s === undefined) ||
+        context.refusedSince(mark))
+        return undefined;
+    // toEnv: the value of an input as an environment variable (spec §5.9); a param's toEnv wins.
+    const env = [...main.env];
+    for (const io of inputs.values()) {
+        const variable = op.params.get(io.name)?.param.toEnv ?? io.toEnv;
+        if (variable)
+            env.push({ name: variable, value: parameter(io.name) });
+    }
+    env.push(...settings.plugins.env, ...attached.env);
+    const volumes = [...ownVolumes, ...settings.plugins.volumes, ...attached.volumes];
+    const volumeMounts = [...main.volumeMounts, ...settings.plugins.volumeMounts, ...attached.volumeMounts];
+    if (initContainers.length)
+        scope.usesContextPath = true;
+    if (outputs.length || scope.usesOutputsPath) {
+        volumes.push(built({ name: OUTPUTS_VOLUME, emptyDir: {} }));
+        volumeMounts.push(built({ name: OUTPUTS_VOLUME, mountPath: RUN_OUTPUTS_PATH }));
+    }
+    if (scope.usesContextPath) {
+        volumes.push(built({ name: CONTEXT_VOLUME, emptyDir: {} }));
+        volumeMounts.push(built({ name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH }));
+    }
+    const ports = isService && Array.isArray(run.ports) && run.ports.every(isPortNumber)
+        ? [...main.ports, ...run.ports.map((containerPort) => built({ containerPort }))]
+        : main.ports;
+    return {
+        kind: 'container',
+        preferredName: typeof component.name === 'string' ? component.name : op.name || 'job',
+        inputs: parameters,
+        outputs: outputs.map((io) => ({
+            name: io.name,
+            ...('value' in io || io.isOptional === true ? { default: parameterText(io.value) } : {}),
+        })),
+        daemon: isService,
+        settings: {
+            ...pod,
+            ...settings.settings,
+            ...(deadline ? { activeDeadlineSeconds: remainingTime(settings.settings.activeDeadlineSeconds) } : {}),
+            labels: { ...pod.labels, ...settings.settings.labels },
+            annotations: { ...pod.annotations, ...settings.settings.annotations },
+        },
+        container: { ...main, env, envFrom: [...main.envFrom, ...attached.envFrom], volumeMounts, ports },
+        initContainers,
+        sidecars: sidecars.filter((s) => s !== undefined),
+        volumes,
     };
-    const name = context.addTemplate(typeof component.name === 'string' ? component.name : op.name || 'job', sortTemplate(body));
-    return { name, inputs: inputParameters.map((p) => p.name), defaults, daemon: isService };
 }
-/** Adds pod labels and annotations to the template metadata the environment produced. */
-function withMetadata(template, labels, annotations) {
-    if (!Object.keys(labels).length && !Object.keys(annotations).length)
-        return template;
-    const metadata = { ...template.metadata };
-    if (Object.keys(labels).length)
-        metadata.labels = { ...metadata.labels, ...labels };
-    if (Object.keys(annotations).length)
-        metadata.annotations = { ...metadata.annotations, ...annotations };
-    return { ...template, metadata };
+/** The seconds a pod may run under a dag's deadline: what is left of it, or its own timeout if shorter. */
+function remainingTime(own) {
+    const left = `asInt(${expressionOf(`inputs.parameters.${DEADLINE_INPUT}`)}) - now().Unix()`;
+    return expression(typeof own === 'number' ? `min(${own}, ${left})` : left);
 }
-const outputParameter = (name, fallback) => ({
-    name,
-    valueFrom: { path: `${RUN_OUTPUTS_PATH}/${name}`, ...(fallback !== undefined ? { default: fallback } : {}) },
-});
-function lowerSidecars(sidecars, origin, runAt, context) {
-    return sidecars.map((sidecar, index) => {
-        if (!sidecar.name)
-            context.report(origin, [...runAt, 'sidecars', index], 'unnamed-sidecar', 'Argo needs a `name` for every sidecar', { hint: 'add `name:` to the sidecar' });
-        if (['main', 'wait', 'init'].includes(sidecar.name ?? ''))
-            context.report(origin, [...runAt, 'sidecars', index, 'name'], 'reserved-container-name', `\`${sidecar.name}\` is reserved by Argo for its own containers`, { anchor: 'value', hint: 'rename the sidecar' });
-        if (hasJinja(JSON.stringify(sidecar)))
-            context.unsupported(origin, [...runAt, 'sidecars', index], 'templates in sidecars are not translated');
-        return { ...sidecar };
-    });
-}
-/** Init items Argo can run as init containers: git clones, files, Dockerfiles, custom containers. */
-function lowerInit(items, compiled, context, translate) {
-    const origin = compiled.op.component;
-    const at = (index, field) => [...origin.path, 'run', 'init', index, ...(field ? [field] : [])];
-    const mount = { name: CONTEXT_VOLUME, mountPath: CONTEXT_PATH };
-    return items.flatMap((item, index) => {
-        const target = (fallback) => item.path ?? `${CONTEXT_PATH}/artifacts/${fallback}`;
-        const custom = (item.container ?? {});
-        const base = (name, image, args) => ({ name: `init-${index}-${name}`.slice(0, 63), image, command: ['sh', '-c'], args, ...custom, volumeMounts: [mount, ...(custom.volumeMounts ?? [])] });
-        if (item.git) {
-            const url = item.git.url ?? (item.connection ? String(context.options.connections?.byName.get(item.connection)?.schema?.url ?? '') : '');
-            if (!url) {
-                context.report(origin, at(index, 'git'), 'unknown-connection', `git init needs a URL: connection \`${item.connection}\` is not in the connections catalog or has no \`schema.url\``, { hint: 'pass `--connections FILE` with the connection and its `schema: {url: …}`' });
-                return [];
-            }
-            const revision = item.git.revision ? ` && git -C "$TARGET" checkout ${shellQuote(item.git.revision)}` : '';
-            const flags = (item.git.flags ?? []).map(shellQuote).join(' ');
-            return [base('git', 'alpine/git:2.45.2', [`TARGET=${shellQuote(target(repoName(url)))} && git clone ${flags ? `${flags} ` : ''}${shellQuote(url)} "$TARGET"${revision}`])];
-        }
-        if (item.file) {
-            const file = `${target('')}${target('').endsWith('/') ? '' : '/'}${item.file.filename ?? 'file'}`;
-            const content = translate(item.file.content, at(index, 'file'), 'file');
-            return [base('file', 'busybox:1.36', [`mkdir -p "$(dirname ${shellQuote(file)})" && printf '%s' ${shellQuote(content)} > ${shellQuote(file)}${item.file.chmod ? ` && chmod ${shellQuote(item.file.chmod)} ${shellQuote(file)}` : ''}`])];
-        }
-        if (item.dockerfile) {
-            const d = item.dockerfile;
-            const lines = [`FROM ${d.image}`, ...(d.workdir ? [`WORKDIR ${d.workdir}`] : []), ...(d.run ?? []).map((r) => `RUN ${r}`)];
-            const file = `${target('dockerfile')}/${d.filename ?? 'Dockerfile'}`;
-            return [base('dockerfile', 'busybox:1.36', [`mkdir -p "$(dirname ${shellQuote(file)})" && printf '%s\\n' ${lines.map(shellQuote).join(' ')} > ${shellQuote(file)}`])];
-        }
-        if (item.container && !['artifacts', 'paths', 'tensorboard', 'lineageRef', 'modelRef', 'artifactRef'].some((k) => item[k] !== undefined)) {
-            return [{ name: `init-${index}`, ...custom, volumeMounts: [mount, ...(custom.volumeMounts ?? [])] }];
-        }
-        const handler = ['artifacts', 'paths', 'tensorboard', 'lineageRef', 'modelRef', 'artifactRef', 'connection'].find((k) => item[k] !== undefined) ?? 'init';
-        context.unsupported(origin, at(index, handler), `init \`${handler}\` needs Polyaxon's artifacts store, which Argo does not have`, 'clone or download the data in an init item with a `container:`, or in the job itself');
-        return [];
-    });
-}
-const shellQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
-const repoName = (url) => url.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).pop() ?? 'repo';
-/** Stable key order for templates (the order of the Template type), whatever order fields were added in. */
-const TEMPLATE_ORDER = ['inputs', 'outputs', 'metadata', 'daemon', 'container', 'initContainers', 'sidecars', 'volumes', 'nodeSelector', 'affinity', 'tolerations', 'serviceAccountName', 'securityContext', 'priorityClassName', 'schedulerName', 'hostAliases', 'podSpecPatch', 'retryStrategy', 'activeDeadlineSeconds', 'memoize', 'synchronization'];
-function sortTemplate(body) {
-    const entries = Object.entries(body).sort(([a], [b]) => order(a) - order(b));
-    return Object.fromEntries(entries);
-}
-const order = (key) => {
-    const i = TEMPLATE_ORDER.indexOf(key);
-    return i === -1 ? TEMPLATE_ORDER.length : i;
-};
 
-;// CONCATENATED MODULE: ./src/lower/matrix/space.ts
+;// CONCATENATED MODULE: ./src/check/bind/matrix/space.ts
 /** The `value` of a range-like hyper-parameter as numbers: "a:b:c", [a, b, c] or a mapping. */
 function numbers(value, keys) {
     if (typeof value === 'string')
@@ -14249,6 +16140,75 @@ function numbers(value, keys) {
         return value.map(Number);
     const record = value;
     return keys.map((k) => (record[k] === undefined ? undefined : Number(record[k])));
+}
+/**
+ * Why a hyper-parameter's space cannot be walked, if it cannot: bounds that are not finite
+ * numbers, a step that never reaches the stop, a count that is not a whole number. Checked
+ * before anything is expanded, like `spaceSize`.
+ */
+function spaceProblem(hp) {
+    const finite = (values, names) => {
+        const bad = values.findIndex((v, i) => names[i] !== undefined && v !== undefined && !Number.isFinite(v));
+        return bad === -1 ? undefined : `\`${names[bad]}\` is not a finite number`;
+    };
+    switch (hp.kind) {
+        case 'range': {
+            const [start, stop, step] = numbers(hp.value, ['start', 'stop', 'step']);
+            return (finite([start, stop, step], ['start', 'stop', 'step']) ?? (step <= 0 ? '`step` must be above 0' : undefined));
+        }
+        case 'linspace':
+        case 'logspace':
+        case 'geomspace': {
+            const [start, stop, num, base] = numbers(hp.value, ['start', 'stop', 'num', 'base']);
+            const problem = finite([start, stop, num, base], ['start', 'stop', 'num', 'base']);
+            if (problem)
+                return problem;
+            if (!Number.isInteger(num) || num < 0)
+                return '`num` must be a whole number of points';
+            if (hp.kind === 'geomspace' && (start <= 0 || stop <= 0))
+                return 'a geomspace needs `start` and `stop` above 0';
+            return undefined;
+        }
+        case 'uniform':
+        case 'quniform':
+        case 'loguniform':
+        case 'qloguniform':
+        case 'normal':
+        case 'qnormal':
+        case 'lognormal':
+        case 'qlognormal': {
+            const values = numbers(hp.value, ['low', 'high', 'q']);
+            return finite(values.slice(0, 3), ['first bound', 'second bound', 'step']);
+        }
+        default:
+            return undefined;
+    }
+}
+/** How many values a grid takes for this hyper-parameter, computed without listing them. */
+function spaceSize(hp) {
+    switch (hp.kind) {
+        case 'choice':
+            return Array.isArray(hp.value) ? hp.value.length : undefined;
+        case 'range': {
+            const [start, stop, step] = numbers(hp.value, ['start', 'stop', 'step']);
+            // numpy's arange: the values below stop, counted as the loop in discreteValues counts them.
+            let size = stop > start ? Math.ceil((stop - start) / step) : 0;
+            while (size > 0 && start + (size - 1) * step >= stop)
+                size--;
+            return size;
+        }
+        case 'linspace':
+        case 'logspace':
+        case 'geomspace':
+            return numbers(hp.value, ['start', 'stop', 'num'])[2];
+        case 'daterange':
+        case 'datetimerange': {
+            const values = discreteValues(hp);
+            return values?.length;
+        }
+        default:
+            return undefined;
+    }
 }
 /** Rounds away floating-point noise (0.30000000000000004 → 0.3), as numpy's printing would. */
 const clean = (n) => Number(n.toPrecision(12));
@@ -14283,7 +16243,13 @@ function discreteValues(hp) {
         }
         case 'daterange':
         case 'datetimerange': {
-            const [start, stop, step] = Array.isArray(hp.value) ? hp.value : [hp.value.start, hp.value.stop, hp.value.step];
+            const [start, stop, step] = Array.isArray(hp.value)
+                ? hp.value
+                : [
+                    hp.value.start,
+                    hp.value.stop,
+                    hp.value.step,
+                ];
             const unit = hp.kind === 'daterange' ? 86_400_000 : 1000;
             const from = new Date(String(start instanceof Date ? start.toISOString() : start)).getTime();
             const to = new Date(String(stop instanceof Date ? stop.toISOString() : stop)).getTime();
@@ -14354,36 +16320,71 @@ function sample(hp, next) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/lower/matrix/expand.ts
+;// CONCATENATED MODULE: ./src/check/bind/matrix/expand.ts
 
 /** The largest fan-out we generate: beyond this a workflow does not fit in one etcd object. */
 const MAX_SUGGESTIONS = 10_000;
 /**
- * A matrix → its suggestions, fixed at transpile time (spec §7): mapping items as written,
- * the grid's Cartesian product (last param varying fastest, cut at numRuns), or numRuns
- * distinct random draws from a seeded generator. Returns an error sentence when it cannot.
+ * A matrix → its suggestions, fixed at transpile time (spec §7): mapping items as written, the
+ * grid's Cartesian product (last param varying fastest, cut at numRuns), or numRuns distinct
+ * random draws from a seeded generator. Every space is sized and checked before anything is
+ * expanded, so a space of billions is refused in no time.
  */
 function expandMatrix(matrix) {
     switch (matrix.kind) {
-        case 'mapping':
-            return typeof matrix.values === 'string' ? 'a templated `values` list cannot be expanded before the run' : matrix.values;
+        case 'mapping': {
+            if (typeof matrix.values === 'string')
+                return {
+                    code: 'not-supported-by-argo',
+                    message: 'a templated `values` list cannot be expanded before the run',
+                    at: ['values'],
+                };
+            if (matrix.values.length === 0)
+                return { code: 'empty-matrix', message: 'the mapping has no `values`: no run would start', at: ['values'] };
+            if (matrix.values.length > MAX_SUGGESTIONS)
+                return tooLarge(matrix.values.length, ['values']);
+            return matrix.values;
+        }
         case 'grid': {
             if (typeof matrix.numRuns === 'string')
-                return 'a templated `numRuns` cannot be expanded before the run';
-            const axes = Object.entries(matrix.params).map(([name, hp]) => [name, discreteValues(hp)]);
-            const continuous = axes.find(([, values]) => !values);
-            if (continuous)
-                return `\`${continuous[0]}\` is a distribution; grid search needs discrete values`;
-            const size = axes.reduce((n, [, values]) => n * values.length, 1);
+                return {
+                    code: 'not-supported-by-argo',
+                    message: 'a templated `numRuns` cannot be expanded before the run',
+                    at: ['numRuns'],
+                };
+            const params = Object.entries(matrix.params);
+            const checked = checkSpaces(params);
+            if (!Array.isArray(checked))
+                return checked;
+            let size = 1;
+            for (const [name, axis] of checked) {
+                if (axis === undefined)
+                    return {
+                        code: 'not-supported-by-argo',
+                        message: `\`${name}\` is a distribution; grid search needs discrete values`,
+                        at: ['params', name, 'kind'],
+                    };
+                if (axis === 0)
+                    return {
+                        code: 'empty-matrix',
+                        message: `\`${name}\` has no values: the grid is empty`,
+                        at: ['params', name, 'value'],
+                    };
+                size *= axis;
+            }
             const limit = Math.min(size, matrix.numRuns ?? size);
             if (limit > MAX_SUGGESTIONS)
-                return `the grid has ${size} points; more than ${MAX_SUGGESTIONS} runs cannot be expanded into one workflow`;
+                return tooLarge(size, matrix.numRuns !== undefined ? ['numRuns'] : ['params']);
+            const axes = params.map(([name, hp]) => [name, discreteValues(hp) ?? []]);
             const out = [];
             for (let index = 0; index < limit; index++) {
                 const suggestion = {};
                 let rest = index;
                 for (let a = axes.length - 1; a >= 0; a--) {
-                    const [name, values] = axes[a];
+                    const axis = axes[a];
+                    if (!axis)
+                        continue;
+                    const [name, values] = axis;
                     suggestion[name] = values[rest % values.length];
                     rest = Math.floor(rest / values.length);
                 }
@@ -14393,15 +16394,28 @@ function expandMatrix(matrix) {
         }
         case 'random': {
             if (typeof matrix.numRuns === 'string' || typeof matrix.seed === 'string')
-                return 'a templated `numRuns` or `seed` cannot be expanded before the run';
+                return {
+                    code: 'not-supported-by-argo',
+                    message: 'a templated `numRuns` or `seed` cannot be expanded before the run',
+                    at: [typeof matrix.numRuns === 'string' ? 'numRuns' : 'seed'],
+                };
             if (matrix.numRuns > MAX_SUGGESTIONS)
-                return `numRuns ${matrix.numRuns} is more than the ${MAX_SUGGESTIONS} runs one workflow can hold`;
+                return tooLarge(matrix.numRuns, ['numRuns']);
             const params = Object.entries(matrix.params);
-            const next = random(matrix.seed ?? 0);
+            const checked = checkSpaces(params);
+            if (!Array.isArray(checked))
+                return checked;
             // All-discrete spaces hold a finite number of distinct suggestions (spec §7).
-            const sizes = params.map(([, hp]) => (hp.kind === 'pchoice' ? hp.value.length : discreteValues(hp)?.length));
-            const space = sizes.every((s) => s !== undefined) ? sizes.reduce((n, s) => n * s, 1) : Infinity;
+            const sizes = params.map(([, hp]) => hp.kind === 'pchoice' ? (Array.isArray(hp.value) ? hp.value.length : undefined) : spaceSize(hp));
+            if (sizes.some((s) => s === 0))
+                return {
+                    code: 'empty-matrix',
+                    message: 'a param of the matrix has no values: no run would start',
+                    at: ['params'],
+                };
+            const space = sizes.reduce((n, s) => (s === undefined ? Infinity : n * s), 1);
             const wanted = Math.min(matrix.numRuns, space);
+            const next = random(matrix.seed ?? 0);
             const seen = new Set();
             const out = [];
             for (let attempt = 0; out.length < wanted && attempt < wanted * 100; attempt++) {
@@ -14415,166 +16429,47 @@ function expandMatrix(matrix) {
             return out;
         }
         default:
-            return `\`${matrix.kind}\` search needs a tuner that suggests each iteration from the previous results while the pipeline runs, which Argo does not have`;
+            return {
+                code: 'not-supported-by-argo',
+                message: `\`${matrix.kind}\` search needs a tuner that suggests each iteration from the previous results while the pipeline runs, which Argo does not have`,
+                at: ['kind'],
+                hint: 'use `grid`, `random` or `mapping`, which expand before the run',
+            };
     }
 }
-
-;// CONCATENATED MODULE: ./src/lower/resource-template.ts
-
-
-
-
-
-
-
-/** Per Kubeflow kind: the CRD, the replica roles (Polyaxon field → Kubeflow key) and the default container name. */
-const KINDS = {
-    tfjob: { apiVersion: 'kubeflow.org/v1', kind: 'TFJob', specsKey: 'tfReplicaSpecs', container: 'tensorflow', roles: { chief: 'Chief', ps: 'PS', worker: 'Worker', evaluator: 'Evaluator' } },
-    pytorchjob: { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', specsKey: 'pytorchReplicaSpecs', container: 'pytorch', roles: { master: 'Master', worker: 'Worker' } },
-    mpijob: { apiVersion: 'kubeflow.org/v2beta1', kind: 'MPIJob', specsKey: 'mpiReplicaSpecs', container: 'mpi', roles: { launcher: 'Launcher', worker: 'Worker' } },
-};
-/**
- * Kubeflow training jobs (tfjob, pytorchjob, mpijob) → a resource template that creates the
- * job and waits on its replica statuses, as Argo's own TFJob example does. The job is owned by
- * the workflow (deleted with it), and its pods carry the workflow label so Argo shows their logs.
- */
-function lowerResource(compiled, contextParams, context) {
-    const origin = compiled.op.component;
-    const runAt = [...origin.path, 'run'];
-    const run = compiled.run;
-    const spec = KINDS[run.kind];
-    const inputs = new Map((compiled.component.inputs ?? []).map((io) => [io.name, io]));
-    if (compiled.component.outputs?.length)
-        context.unsupported(origin, [...origin.path, 'outputs'], `a ${spec.kind} has no outputs Argo can read`, 'write results to storage and pass their location as a param');
-    const replicaSpecs = {};
-    let primary;
-    for (const [field, role] of Object.entries(spec.roles)) {
-        const replica = run[field];
-        if (replica === undefined)
-            continue;
-        const at = [...runAt, field];
-        if (typeof replica === 'string') {
-            context.unsupported(origin, at, `a templated \`${field}\` cannot be resolved before the run`);
-            continue;
-        }
-        const text = new TemplateText(inputs, new Set(contextParams), new Set(), context.options.connections, Array.isArray(replica.connections) ? replica.connections : []);
-        const built = buildReplica(replica, role, spec.container, text, compiled, at, context);
-        if (!built)
-            continue;
-        replicaSpecs[role] = built.spec;
-        if (!primary || role === 'Chief' || role === 'Master' || role === 'Launcher')
-            primary = { role, replicas: built.replicas };
+/** Each param's grid size (undefined for distributions), or the first space that is broken. */
+function checkSpaces(params) {
+    const out = [];
+    for (const [name, hp] of params) {
+        if (typeof hp.value === 'string' && hp.value.includes('{{'))
+            return {
+                code: 'not-supported-by-argo',
+                message: `a templated \`${name}\` space cannot be expanded before the run`,
+                at: ['params', name, 'value'],
+                hint: 'write the values out',
+            };
+        const problem = spaceProblem(hp);
+        if (problem)
+            return {
+                code: 'invalid-value',
+                message: `the \`${name}\` space cannot be walked: ${problem}`,
+                at: ['params', name, 'value'],
+            };
+        const size = spaceSize(hp);
+        if (size !== undefined && size > MAX_SUGGESTIONS)
+            return tooLarge(size, ['params', name, 'value']);
+        out.push([name, size]);
     }
-    if (!primary) {
-        context.unsupported(origin, runAt, `the ${run.kind} defines no replicas`);
-        return undefined;
-    }
-    const runPolicy = {};
-    if (run.cleanPodPolicy)
-        runPolicy.cleanPodPolicy = run.cleanPodPolicy;
-    if (run.schedulingPolicy)
-        runPolicy.schedulingPolicy = run.schedulingPolicy;
-    const settings = operationSettings(compiled, context);
-    const termination = settings.template;
-    if (termination.activeDeadlineSeconds !== undefined)
-        runPolicy.activeDeadlineSeconds = termination.activeDeadlineSeconds;
-    if (termination.retryStrategy?.limit !== undefined)
-        runPolicy.backoffLimit = termination.retryStrategy.limit;
-    const extra = {};
-    for (const key of ['enableDynamicWorker', 'successPolicy', 'elasticPolicy', 'slotsPerWorker'])
-        if (run[key] !== undefined)
-            extra[key] = run[key];
-    if (run.nProcPerNode !== undefined)
-        extra.nprocPerNode = String(run.nProcPerNode);
-    const manifest = {
-        apiVersion: spec.apiVersion,
-        kind: spec.kind,
-        metadata: { generateName: `{{workflow.name}}-${toArgoName(compiled.op.name || run.kind, 30)}-` },
-        spec: { ...(Object.keys(runPolicy).length ? { runPolicy } : {}), ...extra, [spec.specsKey]: replicaSpecs },
-    };
-    const { parameters, defaults } = templateInputs([...inputs.values()], contextParams);
-    const name = context.addTemplate(typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || run.kind, {
-        ...(parameters.length ? { inputs: { parameters } } : {}),
-        ...(Object.keys(settings.annotations).length ? { metadata: { annotations: settings.annotations } } : {}),
-        resource: {
-            action: 'create',
-            setOwnerReference: true,
-            successCondition: `status.replicaStatuses.${primary.role}.succeeded = ${primary.replicas}`,
-            failureCondition: `status.replicaStatuses.${primary.role}.failed > 0`,
-            manifest: (0,dist/* stringify */.As)(manifest, { lineWidth: 0, version: '1.1' }),
-        },
-        ...(settings.template.synchronization ? { synchronization: settings.template.synchronization } : {}),
-    });
-    return { name, inputs: parameters.map((p) => p.name), defaults, daemon: false };
+    return out;
 }
-function buildReplica(replica, role, containerName, text, compiled, at, context) {
-    const origin = compiled.op.component;
-    if (typeof replica.replicas === 'string') {
-        context.unsupported(origin, [...at, 'replicas'], 'a templated `replicas` cannot be resolved before the run');
-        return undefined;
-    }
-    if (replica.init !== undefined)
-        context.unsupported(origin, [...at, 'init'], `\`init\` on ${role} replicas is not mapped`, 'add an init container to the replica through `sidecars` or prepare the data in a previous operation');
-    if (typeof replica.container !== 'object') {
-        context.unsupported(origin, [...at, 'container'], `the ${role} replica has no container`);
-        return undefined;
-    }
-    const translate = (value, path, delivery) => {
-        const result = text.translate(value, delivery);
-        if (typeof result === 'string')
-            return result;
-        context.report(origin, path, 'untranslatable-template', result.error, { anchor: 'value', ...(result.hint ? { hint: result.hint } : {}) });
-        return value;
-    };
-    const container = { ...replica.container, name: replica.container.name ?? containerName };
-    for (const key of ['image', 'workingDir'])
-        if (typeof container[key] === 'string')
-            container[key] = translate(container[key], [...at, 'container', key], 'verbatim');
-    for (const key of ['command', 'args'])
-        if (Array.isArray(container[key]))
-            container[key] = container[key].map((item, i) => translate(item, [...at, 'container', key, i], 'argv'));
-    if (!container.image)
-        context.unsupported(origin, [...at, 'container'], `the ${role} container has no \`image\``, 'set `container.image`');
-    const attached = attachConnections(Array.isArray(replica.connections) ? replica.connections : [], origin, [...at, 'connections'], context);
-    const volumes = [...(Array.isArray(replica.volumes) ? replica.volumes : []), ...attached.volumes];
-    const ownEnv = container.env ?? [];
-    const env = [...ownEnv.map((e, i) => (e.value !== undefined ? { ...e, value: translate(e.value, [...at, 'container', 'env', i, 'value'], 'argv') } : e)), ...attached.env];
-    const envFrom = [...(container.envFrom ?? []), ...attached.envFrom];
-    const mounts = [...(container.volumeMounts ?? []), ...attached.volumeMounts];
-    if (env.length)
-        container.env = env;
-    if (envFrom.length)
-        container.envFrom = envFrom;
-    if (mounts.length)
-        container.volumeMounts = mounts;
-    const environment = typeof replica.environment === 'object' ? replica.environment : undefined;
-    if (typeof replica.environment === 'string')
-        context.unsupported(origin, [...at, 'environment'], 'a templated `environment` cannot be resolved before the run');
-    else if (JSON.stringify(replica.environment ?? {}).includes('{{'))
-        context.unsupported(origin, [...at, 'environment'], UNTRANSLATED_ENVIRONMENT, 'write the values out; pass run-time values to the container through params');
-    const { labels, annotations, restartPolicy, imagePullSecrets, ...podFields } = environment ?? {};
-    const podSpec = {
-        containers: [container, ...(Array.isArray(replica.sidecars) ? replica.sidecars : [])],
-        ...(volumes.length ? { volumes } : {}),
-        ...podFields,
-        ...(imagePullSecrets?.length ? { imagePullSecrets: imagePullSecrets.map((name) => ({ name })) } : {}),
-    };
-    const replicas = replica.replicas ?? 1;
-    return {
-        replicas,
-        spec: {
-            replicas,
-            restartPolicy: restartPolicy ?? 'Never',
-            template: {
-                // The workflow label lets Argo collect the logs of the job's pods.
-                metadata: { labels: { ...labels, 'workflows.argoproj.io/workflow': '{{workflow.name}}' }, ...(annotations ? { annotations } : {}) },
-                spec: podSpec,
-            },
-        },
-    };
-}
+const tooLarge = (size, at) => ({
+    code: 'matrix-too-large',
+    message: `the matrix has ${size.toLocaleString('en-US')} runs; one workflow holds at most ${MAX_SUGGESTIONS.toLocaleString('en-US')}`,
+    at,
+    hint: 'narrow the space or set a smaller `numRuns`',
+});
 
-;// CONCATENATED MODULE: ./src/lower/operation-fields.ts
+;// CONCATENATED MODULE: ./src/check/bind/platform-fields.ts
 /**
  * Operation fields that only the Polyaxon platform can act on. Each is reported where it is
  * written rather than dropped: a pipeline must not run differently from what its file says.
@@ -14583,23 +16478,31 @@ function checkPlatformFields(compiled, isRoot, context) {
     const { op, component } = compiled;
     const operation = op.operation;
     const here = (field) => [...op.path, field];
-    const inComponent = (field) => [...op.component.path, field];
+    const inComponent = (field) => [...compiled.resolved.path, field];
     const report = (at, what, hint) => context.unsupported(op, at, what, hint);
     if (operation.schedule && !isRoot)
         report(here('schedule'), 'Argo cannot schedule one task of a workflow', 'schedule the whole pipeline: put `schedule` on the top-level operation');
     if (operation.schedule && context.options.kind === 'workflow-template')
         report(here('schedule'), 'a scheduled pipeline becomes a CronWorkflow, not a WorkflowTemplate', 'drop `--kind workflow-template`');
     if (Array.isArray(operation.joins) || typeof operation.joins === 'string')
-        report(here('joins'), '`joins` query Polyaxon\'s database of past runs, which Argo does not have', 'pass the values as params');
-    for (const [field, value] of [['build', operation.build ?? component.build], ['presets', operation.presets ?? component.presets], ['mount', operation.mount ?? component.mount]]) {
+        report(here('joins'), "`joins` query Polyaxon's database of past runs, which Argo does not have", 'pass the values as params');
+    for (const [field, value] of [
+        ['build', operation.build ?? component.build],
+        ['presets', operation.presets ?? component.presets],
+        ['mount', operation.mount ?? component.mount],
+    ]) {
         if (value === undefined || (Array.isArray(value) && value.length === 0))
             continue;
         const at = operation[field] !== undefined ? here(field) : inComponent(field);
-        const hints = { build: 'build the image in CI and set `run.container.image`', presets: 'write the preset\'s fields into the file', mount: 'declare the volume under `run.volumes` and mount it in the container' };
-        context.unsupported(operation[field] !== undefined ? op : op.component, at, `\`${field}\` needs the Polyaxon platform, which does not run under Argo`, hints[field]);
+        const hints = {
+            build: 'build the image in CI and set `run.container.image`',
+            presets: "write the preset's fields into the file",
+            mount: 'declare the volume under `run.volumes` and mount it in the container',
+        };
+        context.unsupported(operation[field] !== undefined ? op : compiled.resolved, at, `\`${field}\` needs the Polyaxon platform, which does not run under Argo`, hints[field]);
     }
     if (!isRoot && operation.namespace !== undefined)
-        report(here('namespace'), 'every task of an Argo workflow runs in the workflow\'s namespace', 'set the namespace on the top-level operation, or with `--namespace`');
+        report(here('namespace'), "every task of an Argo workflow runs in the workflow's namespace", 'set the namespace on the top-level operation, or with `--namespace`');
     // Outside a dag these fields have no upstream to act on (Polyaxon ignores them too), except
     // `conditions`, which Polyaxon evaluates for any run and Argo only for tasks.
     if (isRoot && operation.conditions !== undefined)
@@ -14622,7 +16525,178 @@ function checkPlatformFields(compiled, isRoot, context) {
         report(where, 'the top operation cannot wait for an approval: in Argo an approval is a suspended step inside the workflow', 'submit the pipeline once it is approved, or set `isApproved: false` on the operations of the dag that need one');
 }
 
-;// CONCATENATED MODULE: ./src/lower/operation.ts
+;// CONCATENATED MODULE: ./src/check/bind/resource.ts
+
+
+
+
+
+
+
+
+
+/** Per Kubeflow kind: the CRD, the replica roles (Polyaxon field → Kubeflow key) and the default container name. */
+const KINDS = {
+    tfjob: {
+        apiVersion: 'kubeflow.org/v1',
+        kind: 'TFJob',
+        specsKey: 'tfReplicaSpecs',
+        container: 'tensorflow',
+        roles: { chief: 'Chief', ps: 'PS', worker: 'Worker', evaluator: 'Evaluator' },
+    },
+    pytorchjob: {
+        apiVersion: 'kubeflow.org/v1',
+        kind: 'PyTorchJob',
+        specsKey: 'pytorchReplicaSpecs',
+        container: 'pytorch',
+        roles: { master: 'Master', worker: 'Worker' },
+    },
+    mpijob: {
+        apiVersion: 'kubeflow.org/v2beta1',
+        kind: 'MPIJob',
+        specsKey: 'mpiReplicaSpecs',
+        container: 'mpi',
+        roles: { launcher: 'Launcher', worker: 'Worker' },
+    },
+};
+const isResourceKind = (kind) => kind in KINDS;
+/**
+ * Kubeflow training jobs (tfjob, pytorchjob, mpijob) → a resource template that creates the
+ * job and waits on its replica statuses, as Argo's own TFJob example does. The job is owned by
+ * the workflow (deleted with it); its manifest is built as an object by lowering.
+ */
+function bindResource(compiled, kind, contextParams, context) {
+    const mark = context.mark();
+    const origin = compiled.resolved;
+    const runAt = [...origin.path, 'run'];
+    const run = compiled.run;
+    const spec = KINDS[kind];
+    const inputs = new Map((compiled.component.inputs ?? []).map((io) => [io.name, io]));
+    if (compiled.component.outputs?.length)
+        context.unsupported(origin, [...origin.path, 'outputs'], `a ${spec.kind} has no outputs Argo can read`, 'write results to storage and pass their location as a param');
+    const replicas = [];
+    let primary;
+    for (const [field, role] of Object.entries(spec.roles)) {
+        const replica = run[field];
+        if (replica === undefined)
+            continue;
+        const at = [...runAt, field];
+        if (typeof replica === 'string') {
+            context.templated(origin, at, field);
+            continue;
+        }
+        const scope = new TextScope(inputs, new Set(contextParams), new Set(), context.options.connections, Array.isArray(replica.connections) ? replica.connections : []);
+        const bound = bindReplica(replica, role, spec.container, scope, compiled, at, context);
+        if (!bound)
+            continue;
+        replicas.push(bound);
+        if (!primary || role === 'Chief' || role === 'Master' || role === 'Launcher')
+            primary = { role, replicas: bound.replicas };
+    }
+    if (!primary) {
+        if (!context.refusedSince(mark))
+            context.unsupported(origin, runAt, `the ${kind} defines no replicas`);
+        return undefined;
+    }
+    const settings = bindSettings(compiled, context);
+    const runPolicy = {};
+    for (const key of ['cleanPodPolicy', 'schedulingPolicy']) {
+        const checked = run[key] !== undefined ? checkPlain(run[key], context, origin, [...runAt, key], `\`${key}\``) : undefined;
+        if (checked !== undefined)
+            runPolicy[key] = checked;
+    }
+    if (settings?.settings.activeDeadlineSeconds !== undefined)
+        runPolicy.activeDeadlineSeconds = settings.settings.activeDeadlineSeconds;
+    if (settings?.settings.retries !== undefined)
+        runPolicy.backoffLimit = settings.settings.retries;
+    const extra = {};
+    for (const key of ['enableDynamicWorker', 'successPolicy', 'elasticPolicy', 'slotsPerWorker']) {
+        const checked = run[key] !== undefined ? checkPlain(run[key], context, origin, [...runAt, key], `\`${key}\``) : undefined;
+        if (checked !== undefined)
+            extra[key] = checked;
+    }
+    if (run.nProcPerNode !== undefined)
+        extra.nprocPerNode = String(run.nProcPerNode);
+    const parameters = templateInputs([...inputs.values()], contextParams, undefined, context, origin, [
+        ...origin.path,
+        'inputs',
+    ]);
+    if (!settings || context.refusedSince(mark))
+        return undefined;
+    return {
+        kind: 'resource',
+        preferredName: typeof compiled.component.name === 'string' ? compiled.component.name : compiled.op.name || kind,
+        inputs: parameters,
+        apiVersion: spec.apiVersion,
+        resourceKind: spec.kind,
+        jobName: toArgoName(compiled.op.name || kind, 30),
+        specsKey: spec.specsKey,
+        replicas,
+        runPolicy: built(runPolicy),
+        extra: built(extra),
+        primary,
+        settings: {
+            annotations: settings.settings.annotations,
+            ...(settings.settings.semaphore ? { semaphore: settings.settings.semaphore } : {}),
+        },
+    };
+}
+function bindReplica(replica, role, containerName, scope, compiled, at, context) {
+    const mark = context.mark();
+    const origin = compiled.resolved;
+    if (typeof replica.replicas === 'string')
+        context.templated(origin, [...at, 'replicas'], 'replicas');
+    if (replica.init !== undefined)
+        context.unsupported(origin, [...at, 'init'], `\`init\` on ${role} replicas is not mapped`, 'add an init container to the replica through `sidecars` or prepare the data in a previous operation');
+    for (const field of ['connections', 'volumes', 'sidecars', 'container'])
+        if (typeof replica[field] === 'string')
+            context.templated(origin, [...at, field], field);
+    if (replica.container === undefined) {
+        context.unsupported(origin, [...at, 'container'], `the ${role} replica has no container`);
+        return undefined;
+    }
+    if (typeof replica.container !== 'object')
+        return undefined;
+    if (!replica.container.image)
+        context.unsupported(origin, [...at, 'container'], `the ${role} container has no \`image\``, 'set `container.image`');
+    const main = bindContainer(replica.container, 'replica', scope, context, origin, [...at, 'container']);
+    const sidecars = (Array.isArray(replica.sidecars) ? replica.sidecars : []).map((sidecar, i) => bindContainer(sidecar, 'sidecar', scope, context, origin, [...at, 'sidecars', i]));
+    const attached = attachConnections(Array.isArray(replica.connections) ? replica.connections : [], context, origin, [
+        ...at,
+        'connections',
+    ]);
+    const ownVolumes = Array.isArray(replica.volumes)
+        ? checkVolumes(replica.volumes, context, origin, [...at, 'volumes'])
+        : [];
+    const environment = bindEnvironment(replica.environment, context, origin, [...at, 'environment'], true);
+    if (!main || !ownVolumes || !environment || context.refusedSince(mark))
+        return undefined;
+    const { labels, annotations, podSpecPatch, ...podFields } = environment;
+    const restartPolicy = typeof replica.environment === 'object' && replica.environment !== null
+        ? replica.environment.restartPolicy
+        : undefined;
+    const container = {
+        ...main,
+        name: replica.container.name ?? containerName,
+        env: [...main.env, ...attached.env],
+        envFrom: [...main.envFrom, ...attached.envFrom],
+        volumeMounts: [...main.volumeMounts, ...attached.volumeMounts],
+    };
+    return {
+        role,
+        replicas: typeof replica.replicas === 'number' ? replica.replicas : 1,
+        restartPolicy: restartPolicy ?? 'Never',
+        labels,
+        annotations,
+        containers: [container, ...sidecars.filter((s) => s !== undefined)],
+        volumes: [...ownVolumes, ...attached.volumes],
+        pod: built({ ...podFields, ...(podSpecPatch ?? {}) }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/operation.ts
+
+
 
 
 
@@ -14633,99 +16707,146 @@ function checkPlatformFields(compiled, isRoot, context) {
 
 
 const JOB_KINDS = new Set(['job', 'service', 'notifier', 'cleaner', 'tuner']);
-const RESOURCE_KINDS = new Set(['tfjob', 'pytorchjob', 'mpijob']);
+/** A dag operation's own `termination.timeout`, which bounds everything under it. */
+function dagTimeout(compiled) {
+    const timeout = typeof compiled.termination === 'object' ? compiled.termination.timeout : undefined;
+    return compiled.run.kind === 'dag' && typeof timeout === 'number' ? timeout : undefined;
+}
+/**
+ * The deadline a task passes to its template: now plus the dag's own timeout (but never past the
+ * deadline it is itself under), or the deadline it is under.
+ */
+function deadlineArgument(timeout, underDeadline) {
+    const inherited = `asInt(${expressionOf(`inputs.parameters.${DEADLINE_INPUT}`)})`;
+    if (timeout === undefined)
+        return variable(`inputs.parameters.${DEADLINE_INPUT}`);
+    return expression(underDeadline ? `min(now().Unix() + ${timeout}, ${inherited})` : `now().Unix() + ${timeout}`);
+}
 /**
  * One operation → the template its task runs: a container, a Kubeflow resource or a nested
- * DAG, wrapped in a fan-out DAG when the operation has a matrix (spec §2.4: matrix applies
- * before the dag expands).
+ * DAG, wrapped in a fan-out DAG when the operation has a matrix (spec §2.4: the matrix applies
+ * before the dag expands). Undefined when Argo cannot run it (reported).
  */
-function lowerOperation(compiled, context, isRoot = false) {
+function bindTemplate(compiled, context, role = {}) {
     const { op, run } = compiled;
-    checkPlatformFields(compiled, isRoot, context);
+    checkPlatformFields(compiled, role.isRoot === true, context);
     const matrix = op.operation.matrix;
     const matrixKeys = matrixParamNames(matrix);
     const io = new Set([...(compiled.component.inputs ?? []), ...(compiled.component.outputs ?? [])].map((i) => i.name));
-    const contextParams = [...[...op.params.values()].filter((p) => p.param.contextOnly).map((p) => p.name), ...matrixKeys.filter((k) => !io.has(k))];
-    const unique = [...new Set(contextParams)];
+    const contextParams = [
+        ...new Set([
+            ...[...op.params.values()].filter((p) => p.param.contextOnly).map((p) => p.name),
+            ...matrixKeys.filter((k) => !io.has(k)),
+        ]),
+    ];
+    // A nested dag with a timeout of its own is under a deadline; the top one's is the workflow's.
+    const ownDeadline = !role.isRoot && dagTimeout(compiled) !== undefined;
+    const deadline = role.deadline === true || ownDeadline;
     let inner;
     if (run.kind === 'dag')
-        inner = lowerDag(compiled, unique, context);
+        inner = bindDag(compiled, contextParams, context, deadline);
     else if (JOB_KINDS.has(run.kind))
-        inner = lowerJob(compiled, unique, context);
-    else if (RESOURCE_KINDS.has(run.kind))
-        inner = lowerResource(compiled, unique, context);
+        inner = bindJob(compiled, contextParams, context, deadline);
+    else if (isResourceKind(run.kind)) {
+        if (deadline)
+            context.unsupported(compiled.resolved, [...compiled.resolved.path, 'run', 'kind'], `a ${run.kind} inside a dag with a \`timeout\` cannot be stopped at the dag's deadline: Argo passes it no running time`, "put the timeout on the operation itself (`termination.timeout`), or remove the dag's");
+        else
+            inner = bindResource(compiled, run.kind, contextParams, context);
+    }
     else {
-        context.unsupported(op.component, [...op.component.path, 'run', 'kind'], `\`run.kind: ${run.kind}\` has no Argo mapping yet`, 'run it as a `job` whose container starts the cluster, or as a Kubernetes resource from a job');
+        context.unsupported(compiled.resolved, [...compiled.resolved.path, 'run', 'kind'], `\`run.kind: ${run.kind}\` has no Argo mapping yet`, 'run it as a `job` whose container starts the cluster, or as a Kubernetes resource from a job');
         return undefined;
     }
-    if (!inner)
-        return undefined;
-    if (!matrix)
-        return { ...inner, fanOut: false, nestedDag: run.kind === 'dag' };
-    const wrapped = wrapMatrix(compiled, inner, matrixKeys, context);
-    return wrapped && { ...wrapped, fanOut: true, nestedDag: false };
+    if (!inner || !matrix)
+        return inner;
+    return wrapMatrix(compiled, inner, matrixKeys, context, {
+        under: role.deadline === true,
+        item: ownDeadline ? deadlineArgument(dagTimeout(compiled), role.deadline === true) : undefined,
+    });
 }
 /**
- * The matrix fan-out: a DAG whose one task runs the operation's template once per
- * suggestion (`withItems`), with `parallelism` set to the matrix `concurrency`.
+ * The matrix fan-out: a DAG whose one task runs the operation's template once per suggestion
+ * (`withItems`), with `parallelism` set to the matrix `concurrency`.
  */
-function wrapMatrix(compiled, inner, keys, context) {
+function wrapMatrix(compiled, inner, keys, context, deadline) {
     const { op } = compiled;
     const matrix = op.operation.matrix;
+    if (!matrix)
+        return undefined;
     const at = [...op.path, 'matrix'];
     const suggestions = expandMatrix(matrix);
-    if (typeof suggestions === 'string') {
-        context.unsupported(op, [...at, 'kind'], suggestions, matrix.kind === 'hyperband' || matrix.kind === 'bayes' || matrix.kind === 'hyperopt' || matrix.kind === 'iterative' ? 'use `grid`, `random` or `mapping`, which expand before the run' : undefined);
+    if (!Array.isArray(suggestions)) {
+        context.report(op, [...at, ...suggestions.at], suggestions.code, suggestions.message, suggestions.hint ? { hint: suggestions.hint } : {});
         return undefined;
     }
-    // Polyaxon renders the matrix with the operation's params before expanding it; we expand it as written.
-    if (hasJinja(JSON.stringify(suggestions)))
-        context.unsupported(op, at, 'templates in matrix values are not rendered before the matrix is expanded', 'write the values out');
     if (typeof matrix.concurrency === 'string')
-        context.unsupported(op, [...at, 'concurrency'], 'a templated matrix `concurrency` cannot be resolved before the run');
+        context.templated(op, [...at, 'concurrency'], 'matrix concurrency');
+    const mark = context.mark();
+    // Each item's values travel as parameter text, like any param's; Polyaxon renders the matrix
+    // with the operation's params before expanding it, which Argo cannot: templates are refused.
+    const items = suggestions.map((suggestion, index) => Object.fromEntries(keys.map((key) => {
+        const value = suggestion[key];
+        if (typeof value === 'number' || typeof value === 'boolean')
+            return [key, value];
+        const text = parameterText(value);
+        const where = matrix.kind === 'mapping' ? [...at, 'values', index, key] : [...at, 'params', key];
+        if (typeof value === 'string' && value.includes('{{'))
+            context.report(op, where, 'untranslatable-template', 'templates in matrix values are not rendered before the matrix is expanded', {
+                anchor: 'value',
+                hint: 'write the values out',
+            });
+        return [key, context.encodable(text, 'argv', op, where) ?? text];
+    })));
+    const { failFast } = bindEarlyStopping(matrix.earlyStopping, suggestions.length, op, [...at, 'earlyStopping'], context);
+    if (context.refusedSince(mark))
+        return undefined;
     // The wrapper takes the operation's other params and hands them on, with each item's values.
-    const passed = inner.inputs.filter((name) => !keys.includes(name) && op.params.has(name));
-    const args = inner.inputs
-        .filter((name) => keys.includes(name) || passed.includes(name))
-        .map((name) => ({ name, value: keys.includes(name) ? `{{item.${name}}}` : `{{inputs.parameters.${name}}}` }));
-    const task = { name: toArgoName(op.name || 'run'), template: inner.name, ...(args.length ? { arguments: { parameters: args } } : {}), withItems: suggestions };
-    const name = context.addTemplate(`${op.name || inner.name}-matrix`, {
-        ...(passed.length ? { inputs: { parameters: passed.map((p) => ({ name: p })) } } : {}),
+    const passed = inner.inputs
+        .map((i) => i.name)
+        .filter((name) => !keys.includes(name) && (op.params.has(name) || name === DEADLINE_INPUT));
+    return {
+        kind: 'matrix',
+        preferredName: `${op.name || inner.preferredName}-matrix`,
+        // The wrapper takes the deadline it is under; a dag with a timeout starts one for each run.
+        inputs: passed.filter((name) => name !== DEADLINE_INPUT || deadline.under).map((name) => ({ name })),
+        task: toArgoName(op.name || 'run'),
+        inner,
+        items,
+        passed,
+        ...(deadline.item ? { itemDeadline: deadline.item } : {}),
         ...(typeof matrix.concurrency === 'number' ? { parallelism: matrix.concurrency } : {}),
-        dag: { failFast: lowerEarlyStopping(matrix.earlyStopping, suggestions.length, op, [...at, 'earlyStopping'], context).failFast, tasks: [task] },
-    });
-    return { name, inputs: passed, defaults: new Map(), daemon: false };
+        failFast,
+    };
 }
 
-;// CONCATENATED MODULE: ./src/lower/hooks.ts
+;// CONCATENATED MODULE: ./src/check/bind/hooks.ts
 
 
 
-/** Argo phases each Polyaxon hook trigger means. `done` (or none) is any final phase. */
+
+/** Argo phases each Polyaxon hook trigger means; `done` (or none) is any final phase. */
 const PHASES = {
     succeeded: ['Succeeded'],
     failed: ['Failed', 'Error'],
-    done: ['Succeeded', 'Failed', 'Error'],
+    done: [],
 };
 /**
  * Hooks (spec §8.4): operations launched when a run ends with a matching status. The hook's
- * component (from the hub) becomes a template; on a dag operation it is an Argo lifecycle hook
- * of the task, fired by an expression on the task's status; on the top operation, a task of the
- * workflow's exit handler, guarded by the workflow's final status.
+ * component (from the hub) becomes a template; `subject` is the task the hook watches, or none
+ * for the top operation (the workflow's exit handler). The hook gets the run's uuid, name, status
+ * and kind as params, as Polyaxon passes them, unless `disableDefaults`.
  */
-function lowerHookTemplates(compiled, subject, context) {
+function bindHooks(compiled, subject, context) {
     const { op } = compiled;
     const sources = [];
-    const componentHooks = op.component?.component.hooks;
+    const componentHooks = compiled.component.hooks;
     if (Array.isArray(componentHooks))
-        sources.push({ hooks: componentHooks, resolved: op.component.hooks, owner: op.component });
+        sources.push({ hooks: componentHooks, resolved: compiled.resolved.hooks, owner: compiled.resolved });
     if (Array.isArray(op.operation.hooks))
         sources.push({ hooks: op.operation.hooks, resolved: op.hooks, owner: op });
-    for (const field of ['hooks']) {
-        const value = op.operation[field] ?? op.component?.component[field];
-        if (typeof value === 'string')
-            context.unsupported(op, [...op.path, field], 'templated `hooks` cannot be resolved before the run');
-    }
+    const templated = typeof op.operation.hooks === 'string' ? op : typeof componentHooks === 'string' ? compiled.resolved : undefined;
+    if (templated)
+        context.templated(templated, [...templated.path, 'hooks'], 'hooks');
     const out = [];
     for (const { hooks, resolved, owner } of sources) {
         hooks.forEach((hook, index) => {
@@ -14734,7 +16855,7 @@ function lowerHookTemplates(compiled, subject, context) {
             if (!component)
                 return; // not found: reported by the resolver
             const trigger = hook.trigger ?? 'done';
-            if (!PHASES[trigger]) {
+            if (!(trigger in PHASES)) {
                 context.unsupported(owner, [...at, 'trigger'], `a hook on \`${trigger}\` runs cannot fire in Argo: a ${trigger} task never runs its hooks`, 'use succeeded, failed or done');
                 return;
             }
@@ -14743,12 +16864,19 @@ function lowerHookTemplates(compiled, subject, context) {
                     context.unsupported(owner, [...at, field], `hook \`${field}\` is not mapped`);
             }
             if (typeof hook.params === 'string') {
-                context.unsupported(owner, [...at, 'params'], 'templated hook `params` cannot be resolved before the run');
+                context.templated(owner, [...at, 'params'], 'hook params');
                 return;
             }
-            const params = new Map(Object.entries(hook.params ?? {}).map(([name, param]) => [name, { name, param: param, source: owner.source, path: [...at, 'params', name] }]));
+            const params = new Map(Object.entries(hook.params ?? {}).map(([name, param]) => [
+                name,
+                { name, param, source: owner.source, path: [...at, 'params', name] },
+            ]));
             const hookOperation = {
-                operation: { hubRef: hook.hubRef, ...(hook.queue ? { queue: hook.queue } : {}), ...(hook.connection ? { runPatch: { connections: [hook.connection] } } : {}) },
+                operation: {
+                    hubRef: hook.hubRef,
+                    ...(hook.queue ? { queue: hook.queue } : {}),
+                    ...(hook.connection ? { runPatch: { connections: [hook.connection] } } : {}),
+                },
                 source: owner.source,
                 path: at,
                 name: `${op.name}-${typeof component.component.name === 'string' ? component.component.name : 'hook'}`,
@@ -14756,158 +16884,84 @@ function lowerHookTemplates(compiled, subject, context) {
                 params,
                 component,
             };
-            const lowered = lowerOperation(compileOperation(hookOperation, {}), context);
-            if (!lowered)
+            const hookCompiled = compileOperation(hookOperation, {});
+            const template = hookCompiled && bindTemplate(hookCompiled, context, { isHook: true });
+            if (!template)
                 return;
             const defaults = hook.disableDefaults
                 ? {}
-                : subject.task
-                    ? { uuid: `{{tasks.${subject.task}.id}}`, name: op.name, status: `{{tasks.${subject.task}.status}}`, kind: compiled.run.kind }
-                    : { uuid: '{{workflow.uid}}', name: op.name, status: '{{workflow.status}}', kind: compiled.run.kind };
-            const parameters = [];
-            for (const input of lowered.inputs) {
-                const located = params.get(input);
-                const io = component.component.inputs?.find((i) => i.name === input);
-                const value = located ? argumentValue(located, io, hookOperation, undefined, context) : defaults[input];
+                : {
+                    uuid: variable(subject ? `tasks.${subject}.id` : 'workflow.uid'),
+                    name: text_literal(op.name),
+                    status: variable(subject ? `tasks.${subject}.status` : 'workflow.status'),
+                    kind: text_literal(compiled.run.kind),
+                };
+            const args = new Map();
+            for (const input of template.inputs) {
+                const located = params.get(input.name);
+                const io = component.component.inputs?.find((i) => i.name === input.name);
+                const value = located ? bindValue(located, io, hookOperation, undefined, context) : defaults[input.name];
                 if (value !== undefined)
-                    parameters.push({ name: input, value });
-                else if (!lowered.defaults.has(input))
-                    context.report(owner, [...at, 'params'], 'missing-param', `hook \`${hook.hubRef}\` needs its input \`${input}\``, { hint: `add \`${input}:\` under the hook's \`params\`` });
+                    args.set(input.name, value);
+                else if (!input.default)
+                    context.report(owner, [...at, 'params'], 'missing-param', `hook \`${hook.hubRef}\` needs its input \`${input.name}\``, {
+                        hint: `add \`${input.name}:\` under the hook's \`params\``,
+                    });
             }
-            out.push({ hook, trigger, template: lowered.name, parameters });
+            out.push({
+                phases: PHASES[trigger],
+                key: `${trigger}-${out.length}`,
+                template,
+                arguments: args,
+            });
         });
     }
     return out;
 }
-/** Lifecycle hooks of a dag task: `tasks["T"].status` expressions, one per hook. */
-function taskHooks(compiled, task, context) {
-    const lowered = lowerHookTemplates(compiled, { task }, context);
-    if (!lowered.length)
-        return undefined;
-    const hooks = {};
-    lowered.forEach(({ trigger, template, parameters }, index) => {
-        const expression = PHASES[trigger].map((phase) => `tasks["${task}"].status == "${phase}"`).join(' || ');
-        hooks[`${trigger}-${index}`] = { template, expression, ...(parameters.length ? { arguments: { parameters } } : {}) };
-    });
-    return hooks;
-}
-/** The top operation's hooks: an exit handler DAG whose tasks check the workflow's final status. */
-function workflowHooks(compiled, context) {
-    const lowered = lowerHookTemplates(compiled, {}, context);
-    if (!lowered.length)
-        return undefined;
-    const tasks = lowered.map(({ trigger, template, parameters }, index) => ({
-        name: `${trigger}-${index}`,
-        template,
-        ...(trigger === 'done' ? {} : { when: PHASES[trigger].map((phase) => `'{{workflow.status}}' == '${phase}'`).join(' || ') }),
-        ...(parameters.length ? { arguments: { parameters } } : {}),
-    }));
-    const name = context.addTemplate(`${compiled.op.name}-hooks`, { dag: { failFast: false, tasks } });
-    return { exit: { template: name } };
-}
 
-;// CONCATENATED MODULE: ./src/lower/context.ts
-
+;// CONCATENATED MODULE: ./src/check/bind/schedule.ts
 
 /**
- * State shared while one Polyaxonfile is lowered: the options, the diagnostics, and the
- * workflow's templates, where identical templates are emitted once and shared.
+ * A top-level `schedule` → a CronWorkflow's schedule (spec §8.1), in UTC as Polyaxon's are.
+ * `startAt`/`endAt` and intervals become the CronWorkflow's `when` expression (evaluated each
+ * time the cron fires, with `now()` and the last scheduled time), `maxRuns` its stop strategy,
+ * `dependsOnPast` the `Forbid` concurrency policy (a run waits for the last). A `datetime`
+ * schedule runs once, at that minute of that year.
  */
-class LowerContext {
-    options;
-    diagnostics = [];
-    templates = [];
-    templateNames = new NameTable();
-    templatesByContent = new Map();
-    /** The top operation's `termination.ttl`, which becomes the workflow's ttlStrategy. */
-    workflowTtl;
-    /** The `termination.ttl` operations set for themselves (Argo allows one pod deletion delay). */
-    podTtl;
-    constructor(options) {
-        this.options = options;
-    }
-    report(origin, at, code, message, options) {
-        this.diagnostics.push(diagnosticAt(origin.source, at, code, message, options));
-    }
-    /** Reports a field Argo cannot express. */
-    unsupported(origin, at, what, hint) {
-        this.report(origin, at, 'not-supported-by-argo', what, hint ? { hint } : {});
-    }
-    /**
-     * Adds a template named after `preferredName` unless an identical one (all but the name)
-     * exists, and returns the name to use. Identical component + environment pairs thereby share
-     * one template however many operations run them.
-     */
-    addTemplate(preferredName, body) {
-        const key = JSON.stringify(body);
-        const existing = this.templatesByContent.get(key);
-        if (existing)
-            return existing;
-        const name = this.templateNames.claim(preferredName);
-        this.templatesByContent.set(key, name);
-        this.templates.push({ name, ...body });
-        return name;
-    }
-    /**
-     * Reserves a template's name and place for a body built later: a DAG template is written
-     * before the templates of its tasks, though it can only be built after them.
-     */
-    reserveTemplate(preferredName) {
-        const template = { name: this.templateNames.claim(preferredName) };
-        this.templates.push(template);
-        return { name: template.name, fill: (body) => Object.assign(template, body) };
-    }
-    /** Early-stopping policies only the GitHub Action's watcher can enforce (written to an annotation). */
-    earlyStopping = [];
-    /** Which Polyaxon operation each task of each DAG template runs: `template/task` → operation. */
-    operationNames = new Map();
-    recordTasks(template, tasks) {
-        for (const [task, operation] of tasks)
-            this.operationNames.set(`${template}/${task}`, operation);
-    }
-    hasErrors() {
-        return this.diagnostics.some((d) => d.severity === 'error');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/lower/schedule.ts
-
-/**
- * A top-level `schedule` → a CronWorkflow running the workflow (spec §8.1). Schedules are in
- * UTC, as Polyaxon's are. `startAt`/`endAt` and intervals become the CronWorkflow's `when`
- * expression (evaluated each minute with `now()` and the last scheduled time), `maxRuns` its
- * `stopStrategy`, and `dependsOnPast` the `Forbid` concurrency policy (a run waits for the last).
- */
-function lowerSchedule(root, workflow, context) {
+function bindSchedule(root, context) {
     const schedule = root.operation.schedule;
+    if (!schedule)
+        return undefined;
+    const mark = context.mark();
     const at = [...root.path, 'schedule'];
-    const conditions = [];
-    let cron;
     const time = (field, value) => {
         if (typeof value === 'string' && value.includes('{{')) {
-            context.unsupported(root, [...at, field], `a templated \`${field}\` cannot be resolved before the run`);
+            context.templated(root, [...at, field], field);
             return undefined;
         }
-        const parsed = new Date(String(value).replace(' ', 'T'));
-        if (Number.isNaN(parsed.getTime())) {
-            context.report(root, [...at, field], 'invalid-value', `\`${field}\` is not a date-time: ${JSON.stringify(value)}`, { anchor: 'value', hint: 'use ISO 8601, e.g. 2024-05-01T08:00:00Z' });
-            return undefined;
-        }
-        return parsed.toISOString().replace('.000Z', 'Z');
+        const parsed = parseDateTime(value);
+        if (!parsed)
+            context.report(root, [...at, field], 'invalid-schedule', `\`${field}\` is not a date-time that exists: ${JSON.stringify(value)}`, {
+                anchor: 'value',
+                hint: 'use ISO 8601 in UTC, e.g. 2024-05-01T08:00:00Z',
+            });
+        return parsed;
     };
+    const conditions = [];
+    let cron;
+    let maxRuns;
     switch (schedule.kind) {
         case 'cron':
-            if (schedule.cron.includes('{{')) {
-                context.unsupported(root, [...at, 'cron'], 'a templated `cron` cannot be resolved before the run', 'write the cron expression out');
-                return undefined;
-            }
-            cron = POLYAXON_PRESETS[schedule.cron] ?? schedule.cron;
+            if (schedule.cron.includes('{{'))
+                context.templated(root, [...at, 'cron'], 'cron', 'write the cron expression out');
+            else
+                cron = POLYAXON_PRESETS[schedule.cron] ?? schedule.cron;
             break;
         case 'interval': {
             const seconds = toSeconds(schedule.frequency);
             if (seconds === undefined || seconds < 60 || seconds % 60 !== 0) {
                 context.unsupported(root, [...at, 'frequency'], `Argo schedules by the minute: an interval of ${String(schedule.frequency)} cannot run on time`, 'use a frequency that is a whole number of minutes (e.g. 120 or PT2M)');
-                return undefined;
+                break;
             }
             cron = '* * * * *';
             conditions.push(`cronworkflow.lastScheduledTime == nil || (now() - cronworkflow.lastScheduledTime).Seconds() >= ${seconds}`);
@@ -14916,37 +16970,66 @@ function lowerSchedule(root, workflow, context) {
         case 'datetime': {
             const start = time('startAt', schedule.startAt);
             if (!start)
-                return undefined;
-            const d = new Date(start);
-            cron = `${d.getUTCMinutes()} ${d.getUTCHours()} ${d.getUTCDate()} ${d.getUTCMonth() + 1} *`;
+                break;
+            // The cron fires on that day and minute every year; the condition keeps the one of that year.
+            cron = `${start.getUTCMinutes()} ${start.getUTCHours()} ${start.getUTCDate()} ${start.getUTCMonth() + 1} *`;
+            const minute = new Date(Math.floor(start.getTime() / 60_000) * 60_000);
+            conditions.push(`now() >= date('${iso(minute)}')`, `now() < date('${iso(new Date(minute.getTime() + 60_000))}')`);
+            maxRuns = 1;
             break;
         }
     }
-    const window = schedule.kind === 'datetime' ? {} : { start: schedule.startAt !== undefined ? time('startAt', schedule.startAt) : undefined, end: schedule.endAt !== undefined ? time('endAt', schedule.endAt) : undefined };
-    if (window.start)
-        conditions.unshift(`now() >= date('${window.start}')`);
-    if (window.end)
-        conditions.push(`now() < date('${window.end}')`);
-    const maxRuns = schedule.kind === 'datetime' ? 1 : schedule.maxRuns;
-    if (typeof maxRuns === 'string')
-        context.unsupported(root, [...at, 'maxRuns'], 'a templated `maxRuns` cannot be resolved before the run');
-    const dependsOnPast = schedule.kind !== 'datetime' && schedule.dependsOnPast === true;
-    const { metadata, spec } = workflow;
-    const name = metadata.name ?? (metadata.generateName ?? 'pipeline-').replace(/-$/, '');
+    if (schedule.kind !== 'datetime') {
+        const start = schedule.startAt !== undefined ? time('startAt', schedule.startAt) : undefined;
+        const end = schedule.endAt !== undefined ? time('endAt', schedule.endAt) : undefined;
+        if (start)
+            conditions.unshift(`now() >= date('${iso(start)}')`);
+        if (end)
+            conditions.push(`now() < date('${iso(end)}')`);
+        if (start && end && end <= start)
+            context.report(root, [...at, 'endAt'], 'invalid-schedule', '`endAt` is not after `startAt`: the schedule would never run', { anchor: 'value' });
+        if (typeof schedule.maxRuns === 'string')
+            context.templated(root, [...at, 'maxRuns'], 'maxRuns');
+        else
+            maxRuns = schedule.maxRuns;
+    }
+    if (!cron || context.refusedSince(mark))
+        return undefined;
     return {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'CronWorkflow',
-        metadata: { name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), ...(metadata.labels ? { labels: metadata.labels } : {}), ...(metadata.annotations ? { annotations: metadata.annotations } : {}) },
-        spec: {
-            schedules: [cron],
-            timezone: 'UTC',
-            concurrencyPolicy: dependsOnPast ? 'Forbid' : 'Allow',
-            ...(typeof maxRuns === 'number' ? { stopStrategy: { expression: `cronworkflow.succeeded + cronworkflow.failed >= ${maxRuns}` } } : {}),
-            ...(conditions.length ? { when: `{{= ${conditions.map((c) => (conditions.length > 1 && c.includes('||') ? `(${c})` : c)).join(' && ')} }}` } : {}),
-            ...(metadata.labels ? { workflowMetadata: { labels: metadata.labels } } : {}),
-            workflowSpec: spec,
-        },
+        cron,
+        conditions,
+        concurrencyPolicy: schedule.kind !== 'datetime' && schedule.dependsOnPast === true ? 'Forbid' : 'Allow',
+        ...(maxRuns !== undefined ? { maxRuns } : {}),
     };
+}
+const iso = (date) => date.toISOString().replace('.000Z', 'Z');
+/**
+ * An ISO 8601 date-time (or date), in UTC unless it carries an offset, that exists: February 30
+ * is refused, not rolled over into March as JavaScript's `Date` would.
+ */
+function parseDateTime(value) {
+    const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : undefined;
+    if (text === undefined)
+        return undefined;
+    const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
+    if (!match)
+        return undefined;
+    const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '0', zone = 'Z'] = match;
+    const parts = [y, mo, d, h, mi, s].map(Number);
+    const [year, month, day, hour, minute, second] = parts;
+    const utc = Date.UTC(year, month - 1, day, hour, minute, second, Number(`0.${fraction}`) * 1000);
+    const check = new Date(utc);
+    if (check.getUTCFullYear() !== year ||
+        check.getUTCMonth() !== month - 1 ||
+        check.getUTCDate() !== day ||
+        hour > 23 ||
+        minute > 59 ||
+        second > 59)
+        return undefined;
+    const offset = zone.toUpperCase() === 'Z'
+        ? 0
+        : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+    return new Date(utc - offset * 60_000);
 }
 /** Seconds of a Polyaxon timedelta: a number, `HH:MM:SS`, or ISO 8601 (`PT2M`, `P1D`). */
 function toSeconds(value) {
@@ -14960,8 +17043,657 @@ function toSeconds(value) {
     const iso = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
     if (!iso || value === 'P' || value.endsWith('T'))
         return undefined;
-    const [, w, d, h, m, s] = iso.map((part) => Number(part ?? 0));
+    const [w = 0, d = 0, h = 0, m = 0, s = 0] = iso.slice(1).map((part) => Number(part ?? 0));
     return w * 604800 + d * 86400 + h * 3600 + m * 60 + s;
+}
+
+;// CONCATENATED MODULE: ./src/check/bind/bind.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * The last check: a pipeline Polyaxon accepts → the bound model lowering writes, or located
+ * errors for whatever Argo cannot express or would refuse when the workflow runs. Runs on a
+ * resolved tree the Polyaxon rules (src/check/rules) found no error in.
+ */
+function bindPipeline(root, options) {
+    const context = new BindContext(options);
+    const compiled = compileOperation(root, {});
+    if (!compiled)
+        return { diagnostics: context.diagnostics };
+    const termination = typeof compiled.termination === 'object' ? compiled.termination : undefined;
+    if (typeof termination?.ttl === 'number')
+        context.workflowTtl = termination.ttl;
+    const template = bindTemplate(compiled, context, { isRoot: true });
+    const args = [];
+    for (const input of template?.inputs ?? []) {
+        const located = root.params.get(input.name);
+        const io = compiled.component.inputs?.find((i) => i.name === input.name);
+        const value = located ? bindValue(located, io, root, undefined, context) : input.default;
+        args.push(value === undefined ? { name: input.name } : { name: input.name, value });
+    }
+    const dagRun = compiled.run.kind === 'dag' ? compiled.run : undefined;
+    const volumesAt = [...compiled.resolved.path, 'run', 'volumes'];
+    if (typeof dagRun?.volumes === 'string')
+        context.templated(compiled.resolved, volumesAt, 'volumes');
+    const volumes = Array.isArray(dagRun?.volumes)
+        ? checkVolumes(dagRun.volumes, context, compiled.resolved, volumesAt)
+        : [];
+    const exitHooks = bindHooks(compiled, undefined, context);
+    const schedule = bindSchedule(root, context);
+    const description = root.operation.description ?? compiled.component.description ?? undefined;
+    const describedAt = root.operation.description
+        ? [...root.path, 'description']
+        : [...compiled.resolved.path, 'description'];
+    if (description)
+        checkPlain(description, context, root.operation.description ? root : compiled.resolved, describedAt, 'a description');
+    if (!template || !volumes || context.hasErrors())
+        return { diagnostics: context.diagnostics };
+    const isDag = template.kind === 'dag' || template.kind === 'matrix';
+    const pipeline = toArgoName(root.name, 52);
+    const { options: o } = context;
+    const namespace = o.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
+    return {
+        pipeline: {
+            kind: o.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
+            metadata: {
+                ...(o.name
+                    ? { name: o.name }
+                    : o.kind === 'workflow-template'
+                        ? { name: pipeline }
+                        : { generateName: `${o.generateName ?? pipeline}-`.replace(/--$/, '-') }),
+                ...(namespace ? { namespace } : {}),
+                pipeline,
+                ...(description ? { description } : {}),
+                annotations: operationAnnotations(compiled, context),
+            },
+            root: { name: root.name, task: template.preferredName, template, arguments: new Map(), hooks: [] },
+            arguments: args,
+            volumes,
+            ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
+            ...(context.workflowTtl !== undefined ? { ttl: context.workflowTtl } : {}),
+            ...(context.podTtl !== undefined ? { podTtl: context.podTtl } : {}),
+            exitHooks,
+            ...(schedule ? { schedule } : {}),
+            watcherEarlyStopping: context.watcherEarlyStopping,
+        },
+        diagnostics: context.diagnostics,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/emit/manifest.ts
+
+/**
+ * Manifest → text. Objects are written in the order they were built (fixed by the lowering),
+ * so the same input always gives byte-identical output. YAML never uses anchors or aliases,
+ * and long strings are not folded, so diffs stay line-for-line.
+ */
+function emitManifest(manifest, format) {
+    if (format === 'json')
+        return `${JSON.stringify(manifest, null, 2)}\n`;
+    // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
+    return (0,dist/* stringify */.As)(manifest, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
+}
+
+;// CONCATENATED MODULE: ./src/lower/condition.ts
+
+
+const condition_TRUE_WORDS = ['true', 'yes', 'on', '1', 't', 'y'];
+const condition_FALSE_WORDS = ['false', 'no', 'off', '0', 'f', 'n'];
+const words = (list) => `[${list.map((w) => `'${w}'`).join(', ')}]`;
+/**
+ * A typed condition → the expression tag Argo evaluates for a task's `when`, computing what
+ * Polyaxon's Jinja would (see model/condition.ts): values are read from their variables and
+ * converted by type (`asFloat`, boolean words, JSON lists), never pasted as text into the
+ * expression, so no value can change its meaning.
+ */
+function renderCondition(condition) {
+    return `{{=${condition_final(condition.expr)}}}`;
+}
+/** The value an expression computes, in expr-lang, with its type. */
+function value(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return { source: condition_literal(expr), type: expr.type };
+        case 'variable': {
+            const raw = expressionOf(expr.name);
+            const source = {
+                number: `asFloat(${raw})`,
+                bool: `(${isWord(raw, condition_TRUE_WORDS)})`,
+                string: raw,
+                list: `fromJSON(${raw})`,
+                dict: `fromJSON(${raw})`,
+            }[expr.type];
+            return { source, type: expr.type };
+        }
+        case 'compare': {
+            const left = value(expr.left);
+            const right = value(expr.right);
+            // Python counts booleans as 0 and 1 against numbers; expr-lang does not mix them.
+            const numeric = left.type === 'number' || right.type === 'number';
+            const side = (v) => numeric && v.type === 'bool' ? `(${v.source} ? 1 : 0)` : v.source;
+            return { source: `(${side(left)} ${expr.operator} ${side(right)})`, type: 'bool' };
+        }
+        case 'in': {
+            const item = value(expr.item);
+            const container = value(expr.container);
+            const test = container.type === 'string'
+                ? `(${container.source} contains ${item.source})`
+                : `(${item.source} in ${container.source})`;
+            return { source: expr.negated ? `!${test}` : test, type: 'bool' };
+        }
+        case 'not':
+            return { source: `!${truthy(expr.operand)}`, type: 'bool' };
+        case 'and':
+        case 'or': {
+            const operator = expr.kind === 'and' ? '&&' : '||';
+            return { source: `(${truthy(expr.left)} ${operator} ${truthy(expr.right)})`, type: 'bool' };
+        }
+    }
+}
+function condition_literal(expr) {
+    if (Array.isArray(expr.value))
+        return `[${expr.value.map((item) => value(item).source).join(', ')}]`;
+    if (typeof expr.value === 'string')
+        return exprString(expr.value);
+    return String(expr.value);
+}
+/** Python's truthiness of a value. */
+function truthy(expr) {
+    if (expr.kind === 'and' || expr.kind === 'or')
+        return value(expr).source;
+    const { source, type } = value(expr);
+    switch (type) {
+        case 'bool':
+            return source;
+        case 'number':
+            return `(${source} != 0)`;
+        case 'string':
+            return `(${source} != '')`;
+        default:
+            return `(len(${source}) > 0)`;
+    }
+}
+/**
+ * What Polyaxon does with the rendered text: `and`/`or` render one of their operands, and the
+ * text must be a boolean word. A text that is not one yields a string, which Argo refuses to use
+ * as a condition: the task errors, as Polyaxon fails the operation.
+ */
+function condition_final(expr) {
+    if (typeOf(expr) === 'bool')
+        return value(expr).source;
+    switch (expr.kind) {
+        case 'and':
+            return `(${truthy(expr.left)} ? ${condition_final(expr.right)} : ${condition_final(expr.left)})`;
+        case 'or':
+            return `(${truthy(expr.left)} ? ${condition_final(expr.left)} : ${condition_final(expr.right)})`;
+        case 'literal':
+            if (typeof expr.value === 'string')
+                return String(condition_TRUE_WORDS.includes(expr.value.trim().toLowerCase()));
+            if (typeof expr.value === 'number')
+                return String(expr.value === 1);
+            return value(expr).source;
+        case 'variable':
+            if (expr.type !== 'string')
+                return value(expr).source;
+            return `(${isWord(expressionOf(expr.name), condition_TRUE_WORDS)} ? true : (${isWord(expressionOf(expr.name), condition_FALSE_WORDS)} ? false : 'conditions did not render true or false'))`;
+        default:
+            return value(expr).source;
+    }
+}
+const isWord = (source, list) => `sprig.lower(sprig.trim(${source})) in ${words(list)}`;
+
+;// CONCATENATED MODULE: ./src/lower/depends.ts
+/** A `depends` tree → Argo's enhanced depends syntax (`a.Succeeded && (b.Failed || b.Errored)`). */
+function renderDepends(depends) {
+    switch (depends.kind) {
+        case 'result': {
+            const results = depends.results.map((result) => `${depends.task}.${result}`);
+            return results.length === 1 ? (results[0] ?? '') : `(${results.join(' || ')})`;
+        }
+        case 'all':
+            return depends.of.map((d) => (d.kind === 'any' ? `(${renderDepends(d)})` : renderDepends(d))).join(' && ');
+        case 'any':
+            return depends.of.map((d) => (d.kind === 'all' ? `(${renderDepends(d)})` : renderDepends(d))).join(' || ');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lower/container.ts
+
+/** A bound container → the container Argo writes into the pod, each text written for where it goes. */
+function lowerContainer(container, write = render) {
+    const out = {};
+    if (container.name)
+        out.name = container.name;
+    if (container.image)
+        out.image = write(container.image, 'plain');
+    if (container.command)
+        out.command = container.command.map((item) => write(item, 'argv'));
+    if (container.args)
+        out.args = container.args.map((item) => write(item, 'argv'));
+    if (container.workingDir)
+        out.workingDir = write(container.workingDir, 'plain');
+    Object.assign(out, container.other);
+    if (container.env.length)
+        out.env = container.env.map((variable) => 'value' in variable
+            ? { name: variable.name, value: write(variable.value, variable.file ? 'file' : 'argv') }
+            : { name: variable.name, valueFrom: variable.valueFrom });
+    if (container.envFrom.length)
+        out.envFrom = container.envFrom;
+    if (container.ports.length)
+        out.ports = container.ports;
+    if (container.volumeMounts.length)
+        out.volumeMounts = container.volumeMounts;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lower/resource.ts
+
+
+
+/** A text in a manifest, written once the whole manifest is: see `writeManifest`. */
+class ManifestText {
+    text;
+    delivery;
+    constructor(text, delivery) {
+        this.text = text;
+        this.delivery = delivery;
+    }
+}
+/**
+ * A resource template → the Argo template that creates the Kubeflow job and waits on its
+ * primary replicas. The manifest is returned as an object: it is written as text last.
+ */
+function lowerResource(template) {
+    const write = (text, delivery) => new ManifestText(text, delivery);
+    const containers = [];
+    const specs = {};
+    for (const replica of template.replicas) {
+        const podContainers = replica.containers.map((c) => lowerContainer(c, write));
+        containers.push(...podContainers);
+        specs[replica.role] = {
+            replicas: replica.replicas,
+            restartPolicy: replica.restartPolicy,
+            template: {
+                // The workflow label lets Argo collect the logs of the job's pods.
+                metadata: {
+                    labels: { ...replica.labels, 'workflows.argoproj.io/workflow': '{{workflow.name}}' },
+                    ...(Object.keys(replica.annotations).length ? { annotations: replica.annotations } : {}),
+                },
+                spec: {
+                    containers: podContainers,
+                    ...(replica.volumes.length ? { volumes: replica.volumes } : {}),
+                    ...replica.pod,
+                },
+            },
+        };
+    }
+    const object = {
+        apiVersion: template.apiVersion,
+        kind: template.resourceKind,
+        metadata: { generateName: `{{workflow.name}}-${template.jobName}-` },
+        spec: {
+            ...(Object.keys(template.runPolicy).length ? { runPolicy: template.runPolicy } : {}),
+            ...template.extra,
+            [template.specsKey]: specs,
+        },
+    };
+    const { role, replicas } = template.primary;
+    return {
+        body: {
+            ...(template.inputs.length
+                ? {
+                    inputs: {
+                        parameters: template.inputs.map((i) => ({
+                            name: i.name,
+                            ...(i.default ? { default: render(i.default, 'argv') } : {}),
+                        })),
+                    },
+                }
+                : {}),
+            ...(Object.keys(template.settings.annotations).length
+                ? { metadata: { annotations: template.settings.annotations } }
+                : {}),
+            resource: {
+                action: 'create',
+                setOwnerReference: true,
+                successCondition: `status.replicaStatuses.${role}.succeeded = ${replicas}`,
+                failureCondition: `status.replicaStatuses.${role}.failed > 0`,
+                manifest: '',
+            },
+        },
+        manifest: { object, containers },
+    };
+}
+/**
+ * The manifest as YAML text. Argo substitutes parameters into the manifest's text before reading
+ * it, so a value pasted as it is could end a string or add fields (`#`, a quote, a newline). So
+ * each text holding a value is written as a double-quoted scalar whose content an expression
+ * computes: the whole string, JSON-escaped (JSON's escapes are YAML's), once it is known.
+ */
+function writeManifest(object) {
+    const leaves = [];
+    const text = JSON.stringify(object) ?? '';
+    let marker = 'polyaxon-argo-text';
+    while (text.includes(marker))
+        marker += '-';
+    const withMarkers = (node) => {
+        if (node instanceof ManifestText) {
+            if (isLiteral(node.text))
+                return render(node.text, node.delivery);
+            leaves.push(`"{{=sprig.trimSuffix(${QUOTE}, sprig.trimPrefix(${QUOTE}, sprig.toJson(${renderExpression(node.text, node.delivery)})))}}"`);
+            return `${marker}-${leaves.length - 1}`;
+        }
+        if (Array.isArray(node))
+            return node.map(withMarkers);
+        if (node !== null && typeof node === 'object' && !(node instanceof Date))
+            return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withMarkers(value)]));
+        return node;
+    };
+    const yaml = (0,dist/* stringify */.As)(withMarkers(object), { lineWidth: 0, version: '1.1' });
+    return yaml.replace(new RegExp(`${marker}-(\\d+)`, 'g'), (_, index) => leaves[Number(index)] ?? '');
+}
+/** A double quote in expr-lang, spelled so the manifest's YAML needs no escaping around it. */
+const QUOTE = "'\\u0022'";
+/** Whether a manifest's texts use the encoded brace. */
+const manifestTexts = (object) => {
+    const out = [];
+    const visit = (node) => {
+        if (node instanceof ManifestText)
+            out.push(render(node.text, node.delivery));
+        else if (Array.isArray(node))
+            node.forEach(visit);
+        else if (node !== null && typeof node === 'object')
+            Object.values(node).forEach(visit);
+    };
+    visit(object);
+    return out;
+};
+
+;// CONCATENATED MODULE: ./src/lower/templates.ts
+
+
+
+
+
+
+/**
+ * The workflow's templates as they are lowered: identical bodies (all but the name) are written
+ * once and shared, so operations running the same component with the same settings share one
+ * template however many there are. A DAG template takes its place before the templates of its
+ * tasks, though it is built after them.
+ */
+class Templates {
+    list = [];
+    /** Which Polyaxon operation each task of each DAG template runs: `template/task` → operation. */
+    operations = new Map();
+    /** Resource templates' manifests, written last (they need to know about the brace variable). */
+    manifests = new Map();
+    names = new NameTable();
+    byContent = new Map();
+    byBound = new Map();
+    /** The name of the template a bound template is written as. */
+    lower(bound) {
+        const known = this.byBound.get(bound);
+        if (known)
+            return known;
+        let name;
+        switch (bound.kind) {
+            case 'container':
+                name = this.add(bound.preferredName, containerBody(bound));
+                break;
+            case 'resource': {
+                const { body, manifest } = lowerResource(bound);
+                name = this.add(bound.preferredName, withSettings(body, bound.settings), manifest);
+                break;
+            }
+            case 'dag': {
+                const slot = this.reserve(bound.preferredName);
+                slot.fill(lowerDag(bound, this, slot.name));
+                name = slot.name;
+                break;
+            }
+            case 'matrix':
+                name = this.add(bound.preferredName, lowerMatrix(bound, this));
+                break;
+        }
+        this.byBound.set(bound, name);
+        return name;
+    }
+    add(preferredName, body, manifest) {
+        // A resource template's identity is its manifest's too.
+        const key = JSON.stringify(manifest ? [body, manifest.object] : body);
+        const existing = this.byContent.get(key);
+        if (existing)
+            return existing;
+        const template = { name: this.names.claim(preferredName), ...body };
+        this.byContent.set(key, template.name);
+        this.list.push(template);
+        if (manifest)
+            this.manifests.set(template, manifest);
+        return template.name;
+    }
+    reserve(preferredName) {
+        const template = { name: this.names.claim(preferredName) };
+        this.list.push(template);
+        return { name: template.name, fill: (body) => Object.assign(template, body) };
+    }
+}
+function inputParameters(inputs) {
+    if (!inputs.length)
+        return undefined;
+    return {
+        parameters: inputs.map((input) => ({
+            name: input.name,
+            ...(input.default ? { default: render(input.default, 'argv') } : {}),
+            ...(input.description ? { description: render(input.description, 'plain') } : {}),
+        })),
+    };
+}
+function containerBody(bound) {
+    const outputs = bound.outputs.map((output) => ({
+        name: output.name,
+        valueFrom: {
+            path: `${RUN_OUTPUTS_PATH}/${output.name}`,
+            ...(output.default ? { default: render(output.default, 'argv') } : {}),
+        },
+    }));
+    const body = {
+        ...(bound.inputs.length ? { inputs: inputParameters(bound.inputs) } : {}),
+        ...(outputs.length ? { outputs: { parameters: outputs } } : {}),
+        ...(bound.daemon ? { daemon: true } : {}),
+        container: lowerContainer(bound.container),
+        ...(bound.initContainers.length ? { initContainers: bound.initContainers.map((c) => lowerContainer(c)) } : {}),
+        ...(bound.sidecars.length ? { sidecars: bound.sidecars.map((c) => lowerContainer(c)) } : {}),
+        ...(bound.volumes.length ? { volumes: bound.volumes } : {}),
+    };
+    return withSettings(body, bound.settings);
+}
+/** Pod metadata, pod fields and the operation's settings, in the order Argo's Template lists them. */
+function withSettings(body, settings) {
+    const labels = settings.labels ?? {};
+    const annotations = settings.annotations ?? {};
+    const metadata = {
+        ...body.metadata,
+        ...(Object.keys(labels).length ? { labels } : {}),
+        ...(Object.keys(annotations).length ? { annotations } : {}),
+    };
+    return sortTemplate({
+        ...body,
+        ...(Object.keys(metadata).length ? { metadata } : {}),
+        ...(settings.nodeSelector ? { nodeSelector: settings.nodeSelector } : {}),
+        ...(settings.affinity ? { affinity: settings.affinity } : {}),
+        ...(settings.tolerations ? { tolerations: settings.tolerations } : {}),
+        ...(settings.serviceAccountName ? { serviceAccountName: settings.serviceAccountName } : {}),
+        ...(settings.securityContext ? { securityContext: settings.securityContext } : {}),
+        ...(settings.priorityClassName ? { priorityClassName: settings.priorityClassName } : {}),
+        ...(settings.schedulerName ? { schedulerName: settings.schedulerName } : {}),
+        ...(settings.hostAliases ? { hostAliases: settings.hostAliases } : {}),
+        ...(settings.podSpecPatch ? { podSpecPatch: JSON.stringify(settings.podSpecPatch) } : {}),
+        ...(settings.retries !== undefined
+            ? { retryStrategy: { limit: settings.retries, retryPolicy: 'Always' } }
+            : {}),
+        ...(settings.activeDeadlineSeconds !== undefined
+            ? {
+                activeDeadlineSeconds: typeof settings.activeDeadlineSeconds === 'number'
+                    ? settings.activeDeadlineSeconds
+                    : render(settings.activeDeadlineSeconds, 'plain'),
+            }
+            : {}),
+        ...(settings.memoize
+            ? {
+                memoize: {
+                    key: render(settings.memoize.key, 'plain'),
+                    ...(settings.memoize.maxAge ? { maxAge: settings.memoize.maxAge } : {}),
+                    cache: { configMap: { name: CACHE_CONFIGMAP } },
+                },
+            }
+            : {}),
+        ...(settings.semaphore
+            ? { synchronization: { semaphores: [{ configMapKeyRef: { name: QUEUES_CONFIGMAP, key: settings.semaphore } }] } }
+            : {}),
+    });
+}
+/** Stable key order for templates (the order of the Template type), whatever order fields were added in. */
+const TEMPLATE_ORDER = [
+    'inputs',
+    'outputs',
+    'metadata',
+    'daemon',
+    'container',
+    'initContainers',
+    'sidecars',
+    'volumes',
+    'resource',
+    'nodeSelector',
+    'affinity',
+    'tolerations',
+    'serviceAccountName',
+    'securityContext',
+    'priorityClassName',
+    'schedulerName',
+    'hostAliases',
+    'podSpecPatch',
+    'retryStrategy',
+    'activeDeadlineSeconds',
+    'memoize',
+    'synchronization',
+];
+function sortTemplate(body) {
+    const order = (key) => {
+        const i = TEMPLATE_ORDER.indexOf(key);
+        return i === -1 ? TEMPLATE_ORDER.length : i;
+    };
+    return Object.fromEntries(Object.entries(body).sort(([a], [b]) => order(a) - order(b)));
+}
+
+;// CONCATENATED MODULE: ./src/lower/dag.ts
+
+
+
+
+
+/** A dag → a DAG template: one task per operation (after its approval step, if it waits for one). */
+function lowerDag(bound, templates, name) {
+    const tasks = [];
+    for (const op of bound.tasks) {
+        const template = templates.lower(op.template);
+        templates.operations.set(`${name}/${op.task}`, op.name);
+        let depends = op.depends && renderDepends(op.depends);
+        if (op.approvalTask) {
+            tasks.push({
+                name: op.approvalTask,
+                template: templates.add('wait-for-approval', { suspend: {} }),
+                ...(depends ? { depends } : {}),
+            });
+            depends = `${op.approvalTask}.Succeeded`;
+        }
+        const parameters = argumentsOf(op.arguments);
+        const hooks = taskHooks(op, templates);
+        tasks.push({
+            name: op.task,
+            template,
+            ...(depends ? { depends } : {}),
+            ...(op.when ? { when: renderCondition(op.when) } : {}),
+            ...(parameters.length ? { arguments: { parameters } } : {}),
+            ...(hooks ? { hooks } : {}),
+        });
+    }
+    return {
+        ...(bound.inputs.length ? { inputs: inputParameters(bound.inputs) } : {}),
+        ...(Object.keys(bound.annotations).length ? { metadata: { annotations: bound.annotations } } : {}),
+        ...(bound.parallelism !== undefined ? { parallelism: bound.parallelism } : {}),
+        dag: { failFast: bound.failFast, tasks },
+    };
+}
+/** A matrix → a DAG whose one task runs the operation's template for each item. */
+function lowerMatrix(bound, templates) {
+    const template = templates.lower(bound.inner);
+    const keys = Object.keys(bound.items[0] ?? {});
+    const parameters = bound.inner.inputs
+        .filter((input) => keys.includes(input.name) || bound.passed.includes(input.name))
+        .map(({ name }) => ({
+        name,
+        value: name === DEADLINE_INPUT && bound.itemDeadline
+            ? render(bound.itemDeadline, 'plain')
+            : keys.includes(name)
+                ? `{{item.${name}}}`
+                : `{{inputs.parameters.${name}}}`,
+    }));
+    const items = bound.items.map((item) => Object.fromEntries(Object.entries(item).map(([key, value]) => [key, typeof value === 'object' ? render(value, 'argv') : value])));
+    return {
+        ...(bound.inputs.length ? { inputs: inputParameters(bound.inputs) } : {}),
+        ...(bound.parallelism !== undefined ? { parallelism: bound.parallelism } : {}),
+        dag: {
+            failFast: bound.failFast,
+            tasks: [
+                { name: bound.task, template, ...(parameters.length ? { arguments: { parameters } } : {}), withItems: items },
+            ],
+        },
+    };
+}
+const argumentsOf = (args) => [...args].map(([name, value]) => ({ name, value: render(value, 'argv') }));
+/** Any final phase, for hooks that fire whatever the outcome. */
+const FINAL_PHASES = ['Succeeded', 'Failed', 'Error'];
+/** Lifecycle hooks of a dag task: `tasks["T"].status` expressions, one per hook. */
+function taskHooks(op, templates) {
+    if (!op.hooks.length)
+        return undefined;
+    const hooks = {};
+    for (const hook of op.hooks) {
+        const phases = hook.phases.length ? hook.phases : FINAL_PHASES;
+        const parameters = argumentsOf(hook.arguments);
+        hooks[hook.key] = {
+            template: templates.lower(hook.template),
+            expression: phases.map((phase) => `tasks["${op.task}"].status == "${phase}"`).join(' || '),
+            ...(parameters.length ? { arguments: { parameters } } : {}),
+        };
+    }
+    return hooks;
+}
+/** The top operation's hooks: an exit handler DAG whose tasks check the workflow's final status. */
+function exitHandler(hooks, owner, templates) {
+    if (!hooks.length)
+        return undefined;
+    const tasks = hooks.map((hook) => {
+        const parameters = argumentsOf(hook.arguments);
+        return {
+            name: hook.key,
+            template: templates.lower(hook.template),
+            ...(hook.phases.length
+                ? { when: hook.phases.map((phase) => `'{{workflow.status}}' == '${phase}'`).join(' || ') }
+                : {}),
+            ...(parameters.length ? { arguments: { parameters } } : {}),
+        };
+    });
+    return { exit: { template: templates.add(`${owner}-hooks`, { dag: { failFast: false, tasks } }) } };
 }
 
 ;// CONCATENATED MODULE: ./src/lower/workflow.ts
@@ -14970,84 +17702,110 @@ function toSeconds(value) {
 
 
 
-
-
-
-
-const ANNOTATION_PREFIX = 'polyaxon-argo.io';
-/** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
-const OPERATIONS_ANNOTATION = `${ANNOTATION_PREFIX}/operations`;
-/** JSON list of the early-stopping policies the GitHub Action's watcher enforces. */
-const EARLY_STOPPING_ANNOTATION = `${ANNOTATION_PREFIX}/early-stopping`;
 /**
- * A resolved, checked Polyaxonfile → one Argo manifest: a Workflow (or WorkflowTemplate)
- * whose entrypoint runs the top operation. Every field either maps or is reported.
+ * The bound pipeline → one Argo manifest: a Workflow (or WorkflowTemplate) whose entrypoint runs
+ * the top operation, or a CronWorkflow running it on its schedule. A plain mapping: everything
+ * was decided while binding.
  */
-function lowerToArgo(root, options) {
-    const context = new LowerContext(options);
-    const compiled = compileOperation(root, {});
-    const termination = typeof compiled.termination === 'object' ? compiled.termination : undefined;
-    if (typeof termination?.ttl === 'number')
-        context.workflowTtl = termination.ttl;
-    const entry = lowerOperation(compiled, context, true);
-    if (!entry || context.hasErrors())
-        return { diagnostics: context.diagnostics };
-    const parameters = [];
-    for (const input of entry.inputs) {
-        const located = root.params.get(input);
-        const io = compiled.component.inputs?.find((i) => i.name === input);
-        const value = located ? argumentValue(located, io, root, undefined, context) : entry.defaults.get(input);
-        parameters.push(value === undefined ? { name: input } : { name: input, value });
-    }
-    if (context.hasErrors())
-        return { diagnostics: context.diagnostics };
-    const dagVolumes = compiled.run.kind === 'dag' ? compiled.run.volumes : undefined;
-    if (JSON.stringify(dagVolumes ?? []).includes('{{'))
-        context.unsupported(root.component, [...root.component.path, 'run', 'volumes'], 'templates in `volumes` are not translated, and Argo would evaluate them as its own');
-    const hooks = workflowHooks(compiled, context);
-    if (context.hasErrors())
-        return { diagnostics: context.diagnostics };
-    const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
+function lowerPipeline(pipeline) {
+    const templates = new Templates();
+    const entrypoint = templates.lower(pipeline.root.template);
+    const hooks = exitHandler(pipeline.exitHooks, pipeline.root.name, templates);
     const spec = {
-        entrypoint: entry.name,
-        ...(parameters.length ? { arguments: { parameters } } : {}),
-        ...(Array.isArray(dagVolumes) ? { volumes: dagVolumes } : {}),
-        ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
-        ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
+        entrypoint,
+        ...(pipeline.arguments.length
+            ? {
+                arguments: {
+                    parameters: pipeline.arguments.map(({ name, value }) => value ? { name, value: render(value, 'argv') } : { name }),
+                },
+            }
+            : {}),
+        ...(pipeline.volumes.length ? { volumes: pipeline.volumes } : {}),
+        ...(pipeline.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: pipeline.activeDeadlineSeconds } : {}),
+        ...(pipeline.ttl !== undefined ? { ttlStrategy: { secondsAfterCompletion: pipeline.ttl } } : {}),
         ...(hooks ? { hooks } : {}),
-        ...(context.podTtl !== undefined ? { podGC: { strategy: 'OnPodCompletion', deleteDelayDuration: `${context.podTtl}s`, labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } } } } : {}),
-        templates: context.templates,
+        ...(pipeline.podTtl !== undefined
+            ? {
+                podGC: {
+                    strategy: 'OnPodCompletion',
+                    deleteDelayDuration: `${pipeline.podTtl}s`,
+                    labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(pipeline.podTtl) } },
+                },
+            }
+            : {}),
+        templates: templates.list,
     };
-    if (hasEncodedBraces(JSON.stringify(spec)))
-        defineBraceVariable(context.templates);
+    finishManifests(templates, hasEncodedBraces(JSON.stringify(spec)));
+    const { metadata } = pipeline;
+    const annotations = { ...metadata.annotations };
+    if (metadata.description)
+        annotations[DESCRIPTION_ANNOTATION] = metadata.description;
+    if (templates.operations.size)
+        annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(templates.operations));
+    if (pipeline.watcherEarlyStopping.length)
+        annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(pipeline.watcherEarlyStopping);
     const workflow = {
         apiVersion: 'argoproj.io/v1alpha1',
-        kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
-        metadata: metadata(root, root.operation.description ?? compiled.component.description ?? undefined, operationAnnotations(compiled), context),
+        kind: pipeline.kind,
+        metadata: {
+            ...(metadata.name ? { name: metadata.name } : { generateName: metadata.generateName ?? `${metadata.pipeline}-` }),
+            ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+            labels: { [PIPELINE_LABEL]: metadata.pipeline },
+            ...(Object.keys(annotations).length ? { annotations } : {}),
+        },
         spec,
     };
-    if (!root.operation.schedule)
-        return { manifest: workflow, diagnostics: context.diagnostics };
-    const cron = lowerSchedule(root, workflow, context);
-    return cron && !context.hasErrors() ? { manifest: cron, diagnostics: context.diagnostics } : { diagnostics: context.diagnostics };
+    return pipeline.schedule ? cronWorkflow(workflow, pipeline.schedule) : workflow;
 }
-function metadata(root, description, extra, context) {
-    const { options } = context;
-    const base = toArgoName(root.name, 52);
-    const naming = options.name ? { name: options.name } : options.kind === 'workflow-template' ? { name: base } : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
-    const namespace = options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
-    const annotations = { ...extra };
-    if (description)
-        annotations['workflows.argoproj.io/description'] = description;
-    if (context.operationNames.size)
-        annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
-    if (context.earlyStopping.length)
-        annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(context.earlyStopping);
+/**
+ * Writes the resource templates' manifests, and, when any text of the workflow encodes a brace,
+ * defines the brace variable first in every container (a param value travels to whichever
+ * template its task runs, so each container must be able to decode it).
+ */
+function finishManifests(templates, bracesInSpec) {
+    const braces = bracesInSpec || [...templates.manifests.values()].some((m) => manifestTexts(m.object).some(hasEncodedBraces));
+    for (const template of templates.list) {
+        const manifest = templates.manifests.get(template);
+        if (braces) {
+            for (const container of containersOf(template))
+                defineBrace(container);
+            manifest?.containers.forEach(defineBrace);
+        }
+        if (manifest && template.resource)
+            template.resource.manifest = writeManifest(manifest.object);
+    }
+}
+const containersOf = (template) => [template.container, ...(template.initContainers ?? []), ...(template.sidecars ?? [])].filter((c) => c !== undefined);
+function defineBrace(container) {
+    container.env = [{ name: BRACE_VARIABLE, value: '{' }, ...(container.env ?? [])];
+}
+function cronWorkflow(workflow, schedule) {
+    const { metadata, spec } = workflow;
+    const { conditions } = schedule;
     return {
-        ...naming,
-        ...(namespace ? { namespace } : {}),
-        labels: { [`${ANNOTATION_PREFIX}/pipeline`]: base },
-        ...(Object.keys(annotations).length ? { annotations } : {}),
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'CronWorkflow',
+        metadata: {
+            name: metadata.name ?? (metadata.generateName ?? 'pipeline-').replace(/-$/, ''),
+            ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+            ...(metadata.labels ? { labels: metadata.labels } : {}),
+            ...(metadata.annotations ? { annotations: metadata.annotations } : {}),
+        },
+        spec: {
+            schedules: [schedule.cron],
+            timezone: 'UTC',
+            concurrencyPolicy: schedule.concurrencyPolicy,
+            ...(schedule.maxRuns !== undefined
+                ? { stopStrategy: { expression: `cronworkflow.succeeded + cronworkflow.failed >= ${schedule.maxRuns}` } }
+                : {}),
+            ...(conditions.length
+                ? {
+                    when: `{{= ${conditions.map((c) => (conditions.length > 1 && c.includes('||') ? `(${c})` : c)).join(' && ')} }}`,
+                }
+                : {}),
+            ...(metadata.labels ? { workflowMetadata: { labels: metadata.labels } } : {}),
+            workflowSpec: spec,
+        },
     };
 }
 
@@ -15057,19 +17815,40 @@ function metadata(root, description, extra, context) {
 
 
 
-/** The whole pipeline: parse → schema → resolve → check → lower → emit. */
-async function transpile(name, text, options) {
+
+/**
+ * Everything `transpile` checks, without writing: Polyaxon's rules, then what Argo cannot express.
+ * What `validate` and the GitHub Action report.
+ */
+async function checkPolyaxonfile(name, text, options) {
     // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
-    const loaded = await loadPolyaxonfile(name, text, { requireTopLevelInputs: options.kind !== 'workflow-template', resolveHooks: true, ...options });
+    const loaded = await loadPolyaxonfile(name, text, {
+        requireTopLevelInputs: options.kind !== 'workflow-template',
+        resolveHooks: true,
+        ...options,
+    });
     if (!loaded.root)
         return { diagnostics: loaded.diagnostics };
-    const lowered = lowerToArgo(loaded.root, options);
-    const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
-    if (!lowered.manifest || diagnostics.some(isError))
-        return { root: loaded.root, diagnostics };
-    const output = emitManifest(lowered.manifest, options.format ?? 'yaml');
-    const size = sizeWarning(loaded.root, lowered.manifest, Buffer.byteLength(output));
-    return { output, manifest: lowered.manifest, root: loaded.root, diagnostics: size ? [...diagnostics, size] : diagnostics };
+    const bound = bindPipeline(loaded.root, options);
+    const diagnostics = (0,diagnostic/* sortDiagnostics */.Ds)((0,diagnostic/* uniqueDiagnostics */.Gx)([...loaded.diagnostics, ...bound.diagnostics]));
+    return bound.pipeline && !diagnostics.some(diagnostic/* isError */.bJ)
+        ? { root: loaded.root, pipeline: bound.pipeline, diagnostics }
+        : { root: loaded.root, diagnostics };
+}
+/** The whole pipeline: parse → schema → resolve → check → bind → lower → emit. */
+async function transpile(name, text, options) {
+    const checked = await checkPolyaxonfile(name, text, options);
+    if (!checked.pipeline || !checked.root)
+        return checked;
+    const manifest = lowerPipeline(checked.pipeline);
+    const output = emitManifest(manifest, options.format ?? 'yaml');
+    const size = sizeWarning(checked.root, manifest, Buffer.byteLength(output));
+    return {
+        output,
+        manifest,
+        root: checked.root,
+        diagnostics: size ? [...checked.diagnostics, size] : checked.diagnostics,
+    };
 }
 /** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */
 const ETCD_LIMIT_BYTES = 1.5 * 1024 * 1024;
@@ -15082,7 +17861,6 @@ function sizeWarning(root, manifest, bytes) {
     const megabytes = (bytes / 1024 / 1024).toFixed(1);
     const over = bytes > ETCD_LIMIT_BYTES;
     return diagnosticAt(root.component?.dag?.source ?? root.source, at, 'manifest-size', `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`, {
-        severity: 'warning',
         hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
     });
 }
@@ -15151,7 +17929,7 @@ async function transpileCommand(args, io) {
             throw new UsageError(`cannot read the connections catalog \`${values.connections}\``);
         }
         const catalog = readConnectionCatalog(values.connections, text);
-        if (!catalog.catalog || catalog.diagnostics.some(isError)) {
+        if (!catalog.catalog || catalog.diagnostics.some(diagnostic/* isError */.bJ)) {
             io.stderr(`${formatText(catalog.diagnostics)}\n`);
             return ExitCode.Invalid;
         }
@@ -15227,9 +18005,14 @@ async function validateCommand(args, io) {
     for (const argument of positionals) {
         const input = await (0,cli_io/* readInput */.R5)(argument, io, options.maxBytes);
         const diagnostics = 'text' in input
-            ? (await loadPolyaxonfile(input.name, input.text, { rootDir: (0,cli_io/* repositoryRoot */.Hn)(input.absolutePath, io.cwd), ...options, cwd: io.cwd, ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}) })).diagnostics
+            ? (await loadPolyaxonfile(input.name, input.text, {
+                rootDir: (0,cli_io/* repositoryRoot */.Hn)(input.absolutePath, io.cwd),
+                ...options,
+                cwd: io.cwd,
+                ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
+            })).diagnostics
             : [input];
-        if (diagnostics.some(isError))
+        if (diagnostics.some(diagnostic/* isError */.bJ))
             invalid++;
         all.push(...diagnostics);
     }
@@ -15239,10 +18022,14 @@ async function validateCommand(args, io) {
     else {
         if (all.length)
             io.stderr(`${formatText(all)}\n`);
-        const errors = all.filter(isError).length;
+        const errors = all.filter(diagnostic/* isError */.bJ).length;
         const warnings = all.length - errors;
-        const counts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')].filter(Boolean).join(', ');
-        io.stderr(invalid === 0 ? `${plural(positionals.length, 'file')} valid${counts ? ` (${counts})` : ''}\n` : `${invalid} of ${plural(positionals.length, 'file')} invalid: ${counts}\n`);
+        const counts = [errors && plural(errors, 'error'), warnings && plural(warnings, 'warning')]
+            .filter(Boolean)
+            .join(', ');
+        io.stderr(invalid === 0
+            ? `${plural(positionals.length, 'file')} valid${counts ? ` (${counts})` : ''}\n`
+            : `${invalid} of ${plural(positionals.length, 'file')} invalid: ${counts}\n`);
     }
     return invalid === 0 ? ExitCode.Ok : ExitCode.Invalid;
 }
@@ -15306,6 +18093,168 @@ async function runCli(args, io) {
         return ExitCode.Internal;
     }
 }
+
+
+/***/ }),
+
+/***/ 30:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   xJ: () => (/* binding */ severityOf)
+/* harmony export */ });
+/* unused harmony exports CODE_GROUPS, CODES */
+/**
+ * Every diagnostic code, its severity and what it means: the one registry the code, the README's
+ * table (generated from it: `npm run docs`) and the tests use. A code not listed here does not
+ * type-check, so the set is closed, as the `yaml` package's `ErrorCode` is.
+ *
+ * `group` orders the README table by the stage that reports the code.
+ */
+const CODE_GROUPS = {
+    file: 'the file: reading it as one YAML 1.1 mapping, and the input limits',
+    header: 'the header',
+    schema: 'the schema: every field of every Polyaxon object',
+    reference: 'component references',
+    graph: 'the dag graph',
+    io: 'component inputs and outputs',
+    params: "params against the component's inputs and outputs",
+    flow: 'init, conditions, matrix, joins, schedules',
+    argo: 'what Argo cannot express or would refuse when the workflow runs',
+    transpile: 'warnings about the generated manifest',
+};
+const error = (group, meaning) => ({ severity: 'error', group, meaning });
+const warning = (group, meaning) => ({ severity: 'warning', group, meaning });
+const CODES = {
+    'unreadable-file': error('file', 'the file cannot be read (missing, a folder, not a regular file, over the size cap, not UTF-8)'),
+    'empty-file': error('file', 'the file holds no document'),
+    'yaml-syntax': error('file', 'the text is not valid YAML or JSON'),
+    'yaml-warning': warning('file', 'the YAML parser accepted something it warns about'),
+    'duplicate-key': error('file', 'a mapping repeats a key (PyYAML would silently keep the last one)'),
+    'multiple-documents': error('file', 'the file holds more than one YAML document'),
+    'not-a-mapping': error('file', 'the document is not a mapping'),
+    'too-deep': error('file', 'mappings and lists nest deeper than 128 levels'),
+    'too-long': error('file', 'a value or key is over 256 KiB, a name over 253 characters, or aliases expand too much'),
+    'reserved-key': error('file', 'a key names a JavaScript prototype (`__proto__`, `constructor`)'),
+    'imprecise-number': error('file', 'an integer too large to keep its exact value'),
+    'missing-version': error('header', '`version` is missing'),
+    'invalid-version': error('header', '`version` is not a number'),
+    'unsupported-version': error('header', '`version` is not 1.1'),
+    'missing-kind': error('header', '`kind` is missing'),
+    'invalid-kind': error('header', '`kind` is not `component` or `operation`'),
+    'unexpected-section': error('header', 'a top-level key Polyaxon does not know'),
+    'unknown-field': error('schema', 'a field Polyaxon does not know (with a did-you-mean)'),
+    'missing-field': error('schema', 'a required field is missing'),
+    'invalid-type': error('schema', 'a field has the wrong type'),
+    'invalid-value': error('schema', 'a field has a value outside what it accepts'),
+    'reference-count': error('reference', 'an operation needs exactly one of hubRef, dagRef, urlRef, pathRef, component'),
+    'dag-ref-outside-dag': error('reference', '`dagRef` used outside a dag'),
+    'unknown-dag-ref': error('reference', "`dagRef` names a component the dag's `components` does not define"),
+    'unresolved-reference': error('reference', 'a pathRef, hubRef or urlRef could not be read'),
+    'invalid-reference': error('reference', 'the referenced file is not a valid Polyaxonfile'),
+    'reference-not-component': error('reference', 'the referenced file is not a `kind: component`'),
+    'reference-cycle': error('reference', 'a file references itself, directly or through others'),
+    'templated-dag': error('reference', "a dag's `operations` or `components` given as a template"),
+    'unnamed-operation': error('graph', 'a dag operation has no `name`'),
+    'duplicate-operation': error('graph', 'two dag operations share a name'),
+    'no-operations': error('graph', 'a dag has no operations'),
+    'unnamed-component': error('graph', 'a dag component has no `name`'),
+    'duplicate-component': error('graph', 'two dag components share a name'),
+    'unknown-operation': error('graph', 'a dependency, ref or event names no operation of the dag'),
+    cycle: error('graph', 'the dag has a cycle (printed as its path)'),
+    'event-ref-without-ops': warning('graph', 'an event `ref` without `ops.` creates no edge'),
+    'reserved-io-name': error('io', 'an input or output is named `globals`, `params` or `connections`'),
+    'invalid-io-name': error('io', 'an input or output name is not a valid identifier'),
+    'duplicate-io': error('io', 'two inputs or outputs share a name'),
+    'invalid-flag': error('io', '`isFlag` on a type other than `bool`'),
+    'required-with-default': error('io', '`isOptional: false` with a default `value`'),
+    'invalid-default': error('io', 'a default `value` that does not fit the type or the validation'),
+    'unsafe-pattern': error('io', '`validation.regex` that is invalid or cannot be matched in linear time'),
+    'init-needs-type': error('io', '`toInit` without a `type`'),
+    'init-not-possible': error('io', '`toInit` on a type that cannot become an init container'),
+    'unexpected-param': error('params', 'a param the component has no input or output for'),
+    'invalid-param-value': error('params', "a literal value that does not fit the input's type or validation"),
+    'missing-value': error('params', 'a required input given `null`'),
+    'missing-param': error('params', 'a required input without a param'),
+    'ref-needs-value': error('params', '`ref` without a string `value`'),
+    'invalid-ref': error('params', '`ref` is not `ops.NAME`, `runs.UUID` or `dag`'),
+    'invalid-ref-value': error('params', "a ref's `value` is not something a reference can read"),
+    'ref-outside-dag': error('params', '`ref: ops.X` or `ref: dag` outside a dag'),
+    'ref-on-output': error('params', 'an output given a value from another operation'),
+    'unknown-ref-value': error('params', 'the referenced operation or dag has no such input, output or global'),
+    'ref-type-mismatch': error('params', "the referenced value's type differs from the input's"),
+    'multiple-init-handlers': error('flow', 'an init item with more than one handler'),
+    'git-without-source': error('flow', 'a git init item with neither `url` nor `connection`'),
+    'invalid-conditions': error('flow', '`conditions` that would not render to true or false'),
+    'distribution-in-grid': error('flow', 'a distribution in a grid matrix'),
+    'distribution-in-bayes': error('flow', 'a non-uniform distribution in a bayes matrix'),
+    'matrix-type-mismatch': error('flow', 'a range-like matrix param on an input that is not a number'),
+    'join-needs-list': error('flow', 'a join param on an input that is not a list'),
+    'empty-matrix': error('flow', 'a matrix that produces no runs'),
+    'matrix-too-large': error('flow', 'a matrix with more runs than a workflow can hold'),
+    'invalid-schedule': error('flow', 'a cron, interval or date a schedule cannot run on'),
+    'not-supported-by-argo': error('argo', 'a Polyaxon field Argo cannot express; the message says what to write instead'),
+    'untranslatable-template': error('argo', 'Jinja that cannot be translated to Argo'),
+    'unknown-connection': error('argo', 'a connection missing from the connections catalog'),
+    'duplicate-connection': error('argo', 'the connections catalog defines a name twice'),
+    'unnamed-sidecar': error('argo', 'a sidecar without `name`'),
+    'reserved-container-name': error('argo', 'a sidecar or init container named like one Argo or we generate'),
+    'reserved-name': error('argo', 'a volume, env var or label that would collide with one we generate'),
+    'invalid-name': error('argo', 'a name Kubernetes or Argo would refuse (DNS-1123, length, characters)'),
+    'invalid-label': error('argo', 'a label key or value Kubernetes would refuse'),
+    'invalid-quantity': error('argo', 'a resource quantity Kubernetes would refuse (syntax, negative, request above limit)'),
+    'invalid-port': error('argo', 'a port outside 1-65535'),
+    'annotation-too-large': error('argo', "annotations over Kubernetes' 256 KiB"),
+    'watcher-only-early-stopping': warning('transpile', 'an early-stopping policy only the GitHub Action watcher enforces'),
+    'manifest-size': warning('transpile', 'the manifest approaches or exceeds what one etcd object holds'),
+};
+const severityOf = (code) => CODES[code].severity;
+
+
+/***/ }),
+
+/***/ 2869:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ds: () => (/* binding */ sortDiagnostics),
+/* harmony export */   Gx: () => (/* binding */ uniqueDiagnostics),
+/* harmony export */   YK: () => (/* binding */ diagnostic),
+/* harmony export */   bJ: () => (/* binding */ isError)
+/* harmony export */ });
+/* harmony import */ var _codes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(30);
+/**
+ * A diagnostic is one problem found in a Polyaxonfile, always tied to a place in a file.
+ * Every stage of the pipeline reports problems this way, so the CLI and the GitHub Action
+ * can print them, annotate them and count them without knowing which stage found them.
+ */
+
+const isError = (d) => d.severity === 'error';
+/** Orders diagnostics by file, then position, so output is stable whatever order rules ran in. */
+function sortDiagnostics(diagnostics) {
+    return [...diagnostics].sort((a, b) => compare(a.location.file, b.location.file) ||
+        a.location.line - b.location.line ||
+        a.location.column - b.location.column ||
+        compare(a.code, b.code) ||
+        compare(a.message, b.message));
+}
+/** Drops exact repeats (the same problem reached through two paths, e.g. a shared component). */
+function uniqueDiagnostics(diagnostics) {
+    const seen = new Set();
+    return diagnostics.filter((d) => {
+        const key = `${d.location.file}:${d.location.line}:${d.location.column}:${d.code}:${d.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/** A diagnostic whose severity is the one its code has in the registry. */
+const diagnostic = (fields) => ({
+    severity: (0,_codes_js__WEBPACK_IMPORTED_MODULE_0__/* .severityOf */ .xJ)(fields.code),
+    ...fields,
+});
 
 
 /***/ }),
@@ -17994,7 +20943,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-exports.qg = publicApi.parse;
+__webpack_unused_export__ = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 exports.As = publicApi.stringify;

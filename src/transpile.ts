@@ -1,13 +1,45 @@
+import type { Manifest } from './argo/types.js';
+import { bindPipeline, type ArgoOptions } from './check/bind/bind.js';
 import { isError, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { diagnosticAt } from './parse/source.js';
 import { emitManifest, type OutputFormat } from './emit/manifest.js';
 import { loadPolyaxonfile, type LoadOptions } from './load.js';
-import type { LowerOptions } from './lower/context.js';
-import { lowerToArgo } from './lower/workflow.js';
-import type { Manifest } from './argo/types.js';
+import { lowerPipeline } from './lower/workflow.js';
+import type { BoundPipeline } from './model/pipeline.js';
+import { diagnosticAt } from './parse/source.js';
 import type { ResolvedOperation } from './resolve/model.js';
 
-export interface TranspileOptions extends LoadOptions, LowerOptions {
+export type { ArgoOptions };
+
+export interface CheckOptions extends LoadOptions, ArgoOptions {}
+
+export interface CheckResult {
+  /** The resolved pipeline, when Polyaxon's rules accept it (for diagrams). */
+  root?: ResolvedOperation;
+  /** The bound pipeline, when Argo can express it too. */
+  pipeline?: BoundPipeline;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Everything `transpile` checks, without writing: Polyaxon's rules, then what Argo cannot express.
+ * What `validate` and the GitHub Action report.
+ */
+export async function checkPolyaxonfile(name: string, text: string, options: CheckOptions): Promise<CheckResult> {
+  // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
+  const loaded = await loadPolyaxonfile(name, text, {
+    requireTopLevelInputs: options.kind !== 'workflow-template',
+    resolveHooks: true,
+    ...options,
+  });
+  if (!loaded.root) return { diagnostics: loaded.diagnostics };
+  const bound = bindPipeline(loaded.root, options);
+  const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...bound.diagnostics]));
+  return bound.pipeline && !diagnostics.some(isError)
+    ? { root: loaded.root, pipeline: bound.pipeline, diagnostics }
+    : { root: loaded.root, diagnostics };
+}
+
+export interface TranspileOptions extends CheckOptions {
   format?: OutputFormat;
 }
 
@@ -21,25 +53,18 @@ export interface TranspileResult {
   diagnostics: Diagnostic[];
 }
 
-/** The whole pipeline: parse → schema → resolve → check → lower → emit. */
+/** The whole pipeline: parse → schema → resolve → check → bind → lower → emit. */
 export async function transpile(name: string, text: string, options: TranspileOptions): Promise<TranspileResult> {
-  // A WorkflowTemplate may leave top-level inputs for the submitter to fill.
-  const loaded = await loadPolyaxonfile(name, text, {
-    requireTopLevelInputs: options.kind !== 'workflow-template',
-    resolveHooks: true,
-    ...options,
-  });
-  if (!loaded.root) return { diagnostics: loaded.diagnostics };
-  const lowered = lowerToArgo(loaded.root, options);
-  const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
-  if (!lowered.manifest || diagnostics.some(isError)) return { root: loaded.root, diagnostics };
-  const output = emitManifest(lowered.manifest, options.format ?? 'yaml');
-  const size = sizeWarning(loaded.root, lowered.manifest, Buffer.byteLength(output));
+  const checked = await checkPolyaxonfile(name, text, options);
+  if (!checked.pipeline || !checked.root) return checked;
+  const manifest = lowerPipeline(checked.pipeline);
+  const output = emitManifest(manifest, options.format ?? 'yaml');
+  const size = sizeWarning(checked.root, manifest, Buffer.byteLength(output));
   return {
     output,
-    manifest: lowered.manifest,
-    root: loaded.root,
-    diagnostics: size ? [...diagnostics, size] : diagnostics,
+    manifest,
+    root: checked.root,
+    diagnostics: size ? [...checked.diagnostics, size] : checked.diagnostics,
   };
 }
 
@@ -59,7 +84,6 @@ function sizeWarning(root: ResolvedOperation, manifest: Manifest, bytes: number)
     'manifest-size',
     `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`,
     {
-      
       hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
     },
   );

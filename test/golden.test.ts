@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConnectionCatalog } from '../src/lower/connections.js';
+import { readConnectionCatalog } from '../src/resolve/connection-catalog.js';
 import { transpile, type TranspileOptions } from '../src/transpile.js';
 import { lintManifests } from './support/argo-lint.js';
 import { REPO_ROOT } from './support/paths.js';

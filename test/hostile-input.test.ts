@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPair, parse, parseDocument, visit } from 'yaml';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
-import { BRACE_VARIABLE } from '../src/lower/literal-braces.js';
+import { BRACE_VARIABLE } from '../src/argo/contract.js';
 import { transpile } from '../src/transpile.js';
 import { lintManifests } from './support/argo-lint.js';
 import { HEADER, HOSTILE } from './support/hostile-inputs.js';

@@ -9,12 +9,12 @@ import { runCli } from '../src/cli/run.js';
 import type { Console } from '../src/cli/io.js';
 import { renderGraph } from '../src/emit/graph.js';
 import { loadPolyaxonfile } from '../src/load.js';
-import { readConnectionCatalog } from '../src/lower/connections.js';
-import { parseReference, parseTemplate, translateCondition } from '../src/lower/jinja.js';
-import { expandMatrix } from '../src/lower/matrix/expand.js';
-import { NameTable, toArgoName } from '../src/lower/names.js';
-import { patch } from '../src/lower/patch.js';
-import { toSeconds } from '../src/lower/schedule.js';
+import { readConnectionCatalog } from '../src/resolve/connection-catalog.js';
+import { parseExpression, parseTemplate } from '../src/check/bind/jinja.js';
+import { expandMatrix } from '../src/check/bind/matrix/expand.js';
+import { NameTable, toArgoName } from '../src/argo/names.js';
+import { patch } from '../src/check/bind/patch.js';
+import { parseDateTime, toSeconds } from '../src/check/bind/schedule.js';
 import { transpile } from '../src/transpile.js';
 import { parseSource } from '../src/parse/parse-source.js';
 import { locate } from '../src/parse/source.js';
@@ -104,33 +104,67 @@ describe('patch strategies (spec §6.5)', () => {
 });
 
 describe('Jinja', () => {
-  it('splits text and references, and refuses statements and expressions', () => {
+  it('splits text and blocks, and refuses statements and expressions Argo cannot take', () => {
     expect(parseTemplate('--lr={{ lr }} {{ params.x.as_arg }}')).toEqual([
       { kind: 'text', text: '--lr=' },
-      { kind: 'reference', path: ['lr'], source: 'lr', offset: 5 },
+      { kind: 'block', expression: { kind: 'reference', path: ['lr'], source: 'lr' }, source: 'lr', offset: 5 },
       { kind: 'text', text: ' ' },
-      { kind: 'reference', path: ['params', 'x', 'as_arg'], source: 'params.x.as_arg', offset: 14 },
+      {
+        kind: 'block',
+        expression: { kind: 'reference', path: ['params', 'x', 'as_arg'], source: 'params.x.as_arg' },
+        source: 'params.x.as_arg',
+        offset: 14,
+      },
     ]);
-    expect(parseReference("connections['s3']['bucket']")).toEqual(['connections', 's3', 'bucket']);
+    expect(parseExpression("connections['s3']['bucket']")).toMatchObject({ path: ['connections', 's3', 'bucket'] });
     expect(parseTemplate('{% for x in y %}')).toMatchObject({ error: expect.stringContaining('statements') });
     expect(parseTemplate('{{ lr * 2 }}')).toMatchObject({ error: expect.stringContaining('cannot be translated') });
+    expect(parseTemplate('{{ x | upper }}')).toMatchObject({ error: expect.stringContaining('filters') });
+    expect(parseTemplate('{{ a < b < c }}')).toMatchObject({ error: expect.stringContaining('chained') });
+  });
+
+  it('says how a name with a dash is written, since Jinja reads it as a subtraction', () => {
+    expect(parseTemplate('{{ connections.training-data.bucket }}')).toMatchObject({
+      error: expect.stringContaining("connections['training-data']"),
+    });
+    expect(parseTemplate('{{ tls-verify }}')).toMatchObject({ error: expect.stringContaining("params['tls-verify'].value") });
   });
 
   it('reads Jinja literals, raw blocks and comments as text', () => {
     expect(parseTemplate("a {{ 'b }} c' }} {# skip #}{% raw %}{{ d }}{% endraw %} {{ e }}")).toEqual([
       { kind: 'text', text: 'a b }} c {{ d }} ' },
-      { kind: 'reference', path: ['e'], source: 'e', offset: 56 },
+      { kind: 'block', expression: { kind: 'reference', path: ['e'], source: 'e' }, source: 'e', offset: 56 },
     ]);
   });
 
-  it('translates conditions into govaluate, quoting strings and not numbers', () => {
-    const resolve = (p: string[]) =>
-      p[0] === 'loss'
-        ? { tag: '{{tasks.t.outputs.parameters.loss}}', numeric: true }
-        : { tag: '{{inputs.parameters.env}}', numeric: false };
-    expect(translateCondition(" loss < 0.5 and not (env == 'dev') ", resolve)).toBe(
-      "{{tasks.t.outputs.parameters.loss}} < 0.5 && !('{{inputs.parameters.env}}' == 'dev')",
-    );
+  it('parses the expressions conditions use, with Python precedence', () => {
+    expect(parseExpression(" loss < 0.5 and not (env == 'dev') or x in [1, 2]")).toEqual({
+      kind: 'or',
+      left: {
+        kind: 'and',
+        left: {
+          kind: 'compare',
+          operator: '<',
+          left: { kind: 'reference', path: ['loss'], source: 'loss' },
+          right: { kind: 'number', value: 0.5 },
+        },
+        right: {
+          kind: 'not',
+          operand: {
+            kind: 'compare',
+            operator: '==',
+            left: { kind: 'reference', path: ['env'], source: 'env' },
+            right: { kind: 'string', value: 'dev' },
+          },
+        },
+      },
+      right: {
+        kind: 'in',
+        negated: false,
+        item: { kind: 'reference', path: ['x'], source: 'x' },
+        container: { kind: 'list', items: [{ kind: 'number', value: 1 }, { kind: 'number', value: 2 }] },
+      },
+    });
   });
 });
 
@@ -140,6 +174,14 @@ describe('schedules', () => {
       120, 120, 3723, 120, 90000,
     ]);
     expect(toSeconds('soon')).toBeUndefined();
+  });
+
+  it('refuses dates that do not exist instead of rolling them over', () => {
+    expect(parseDateTime('2024-02-29T10:00:00Z')?.toISOString()).toBe('2024-02-29T10:00:00.000Z');
+    expect(parseDateTime('2023-02-29T10:00:00Z')).toBeUndefined();
+    expect(parseDateTime('2024-04-31')).toBeUndefined();
+    expect(parseDateTime('2024-01-01T24:00:00Z')).toBeUndefined();
+    expect(parseDateTime('2024-06-01T10:00:00+02:00')?.toISOString()).toBe('2024-06-01T08:00:00.000Z');
   });
 });
 
@@ -281,11 +323,11 @@ describe('literal braces (what Argo must not expand)', () => {
   };
   const variable = { name: 'POLYAXON_ARGO_LBRACE', value: '{' };
 
-  it('encodes them in args, param values and tags, and defines the variable first in every container', async () => {
+  it('encodes them in args and param values, and defines the variable first in every container', async () => {
     const manifest = await lower(`version: 1.1
 kind: component
 name: braces
-tags: ["a{{b}}"]
+tags: ["a"]
 inputs: [{name: msg, type: str, value: "x"}]
 run:
   kind: job
@@ -302,9 +344,13 @@ run:
     ]);
     expect(template!.container.env).toEqual([variable, { name: 'A', value: '1' }]);
     // A file's content must reach the file as written: `$` escaped for the kubelet as `$$`.
-    expect(template!.initContainers[0].args[0]).toContain("'echo $$$$ {$(POLYAXON_ARGO_LBRACE)c}}'");
-    expect(template!.initContainers[0].env).toEqual([variable]);
-    expect(template!.metadata.annotations['polyaxon-argo.io/tags']).toBe('a{$(POLYAXON_ARGO_LBRACE)b}}');
+    // The file's content travels as an environment variable its script writes out.
+    expect(template!.initContainers[0].env).toEqual([
+      variable,
+      { name: 'TARGET', value: '/plx-context/artifacts' },
+      { name: 'FILENAME', value: 'run.sh' },
+      { name: 'CONTENT', value: 'echo $$$$ {$(POLYAXON_ARGO_LBRACE)c}}' },
+    ]);
   });
 
   it('leaves a workflow without literal braces untouched', async () => {

@@ -106,7 +106,7 @@ const cases: [string, string, string, string, string][] = [
     dag(
       `  - {name: a, component: ${job}}\n  - name: b\n    events: [{ref: ops.a, kinds: [run_status_running]}]\n    component: ${job}\n`,
     ),
-    '8:27',
+    '8:35',
     'not-supported-by-argo',
     'run_status_running',
   ],
@@ -199,15 +199,6 @@ const cases: [string, string, string, string, string][] = [
     's3-data',
   ],
   [
-    'conditions beyond comparisons',
-    dag(
-      `  - {name: a, component: ${job}}\n  - name: b\n    params: {n: {value: 3, contextOnly: true}}\n    conditions: "{{ n in [1, 2] }}"\n    component: ${job}\n`,
-    ),
-    '9:17',
-    'untranslatable-template',
-    'in',
-  ],
-  [
     'a job without a container',
     `version: 1.1\nkind: component\nrun: {kind: job}\n`,
     '3:1',
@@ -254,7 +245,7 @@ const cases: [string, string, string, string, string][] = [
     `version: 1.1\nkind: component\nrun:\n  kind: job\n  container: {image: "alpine{% raw %}{{workflow.name}}{% endraw %}"}\n`,
     '5:22',
     'untranslatable-template',
-    'which Argo would expand as its own tag',
+    'which Argo would read as a tag',
   ],
   [
     'literal braces inside an unclosed `$(`',
@@ -266,25 +257,16 @@ const cases: [string, string, string, string, string][] = [
   [
     'templates in matrix values',
     `version: 1.1\nkind: operation\nmatrix: {kind: mapping, values: [{x: "{{ y }}"}]}\ncomponent: {inputs: [{name: x, type: str}], run: {kind: job, container: {image: alpine}}}\n`,
-    '3:1',
-    'not-supported-by-argo',
-    'not rendered',
-  ],
-  [
-    'a literal brace compared by conditions',
-    dag(
-      `  - {name: a, conditions: "{{ x == 'y' }}", params: {x: {value: "{% raw %}{{y}}{% endraw %}", contextOnly: true}}, component: ${job}}\n`,
-    ),
-    '6:27',
+    '3:38',
     'untranslatable-template',
-    'which Argo cannot compare',
+    'not rendered',
   ],
   [
     'templates in the environment',
     `version: 1.1\nkind: component\nrun:\n  kind: job\n  environment: {labels: {owner: "{{workflow.name}}"}}\n  container: {image: alpine}\n`,
-    '5:3',
-    'not-supported-by-argo',
-    'Argo would evaluate them',
+    '5:33',
+    'untranslatable-template',
+    'Argo would read them as its own tags',
   ],
   [
     'init from the artifacts store',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Manifest } from '../argo/types.js';
 import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderGraph } from '../emit/graph.js';
-import { readConnectionCatalog, type ConnectionCatalog } from '../lower/connections.js';
+import { readConnectionCatalog, type ConnectionCatalog } from '../resolve/connection-catalog.js';
 import { transpile, type TranspileResult } from '../transpile.js';
 import type { Config } from './inputs.js';
 import type { FileReport } from './report/markdown.js';

@@ -58,6 +58,12 @@ export const ARGO_CONTAINERS = new Set(['main', 'wait', 'init']);
 /** Init containers are named `init-<index>[-<handler>]`. */
 export const INIT_CONTAINER_PREFIX = 'init-';
 
+/**
+ * The input that carries a dag's deadline (Unix seconds) down to the operations inside it: a
+ * nested dag's `termination.timeout` bounds every pod under it.
+ */
+export const DEADLINE_INPUT = 'plx-deadline';
+
 /** Images of the init containers we generate. */
 export const GIT_IMAGE = 'alpine/git:2.45.2';
 export const SHELL_IMAGE = 'busybox:1.36';

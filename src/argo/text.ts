@@ -156,11 +156,14 @@ function encodeLiteral(text: string, { before, after }: Neighbours): string {
   return out;
 }
 
-/** An Argo variable read inside an expression, in bracket syntax so names with `-` work. */
+/** Parts of Argo variable names that a user named (tasks, parameters, items): written in brackets. */
+const NAMED_AFTER = new Set(['tasks', 'parameters', 'item', 'labels', 'annotations']);
+
+/** An Argo variable read inside an expression: `tasks['train-1'].outputs.parameters['loss']`. */
 export function expressionOf(name: string): string {
-  return name
-    .split('.')
-    .map((part, i) => (i === 0 ? part : `['${part}']`))
+  const parts = name.split('.');
+  return parts
+    .map((part, i) => (i === 0 ? part : NAMED_AFTER.has(parts[i - 1] ?? '') ? `['${part}']` : `.${part}`))
     .join('');
 }
 
@@ -173,5 +176,51 @@ export const encodedValueOf = (name: string): ArgoText =>
   expression(`sprig.replace('{' + '{', '{${BRACE}', ${expressionOf(name)})`);
 
 export const hasEncodedBraces = (rendered: string): boolean => rendered.includes(BRACE);
+
+/**
+ * The text as one expression (expr-lang) that yields what `render` would write, once Argo has
+ * substituted it: for places where a value must be transformed as a whole (JSON-quoted in a
+ * resource manifest).
+ */
+export function renderExpression(text: ArgoText, delivery: Delivery): string {
+  if (text.segments.length === 0) return "''";
+  return text.segments
+    .map((segment, i) => {
+      switch (segment.kind) {
+        case 'literal': {
+          const body = delivery === 'file' ? segment.text.replaceAll('$', '$$$$') : segment.text;
+          return exprString(delivery === 'plain' ? body : encodeLiteral(body, neighbours(text.segments, i)));
+        }
+        case 'variable': {
+          let value = expressionOf(segment.name);
+          if (delivery === 'file') value = `sprig.replace('$', '$$', ${value})`;
+          if (delivery !== 'plain' && touchesValue(text.segments, i))
+            value = `sprig.replace('{', '${BRACE}', ${value})`;
+          return value;
+        }
+        case 'expression':
+          return `(${segment.source})`;
+      }
+    })
+    .join(' + ');
+}
+
+/**
+ * A string literal of expr-lang, safe inside a tag: quotes and backslashes escaped, braces as
+ * `\u007b`/`\u007d` so the tag's source never holds `{{` or `}}`.
+ */
+export function exprString(value: string): string {
+  let out = "'";
+  for (const c of value) {
+    if (c === "'" || c === '\\') out += `\\${c}`;
+    else if (c === '{') out += '\\u007b';
+    else if (c === '}') out += '\\u007d';
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else out += c;
+  }
+  return `${out}'`;
+}
 
 const abbreviate = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}...` : text);

@@ -66,7 +66,7 @@ export interface Template {
   hostAliases?: Record<string, unknown>[];
   podSpecPatch?: string;
   retryStrategy?: RetryStrategy;
-  activeDeadlineSeconds?: number;
+  activeDeadlineSeconds?: number | string;
   memoize?: { key: string; maxAge?: string; cache: { configMap: { name: string } } };
   synchronization?: { semaphores: { configMapKeyRef: { name: string; key: string } }[] };
 }

@@ -15,7 +15,13 @@ export interface CheckContext {
   readonly options: CheckOptions;
   readonly root: ResolvedOperation;
   /** Reports a problem at `at`, a path inside `origin`'s file (absolute, not relative to origin.path). */
-  report(origin: Pick<Origin, 'source'>, at: Path, code: DiagnosticCode, message: string, options?: DiagnosticOptions): void;
+  report(
+    origin: Pick<Origin, 'source'>,
+    at: Path,
+    code: DiagnosticCode,
+    message: string,
+    options?: DiagnosticOptions,
+  ): void;
   readonly diagnostics: Diagnostic[];
 }
 

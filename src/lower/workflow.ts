@@ -1,121 +1,130 @@
-import type { Manifest, Parameter, Workflow, WorkflowSpec } from '../argo/types.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { ResolvedOperation } from '../resolve/model.js';
-import { argumentValue } from './arguments.js';
-import { compileOperation } from './compile.js';
-import { workflowHooks } from './hooks.js';
-import { LowerContext, type LowerOptions } from './context.js';
-import { toArgoName } from './names.js';
-import { defineBraceVariable, hasEncodedBraces } from './literal-braces.js';
-import { lowerOperation } from './operation.js';
-import { lowerSchedule } from './schedule.js';
-import { operationAnnotations, POD_TTL_LABEL } from './settings.js';
-
-export const ANNOTATION_PREFIX = 'polyaxon-argo.io';
-/** JSON map `DAG-template/task` → Polyaxon operation name; the watcher reads it to name check runs. */
-export const OPERATIONS_ANNOTATION = `${ANNOTATION_PREFIX}/operations`;
-
-/** JSON list of the early-stopping policies the GitHub Action's watcher enforces. */
-export const EARLY_STOPPING_ANNOTATION = `${ANNOTATION_PREFIX}/early-stopping`;
-
-export interface LowerResult {
-  manifest?: Manifest;
-  diagnostics: Diagnostic[];
-}
+import {
+  BRACE_VARIABLE,
+  DESCRIPTION_ANNOTATION,
+  EARLY_STOPPING_ANNOTATION,
+  OPERATIONS_ANNOTATION,
+  PIPELINE_LABEL,
+  POD_TTL_LABEL,
+} from '../argo/contract.js';
+import { hasEncodedBraces, render } from '../argo/text.js';
+import type { CronWorkflow, Manifest, Template, Workflow, WorkflowSpec } from '../argo/types.js';
+import type { BoundPipeline } from '../model/pipeline.js';
+import type { ArgoContainer } from './container.js';
+import { exitHandler } from './dag.js';
+import { manifestTexts, writeManifest } from './resource.js';
+import { Templates } from './templates.js';
 
 /**
- * A resolved, checked Polyaxonfile → one Argo manifest: a Workflow (or WorkflowTemplate)
- * whose entrypoint runs the top operation. Every field either maps or is reported.
+ * The bound pipeline → one Argo manifest: a Workflow (or WorkflowTemplate) whose entrypoint runs
+ * the top operation, or a CronWorkflow running it on its schedule. A plain mapping: everything
+ * was decided while binding.
  */
-export function lowerToArgo(root: ResolvedOperation, options: LowerOptions): LowerResult {
-  const context = new LowerContext(options);
-  const compiled = compileOperation(root, {});
-  const termination = typeof compiled.termination === 'object' ? compiled.termination : undefined;
-  if (typeof termination?.ttl === 'number') context.workflowTtl = termination.ttl;
-
-  const entry = lowerOperation(compiled, context, true);
-  if (!entry || context.hasErrors()) return { diagnostics: context.diagnostics };
-
-  const parameters: Parameter[] = [];
-  for (const input of entry.inputs) {
-    const located = root.params.get(input);
-    const io = compiled.component.inputs?.find((i) => i.name === input);
-    const value = located ? argumentValue(located, io, root, undefined, context) : entry.defaults.get(input);
-    parameters.push(value === undefined ? { name: input } : { name: input, value });
-  }
-  if (context.hasErrors()) return { diagnostics: context.diagnostics };
-
-  const dagVolumes = compiled.run.kind === 'dag' ? (compiled.run as { volumes?: unknown }).volumes : undefined;
-  if (JSON.stringify(dagVolumes ?? []).includes('{{'))
-    context.unsupported(
-      root.component!,
-      [...root.component!.path, 'run', 'volumes'],
-      'templates in `volumes` are not translated, and Argo would evaluate them as its own',
-    );
-  const hooks = workflowHooks(compiled, context);
-  if (context.hasErrors()) return { diagnostics: context.diagnostics };
-  const isDag = compiled.run.kind === 'dag' || root.operation.matrix !== undefined;
+export function lowerPipeline(pipeline: BoundPipeline): Manifest {
+  const templates = new Templates();
+  const entrypoint = templates.lower(pipeline.root.template);
+  const hooks = exitHandler(pipeline.exitHooks, pipeline.root.name, templates);
   const spec: WorkflowSpec = {
-    entrypoint: entry.name,
-    ...(parameters.length ? { arguments: { parameters } } : {}),
-    ...(Array.isArray(dagVolumes) ? { volumes: dagVolumes as Record<string, unknown>[] } : {}),
-    ...(isDag && typeof termination?.timeout === 'number' ? { activeDeadlineSeconds: termination.timeout } : {}),
-    ...(context.workflowTtl !== undefined ? { ttlStrategy: { secondsAfterCompletion: context.workflowTtl } } : {}),
-    ...(hooks ? { hooks } : {}),
-    ...(context.podTtl !== undefined
+    entrypoint,
+    ...(pipeline.arguments.length
       ? {
-          podGC: {
-            strategy: 'OnPodCompletion',
-            deleteDelayDuration: `${context.podTtl}s`,
-            labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(context.podTtl) } },
+          arguments: {
+            parameters: pipeline.arguments.map(({ name, value }) =>
+              value ? { name, value: render(value, 'argv') } : { name },
+            ),
           },
         }
       : {}),
-    templates: context.templates,
+    ...(pipeline.volumes.length ? { volumes: pipeline.volumes } : {}),
+    ...(pipeline.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: pipeline.activeDeadlineSeconds } : {}),
+    ...(pipeline.ttl !== undefined ? { ttlStrategy: { secondsAfterCompletion: pipeline.ttl } } : {}),
+    ...(hooks ? { hooks } : {}),
+    ...(pipeline.podTtl !== undefined
+      ? {
+          podGC: {
+            strategy: 'OnPodCompletion',
+            deleteDelayDuration: `${pipeline.podTtl}s`,
+            labelSelector: { matchLabels: { [POD_TTL_LABEL]: String(pipeline.podTtl) } },
+          },
+        }
+      : {}),
+    templates: templates.list,
   };
-  if (hasEncodedBraces(JSON.stringify(spec))) defineBraceVariable(context.templates);
+  finishManifests(templates, hasEncodedBraces(JSON.stringify(spec)));
+
+  const { metadata } = pipeline;
+  const annotations: Record<string, string> = { ...metadata.annotations };
+  if (metadata.description) annotations[DESCRIPTION_ANNOTATION] = metadata.description;
+  if (templates.operations.size)
+    annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(templates.operations));
+  if (pipeline.watcherEarlyStopping.length)
+    annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(pipeline.watcherEarlyStopping);
   const workflow: Workflow = {
     apiVersion: 'argoproj.io/v1alpha1',
-    kind: options.kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow',
-    metadata: metadata(
-      root,
-      root.operation.description ?? compiled.component.description ?? undefined,
-      operationAnnotations(compiled),
-      context,
-    ),
+    kind: pipeline.kind,
+    metadata: {
+      ...(metadata.name ? { name: metadata.name } : { generateName: metadata.generateName ?? `${metadata.pipeline}-` }),
+      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+      labels: { [PIPELINE_LABEL]: metadata.pipeline },
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
     spec,
   };
-  if (!root.operation.schedule) return { manifest: workflow, diagnostics: context.diagnostics };
-  const cron = lowerSchedule(root, workflow, context);
-  return cron && !context.hasErrors()
-    ? { manifest: cron, diagnostics: context.diagnostics }
-    : { diagnostics: context.diagnostics };
+  return pipeline.schedule ? cronWorkflow(workflow, pipeline.schedule) : workflow;
 }
 
-function metadata(
-  root: ResolvedOperation,
-  description: string | undefined,
-  extra: Record<string, string>,
-  context: LowerContext,
-): Workflow['metadata'] {
-  const { options } = context;
-  const base = toArgoName(root.name, 52);
-  const naming = options.name
-    ? { name: options.name }
-    : options.kind === 'workflow-template'
-      ? { name: base }
-      : { generateName: `${options.generateName ?? base}-`.replace(/--$/, '-') };
-  const namespace =
-    options.namespace ?? (typeof root.operation.namespace === 'string' ? root.operation.namespace : undefined);
-  const annotations: Record<string, string> = { ...extra };
-  if (description) annotations['workflows.argoproj.io/description'] = description;
-  if (context.operationNames.size)
-    annotations[OPERATIONS_ANNOTATION] = JSON.stringify(Object.fromEntries(context.operationNames));
-  if (context.earlyStopping.length) annotations[EARLY_STOPPING_ANNOTATION] = JSON.stringify(context.earlyStopping);
+/**
+ * Writes the resource templates' manifests, and, when any text of the workflow encodes a brace,
+ * defines the brace variable first in every container (a param value travels to whichever
+ * template its task runs, so each container must be able to decode it).
+ */
+function finishManifests(templates: Templates, bracesInSpec: boolean): void {
+  const braces =
+    bracesInSpec || [...templates.manifests.values()].some((m) => manifestTexts(m.object).some(hasEncodedBraces));
+  for (const template of templates.list) {
+    const manifest = templates.manifests.get(template);
+    if (braces) {
+      for (const container of containersOf(template)) defineBrace(container);
+      manifest?.containers.forEach(defineBrace);
+    }
+    if (manifest && template.resource) template.resource.manifest = writeManifest(manifest.object);
+  }
+}
+
+const containersOf = (template: Template): ArgoContainer[] =>
+  [template.container, ...(template.initContainers ?? []), ...(template.sidecars ?? [])].filter(
+    (c): c is ArgoContainer => c !== undefined,
+  );
+
+function defineBrace(container: ArgoContainer): void {
+  container.env = [{ name: BRACE_VARIABLE, value: '{' }, ...(container.env ?? [])];
+}
+
+function cronWorkflow(workflow: Workflow, schedule: NonNullable<BoundPipeline['schedule']>): CronWorkflow {
+  const { metadata, spec } = workflow;
+  const { conditions } = schedule;
   return {
-    ...naming,
-    ...(namespace ? { namespace } : {}),
-    labels: { [`${ANNOTATION_PREFIX}/pipeline`]: base },
-    ...(Object.keys(annotations).length ? { annotations } : {}),
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'CronWorkflow',
+    metadata: {
+      name: metadata.name ?? (metadata.generateName ?? 'pipeline-').replace(/-$/, ''),
+      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+      ...(metadata.labels ? { labels: metadata.labels } : {}),
+      ...(metadata.annotations ? { annotations: metadata.annotations } : {}),
+    },
+    spec: {
+      schedules: [schedule.cron],
+      timezone: 'UTC',
+      concurrencyPolicy: schedule.concurrencyPolicy,
+      ...(schedule.maxRuns !== undefined
+        ? { stopStrategy: { expression: `cronworkflow.succeeded + cronworkflow.failed >= ${schedule.maxRuns}` } }
+        : {}),
+      ...(conditions.length
+        ? {
+            when: `{{= ${conditions.map((c) => (conditions.length > 1 && c.includes('||') ? `(${c})` : c)).join(' && ')} }}`,
+          }
+        : {}),
+      ...(metadata.labels ? { workflowMetadata: { labels: metadata.labels } } : {}),
+      workflowSpec: spec,
+    },
   };
 }

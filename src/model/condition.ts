@@ -26,3 +26,21 @@ export type ConditionExpr =
 export interface Condition {
   expr: ConditionExpr;
 }
+
+/** The type of a typed expression; `mixed` for `and`/`or` of values of different types. */
+export function typeOf(expr: ConditionExpr): ValueType | 'mixed' {
+  switch (expr.kind) {
+    case 'literal':
+    case 'variable':
+      return expr.type;
+    case 'compare':
+    case 'in':
+    case 'not':
+      return 'bool';
+    case 'and':
+    case 'or': {
+      const [a, b] = [typeOf(expr.left), typeOf(expr.right)];
+      return a === b ? a : 'mixed';
+    }
+  }
+}

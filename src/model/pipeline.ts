@@ -21,6 +21,8 @@ export interface BoundPipeline {
     /** The pipeline's name (Argo form), for the pipeline label. */
     pipeline: string;
     description?: string;
+    /** The top operation's tags and cost. */
+    annotations: Record<string, string>;
   };
   /** The top operation: its template is the entrypoint. */
   root: BoundOperation;
@@ -88,7 +90,8 @@ export interface PodSettings {
   /** Pod fields without a template equivalent, merged into the pod. */
   podSpecPatch?: Checked;
   retries?: number;
-  activeDeadlineSeconds?: number;
+  /** Seconds, or what is left of the enclosing dag's deadline (an expression), whichever is less. */
+  activeDeadlineSeconds?: number | ArgoText;
   memoize?: { key: ArgoText; maxAge?: string };
   /** The queue's key in the queues ConfigMap. */
   semaphore?: string;
@@ -121,7 +124,8 @@ export interface BoundContainer {
   other: Record<string, Checked | string | number | boolean>;
 }
 
-export type BoundEnvVar = { name: string; value: ArgoText } | { name: string; valueFrom: Checked };
+/** `file`: the value is written to a file by the container's script, so each `$` reaches it as written. */
+export type BoundEnvVar = { name: string; value: ArgoText; file?: true } | { name: string; valueFrom: Checked };
 
 /** A Kubeflow training job created and watched by a resource template. */
 export interface ResourceTemplate extends TemplateBase {
@@ -132,8 +136,9 @@ export interface ResourceTemplate extends TemplateBase {
   jobName: string;
   specsKey: string;
   replicas: BoundReplica[];
-  runPolicy: Record<string, Checked | string | number>;
-  extra: Record<string, Checked | string | number | boolean>;
+  runPolicy: Checked;
+  /** Kind-specific fields (successPolicy, elasticPolicy, slotsPerWorker…). */
+  extra: Checked;
   /** The replica whose statuses decide success and failure. */
   primary: { role: string; replicas: number };
   settings: Pick<PodSettings, 'annotations' | 'semaphore'>;
@@ -148,7 +153,7 @@ export interface BoundReplica {
   containers: BoundContainer[];
   volumes: Checked[];
   /** Pod fields from the replica's environment. */
-  pod: Record<string, Checked | string | number | boolean>;
+  pod: Checked;
 }
 
 export interface DagTemplate extends TemplateBase {
@@ -164,10 +169,12 @@ export interface MatrixTemplate extends TemplateBase {
   kind: 'matrix';
   task: string;
   inner: BoundTemplate;
-  /** Each item: the matrix params' values, as parameter text. */
-  items: Record<string, ArgoText>[];
+  /** Each item: the matrix params' values; texts as parameter text, numbers and booleans as they are. */
+  items: Record<string, ArgoText | number | boolean>[];
   /** The inner inputs the wrapper hands on from its own inputs. */
   passed: string[];
+  /** The deadline each run starts with (a dag with a timeout), handed as the deadline input. */
+  itemDeadline?: ArgoText;
   parallelism?: number;
   failFast: boolean;
 }

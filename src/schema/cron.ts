@@ -48,11 +48,16 @@ function fieldProblem(part: string, field: (typeof FIELDS)[number]): string | un
     if (range === '*' || range === '?') continue;
     const bounds = range!.split('-');
     if (bounds.length > 2) return `the ${field.name} field \`${part}\` is not a value, a range or a list`;
+    const values: number[] = [];
     for (const bound of bounds) {
       const value = valueOf(bound, field);
       if (value === undefined || value < field.min || value > field.max)
         return `the ${field.name} field \`${part}\` is out of range (${field.min}-${field.max}${field.names ? ` or ${field.names[0]!.toUpperCase()}-${field.names.at(-1)!.toUpperCase()}` : ''})`;
+      values.push(value);
     }
+    // robfig/cron refuses a range that runs backwards ("beginning of range beyond end of range").
+    if (values.length === 2 && values[0]! > values[1]!)
+      return `the ${field.name} field \`${part}\` is a range that runs backwards`;
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import type { EarlyStopping } from '../schema/early-stopping.js';
-import { EARLY_STOPPING_ANNOTATION } from '../lower/workflow.js';
+import { EARLY_STOPPING_ANNOTATION } from '../argo/contract.js';
 import type { OperationState } from './operation-states.js';
 import type { WorkflowObject } from './workflow-status.js';
 

@@ -1,4 +1,4 @@
-import { OPERATIONS_ANNOTATION } from '../lower/workflow.js';
+import { OPERATIONS_ANNOTATION } from '../argo/contract.js';
 import type { NodeStatus, WorkflowObject } from './workflow-status.js';
 
 /** Where one Polyaxon operation of the top dag stands, read from the workflow's nodes. */

@@ -1,5 +1,5 @@
 import type { DagTask, Manifest, Template, WorkflowSpec } from '../../argo/types.js';
-import { OPERATIONS_ANNOTATION } from '../../lower/workflow.js';
+import { OPERATIONS_ANNOTATION } from '../../argo/contract.js';
 
 export interface ManifestDiff {
   added: string[];

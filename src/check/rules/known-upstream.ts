@@ -39,7 +39,7 @@ export const knownUpstream: Rule = {
             `event ref \`${event.ref}\` creates no dependency: Polyaxon only links \`ops.${event.ref}\``,
             {
               anchor: 'value',
-              
+
               hint: `write \`ref: ops.${event.ref}\` to wait for that operation`,
             },
           );

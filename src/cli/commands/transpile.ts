@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isError } from '../../diagnostics/diagnostic.js';
 import { formatText } from '../../diagnostics/format.js';
-import { readConnectionCatalog, type ConnectionCatalog } from '../../lower/connections.js';
+import { readConnectionCatalog, type ConnectionCatalog } from '../../resolve/connection-catalog.js';
 import { transpile } from '../../transpile.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { readInput, repositoryRoot, type Console } from '../io.js';
