@@ -4,14 +4,16 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { WorkflowObject } from '../../src/watch/workflow-status.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { eventually, savedState } from '../support/run-action.js';
-import type { Outcome } from './support/pod-simulator.js';
-import { HEAD_SHA, restartApiServer, Scenario } from './support/scenario.js';
+import { HEAD_SHA, maxOverlap, restartApiServer, Scenario, type Outcome } from './support/scenario.js';
 
 /**
- * The Action's submit/watch/report path against a real kube-apiserver and Argo's own
- * workflow-controller. Only the pods are simulated (no kubelet here); everything between the
- * Polyaxonfile and the check runs — admission, CRD schemas, the controller's scheduling,
- * parameter passing, retries, deadlines, shutdown — is the real thing.
+ * The Action's submit/watch/report path against a real cluster: kube-apiserver, Argo's own
+ * workflow-controller, kube-scheduler, and a kubelet running the pods with containerd and runc.
+ * Each container's program is the stand-in (support/standin-server.ts), which records what the
+ * process received and does what the scenario says: exit codes, outputs written as files,
+ * durations. Everything between the Polyaxonfile and the process — admission, CRD schemas, the
+ * controller's scheduling and substitution, the emissary executor, the kubelet's `$(VAR)`
+ * expansion, retries, deadlines, shutdown — is the real thing.
  */
 
 const fixture = (name: string) => readFileSync(path.join(REPO_ROOT, 'fixtures', 'pipelines', name), 'utf8');
@@ -35,16 +37,6 @@ ${options.dag ?? ''}  components:
   operations:
 ${operations.map(op).join('\n')}
 `;
-}
-
-/** The largest number of intervals open at one instant; an interval is [start, end). */
-function maxOverlap(intervals: [number, number][]): number {
-  const edges = intervals.flatMap(([start, end]) => [[start, 1] as const, [end, -1] as const]);
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // at a tie, one ends before the next starts
-  let open = 0;
-  let most = 0;
-  for (const [, delta] of edges) most = Math.max(most, (open += delta));
-  return most;
 }
 
 /** Pod nodes' [startedAt, finishedAt) from the workflow status (second resolution). */
@@ -105,7 +97,7 @@ describe('submit on a real cluster', () => {
     expect(result.outputs['workflow-name']).toBe(workflow.metadata.name);
 
     // Each value reached the container through the controller's own substitution.
-    const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
+    const argv = Object.fromEntries(scenario.runs.map((s) => [s.task, s.argv]));
     expect(argv.prepare).toEqual(['python', 'prep.py', 's3://ml-data/iris.csv']);
     expect(argv['train-small']).toEqual([
       'python',
@@ -139,9 +131,9 @@ describe('submit on a real cluster', () => {
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
     expect(Object.keys(Scenario.pods(workflow)).sort()).toEqual(ops);
-    // From the status (whole seconds, which can only hide overlaps) and from the simulator (ms).
+    // From the status (whole seconds, which can only hide overlaps) and from the processes (ms).
     expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(2);
-    expect(scenario.simulator.maxRunning).toBe(2);
+    expect(scenario.maxConcurrent()).toBe(2);
     expectReportedOnce(scenario);
   });
 
@@ -205,12 +197,7 @@ run:
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
     expect(workflow.status?.phase).toBe('Succeeded');
-    expect(scenario.simulator.steps.map((s) => `${s.task}#${s.attempt}`)).toEqual([
-      'flaky#0',
-      'flaky#1',
-      'flaky#2',
-      'after#0',
-    ]);
+    expect(scenario.runs.map((s) => `${s.task}#${s.attempt}`)).toEqual(['flaky#0', 'flaky#1', 'flaky#2', 'after#0']);
     const pods = Object.values(workflow.status!.nodes!)
       .filter((n) => n.type === 'Pod')
       .map((n) => [n.displayName, n.phase]);
@@ -233,12 +220,12 @@ run:
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
     expect(workflow.status?.phase).toBe('Succeeded');
-    const argv = scenario.simulator.steps.map((s) => s.argv.join(' ')).sort();
+    const argv = scenario.runs.map((s) => s.argv.join(' ')).sort();
     expect(argv).toHaveLength(5);
     for (const line of argv)
       expect(line).toMatch(/^python train\.py --batch=(32|64) --lr=0\.\d+ --epochs=5 --dropout=0\.\d+$/);
     expect(new Set(argv).size).toBe(5);
-    expect(scenario.simulator.maxRunning).toBeLessThanOrEqual(3);
+    expect(scenario.maxConcurrent()).toBeLessThanOrEqual(3);
     expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(3);
     expect(scenario.checks()).toEqual({
       argo: expect.arrayContaining(['success']),
@@ -257,7 +244,7 @@ run:
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
-    const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
+    const argv = Object.fromEntries(scenario.runs.map((s) => [s.task, s.argv]));
     expect(argv).toEqual({
       extract: ['etl', 'extract', '--region=eu-west-1'],
       clean: ['etl', 'clean', 'warehouse.features_eu'],
@@ -320,7 +307,7 @@ run:
     const result = await action.done;
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
-    expect(scenario.simulator.steps.map((s) => s.task)).toEqual(['first', 'second', 'third']);
+    expect(scenario.runs.map((s) => s.task)).toEqual(['first', 'second', 'third']);
     expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual([
       'success',
       'success',
@@ -352,7 +339,7 @@ run:
     const result = await scenario.submit({ params: `message={% raw %}${message}{% endraw %}` }).done;
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())?.status?.phase).toBe('Succeeded');
-    const [step] = scenario.simulator.steps;
+    const [step] = scenario.runs;
     expect(step!.argv).toEqual([
       'echo',
       message,
@@ -381,7 +368,7 @@ run:
     );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
-    const consume = scenario.simulator.steps.find((s) => s.task === 'consume');
+    const consume = scenario.runs.find((s) => s.task === 'consume');
     expect(consume!.argv).toEqual(['echo', written]);
   });
 
