@@ -12,7 +12,7 @@ import { operationStates } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { CheckedFile } from './check-files.js';
 import type { Config } from './inputs.js';
-import { describeError, redact } from './secrets.js';
+import { addSecrets, describeError, redact } from './secrets.js';
 
 export interface SubmitContext {
   client: GitHubClient | undefined;
@@ -35,7 +35,7 @@ export const COMMIT_LABEL = 'polyaxon-argo.io/commit';
 export async function submit(file: CheckedFile, config: Config, context: SubmitContext): Promise<void> {
   const manifest = file.result.manifest as Manifest;
   // Its secrets were masked when the Action started (main.ts).
-  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const kubeConfig = loadKubeConfig(config.kubeconfig, { onSecret: (value) => addSecrets([value]) });
   if (manifest.kind !== 'Workflow') {
     core.setFailed(`submit mode creates Workflows; ${file.file} transpiles to a ${manifest.kind}`);
     return;
