@@ -101,9 +101,7 @@ export function coerce(type: string | undefined, value: unknown, isList = false)
         ? ok(input.replace(/-/g, '').toLowerCase())
         : fail('expected a UUID');
     case 'email':
-      return typeof input === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input)
-        ? ok(input)
-        : fail('expected an e-mail address');
+      return typeof input === 'string' && isEmail(input) ? ok(input) : fail('expected an e-mail address');
     case 'date':
       return toDate(input, false);
     case 'datetime':
@@ -212,16 +210,27 @@ function toBool(value: unknown): Coerced {
   return fail('expected true or false');
 }
 
+/**
+ * Polyaxon's image check (clipped's validate_image), quirks included: a mapping is read for its
+ * `name` (the legacy `{name, connection}` form), a template passes, a space fails, and after
+ * stripping the characters of `https://` from both ends there are at most three `:` parts, the
+ * middle one of three holding a `/` (`registry:port/name:tag`).
+ */
 function toImage(value: unknown): Coerced {
-  if (typeof value !== 'string' || value === '') return fail('expected a container image such as `python:3.12`');
-  if (value.includes('{{')) return ok(value);
-  if (/\s/.test(value)) return fail('an image name cannot contain spaces');
-  const colons = value.split(':').length - 1;
-  const registryPort = /^[^/]+:\d+\//.test(value);
-  if (colons > (registryPort ? 2 : 1))
+  const image = isMapping(value) && Object.keys(value).length > 0 ? value.name : value;
+  if (image === undefined || image === null || image === '' || image === 0 || image === false || isEmpty(image))
+    return fail('expected a container image such as `python:3.12`');
+  if (typeof image !== 'string') return fail('expected a container image such as `python:3.12` (a string)');
+  if (/\{\{.+\}\}/.test(image)) return ok(image);
+  if (image.includes(' ')) return fail('an image name cannot contain spaces');
+  const parts = image.replace(/^[htps:/]+|[htps:/]+$/g, '').split(':');
+  if (parts.length > 3 || (parts.length === 3 && (!parts[1]!.includes('/') || parts[1]!.startsWith('/'))))
     return fail('an image name has at most one `:tag` (plus an optional `registry:port/`)');
-  return ok(value);
+  return ok(image);
 }
+
+const isEmpty = (value: unknown) =>
+  (Array.isArray(value) && value.length === 0) || (isMapping(value) && Object.keys(value).length === 0);
 
 function toDate(value: unknown, withTime: boolean): Coerced {
   if (value instanceof Date) return ok(withTime ? value.toISOString() : value.toISOString().slice(0, 10));
@@ -252,4 +261,14 @@ function signed(result: Coerced, type: string): Coerced {
           .replace('nonnegative', 'non-negative')
           .replace('nonpositive', 'non-positive')} number`,
       );
+}
+
+/**
+ * `local@domain.tld`: one `@`, no white space, and a dot inside the domain. (The regex
+ * `/^[^\s@]+@[^\s@]+\.[^\s@]+$/` says the same but backtracks quadratically on `a@.....@`.)
+ */
+function isEmail(text: string): boolean {
+  if (/\s/.test(text)) return false;
+  const parts = text.split('@');
+  return parts.length === 2 && parts[0] !== '' && parts[1]!.slice(1, -1).includes('.');
 }
