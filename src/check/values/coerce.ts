@@ -221,12 +221,32 @@ function toImage(value: unknown): Coerced {
   if (image === undefined || image === null || image === '' || image === 0 || image === false || isEmpty(image))
     return fail('expected a container image such as `python:3.12`');
   if (typeof image !== 'string') return fail('expected a container image such as `python:3.12` (a string)');
-  if (/\{\{.+\}\}/.test(image)) return ok(image);
+  if (hasOneLineTemplate(image)) return ok(image);
   if (image.includes(' ')) return fail('an image name cannot contain spaces');
-  const parts = image.replace(/^[htps:/]+|[htps:/]+$/g, '').split(':');
+  const parts = strip(image, 'htps:/').split(':');
   if (parts.length > 3 || (parts.length === 3 && (!parts[1]!.includes('/') || parts[1]!.startsWith('/'))))
     return fail('an image name has at most one `:tag` (plus an optional `registry:port/`)');
   return ok(image);
+}
+
+/**
+ * Python's `/\{\{.+\}\}/` search: `{{`, at least one character, `}}`, on one line. The first
+ * `{{` of a line decides, so each line is scanned once (the regex retried from every `{{`).
+ */
+function hasOneLineTemplate(text: string): boolean {
+  return text.split(/[\n\r\u2028\u2029]/).some((line) => {
+    const open = line.indexOf('{{');
+    return open !== -1 && line.indexOf('}}', open + 3) !== -1;
+  });
+}
+
+/** Python's `text.strip(chars)`: every leading and trailing character that is one of `chars`. */
+function strip(text: string, chars: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start]!)) start++;
+  while (end > start && chars.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
 }
 
 const isEmpty = (value: unknown) =>
