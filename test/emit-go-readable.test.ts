@@ -56,7 +56,7 @@ describe('manifests Go can read', () => {
     const yamlTexts: string[] = [];
     for (const [name, text] of Object.entries(TEXTS)) {
       for (const format of ['yaml', 'json'] as const) {
-        const result = await transpile('texts.yaml', pipeline(text), { format, offline: true });
+        const result = await transpile('texts.yaml', pipeline(text), { kind: 'workflow', format, offline: true });
         expect(result.diagnostics, name).toEqual([]);
         const file = path.join(dir, `${name.replace(/\W+/g, '-')}.${format}`);
         writeFileSync(file, result.output!);
@@ -84,13 +84,16 @@ describe('manifests Go can read', () => {
   });
 
   it('writes the characters go-yaml refuses raw or reads as line breaks as escapes in double quotes', async () => {
-    const result = await transpile('texts.yaml', pipeline('x\u2028y\u0085z\u007f'), { offline: true });
+    const result = await transpile('texts.yaml', pipeline('x\u2028y\u0085z\u007f'), {
+      kind: 'workflow',
+      offline: true,
+    });
     expect(result.output).toContain('"x\\u2028y\\x85z\\x7f"');
     expect(result.output).not.toMatch(/[\u2028\u0085\u007f]/);
   });
 
   it('leaves every other manifest byte-identical (the escape path only runs when needed)', async () => {
-    const result = await transpile('texts.yaml', pipeline('plain text: é, 😀'), { offline: true });
+    const result = await transpile('texts.yaml', pipeline('plain text: é, 😀'), { kind: 'workflow', offline: true });
     expect(result.output).toContain('- "plain text: é, 😀"');
   });
 });

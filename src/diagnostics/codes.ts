@@ -48,9 +48,8 @@ export const CODES = {
   'reserved-key': error('file', 'a key names a JavaScript prototype (`__proto__`, `constructor`)'),
   'imprecise-number': error('file', 'an integer too large to keep its exact value'),
 
-  'missing-version': error('header', '`version` is missing'),
   'invalid-version': error('header', '`version` is not a number'),
-  'unsupported-version': error('header', '`version` is not 1.1'),
+  'unsupported-version': warning('header', '`version` is not 1.1: Polyaxon 2.18 ignores it, earlier versions refuse it'),
   'missing-kind': error('header', '`kind` is missing'),
   'invalid-kind': error('header', '`kind` is not `component` or `operation`'),
   'unexpected-section': error('header', 'a top-level key Polyaxon does not know'),

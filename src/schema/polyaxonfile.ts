@@ -12,6 +12,7 @@ import { matrix } from './matrix.js';
 import { params } from './param.js';
 import { plugins } from './plugins.js';
 import { laxBool, name, positiveInt, refOr, strict, stringList } from './primitives.js';
+import { version } from './primitives-python.js';
 import { LEAF_RUNTIMES, LEAF_RUNTIME_SHAPES, type LeafRuntimeKind } from './runtime.js';
 import { schedule } from './schedule.js';
 import { termination } from './termination.js';
@@ -33,7 +34,7 @@ const templateSection = strict({
 
 /** Fields shared by components and operations (BaseComponent, spec §1.2). */
 const baseShape = {
-  version: z.number().optional(),
+  version,
   name: refOr(name).optional(),
   description: z.string().nullable().optional(),
   tags: stringList.optional(),
