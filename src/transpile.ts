@@ -1,4 +1,5 @@
 import { isError, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { CLI_SPELLING, optionRef, spellDiagnostics } from './diagnostics/option-names.js';
 import { diagnosticAt } from './parse/source.js';
 import { emitManifest, type OutputFormat } from './emit/manifest.js';
 import { loadPolyaxonfile, type LoadOptions } from './load.js';
@@ -31,7 +32,10 @@ export async function transpile(name: string, text: string, options: TranspileOp
   });
   if (!loaded.root) return { diagnostics: loaded.diagnostics };
   const lowered = lowerToArgo(loaded.root, options);
-  const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics]));
+  const diagnostics = spellDiagnostics(
+    sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...lowered.diagnostics])),
+    options.optionSpelling ?? CLI_SPELLING,
+  );
   if (!lowered.manifest || diagnostics.some(isError)) return { root: loaded.root, diagnostics };
   const output = emitManifest(lowered.manifest, options.format ?? 'yaml');
   const size = sizeWarning(loaded.root, lowered.manifest, Buffer.byteLength(output));
@@ -39,7 +43,9 @@ export async function transpile(name: string, text: string, options: TranspileOp
     output,
     manifest: lowered.manifest,
     root: loaded.root,
-    diagnostics: size ? [...diagnostics, size] : diagnostics,
+    diagnostics: size
+      ? [...diagnostics, ...spellDiagnostics([size], options.optionSpelling ?? CLI_SPELLING)]
+      : diagnostics,
   };
 }
 
@@ -59,8 +65,7 @@ function sizeWarning(root: ResolvedOperation, manifest: Manifest, bytes: number)
     'manifest-size',
     `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`,
     {
-      
-      hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
+      hint: `operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; ${optionRef('kind', 'workflow-template')} at least keeps the spec out of each run`,
     },
   );
 }

@@ -16,9 +16,13 @@ export async function post(): Promise<void> {
   if (!name || core.getState(STATE.finished) === 'true') return;
   maskInputSecrets();
   try {
-    await new ArgoApi(loadKubeConfig(core.getInput('kubeconfig'), { onSecret: (value) => addSecrets([value]) }), core.getState(STATE.namespace) || 'default', {
-      log: (message) => core.info(redact(message)),
-    }).shutdown(name, 'Stop');
+    await new ArgoApi(
+      loadKubeConfig(core.getInput('kubeconfig'), { onSecret: (value) => addSecrets([value]) }),
+      core.getState(STATE.namespace) || 'default',
+      {
+        log: (message) => core.info(redact(message)),
+      },
+    ).shutdown(name, 'Stop');
     core.info(`Stopped workflow ${name}.`);
   } catch (error) {
     core.warning(`could not stop workflow ${name}: ${describeError(error)}`);
