@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, type TestContext } from 'vitest';
 import type { WorkflowObject } from '../../src/watch/workflow-status.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { eventually, savedState } from '../support/run-action.js';
@@ -61,31 +61,37 @@ function expectReportedOnce(scenario: Scenario): void {
   expect(scenario.github.violations).toEqual([]);
 }
 
-let scenario: Scenario | undefined;
-afterEach(async () => {
-  await scenario?.stop();
-  scenario = undefined;
-});
+/** `expect.arrayContaining`, typed. */
+const including = (...values: string[]): string[] => expect.arrayContaining(values) as string[];
 
-/** Submits a pipeline whose one operation runs for a minute; returns once it is reported running. */
-async function submitLongRunning(name: string) {
-  scenario = await Scenario.start(name, fanOut(name, ['slow']), () => ({ runMs: 60_000 }));
+/** Submits a pipeline whose one operation runs for a minute; returns once its process runs. */
+async function submitLongRunning(test: TestContext, name: string) {
+  const scenario = await Scenario.open(test, name, fanOut(name, ['slow']), () => ({ runMs: 60_000 }));
   const action = scenario.submit();
-  await eventually(() => (scenario!.checks()['argo/slow']?.includes('in_progress') ? true : undefined), 30_000);
-  return action;
+  await eventually(() => (scenario.runs.some((s) => s.task === 'slow') ? true : undefined), 60_000);
+  return { scenario, action };
 }
 
-/** The workflow was stopped (Argo fails it) and both checks concluded `conclusion`. */
-async function expectStopped(conclusion: 'cancelled' | 'timed_out'): Promise<void> {
-  const workflow = await scenario!.waitForWorkflow((wf) => wf.status?.phase === 'Failed');
+/**
+ * The workflow was stopped (Argo fails it), both checks concluded `conclusion`, and the real
+ * process was ended by a signal rather than running its minute out.
+ */
+async function expectStopped(scenario: Scenario, conclusion: 'cancelled' | 'timed_out'): Promise<void> {
+  const workflow = await scenario.waitForWorkflow((wf) => wf.status?.phase === 'Failed');
   expect(workflow.spec?.shutdown).toBe('Stop');
-  expect(Object.values(scenario!.checks()).map((history) => history.at(-1))).toEqual([conclusion, conclusion]);
-  expectReportedOnce(scenario!);
+  expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual([conclusion, conclusion]);
+  expectReportedOnce(scenario);
+  const slow = scenario.run('slow');
+  expect(slow.endedMs).toBeUndefined();
+  const pod = (await scenario.pods()).find((p) => p.metadata?.name === slow.pod);
+  const main = pod?.status?.containerStatuses?.find((c) => c.name === 'main');
+  // SIGTERM from the executor (143), or SIGKILL after the grace period (137).
+  expect([143, 137]).toContain(main?.state?.terminated?.exitCode);
 }
 
-describe('submit on a real cluster', () => {
-  it('runs a diamond, passing parameters through the controller, and reports every operation', async () => {
-    scenario = await Scenario.start('diamond', fixture('diamond.yaml'), (step): Outcome => {
+describe.concurrent('submit on a real cluster', () => {
+  it('runs a diamond, passing parameters through the controller, and reports every operation', async (test) => {
+    const scenario = await Scenario.open(test, 'diamond', fixture('diamond.yaml'), (step): Outcome => {
       if (step.task === 'prepare') return { outputs: { clean: 's3://ml-data/clean.parquet' } };
       if (step.task.startsWith('train')) return { outputs: { model: `s3://models/${step.task}`, loss: '0.12' } };
       return {};
@@ -111,22 +117,28 @@ describe('submit on a real cluster', () => {
     expect(argv.evaluate).toEqual(['python', 'evaluate.py', 's3://models/train-small', 's3://models/train-large']);
 
     expect(scenario.checks()).toEqual({
-      argo: expect.arrayContaining(['queued', 'success']),
-      'argo/prepare': expect.arrayContaining(['queued', 'success']),
-      'argo/train-small': expect.arrayContaining(['queued', 'success']),
-      'argo/train-large': expect.arrayContaining(['queued', 'success']),
-      'argo/evaluate': expect.arrayContaining(['queued', 'success']),
+      argo: including('queued', 'success'),
+      'argo/prepare': including('queued', 'success'),
+      'argo/train-small': including('queued', 'success'),
+      'argo/train-large': including('queued', 'success'),
+      'argo/evaluate': including('queued', 'success'),
     });
     expectReportedOnce(scenario);
     const prepare = scenario.github.state.checkRuns.find((r) => r.name === 'argo/prepare')!;
     expect(prepare.output.summary).toContain('s3://ml-data/clean.parquet');
   });
 
-  it('never runs more operations at once than the dag concurrency', async () => {
+  it('never runs more operations at once than the dag concurrency', async (test) => {
     const ops = ['a', 'b', 'c', 'd', 'e', 'f'];
-    scenario = await Scenario.start('concurrency', fanOut('fan-out', ops, { dag: '  concurrency: 2\n' }), () => ({
-      runMs: 1500,
-    }));
+    // Long enough for the next pod to start while one runs, even on a loaded machine.
+    const scenario = await Scenario.open(
+      test,
+      'concurrency',
+      fanOut('fan-out', ops, { dag: '  concurrency: 2\n' }),
+      () => ({
+        runMs: 6000,
+      }),
+    );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
@@ -137,8 +149,8 @@ describe('submit on a real cluster', () => {
     expectReportedOnce(scenario);
   });
 
-  it('runs all_done and one_failed operations after a failure, and skips the ones that needed success', async () => {
-    scenario = await Scenario.start('triggers', fixture('triggers.yaml'), (step) =>
+  it('runs all_done and one_failed operations after a failure, and skips the ones that needed success', async (test) => {
+    const scenario = await Scenario.open(test, 'triggers', fixture('triggers.yaml'), (step) =>
       step.task === 'train-a' ? { exitCode: 1 } : {},
     );
     const result = await scenario.submit().done;
@@ -149,7 +161,7 @@ describe('submit on a real cluster', () => {
     const phases = Object.fromEntries(
       Object.values(workflow.status!.nodes!)
         .filter((n) => n.type !== 'DAG')
-        .map((n) => [n.displayName, n.phase]),
+        .map((n) => [n.displayName ?? n.name, n.phase]),
     );
     expect(phases).toEqual({
       'train-a': 'Failed',
@@ -176,7 +188,37 @@ describe('submit on a real cluster', () => {
     expectReportedOnce(scenario);
   });
 
-  it('retries a failing operation up to maxRetries and goes on once it succeeds', async () => {
+  it("shows a failed operation's log tail in its check run, redacted, and links it from the job summary", async (test) => {
+    const token = 'ghs_testtoken0123456789'; // the Action's token input: a secret it knows
+    const lines = Array.from({ length: 80 }, (_, i) => `step ${i + 1} of 80`);
+    const scenario = await Scenario.open(test, 'log-tail', fanOut('log-tail', ['ok', 'broken']), (step) =>
+      step.task === 'broken'
+        ? { stdout: `${lines.join('\n')}\n`, stderr: `Traceback: auth failed with ${token}\n`, exitCode: 3 }
+        : {},
+    );
+    const result = await scenario.submit().done;
+    expect(result.code).toBe(1);
+    const broken = scenario.github.state.checkRuns.find((r) => r.name === 'argo/broken')!;
+    expect(broken.conclusion).toBe('failure');
+    const summary = broken.output.summary;
+    expect(summary).toContain('**Log of `broken`** (container `main`, exit code 3, last lines):');
+    expect(summary).toContain('step 80 of 80');
+    expect(summary).toContain('Traceback: auth failed with ***');
+    expect(summary).not.toContain(token);
+    // The last 50 lines of the container's log, in order: the emissary's own lines come last.
+    expect(summary).toMatch(
+      /step 79 of 80\nstep 80 of 80\nTraceback: auth failed with \*\*\*\n[^]*Error: exit status 3\n```/,
+    );
+    expect(summary).toContain('step 50 of 80');
+    expect(summary).not.toContain('step 30 of 80');
+    const ok = scenario.github.state.checkRuns.find((r) => r.name === 'argo/ok')!;
+    expect(ok.output.summary).not.toContain('Log of');
+    expect(result.summary).toContain(
+      `- \`broken\`: \`broken\` failed, exit code 3: [last lines of its log](https://github.com/acme/ml/runs/${broken.id})`,
+    );
+  });
+
+  it('retries a failing operation up to maxRetries and goes on once it succeeds', async (test) => {
     const pipeline = `version: 1.1
 kind: component
 name: retries
@@ -190,7 +232,7 @@ run:
     dependencies: [flaky]
     component: {name: after, run: {kind: job, container: {image: "alpine:3.20"}}}
 `;
-    scenario = await Scenario.start('retries', pipeline, (step) =>
+    const scenario = await Scenario.open(test, 'retries', pipeline, (step) =>
       step.task === 'flaky' && step.attempt < 2 ? { exitCode: 1 } : {},
     );
     const result = await scenario.submit().done;
@@ -214,8 +256,8 @@ run:
     expectReportedOnce(scenario);
   });
 
-  it('fans a matrix out under its own concurrency, each item getting its params', async () => {
-    scenario = await Scenario.start('matrix', fixture('matrix-grid.yaml'), () => ({ runMs: 1200 }));
+  it('fans a matrix out under its own concurrency, each item getting its params', async (test) => {
+    const scenario = await Scenario.open(test, 'matrix', fixture('matrix-grid.yaml'), () => ({ runMs: 1200 }));
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
@@ -228,8 +270,8 @@ run:
     expect(scenario.maxConcurrent()).toBeLessThanOrEqual(3);
     expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(3);
     expect(scenario.checks()).toEqual({
-      argo: expect.arrayContaining(['success']),
-      'argo/grid': expect.arrayContaining(['success']),
+      argo: including('success'),
+      'argo/grid': including('success'),
     });
     expect(scenario.github.state.checkRuns.find((r) => r.name === 'argo/grid')!.output.summary).toContain(
       '| items | 5 Succeeded |',
@@ -237,8 +279,8 @@ run:
     expectReportedOnce(scenario);
   });
 
-  it('runs a nested dag, passing a dag input down and an output across', async () => {
-    scenario = await Scenario.start('nested', fixture('nested-dag.yaml'), (step) =>
+  it('runs a nested dag, passing a dag input down and an output across', async (test) => {
+    const scenario = await Scenario.open(test, 'nested', fixture('nested-dag.yaml'), (step) =>
       step.task === 'extract' ? { outputs: { table: 'warehouse.features_eu' } } : {},
     );
     const result = await scenario.submit().done;
@@ -254,55 +296,62 @@ run:
     expectReportedOnce(scenario);
   });
 
-  it('stops the workflow at the dag timeout and concludes the checks timed out', async () => {
-    const pipeline = fanOut('deadline', ['slow'], { top: 'termination: {timeout: 3}\n' });
-    scenario = await Scenario.start('deadline', pipeline, () => ({ runMs: 60_000 }));
+  it('stops the workflow at the dag timeout, killing the real process, and concludes the checks timed out', async (test) => {
+    // Long enough for the pod to start on a loaded machine, so that the deadline meets a running process.
+    const pipeline = fanOut('deadline', ['slow'], { top: 'termination: {timeout: 12}\n' });
+    const scenario = await Scenario.open(test, 'deadline', pipeline, () => ({ runMs: 60_000 }));
     const started = Date.now();
     const result = await scenario.submit().done;
-    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(result.code).toBe(1);
     const workflow = (await scenario.workflow())!;
-    expect((workflow.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds).toBe(3);
+    expect((workflow.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds).toBe(12);
     expect(workflow.status?.phase).toBe('Failed');
     expect(Scenario.pods(workflow).slow!.message).toMatch(/deadline/);
     expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual(['timed_out', 'timed_out']);
     expectReportedOnce(scenario);
+    // The process never finished its minute: the deadline ended it.
+    expect(scenario.run('slow').endedMs).toBeUndefined();
   });
 
-  it('stops the workflow when the Action times out', async () => {
-    scenario = await Scenario.start('action-timeout', fanOut('long', ['slow']), () => ({ runMs: 60_000 }));
-    const result = await scenario.submit({ timeout: '3' }).done;
+  it('stops the workflow when the Action times out', async (test) => {
+    const scenario = await Scenario.open(test, 'action-timeout', fanOut('long', ['slow']), () => ({ runMs: 60_000 }));
+    const result = await scenario.submit({ timeout: '20' }).done;
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('timed out');
-    await expectStopped('timed_out');
+    await expectStopped(scenario, 'timed_out');
   });
 
-  it('stops the workflow when the job is cancelled', async () => {
-    const action = await submitLongRunning('cancel');
+  it('stops the workflow when the job is cancelled', async (test) => {
+    const { scenario, action } = await submitLongRunning(test, 'cancel');
     action.child.kill('SIGTERM');
     const result = await action.done;
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('the job was cancelled');
-    await expectStopped('cancelled');
+    await expectStopped(scenario, 'cancelled');
   });
 
-  it('has the post step stop the workflow when the main step was killed', async () => {
-    const action = await submitLongRunning('killed');
+  it('has the post step stop the workflow when the main step was killed', async (test) => {
+    const { scenario, action } = await submitLongRunning(test, 'killed');
     action.child.kill('SIGKILL');
     const killed = await action.done;
-    const post = await scenario!.submit({}, savedState(killed.stdout)).done;
+    const post = await scenario.submit({}, savedState(killed.stdout)).done;
     expect(post.code).toBe(0);
-    await expectStopped('cancelled');
+    await expectStopped(scenario, 'cancelled');
   });
+});
 
-  it('resumes its watch across an apiserver restart and reports nothing twice', async () => {
-    scenario = await Scenario.start(
+/** Alone: the other scenarios' executors would lose the apiserver too. */
+describe('an apiserver restart', () => {
+  it('is survived by the watch, which reports nothing twice', async (test) => {
+    const scenario = await Scenario.open(
+      test,
       'restart',
       fanOut('restart', ['first', 'second', 'third'], { chained: true }),
       () => ({ runMs: 2000 }),
     );
     const action = scenario.submit();
-    await eventually(() => (scenario!.checks()['argo/first']?.includes('in_progress') ? true : undefined), 30_000);
+    await eventually(() => (scenario.checks()['argo/first']?.includes('in_progress') ? true : undefined), 30_000);
     await restartApiServer();
     const result = await action.done;
     expect(result.code, result.stdout).toBe(0);
@@ -318,7 +367,7 @@ run:
   });
 });
 
-describe('Argo tags in values', () => {
+describe.concurrent('Argo tags in values', () => {
   const pipeline = `version: 1.1
 kind: component
 name: echo
@@ -333,8 +382,8 @@ run:
     env: [{name: MESSAGE, value: "{{ message }}"}]
 `;
 
-  it('reach the container as literal text, never evaluated by Argo', async () => {
-    scenario = await Scenario.start('tags', pipeline);
+  it('reach the container as literal text, never evaluated by Argo', async (test) => {
+    const scenario = await Scenario.open(test, 'tags', pipeline);
     const message = "{{workflow.name}}{{=sprig.upper('x')}}{{tasks.x.outputs.result}}";
     const result = await scenario.submit({ params: `message={% raw %}${message}{% endraw %}` }).done;
     expect(result.code, result.stdout).toBe(0);
@@ -349,7 +398,7 @@ run:
     expect(step!.env.MESSAGE).toBe(message);
   });
 
-  it('reach the next step as literal text when a step writes them as an output', async () => {
+  it('reach the next step as literal text when a step writes them as an output', async (test) => {
     const written = "{{workflow.name}}{{=sprig.upper('x')}}{{{";
     const relay = `version: 1.1
 kind: component
@@ -363,7 +412,7 @@ run:
       params: {text: {ref: ops.produce, value: outputs.text}}
       component: {inputs: [{name: text, type: str}], run: {kind: job, container: {image: "alpine:3.20", command: [echo, "{{ text }}"]}}}
 `;
-    scenario = await Scenario.start('tags-output', relay, (step) =>
+    const scenario = await Scenario.open(test, 'tags-output', relay, (step) =>
       step.task === 'produce' ? { outputs: { text: written } } : {},
     );
     const result = await scenario.submit().done;
@@ -372,8 +421,8 @@ run:
     expect(consume!.argv).toEqual(['echo', written]);
   });
 
-  it('refuses what Polyaxon itself could not render, before submitting', async () => {
-    scenario = await Scenario.start('tags-refused', pipeline);
+  it('refuses what Polyaxon itself could not render, before submitting', async (test) => {
+    const scenario = await Scenario.open(test, 'tags-refused', pipeline);
     const result = await scenario.submit({ params: "message={{=sprig.env('HOME')}}" }).done;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error title=untranslatable-template[^:]*::/);
@@ -381,9 +430,9 @@ run:
   });
 });
 
-describe('submit refused by the cluster', () => {
-  it('names a missing namespace, exits 1 and creates nothing', async () => {
-    scenario = await Scenario.start('refused', fanOut('refused', ['only']));
+describe.concurrent('submit refused by the cluster', () => {
+  it('names a missing namespace, exits 1 and creates nothing', async (test) => {
+    const scenario = await Scenario.open(test, 'refused', fanOut('refused', ['only']));
     const result = await scenario.submit({ namespace: 'no-such-namespace' }).done;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::.*namespace.*no-such-namespace/i);
@@ -391,8 +440,8 @@ describe('submit refused by the cluster', () => {
     expect(scenario.github.state.checkRuns).toEqual([]);
   });
 
-  it('says when the credentials are refused (401) or not allowed (403), never printing them', async () => {
-    scenario = await Scenario.start('credentials', fanOut('credentials', ['only']));
+  it('says when the credentials are refused (401) or not allowed (403), never printing them', async (test) => {
+    const scenario = await Scenario.open(test, 'credentials', fanOut('credentials', ['only']));
     const guest = inject('guestKubeconfig');
     const wrong = scenario.kubeconfig.replace(/token: (\w+)/, 'token: 0000wrong0000token0000');
     const cases = [
@@ -423,13 +472,13 @@ describe('submit refused by the cluster', () => {
     expect(scenario.github.state.checkRuns).toEqual([]);
   });
 
-  it('reports the CRD schema rejecting the Workflow with the field it named, and exits 1', async () => {
+  it('reports the CRD schema rejecting the Workflow with the field it named, and exits 1', async (test) => {
     // Security contexts are passed through for the cluster to check (see src/schema/k8s.ts).
     const pipeline = fanOut('schema', ['only']).replace(
       'command: [sh, -c, "echo work"]',
       'command: [sh], securityContext: {runAsUser: root}',
     );
-    scenario = await Scenario.start('schema', pipeline);
+    const scenario = await Scenario.open(test, 'schema', pipeline);
     const result = await scenario.submit().done;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(

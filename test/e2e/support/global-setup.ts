@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { REPO_ROOT } from '../../support/paths.js';
 import { ControlPlane, freePort, versionOf, type Daemon } from './control-plane.js';
 import { GitDaemon } from './git-daemon.js';
-import { importImages } from './images.js';
+import { importImages, imagesInUse } from './images.js';
 import { forgetProcesses, killLeftovers } from './leftovers.js';
 import { Node } from './node.js';
 import { createNodeNetwork, HOST_IP, removeNodeNetwork } from './node-network.js';
@@ -71,18 +71,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const plane = await ControlPlane.start(dir, HOST_IP);
     teardown.push(() => plane.stop());
     phase('control plane');
+    // Argo's CRDs are established while the node starts.
+    const use = imagesInUse();
+    const argoInstalled = installArgo(plane, { images: use.images });
+    argoInstalled.catch(() => undefined); // awaited below
     const node = await Node.start(plane, path.join(dir, 'node'));
     teardown.push(() => node.stop());
     phase('node');
     const git = await GitDaemon.start(path.join(dir, 'git'), HOST_IP, path.join(dir, 'git-daemon.log'));
     teardown.push(() => git.stop());
     const standinPort = await freePort(HOST_IP);
-    const use = importImages(node, path.join(dir, 'images'), {
+    importImages(node, path.join(dir, 'images'), use, {
       standinUrl: `http://${HOST_IP}:${standinPort}`,
       gitUrl: git.url,
     });
     phase('images');
-    await installArgo(plane, { images: use.images });
+    await argoInstalled;
     let controller: Daemon = await startWorkflowController(plane, dir);
     teardown.push(() => controller.stop());
     phase('argo');

@@ -244,8 +244,12 @@ function programsLayer(work: string, programs: Iterable<string>): string {
  * tells it where the scenario server is, and points git's https://github.com/ at the suite's
  * git daemon.
  */
-export function importImages(node: Node, work: string, options: { standinUrl: string; gitUrl: string }): ImageUse {
-  const use = imagesInUse();
+export function importImages(
+  node: Node,
+  work: string,
+  use: ImageUse,
+  options: { standinUrl: string; gitUrl: string },
+): void {
   mkdirSync(work, { recursive: true });
   const archives = [
     imageArchive(work, [path.join(LAYERS, 'pause.tar')], { entrypoint: ['/pause'] }, [
@@ -271,5 +275,4 @@ export function importImages(node: Node, work: string, options: { standinUrl: st
     ),
   ];
   for (const archive of archives) node.ctr('images', 'import', archive);
-  return use;
 }

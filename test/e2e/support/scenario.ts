@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, RbacAuthorizationV1Api, type V1Pod } from '@kubernetes/client-node';
-import { inject } from 'vitest';
+import { inject, type TestContext } from 'vitest';
 import type { NodeStatus, WorkflowObject } from '../../../src/watch/workflow-status.js';
 import { GitHubStandIn } from '../../support/github-server.js';
+import { REPO_ROOT } from '../../support/paths.js';
 import { startAction } from '../../support/run-action.js';
 import { HOST_IP } from './node-network.js';
 import { PodSimulator, type Behaviour as SimulatedBehaviour } from './pod-simulator.js';
@@ -42,7 +43,9 @@ export class Scenario {
   /** Pods played by the simulator instead (`simulate: true`), see pod-simulator.ts. */
   readonly simulator?: PodSimulator;
   private apiUrl = '';
-  private readonly workspace = mkdtempSync(path.join(tmpdir(), 'e2e-workspace-'));
+  readonly workspace = mkdtempSync(path.join(tmpdir(), 'e2e-workspace-'));
+  /** Inputs every submit of this scenario gets (an example pipeline's `files`, `hub`, `connections`). */
+  private inputs: Record<string, string> = {};
 
   private constructor(
     readonly namespace: string,
@@ -55,6 +58,39 @@ export class Scenario {
     if (simulated) this.simulator = new PodSimulator(this.config, namespace, simulated);
     writeFileSync(path.join(this.workspace, 'polyaxonfile.yaml'), pipeline);
     this.github.state.pullFiles.set(7, [{ filename: 'polyaxonfile.yaml', status: 'added' }]);
+  }
+
+  /**
+   * `start`, and the scenario stops when the test ends. `test` is the test's context: in
+   * concurrent tests only its own `onTestFinished` knows which test is which.
+   */
+  static async open(
+    test: TestContext,
+    namespace: string,
+    pipeline: string,
+    behave: Behaviour = () => undefined,
+  ): Promise<Scenario> {
+    const scenario = await Scenario.start(namespace, pipeline, behave);
+    test.onTestFinished(() => scenario.stop());
+    return scenario;
+  }
+
+  /**
+   * An example pipeline of fixtures/pipelines as a scenario: the workspace holds the whole
+   * folder (its hub, components and connections catalog), and the pull request changes `file`.
+   */
+  static async openFixture(
+    test: TestContext,
+    namespace: string,
+    file: string,
+    behave: Behaviour = () => undefined,
+  ): Promise<Scenario> {
+    const scenario = await Scenario.open(test, namespace, '', behave);
+    rmSync(path.join(scenario.workspace, 'polyaxonfile.yaml'));
+    cpSync(path.join(REPO_ROOT, 'fixtures', 'pipelines'), scenario.workspace, { recursive: true });
+    scenario.github.state.pullFiles.set(7, [{ filename: file, status: 'added' }]);
+    scenario.inputs = { files: file, hub: 'hub', connections: 'connections.yaml' };
+    return scenario;
   }
 
   /** A scenario whose pods run for real; `behave` says what each of their processes does. */
@@ -132,7 +168,14 @@ export class Scenario {
   /** Runs the bundled Action in submit mode against the real cluster. */
   submit(inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
     return startAction({
-      inputs: { mode: 'submit', kubeconfig: this.kubeconfig, namespace: this.namespace, comment: 'false', ...inputs },
+      inputs: {
+        mode: 'submit',
+        kubeconfig: this.kubeconfig,
+        namespace: this.namespace,
+        comment: 'false',
+        ...this.inputs,
+        ...inputs,
+      },
       event: EVENT,
       eventName: 'pull_request',
       apiUrl: this.apiUrl,
@@ -215,6 +258,19 @@ export function maxOverlap(intervals: [number, number][]): number {
   return most;
 }
 
+/** Polls `check` (sync or async) until it gives a value other than undefined. */
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  for (const start = Date.now(); ; await sleep(250)) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+  }
+}
+
 /** Restarts the kube-apiserver (etcd keeps the data), returning once it serves again. */
 export async function restartApiServer(): Promise<void> {
   const response = await fetch(`${inject('controlUrl')}/restart/kube-apiserver`, { method: 'POST' });
@@ -234,4 +290,4 @@ export async function restartWorkflowController(env: Record<string, string> = {}
 }
 
 export { HEAD_SHA };
-export type { Step, Outcome } from './standin-server.js';
+export type { Behaviour, Outcome, Step } from './standin-server.js';

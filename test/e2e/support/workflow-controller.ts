@@ -94,16 +94,18 @@ export async function startWorkflowController(
 
 async function installCrds(api: ApiextensionsV1Api): Promise<void> {
   const folder = path.join(REPO_ROOT, '.tools', 'argo-crds');
-  const names: string[] = [];
-  for (const file of readdirSync(folder)
-    .filter((f) => f.startsWith('argoproj.io_'))
-    .sort()) {
-    // Through client-node's own deserializer: it sends only the fields its model knows by their
-    // TypeScript names, so plain parsed YAML would lose `x-kubernetes-int-or-string`.
-    const body = loadYaml<V1CustomResourceDefinition>(readFileSync(path.join(folder, file), 'utf8'));
-    await api.createCustomResourceDefinition({ body });
-    names.push(body.metadata!.name!);
-  }
+  const names = await Promise.all(
+    readdirSync(folder)
+      .filter((f) => f.startsWith('argoproj.io_'))
+      .sort()
+      .map(async (file) => {
+        // Through client-node's own deserializer: it sends only the fields its model knows by their
+        // TypeScript names, so plain parsed YAML would lose `x-kubernetes-int-or-string`.
+        const body = loadYaml<V1CustomResourceDefinition>(readFileSync(path.join(folder, file), 'utf8'));
+        await api.createCustomResourceDefinition({ body });
+        return body.metadata!.name!;
+      }),
+  );
   const established = async () => {
     for (const name of names) {
       const crd = await api.readCustomResourceDefinition({ name });
