@@ -1,8 +1,12 @@
 import * as core from '@actions/core';
+import * as github from '@actions/github';
 import type { Manifest } from '../argo/types.js';
 import { ArgoApi, ClusterError } from '../cluster/argo-api.js';
+import { ArgoServer } from '../cluster/argo-server.js';
 import { followWorkflow, isFinished } from '../cluster/follow-workflow.js';
 import { loadKubeConfig } from '../cluster/kubeconfig.js';
+import { WorkflowNodes } from '../cluster/workflow-nodes.js';
+import { readFailureLogs, type LogTail } from '../cluster/pod-log.js';
 import { CheckRunReporter } from '../github/check-runs.js';
 import { statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
 import type { WorkflowEnd } from '../watch/check-status.js';
@@ -12,6 +16,7 @@ import { operationStates } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { CheckedFile } from './check-files.js';
 import type { Config } from './inputs.js';
+import { renderFailureLogs } from './report/markdown.js';
 import { addSecrets, describeError, redact } from './secrets.js';
 
 export interface SubmitContext {
@@ -90,6 +95,19 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     : undefined;
   const report = checkReporting(reporter);
   await report((r) => r.start(created, operationStates(created)));
+  // Each failed operation's log tail is read once, as it fails, for its check and the summary.
+  const tails: LogTail[] = [];
+  const read = new Set<string>();
+  const newFailureLogs = async (version: WorkflowObject, states: ReturnType<typeof operationStates>) => {
+    const failed = new Set(
+      states.filter((s) => (s.phase === 'Failed' || s.phase === 'Error') && !read.has(s.name)).map((s) => s.name),
+    );
+    if (!failed.size) return [];
+    for (const name of failed) read.add(name);
+    const found = await readFailureLogs(kubeConfig, version, { operations: failed, redact });
+    tails.push(...found);
+    return found;
+  };
 
   // Cancellation (SIGINT, then SIGTERM from the runner) and the timeout both end the watch.
   const controller = new AbortController();
@@ -99,13 +117,32 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   process.once('SIGTERM', onSignal);
   const timer = setTimeout(cancel('timeout'), config.timeout * 1000);
 
+  // Big workflows keep their node statuses compressed, or offloaded to Argo's database.
+  const nodes = new WorkflowNodes(
+    config.argoUrl && config.argoToken ? new ArgoServer(config.argoUrl, config.argoToken) : undefined,
+  );
+  let unavailable: string | undefined;
+  const hydrate = async (version: WorkflowObject): Promise<WorkflowObject> => {
+    const reading = await nodes.read(version);
+    if (reading.unavailable && reading.unavailable !== unavailable)
+      core.notice(
+        redact(
+          `Per-operation checks stopped at their last known state: ${reading.unavailable}. The workflow itself is still followed.`,
+        ),
+      );
+    unavailable = reading.unavailable;
+    return reading.workflow;
+  };
+
   let latest: WorkflowObject = created;
   let stoppedEarly: string | undefined;
   try {
-    for await (const version of followWorkflow(api.source(name), { signal: controller.signal })) {
+    for await (const raw of followWorkflow(api.source(name), { signal: controller.signal })) {
+      const version = await hydrate(raw);
       latest = version;
       const states = operationStates(version);
-      await report((r) => r.update(version, states));
+      const logTails = await newFailureLogs(version, states);
+      await report((r) => r.update(version, states, undefined, logTails));
       const reason = stoppedEarly ? undefined : earlyStoppingReason(version, states);
       if (reason && !isFinished(version)) {
         stoppedEarly = reason;
@@ -129,11 +166,15 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     await api.shutdown(name, 'Stop').catch((error: unknown) => core.warning(describeError(error)));
     latest = await api.get(name).catch(() => latest);
   }
+  latest = await hydrate(latest);
   const end: WorkflowEnd = {
     stopped: aborted === 'cancelled' || stoppedEarly !== undefined,
     timedOut: aborted === 'timeout',
+    ...(unavailable ? { nodesUnavailable: true } : {}),
   };
-  await report((r) => r.update(latest, operationStates(latest), end), 'final');
+  const finalStates = operationStates(latest);
+  const finalTails = await newFailureLogs(latest, finalStates);
+  await report((r) => r.update(latest, finalStates, end, finalTails), 'final');
   core.saveState(STATE.finished, 'true');
 
   const phase = latest.status?.phase ?? 'Unknown';
@@ -141,10 +182,13 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   await core.summary
     .addRaw(
       redact(
-        `\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`,
+        `\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}` +
+          renderFailureLogs(tails, (operation) => reporter?.urlOf(operation, github.context.serverUrl)),
       ),
     )
     .write();
+  if (unavailable)
+    await core.summary.addRaw(redact(`\nPer-operation checks stopped: ${unavailable}.\n`)).write();
   if (aborted) core.setFailed(`workflow ${name} ${aborted === 'timeout' ? 'timed out' : 'was cancelled'}`);
   else if (phase !== 'Succeeded' && !stoppedEarly) {
     const reason = failureReason(latest);

@@ -1,3 +1,4 @@
+import { renderLogTail, type LogTail } from '../../cluster/pod-log.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { COMMAND_LINE } from '../../load.js';
 import type { ManifestDiff } from './manifest-diff.js';
@@ -110,3 +111,25 @@ const cell = (text: string) =>
     .replace(/\|/g, '\\|')
     .replace(/</g, '&lt;')
     .replace(/\s*\n\s*/g, ' ');
+
+/**
+ * The failed operations for the job summary: a link to each one's check run, which shows its
+ * log tail; the tail itself when the operation has no check run of its own.
+ */
+export function renderFailureLogs(
+  tails: readonly LogTail[],
+  checkUrl: (operation: string) => string | undefined,
+): string {
+  if (!tails.length) return '';
+  const lines = ['', '#### Failed operations', ''];
+  for (const tail of tails) {
+    const url = checkUrl(tail.operation);
+    const code = tail.exitCode === undefined ? '' : `, exit code ${tail.exitCode}`;
+    lines.push(
+      url
+        ? `- \`${tail.operation}\`: \`${tail.step}\` failed${code}: [last lines of its log](${url})`
+        : `- \`${tail.operation}\`:\n\n${renderLogTail(tail)}\n`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
