@@ -2,10 +2,8 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { Manifest } from '../argo/types.js';
 import { ArgoApi, ClusterError } from '../cluster/argo-api.js';
-import { ArgoServer } from '../cluster/argo-server.js';
 import { followWorkflow, isFinished } from '../cluster/follow-workflow.js';
 import { loadKubeConfig } from '../cluster/kubeconfig.js';
-import { WorkflowNodes } from '../cluster/workflow-nodes.js';
 import { readFailureLogs, type LogTail } from '../cluster/pod-log.js';
 import { CheckRunReporter } from '../github/check-runs.js';
 import { statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
@@ -117,28 +115,10 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   process.once('SIGTERM', onSignal);
   const timer = setTimeout(cancel('timeout'), config.timeout * 1000);
 
-  // Big workflows keep their node statuses compressed, or offloaded to Argo's database.
-  const nodes = new WorkflowNodes(
-    config.argoUrl && config.argoToken ? new ArgoServer(config.argoUrl, config.argoToken) : undefined,
-  );
-  let unavailable: string | undefined;
-  const hydrate = async (version: WorkflowObject): Promise<WorkflowObject> => {
-    const reading = await nodes.read(version);
-    if (reading.unavailable && reading.unavailable !== unavailable)
-      core.notice(
-        redact(
-          `Per-operation checks stopped at their last known state: ${reading.unavailable}. The workflow itself is still followed.`,
-        ),
-      );
-    unavailable = reading.unavailable;
-    return reading.workflow;
-  };
-
   let latest: WorkflowObject = created;
   let stoppedEarly: string | undefined;
   try {
-    for await (const raw of followWorkflow(api.source(name), { signal: controller.signal })) {
-      const version = await hydrate(raw);
+    for await (const version of followWorkflow(api.source(name), { signal: controller.signal })) {
       latest = version;
       const states = operationStates(version);
       const logTails = await newFailureLogs(version, states);
@@ -166,11 +146,9 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     await api.shutdown(name, 'Stop').catch((error: unknown) => core.warning(describeError(error)));
     latest = await api.get(name).catch(() => latest);
   }
-  latest = await hydrate(latest);
   const end: WorkflowEnd = {
     stopped: aborted === 'cancelled' || stoppedEarly !== undefined,
     timedOut: aborted === 'timeout',
-    ...(unavailable ? { nodesUnavailable: true } : {}),
   };
   const finalStates = operationStates(latest);
   const finalTails = await newFailureLogs(latest, finalStates);
@@ -187,8 +165,6 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
       ),
     )
     .write();
-  if (unavailable)
-    await core.summary.addRaw(redact(`\nPer-operation checks stopped: ${unavailable}.\n`)).write();
   if (aborted) core.setFailed(`workflow ${name} ${aborted === 'timeout' ? 'timed out' : 'was cancelled'}`);
   else if (phase !== 'Succeeded' && !stoppedEarly) {
     const reason = failureReason(latest);
