@@ -27,17 +27,27 @@ const serviceShape = {
   replicas: refOr(positiveInt).optional(),
 };
 
-const replica = refOr(strict({ replicas: refOr(z.int().nonnegative()).optional(), ...podShape }));
+const replicaObject = strict({ replicas: refOr(z.int().nonnegative()).optional(), ...podShape });
+const replica = refOr(replicaObject);
 /** Ray groups also size themselves and pass `ray start` flags. */
-const rayReplica = refOr(
-  strict({
-    replicas: refOr(z.int().nonnegative()).optional(),
-    minReplicas: z.int().nonnegative().optional(),
-    maxReplicas: z.int().nonnegative().optional(),
-    rayStartParams: z.record(z.string(), z.unknown()).optional(),
-    ...podShape,
-  }),
-);
+const rayReplicaObject = strict({
+  replicas: refOr(z.int().nonnegative()).optional(),
+  minReplicas: z.int().nonnegative().optional(),
+  maxReplicas: z.int().nonnegative().optional(),
+  rayStartParams: z.record(z.string(), z.unknown()).optional(),
+  ...podShape,
+});
+const rayReplica = refOr(rayReplicaObject);
+
+/** One replica of each distributed kind: what a `runPatch` meant for every replica must fit. */
+export const REPLICAS = {
+  tfjob: replicaObject,
+  pytorchjob: replicaObject,
+  mpijob: replicaObject,
+  daskcluster: replicaObject,
+  raycluster: rayReplicaObject,
+} as const;
+export type DistributedKind = keyof typeof REPLICAS;
 const cleanPodPolicy = z.enum(['All', 'Running', 'None']).optional();
 const passthrough = k8sObject.optional();
 
