@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_SPELLING, spellOptions } from '../src/diagnostics/option-names.js';
 import { loadPolyaxonfile } from '../src/load.js';
 import { downloadText, httpGet, type HttpGet, type Resolver } from '../src/resolve/fetch-url.js';
 import { createLoader, LoadError, type LoaderOptions } from '../src/resolve/loader.js';
@@ -195,7 +196,7 @@ describe('urlRef downloads', () => {
     try {
       await createLoader(options).readUrl(url);
     } catch (error) {
-      if (error instanceof LoadError) return error.message;
+      if (error instanceof LoadError) return spellOptions(error.message, CLI_SPELLING);
       throw error;
     }
     return 'downloaded';
@@ -203,10 +204,10 @@ describe('urlRef downloads', () => {
 
   it('refuses http:// and loopback addresses by default', async () => {
     expect(await refusal(`${base}/component.yaml`)).toContain(
-      'only https:// URLs are downloaded (http:// needs --allow-private-urls)',
+      'only https:// URLs are downloaded (http:// needs `--allow-private-urls`)',
     );
     expect(await refusal(`https://127.0.0.1:1/component.yaml`)).toContain(
-      'refused: 127.0.0.1 is a loopback (127.0.0.0/8) address (allow it with --allow-private-urls)',
+      'refused: 127.0.0.1 is a loopback (127.0.0.0/8) address (allow it with `--allow-private-urls`)',
     );
     expect(await refusal('https://[::1]/x')).toContain('::1 is the loopback address (::1)');
   });
@@ -235,7 +236,7 @@ describe('urlRef downloads', () => {
       return Promise.resolve([{ address: name.startsWith('six') ? 'fd00::1' : '10.0.0.7', family: 4 }]);
     };
     expect(await refusal('https://components.example.com/c.yaml', { resolve })).toBe(
-      'urlRef `https://components.example.com/c.yaml` refused: components.example.com resolves to 10.0.0.7, a private (10.0.0.0/8) address (allow it with --allow-private-urls)',
+      'urlRef `https://components.example.com/c.yaml` refused: components.example.com resolves to 10.0.0.7, a private (10.0.0.0/8) address (allow it with `--allow-private-urls`)',
     );
     expect(await refusal('https://six.example.com./c.yaml', { resolve })).toContain(
       'six.example.com. resolves to fd00::1, a unique-local (fc00::/7) address',
@@ -267,18 +268,20 @@ describe('urlRef downloads', () => {
       return (url, rules, signal) =>
         calls++ === 0 ? Promise.resolve({ status: 302, location }) : httpGet(url, rules, signal);
     };
-    const download = (location: string, resolve?: Resolver) =>
-      downloadText('https://hub.example.com/c.yaml', {
+    const download = async (location: string, resolve?: Resolver) => {
+      const result = await downloadText('https://hub.example.com/c.yaml', {
         allowPrivate: false,
         maxBytes: 1000,
         timeoutMs: 5000,
         get: redirecting(location),
         ...(resolve ? { resolve } : {}),
       });
+      return typeof result === 'string' ? result : { ...result, failure: spellOptions(result.failure, CLI_SPELLING) };
+    };
     expect(await download('https://[::ffff:127.0.0.1]:9/c.yaml')).toMatchObject({
       refused: true,
       failure:
-        '(redirected to https://[::ffff:7f00:1]:9/c.yaml): ::ffff:7f00:1 is a loopback (127.0.0.0/8) address in IPv4-mapped form (::ffff:0:0/96) (allow it with --allow-private-urls)',
+        '(redirected to https://[::ffff:7f00:1]:9/c.yaml): ::ffff:7f00:1 is a loopback (127.0.0.0/8) address in IPv4-mapped form (::ffff:0:0/96) (allow it with `--allow-private-urls`)',
     });
     expect(
       await download('https://metadata.example.com/latest', () =>
@@ -291,7 +294,7 @@ describe('urlRef downloads', () => {
     expect(await download('http://hub.example.com/c.yaml')).toMatchObject({
       refused: true,
       failure:
-        '(redirected to http://hub.example.com/c.yaml): only https:// URLs are downloaded (http:// needs --allow-private-urls)',
+        '(redirected to http://hub.example.com/c.yaml): only https:// URLs are downloaded (http:// needs `--allow-private-urls`)',
     });
   });
 

@@ -3,6 +3,7 @@ import type { LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction, type Socket } from 'node:net';
+import { optionRef } from '../diagnostics/option-names.js';
 import { checkScheme, internalAddress, urlHost, type UrlPolicy } from './url-policy.js';
 
 /** Resolves a host name to its addresses (dns.lookup by default; tests pass a stub). */
@@ -189,7 +190,7 @@ function refusedAddress(host: string, address: string, rules: UrlPolicy): Addres
   const reason = internalAddress(address);
   if (!reason) return undefined;
   const subject = host === address ? `${address} is` : `${host} resolves to ${address},`;
-  return new AddressRefused(`${subject} ${reason} (allow it with --allow-private-urls)`);
+  return new AddressRefused(`${subject} ${reason} (allow it with ${optionRef('allow-private-urls')})`);
 }
 
 function describeError(error: unknown): string {

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { optionRef } from '../diagnostics/option-names.js';
 
 /** Why a file could not be read, as a sentence that names it. */
 export interface FileProblem {
@@ -51,7 +52,7 @@ export async function readRegularFile(file: string, maxBytes: number, shown: str
 
 const tooLarge = (shown: string, size: number | undefined, maxBytes: number): FileProblem => ({
   problem: `\`${shown}\` is ${size === undefined ? '' : `${size} bytes, `}over the ${maxBytes}-byte limit`,
-  hint: 'raise it with --max-file-size BYTES',
+  hint: `raise it with ${optionRef('max-file-size', 'BYTES')}`,
 });
 
 function openProblem(error: NodeJS.ErrnoException, shown: string): FileProblem {

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { optionRef } from '../diagnostics/option-names.js';
 
 /**
  * Where a `urlRef` may point. Pipelines come from pull requests by strangers, so by default a
@@ -16,7 +17,7 @@ export interface UrlPolicy {
 /** Why `url`'s scheme is refused, or undefined. */
 export function checkScheme(url: URL, policy: UrlPolicy): string | undefined {
   if (url.protocol === 'https:' || (policy.allowPrivate && url.protocol === 'http:')) return undefined;
-  return `only https:// URLs are downloaded${url.protocol === 'http:' ? ' (http:// needs --allow-private-urls)' : ''}`;
+  return `only https:// URLs are downloaded${url.protocol === 'http:' ? ` (http:// needs ${optionRef('allow-private-urls')})` : ''}`;
 }
 
 /** The host of a URL as an address or a name: brackets and a final dot removed. */
