@@ -25,6 +25,7 @@ const EVENT = {
 
 /** One server per test file (worker), shared by its scenarios, on the port the images name. */
 let standinServer: StandinServer | undefined;
+let standinStarted: Promise<void> | undefined;
 
 /**
  * One end-to-end scenario: its own namespace on the real cluster (with what kube-controller-
@@ -98,7 +99,8 @@ export class Scenario {
     const scenario = new Scenario(namespace, pipeline, behave);
     await scenario.setUp();
     standinServer ??= new StandinServer(HOST_IP, inject('standinPort'));
-    await standinServer.start();
+    // Concurrent scenarios share one start.
+    await (standinStarted ??= standinServer.start());
     standinServer.register(namespace, {
       behave: (step) => {
         scenario.steps.push(step);

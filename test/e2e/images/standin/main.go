@@ -102,7 +102,9 @@ func main() {
 		}
 	}
 	if a.RunMs < 0 {
-		select {} // until a signal ends the process, as a daemon would
+		for { // until a signal ends the process, as a daemon's would
+			time.Sleep(time.Hour)
+		}
 	}
 	time.Sleep(time.Duration(a.RunMs) * time.Millisecond)
 	done(a.ID)
