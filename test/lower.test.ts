@@ -170,7 +170,7 @@ function memoryConsole(cwd = REPO_ROOT) {
   const io: Console = {
     stdout: (t) => void (out.stdout += t),
     stderr: (t) => void (out.stderr += t),
-    readStdin: async () => '',
+    readStdin: () => Promise.resolve(Buffer.alloc(0)),
     cwd,
   };
   return { io, out };
