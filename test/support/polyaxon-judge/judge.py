@@ -4,7 +4,8 @@ A long-running process: one JSON request per line on stdin, one JSON answer per 
 
   {"id": 1, "op": "check", "path": "/abs/file.yaml", "params": [["lr", "0.1"]], "hub": "http://127.0.0.1:PORT"}
   -> {"id": 1, "valid": false, "message": "Pipeline's graph is not acyclic."}
-  {"id": 2, "op": "yaml", "texts": ["a: 1e3"]}
+  {"id": 2, "op": "coerce", "cases": [{"type": "int", "value": "1e3"}]}   (an IO value: ok, or the error)
+  {"id": 3, "op": "yaml", "texts": ["a: 1e3"]}
   -> {"id": 2, "values": [{"value": {"map": [["a", "1e3"]]}}]}   (PyYAML's reading, see plain())
 
 `check` does what `polyaxon check -f FILE -P NAME=VALUE...` does in this version of the package:
@@ -71,6 +72,8 @@ def main() -> None:
             op = request.get("op", "check")
             if op == "check":
                 result = check(check_polyaxonfile, request)
+            elif op == "coerce":
+                result = {"values": [coerce(case) for case in request["cases"]]}
             elif op == "yaml":
                 result = {"values": [read_yaml(text) for text in request["texts"]]}
             elif op == "render":
@@ -100,6 +103,20 @@ def check(check_polyaxonfile, request):
         except Exception as e:  # any exception is Polyaxon refusing the file
             return {"valid": False, "message": describe(e)}
     return {"valid": True}
+
+
+def coerce(case):
+    """An IO's value as Polyaxon validates it (V1IO: type, isList, the value as its default)."""
+    from polyaxon._flow.io.io import V1IO
+
+    try:
+        io = V1IO.from_dict(
+            {"name": "x", "type": case["type"], "isList": case.get("isList", False), "value": case["value"], "isOptional": True}
+        )
+        return {"ok": True, "value": plain(io.value)}
+    except Exception as e:
+        lines = [l.strip() for l in str(e).splitlines() if l.strip() and "errors.pydantic.dev" not in l]
+        return {"ok": False, "error": lines[-1][:300] if lines else type(e).__name__}
 
 
 def read_yaml(text: str):
