@@ -183,7 +183,8 @@ export async function readFailureLogs(
       log = await client.text('GET', `${podsPath}/${encodeURIComponent(pod.metadata.name)}/log`, {
         query: {
           container: container.name,
-          tailLines: limits.maxLines,
+          // One line more than kept, to know whether lines were left out.
+          tailLines: limits.maxLines + 1,
           // A bound for pathological lines; it cuts the window's end, so it is far above maxBytes.
           limitBytes: READ_LIMIT_BYTES,
         },

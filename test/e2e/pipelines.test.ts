@@ -390,11 +390,18 @@ describe.concurrent('example pipelines on real pods', () => {
       // train's cache is disabled: it ran twice; featurize ran once, then was memoized.
       expect(scenario.runs.map((s) => s.task).sort()).toEqual(['featurize', 'train', 'train']);
       expect(scenario.run('featurize').argv).toEqual(['features', 'users', '1']);
-      const cache = await scenario.core.readNamespacedConfigMap({
-        name: 'polyaxon-argo-cache',
+      // The second run's featurize node is a cache hit, in the cache the pipeline names.
+      const workflows = (await scenario.config.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
         namespace: scenario.namespace,
-      });
-      expect(Object.keys(cache.data ?? {})).toHaveLength(1);
+        plural: 'workflows',
+      })) as { items: WorkflowObject[] };
+      const memoized = workflows.items
+        .flatMap((wf) => Object.values(wf.status?.nodes ?? {}))
+        .filter((n) => n.displayName === 'featurize')
+        .map((n) => (n as { memoizationStatus?: { hit: boolean; cacheName: string } }).memoizationStatus);
+      expect(memoized).toContainEqual(expect.objectContaining({ hit: true, cacheName: 'polyaxon-argo-cache' }));
     },
   );
 
