@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { affinity } from './affinity.js';
 import { hostAlias, k8sObject, securityContext, toleration } from './k8s.js';
-import { int, refOr, strict, stringMap } from './primitives.js';
+import { int, laxBool, refOr, strict, stringMap } from './primitives.js';
 
 /** V1Environment: pod-level settings of a run (spec §6.4). */
 export const environment = strict({
@@ -15,8 +15,8 @@ export const environment = strict({
   hostAliases: z.array(hostAlias).optional(),
   securityContext: securityContext.optional(),
   imagePullSecrets: z.array(z.string()).optional(),
-  hostNetwork: z.boolean().optional(),
-  hostPID: z.boolean().optional(),
+  hostNetwork: laxBool.optional(),
+  hostPID: laxBool.optional(),
   dnsPolicy: z.string().optional(),
   dnsConfig: k8sObject.optional(),
   schedulerName: z.string().optional(),

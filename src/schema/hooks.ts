@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fullFormParams } from './param.js';
-import { refOr, strict, stringList } from './primitives.js';
+import { laxBool, refOr, strict, stringList } from './primitives.js';
 
 export const HOOK_TRIGGERS = ['succeeded', 'failed', 'stopped', 'skipped', 'upstream_failed', 'done'] as const;
 
@@ -14,6 +14,6 @@ export const hook = strict({
   queue: z.string().optional(),
   namespace: z.string().optional(),
   params: refOr(fullFormParams).optional(),
-  disableDefaults: z.boolean().optional(),
+  disableDefaults: laxBool.optional(),
 });
 export type Hook = z.infer<typeof hook>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { containerShape, k8s } from './k8s.js';
-import { int, refOr, strict } from './primitives.js';
+import { int, laxBool, refOr, strict } from './primitives.js';
 
 /**
  * Init items and the IO types that share their shapes (spec §6.3, §4.2), as Polyaxon 2.18 types
@@ -50,7 +50,7 @@ export const file = strict({
 export const tensorboard = strict({
   port: refOr(int).optional(),
   uuids: refOr(z.union([z.array(z.string()), z.string()])).optional(),
-  useNames: refOr(z.boolean()).optional(),
+  useNames: refOr(laxBool).optional(),
   pathPrefix: z.string().optional(),
   plugins: refOr(z.union([z.array(z.string()), z.string()])).optional(),
 });

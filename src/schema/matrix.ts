@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { earlyStopping } from './early-stopping.js';
 import { params } from './param.js';
-import { positiveInt, refOr, strict, stringList } from './primitives.js';
+import { laxBool, positiveInt, refOr, strict, stringList } from './primitives.js';
 
 /**
  * Matrix (spec §7): hyper-parameter spaces and the search that explores them.
@@ -148,7 +148,7 @@ export const matrix = z.discriminatedUnion('kind', [
     eta: refOr(z.number().nonnegative()).optional(),
     resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']) }).optional(),
     metric: metric.optional(),
-    resume: z.boolean().optional(),
+    resume: laxBool.optional(),
     ...tuned,
   }),
   strict({

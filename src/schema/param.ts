@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { strict } from './primitives.js';
+import { laxBool, strict } from './primitives.js';
 import { envVarName } from './k8s.js';
 
 const FULL_FORM_KEYS = [
@@ -34,9 +34,9 @@ export function expandShortForm(raw: unknown): unknown {
 const fullForm = strict({
   value: z.unknown().optional(),
   ref: z.string().optional(),
-  contextOnly: z.boolean().optional(),
+  contextOnly: laxBool.optional(),
   connection: z.string().optional(),
-  toInit: z.boolean().optional(),
+  toInit: laxBool.optional(),
   toEnv: envVarName.optional(),
 });
 
@@ -55,7 +55,9 @@ export const fullFormParams = z.record(
   z.preprocess(
     (raw) =>
       raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)
-        ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]))
+        ? Object.fromEntries(
+            Object.entries(raw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+          )
         : raw,
     fullForm,
   ),

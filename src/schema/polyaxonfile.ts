@@ -27,7 +27,7 @@ export type Trigger = (typeof TRIGGERS)[number];
 
 const mountItem = z.union([z.string(), strict({ from: z.string(), to: z.string().optional() })]);
 const templateSection = strict({
-  enabled: refOr(z.boolean()).optional(),
+  enabled: refOr(laxBool).optional(),
   description: z.string().optional(),
   fields: refOr(z.array(z.string())).optional(),
 });
@@ -46,7 +46,7 @@ const baseShape = {
   plugins: refOr(plugins).optional(),
   build: refOr(build).optional(),
   hooks: refOr(z.array(hook)).optional(),
-  isApproved: refOr(z.boolean()).optional(),
+  isApproved: refOr(laxBool).optional(),
   cost: refOr(z.number()).optional(),
   mount: z.array(mountItem).optional(),
   template: templateSection.optional(),
@@ -113,7 +113,7 @@ export const operationShape = {
   pathRef: z.string().min(1).optional(),
   component: lazyComponent.optional(),
   patchStrategy: z.enum(PATCH_STRATEGIES).optional(),
-  isPreset: z.boolean().optional(),
+  isPreset: laxBool.optional(),
   runPatch: z.record(z.string(), z.unknown()).optional(),
   schedule: schedule.optional(),
   events: refOr(z.array(eventTrigger)).optional(),

@@ -36,7 +36,7 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
 
   // Polyaxon 2.18 no longer requires `version` nor checks its value (a lax float, like any
   // other number field); earlier versions accepted only 1.1, which is worth a warning.
-  if ('version' in raw && !isPythonFloat(raw.version)) {
+  if ('version' in raw && raw.version !== null && !isPythonFloat(raw.version)) {
     diagnostics.push(
       diagnostic({
         code: 'invalid-version',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { environment } from './environment.js';
 import { init } from './init.js';
 import { container, k8sObject, volume } from './k8s.js';
-import { positiveInt, refOr, strict } from './primitives.js';
+import { laxBool, positiveInt, refOr, strict } from './primitives.js';
 
 /**
  * The runtimes a component's `run` can hold besides `dag` (spec §6): jobs, services and the
@@ -22,8 +22,8 @@ const podShape = {
 const serviceShape = {
   ...podShape,
   ports: refOr(z.array(z.int())).optional(),
-  rewritePath: refOr(z.boolean()).optional(),
-  isExternal: refOr(z.boolean()).optional(),
+  rewritePath: refOr(laxBool).optional(),
+  isExternal: refOr(laxBool).optional(),
   replicas: refOr(positiveInt).optional(),
 };
 
@@ -59,7 +59,7 @@ const distributedShapes = {
     evaluator: replica.optional(),
     cleanPodPolicy,
     schedulingPolicy: passthrough,
-    enableDynamicWorker: z.boolean().optional(),
+    enableDynamicWorker: laxBool.optional(),
     successPolicy: z.string().optional(),
   },
   pytorchjob: {
@@ -90,7 +90,7 @@ const distributedShapes = {
     runtimeEnv: z.record(z.string(), z.unknown()).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     rayVersion: z.string().optional(),
-    enableInTreeAutoscaling: z.boolean().optional(),
+    enableInTreeAutoscaling: laxBool.optional(),
     autoscalerOptions: z.record(z.string(), z.unknown()).optional(),
   },
 };
