@@ -41,12 +41,18 @@ export function readRunPatch(run: Runtime, patch: unknown): RunPatchReading {
       replicated: true,
       patch: {
         ...(defined.head ? { head: structuredClone(replica) } : {}),
-        ...(workers.length ? { workers: Object.fromEntries(workers.map((name) => [name, structuredClone(replica)])) } : {}),
+        ...(workers.length
+          ? { workers: Object.fromEntries(workers.map((name) => [name, structuredClone(replica)])) }
+          : {}),
       },
     };
   }
   const roles = Object.keys(REPLICA_ROLES[run.kind]).filter((role) => defined[role]);
-  return { ok: true, replicated: true, patch: Object.fromEntries(roles.map((role) => [role, structuredClone(replica)])) };
+  return {
+    ok: true,
+    replicated: true,
+    patch: Object.fromEntries(roles.map((role) => [role, structuredClone(replica)])),
+  };
 }
 
 /** The replica roles of each kind, in Polyaxon's order (get_replica_types). */
