@@ -106,7 +106,11 @@ export class Scenario {
         scenario.steps.push(step);
         return scenario.behave(step);
       },
-      readPod: (name) => scenario.core.readNamespacedPod({ name, namespace }).catch(() => undefined),
+      readPod: (name) =>
+        scenario.core.readNamespacedPod({ name, namespace }).catch((error: { code?: number }) => {
+          if (error.code === 404) return undefined;
+          throw error;
+        }),
     });
     return scenario;
   }

@@ -61,6 +61,7 @@ export type Behaviour = (step: Step) => Outcome | undefined;
 
 interface Registration {
   behave: Behaviour;
+  /** The pod, undefined when there is no such pod; throws when the apiserver does not answer. */
   readPod: (name: string) => Promise<V1Pod | undefined>;
 }
 
@@ -141,12 +142,23 @@ export class StandinServer {
     }
   }
 
+  /**
+   * The reporting process's pod and its scenario. `readPod` gives undefined for a pod its
+   * namespace does not have, and throws when the apiserver cannot answer (a scenario restarts
+   * it): then the process waits, as the stand-in would be kept waiting by a slow server.
+   */
   private async findPod(name: string): Promise<{ pod: V1Pod; registration: Registration } | undefined> {
-    for (const registration of this.scenarios.values()) {
-      const pod = await registration.readPod(name);
-      if (pod) return { pod, registration };
+    for (const start = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 500))) {
+      try {
+        for (const registration of this.scenarios.values()) {
+          const pod = await registration.readPod(name);
+          if (pod) return { pod, registration };
+        }
+        return undefined;
+      } catch (error) {
+        if (Date.now() - start > 60_000) throw error;
+      }
     }
-    return undefined;
   }
 }
 
