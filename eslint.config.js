@@ -1,6 +1,7 @@
 // `npm run lint`: ESLint with typescript-eslint's type-aware rules. Formatting is Prettier's job.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import regexp from 'eslint-plugin-regexp';
 
 // The scripts are plain Node.js modules; TypeScript checks names in the .ts files itself.
 const NODE_GLOBALS = Object.fromEntries(
@@ -26,4 +27,22 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: NODE_GLOBALS } },
+  {
+    // Values reach our regexes from strangers' files (256 KiB each): none may take more than linear
+    // time on them, by backtracking or by being retried from every position of a failed search.
+    // TODO: every folder of src/ once the offenders listed in issue 13's report are fixed.
+    files: [
+      'src/parse/**/*.ts',
+      'src/schema/**/*.ts',
+      'src/resolve/**/*.ts',
+      'src/cli/**/*.ts',
+      'src/diagnostics/**/*.ts',
+      'src/check/values/**/*.ts',
+    ],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignoreSticky: false, ignorePartial: false }],
+    },
+  },
 );

@@ -1,27 +1,23 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6252:
+/***/ 1604:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hn: () => (/* binding */ repositoryRoot),
+/* harmony export */   R5: () => (/* binding */ readInput),
+/* harmony export */   bC: () => (/* binding */ processConsole)
+/* harmony export */ });
+/* unused harmony export readCapped */
+/* harmony import */ var _diagnostics_diagnostic_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2869);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(646);
+/* harmony import */ var _resolve_read_file_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6485);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  bC: () => (/* binding */ processConsole),
-  R5: () => (/* binding */ readInput),
-  Hn: () => (/* binding */ repositoryRoot)
-});
-
-// EXTERNAL MODULE: ./src/diagnostics/diagnostic.ts
-var diagnostic = __nccwpck_require__(2869);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/cli/io.ts
 
 
 
@@ -29,52 +25,66 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 const processConsole = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: async () => {
-        const chunks = [];
-        for await (const chunk of process.stdin)
-            chunks.push(chunk);
-        return Buffer.concat(chunks).toString('utf8');
+    readStdin: async (maxBytes) => {
+        const bytes = await readCapped(process.stdin, maxBytes);
+        if (!bytes)
+            process.stdin.destroy();
+        return bytes;
     },
     cwd: process.cwd(),
 };
 /**
- * Reads a Polyaxonfile named on the command line (`-` is stdin). Problems reading it are
- * diagnostics at line 1, so they are reported like any other.
+ * Reads a stream to its end, or stops as soon as more than `maxBytes` came (undefined): an
+ * endless input (`/dev/zero`, `yes |`) costs at most one chunk past the cap.
+ */
+async function readCapped(stream, maxBytes) {
+    const chunks = [];
+    let total = 0;
+    for await (const chunk of stream) {
+        total += chunk.byteLength;
+        if (total > maxBytes)
+            return undefined;
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+}
+/**
+ * Reads a Polyaxonfile named on the command line (`-` is stdin), or any file the command line
+ * names (`--connections`). Problems reading it are diagnostics at its line 1, so they are
+ * reported like any other: missing, not a regular file (a FIFO or `/dev/zero` is refused
+ * without being read), over the size cap (standard input is cut off there), not UTF-8.
  */
 async function readInput(argument, io, maxBytes) {
-    const fail = (message, hint) => (0,diagnostic/* diagnostic */.YK)({
+    const name = argument === '-' ? '<stdin>' : argument;
+    const fail = (message, hint) => (0,_diagnostics_diagnostic_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnostic */ .YK)({
         code: 'unreadable-file',
         message,
-        location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 },
+        location: { file: name, line: 1, column: 1 },
         ...(hint ? { hint } : {}),
     });
+    let bytes;
+    let absolutePath;
     if (argument === '-') {
-        const text = await io.readStdin();
-        if (Buffer.byteLength(text) > maxBytes)
-            return fail(`the input is over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
-        return { name: '<stdin>', text };
+        const input = await io.readStdin(maxBytes);
+        if (!input)
+            return fail(`standard input is over the ${maxBytes}-byte limit`, 'raise it with `--max-file-size BYTES`');
+        bytes = input;
     }
-    const absolutePath = external_node_path_default().resolve(io.cwd, argument);
+    else {
+        absolutePath = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(io.cwd, argument);
+        const read = await (0,_resolve_read_file_js__WEBPACK_IMPORTED_MODULE_4__/* .readRegularFile */ .X)(absolutePath, maxBytes, argument);
+        if (!Buffer.isBuffer(read))
+            return fail((0,_diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .spellOptions */ .rt)(read.problem, _diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .CLI_SPELLING */ .Id), read.hint && (0,_diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .spellOptions */ .rt)(read.hint, _diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .CLI_SPELLING */ .Id));
+        bytes = read;
+    }
+    let text;
     try {
-        const info = await (0,promises_.stat)(absolutePath);
-        if (!info.isFile())
-            return fail(`\`${argument}\` is not a file`);
-        if (info.size > maxBytes)
-            return fail(`the file is ${info.size} bytes, over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
-        const bytes = await (0,promises_.readFile)(absolutePath);
-        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-        return { name: argument, absolutePath, text };
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return fail(`no such file: \`${argument}\``);
-        if (code === 'EACCES')
-            return fail(`permission denied reading \`${argument}\``);
-        if (error instanceof TypeError)
-            return fail('the file is not valid UTF-8 text', 'save the file as UTF-8');
-        return fail(`cannot read \`${argument}\`: ${error.message}`);
+    catch {
+        return fail('the file is not valid UTF-8 text', 'save the file as UTF-8');
     }
+    return absolutePath ? { name, absolutePath, text } : { name, text };
 }
 /**
  * The folder a file's references may not leave: its git repository (the nearest folder with a
@@ -84,13 +94,13 @@ async function readInput(argument, io, maxBytes) {
 function repositoryRoot(absolutePath, cwd) {
     if (!absolutePath)
         return cwd;
-    for (let dir = external_node_path_default().dirname(absolutePath);; dir = external_node_path_default().dirname(dir)) {
-        if ((0,external_node_fs_namespaceObject.existsSync)(external_node_path_default().join(dir, '.git')))
+    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(absolutePath);; dir = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(dir)) {
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, '.git')))
             return dir;
-        if (external_node_path_default().dirname(dir) === dir)
+        if (node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(dir) === dir)
             break;
     }
-    return absolutePath.startsWith(external_node_path_default().resolve(cwd) + (external_node_path_default()).sep) ? cwd : external_node_path_default().dirname(absolutePath);
+    return absolutePath.startsWith(node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(cwd) + (node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)) ? cwd : node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(absolutePath);
 }
 
 
@@ -102,8 +112,8 @@ function repositoryRoot(absolutePath, cwd) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6252);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1033);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1604);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(160);
 
 
 
@@ -120,7 +130,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1033:
+/***/ 160:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -146,6 +156,508 @@ const ExitCode = {
 class UsageError extends Error {
 }
 
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/diagnostics/option-names.ts
+var option_names = __nccwpck_require__(646);
+;// CONCATENATED MODULE: external "node:dns/promises"
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./src/resolve/url-policy.ts
+
+
+/** Why `url`'s scheme is refused, or undefined. */
+function checkScheme(url, policy) {
+    if (url.protocol === 'https:' || (policy.allowPrivate && url.protocol === 'http:'))
+        return undefined;
+    return `only https:// URLs are downloaded${url.protocol === 'http:' ? ` (http:// needs ${(0,option_names/* optionRef */.$j)('allow-private-urls')})` : ''}`;
+}
+/** The host of a URL as an address or a name: brackets and a final dot removed. */
+function urlHost(url) {
+    return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+}
+/**
+ * Why `address` (an IPv4 or IPv6 address in any notation Node accepts) must not be reached
+ * from a stranger's file, as a noun phrase ("a loopback address"), or undefined when it is a
+ * public unicast address. IPv6 forms that carry an IPv4 address (IPv4-mapped, NAT64, 6to4) are
+ * judged by the IPv4 address they lead to.
+ */
+function internalAddress(address) {
+    const bytes = addressBytes(address);
+    if (!bytes)
+        return 'not an IP address';
+    return bytes.length === 4 ? internalIPv4(bytes) : internalIPv6(bytes);
+}
+/** [first bytes, prefix length in bits, what the block is], IANA's special-purpose registries. */
+const IPV4_BLOCKS = [
+    [[0], 8, '"this network" (0.0.0.0/8)'],
+    [[10], 8, 'private (10.0.0.0/8)'],
+    [[100, 64], 10, 'shared carrier-grade NAT (100.64.0.0/10)'],
+    [[127], 8, 'loopback (127.0.0.0/8)'],
+    [[169, 254], 16, 'link-local (169.254.0.0/16)'],
+    [[172, 16], 12, 'private (172.16.0.0/12)'],
+    [[192, 0, 0], 24, 'IETF protocol (192.0.0.0/24)'],
+    [[192, 0, 2], 24, 'documentation (192.0.2.0/24)'],
+    [[192, 88, 99], 24, '6to4 relay (192.88.99.0/24)'],
+    [[192, 168], 16, 'private (192.168.0.0/16)'],
+    [[198, 18], 15, 'benchmarking (198.18.0.0/15)'],
+    [[198, 51, 100], 24, 'documentation (198.51.100.0/24)'],
+    [[203, 0, 113], 24, 'documentation (203.0.113.0/24)'],
+    [[224], 4, 'multicast (224.0.0.0/4)'],
+    [[255, 255, 255, 255], 32, 'broadcast (255.255.255.255)'],
+    [[240], 4, 'reserved (240.0.0.0/4)'],
+];
+const IPV6_BLOCKS = [
+    [[0x00, 0x64, 0xff, 0x9b, 0x00, 0x01], 48, 'local NAT64 (64:ff9b:1::/48)'],
+    [[0x01, 0x00, 0, 0, 0, 0, 0, 0], 64, 'discard-only (100::/64)'],
+    [[0x20, 0x01, 0x0d, 0xb8], 32, 'documentation (2001:db8::/32)'],
+    [[0x20, 0x01, 0x00, 0x00], 32, 'Teredo (2001::/32), which tunnels to an IPv4 address,'],
+    [[0x20, 0x01, 0x00], 23, 'IETF protocol (2001::/23)'],
+    [[0xfc], 7, 'unique-local (fc00::/7)'],
+    [[0xfe, 0x80], 10, 'link-local (fe80::/10)'],
+    [[0xfe, 0xc0], 10, 'site-local (fec0::/10)'],
+    [[0xff], 8, 'multicast (ff00::/8)'],
+];
+function internalIPv4(bytes) {
+    const block = IPV4_BLOCKS.find(([prefix, length]) => inBlock(bytes, prefix, length));
+    return block ? `a ${block[2]} address` : undefined;
+}
+function internalIPv6(bytes) {
+    const zeros = (from, to) => bytes.subarray(from, to).every((b) => b === 0);
+    const v4 = (at) => bytes.subarray(at, at + 4);
+    const via = (form, at) => {
+        const inner = internalIPv4(v4(at));
+        return inner && `${inner.replace(/ address$/, '')} address in ${form}`;
+    };
+    if (zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff)
+        return via('IPv4-mapped form (::ffff:0:0/96)', 12);
+    if (zeros(0, 16))
+        return 'the unspecified address (::)';
+    if (zeros(0, 15) && bytes[15] === 1)
+        return 'the loopback address (::1)';
+    if (zeros(0, 12))
+        return 'an IPv4-compatible address (::/96, deprecated)';
+    if (inBlock(bytes, [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0], 96))
+        return via('NAT64 form (64:ff9b::/96)', 12);
+    if (inBlock(bytes, [0x20, 0x02], 16))
+        return via('6to4 form (2002::/16)', 2);
+    const block = IPV6_BLOCKS.find(([prefix, length]) => inBlock(bytes, prefix, length));
+    if (block)
+        return `a ${block[2]} address`;
+    // Only global unicast (2000::/3) is routed on the internet.
+    return (bytes[0] & 0xe0) === 0x20 ? undefined : 'not a global unicast address (2000::/3)';
+}
+function inBlock(bytes, prefix, length) {
+    for (let bit = 0; bit < length; bit += 8) {
+        const index = bit / 8;
+        const mask = length - bit >= 8 ? 0xff : (0xff << (8 - (length - bit))) & 0xff;
+        if ((bytes[index] & mask) !== ((prefix[index] ?? 0) & mask))
+            return false;
+    }
+    return true;
+}
+/** The 4 or 16 bytes of an address Node accepts (`isIP`), a zone index (`%eth0`) ignored. */
+function addressBytes(address) {
+    const text = address.replace(/%[^%]*$/, '');
+    const family = (0,external_node_net_namespaceObject.isIP)(text);
+    if (family === 4)
+        return Uint8Array.from(text.split('.').map(Number));
+    if (family !== 6)
+        return undefined;
+    const bytes = new Uint8Array(16);
+    const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+    const groups = (part) => {
+        if (part === '')
+            return [];
+        return part.split(':').flatMap((group) => {
+            if (!group.includes('.'))
+                return [parseInt(group, 16)];
+            const [a, b, c, d] = group.split('.').map(Number);
+            return [(a << 8) | b, (c << 8) | d];
+        });
+    };
+    const front = groups(head);
+    const back = tail === undefined ? [] : groups(tail);
+    [...front, ...Array(8 - front.length - back.length).fill(0), ...back].forEach((group, i) => {
+        bytes[2 * i] = group >> 8;
+        bytes[2 * i + 1] = group & 0xff;
+    });
+    return bytes;
+}
+
+;// CONCATENATED MODULE: ./src/resolve/fetch-url.ts
+
+
+
+
+
+
+const MAX_REDIRECTS = 3;
+/**
+ * Downloads the text at a urlRef. Every hop (the URL and each redirect) passes the scheme
+ * check, and every connection is made to an address that was checked when it was resolved,
+ * and checked again on the connected socket: a DNS answer cannot change between the check and
+ * the connection, and an IP literal in any spelling (`[::ffff:127.0.0.1]`, `0x7f.1`,
+ * `2130706433`) is judged as the address it is.
+ */
+async function downloadText(url, options) {
+    let target;
+    try {
+        target = new URL(url);
+    }
+    catch {
+        return { failure: 'it is not a valid URL', refused: false };
+    }
+    const rules = {
+        allowPrivate: options.allowPrivate,
+        maxBytes: options.maxBytes,
+        resolve: options.resolve ?? resolveAll,
+    };
+    const get = options.get ?? httpGet;
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    for (let hop = 0;; hop++) {
+        const where = hop ? ` (redirected to ${target.href})` : '';
+        const scheme = checkScheme(target, options);
+        if (scheme)
+            return refusal(`${where ? `${where.trim()}: ` : ''}${scheme}`);
+        let answer;
+        try {
+            answer = await get(target, rules, signal);
+        }
+        catch (error) {
+            if (error instanceof AddressRefused)
+                return refusal(`${where ? `${where.trim()}: ` : ''}${error.message}`);
+            if (signal.aborted)
+                return {
+                    failure: `no complete answer within ${seconds(options.timeoutMs)}${where}`,
+                    refused: false,
+                    hint: 'check that the host is up and the URL right, or vendor the component and use `pathRef`',
+                };
+            if (error instanceof TooLarge)
+                return { failure: `it is over the ${options.maxBytes}-byte limit`, refused: false };
+            return { failure: `${describeError(error)}${where}`, refused: false };
+        }
+        if (answer.body) {
+            try {
+                return new TextDecoder('utf-8', { fatal: true }).decode(answer.body);
+            }
+            catch {
+                return { failure: 'it is not valid UTF-8 text', refused: false };
+            }
+        }
+        if (answer.status >= 300 && answer.status < 400 && answer.location) {
+            if (hop === MAX_REDIRECTS)
+                return { failure: `more than ${MAX_REDIRECTS} redirects`, refused: false };
+            try {
+                target = new URL(answer.location, target);
+            }
+            catch {
+                return { failure: `it redirects to \`${answer.location}\`, which is not a valid URL`, refused: false };
+            }
+            continue;
+        }
+        return { failure: `HTTP ${answer.status}${where}`, refused: false };
+    }
+}
+const refusal = (failure) => ({
+    failure,
+    refused: true,
+    hint: 'vendor the component in the repository and use `pathRef`',
+});
+const seconds = (ms) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+/** The connection would reach an address the policy refuses. */
+class AddressRefused extends Error {
+}
+class TooLarge extends Error {
+}
+const resolveAll = (hostname) => (0,external_node_dns_promises_namespaceObject.lookup)(hostname, { all: true, verbatim: true });
+/**
+ * One GET with node:http(s), never reusing a connection. The host name is resolved by our
+ * `lookup`, which refuses internal addresses before any connection, and the socket's remote
+ * address is checked again once connected (an IP literal skips the lookup).
+ */
+const httpGet = (url, rules, signal) => new Promise((resolve, reject) => {
+    // The first outcome wins: a destroyed request also reports the errors its destruction causes.
+    let settled = false;
+    const fail = (error) => {
+        if (!settled)
+            reject(error instanceof Error ? error : new Error(String(error)));
+        settled = true;
+    };
+    const succeed = (answer) => {
+        if (!settled)
+            resolve(answer);
+        settled = true;
+    };
+    const host = urlHost(url);
+    if ((0,external_node_net_namespaceObject.isIP)(host)) {
+        const refused = refusedAddress(host, host, rules);
+        if (refused)
+            return fail(refused);
+    }
+    const lookup = (hostname, options, callback) => {
+        rules.resolve(hostname).then((addresses) => {
+            const bad = addresses.map((a) => refusedAddress(hostname, a.address, rules)).find(Boolean);
+            if (bad)
+                return callback(bad, '', 0);
+            if (addresses.length === 0)
+                return callback(new Error(`${hostname} has no address`), '', 0);
+            if (options.all)
+                return callback(null, addresses);
+            callback(null, addresses[0].address, addresses[0].family);
+        }, (error) => callback(error, '', 0));
+    };
+    const request = (url.protocol === 'http:' ? external_node_http_namespaceObject.request : external_node_https_namespaceObject.request)(url, {
+        agent: false,
+        lookup,
+        signal,
+        headers: { accept: 'application/yaml, application/json, text/plain, */*', 'accept-encoding': 'identity' },
+    });
+    const stop = (error) => {
+        fail(error);
+        request.destroy(error);
+    };
+    request.on('socket', (socket) => socket.once('connect', () => {
+        const refused = refusedAddress(host, socket.remoteAddress ?? '', rules);
+        if (refused)
+            stop(refused);
+    }));
+    request.on('error', fail);
+    request.on('response', (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 || status < 200) {
+            response.resume();
+            succeed({ status, location: response.headers.location });
+            return;
+        }
+        if (Number(response.headers['content-length']) > rules.maxBytes)
+            return stop(new TooLarge());
+        const chunks = [];
+        let total = 0;
+        response.on('data', (chunk) => {
+            total += chunk.byteLength;
+            if (total > rules.maxBytes)
+                stop(new TooLarge());
+            else
+                chunks.push(chunk);
+        });
+        response.on('end', () => succeed({ status, body: Buffer.concat(chunks) }));
+        response.on('error', fail);
+    });
+    request.end();
+});
+function refusedAddress(host, address, rules) {
+    if (rules.allowPrivate)
+        return undefined;
+    const reason = internalAddress(address);
+    if (!reason)
+        return undefined;
+    const subject = host === address ? `${address} is` : `${host} resolves to ${address},`;
+    return new AddressRefused(`${subject} ${reason} (allow it with ${(0,option_names/* optionRef */.$j)('allow-private-urls')})`);
+}
+function describeError(error) {
+    const cause = error.cause;
+    const code = error.code;
+    const message = cause?.message ?? error.message;
+    return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+// EXTERNAL MODULE: ./src/resolve/read-file.ts
+var read_file = __nccwpck_require__(6485);
+;// CONCATENATED MODULE: ./src/resolve/loader.ts
+
+
+
+
+
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** A failure the resolver turns into a located diagnostic. */
+class LoadError extends Error {
+    hint;
+    constructor(message, hint) {
+        super(message);
+        this.hint = hint;
+    }
+}
+function createLoader(options = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const cwd = options.cwd ?? process.cwd();
+    const display = (file) => external_node_path_default().relative(cwd, file) || file;
+    /** The real path of `file` if it stays inside `root` (links resolved), else a LoadError. */
+    async function confined(file, root, what) {
+        let real;
+        try {
+            real = await (0,promises_.realpath)(file);
+        }
+        catch {
+            return file; // missing: reported by the read that follows
+        }
+        const base = await (0,promises_.realpath)(root).catch(() => external_node_path_default().resolve(root));
+        if (real !== base && !real.startsWith(base + (external_node_path_default()).sep)) {
+            throw new LoadError(`${what} \`${display(file)}\` is outside ${display(base) === '' ? 'the repository' : `\`${display(base)}\``}, which references may not leave`, 'keep referenced components inside the repository');
+        }
+        return real;
+    }
+    /** A regular file within the size cap: a FIFO or a device is refused without being read. */
+    async function readLocal(file) {
+        const read = await (0,read_file/* readRegularFile */.X)(file, maxBytes, display(file));
+        if (!Buffer.isBuffer(read))
+            throw new LoadError(read.problem, read.hint);
+        try {
+            return { name: display(file), absolutePath: file, text: new TextDecoder('utf-8', { fatal: true }).decode(read) };
+        }
+        catch {
+            throw new LoadError(`\`${display(file)}\` is not valid UTF-8 text`, 'save the file as UTF-8');
+        }
+    }
+    return {
+        async readPath(file) {
+            if (options.rootDir)
+                await confined(file, options.rootDir, 'pathRef');
+            return readLocal(file);
+        },
+        async readHub(reference) {
+            if (!options.hubDir)
+                throw new LoadError(`cannot resolve hubRef \`${reference}\` without a hub directory`, `pass ${(0,option_names/* optionRef */.$j)('hub', 'DIR')} with a folder holding \`NAME.yaml\` (or \`NAME/VERSION.yaml\` for \`NAME:VERSION\`), or add an inline \`component:\` next to the hubRef`);
+            const [name, version] = reference.split(':', 2);
+            if (!/^[-\w.]+(\/[-\w.]+)?$/.test(name) ||
+                name.split('/').some((p) => p === '..' || p === '.') ||
+                (version !== undefined && !/^[-\w.]+$/.test(version))) {
+                throw new LoadError(`hubRef \`${reference}\` is not of the form \`[owner/]name[:version]\``);
+            }
+            const root = external_node_path_default().resolve(options.hubDir);
+            const candidates = version
+                ? [`${name}/${version}.yaml`, `${name}/${version}.yml`]
+                : [`${name}.yaml`, `${name}.yml`];
+            for (const candidate of candidates) {
+                const file = external_node_path_default().join(root, candidate);
+                try {
+                    await confined(file, root, 'hubRef');
+                    return await readLocal(file);
+                }
+                catch (error) {
+                    if (!(error instanceof LoadError) || !error.message.includes('no such file'))
+                        throw error;
+                }
+            }
+            throw new LoadError(`hubRef \`${reference}\` is not in the hub directory \`${display(root)}\` (looked for ${candidates.map((c) => `\`${c}\``).join(' and ')})`);
+        },
+        async readUrl(url) {
+            if (options.offline)
+                throw new LoadError(`urlRef \`${url}\` needs a download, refused by ${(0,option_names/* optionRef */.$j)('offline')}`, `drop ${(0,option_names/* optionRef */.$j)('offline')}, or vendor the component and use \`pathRef\``);
+            const text = await downloadText(url, {
+                allowPrivate: options.allowPrivateUrls ?? false,
+                maxBytes,
+                timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+                ...(options.resolve ? { resolve: options.resolve } : {}),
+            });
+            if (typeof text !== 'string')
+                throw new LoadError(`${text.refused ? `urlRef \`${url}\` refused` : `cannot download urlRef \`${url}\``}: ${text.failure}`, text.hint);
+            return { name: url, text };
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/options.ts
+
+
+
+/** Options every command that reads Polyaxonfiles shares. */
+const READ_OPTIONS = {
+    hub: { type: 'string' },
+    offline: { type: 'boolean' },
+    param: { type: 'string', multiple: true, short: 'P' },
+    'max-file-size': { type: 'string' },
+    'url-timeout': { type: 'string' },
+    root: { type: 'string' },
+    'allow-private-urls': { type: 'boolean' },
+    format: { type: 'string' },
+    diagnostics: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+};
+/** `parseArgs` with our error wording: every mistake becomes a UsageError. */
+function parseCommandLine(args, options) {
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
+    }
+    catch (error) {
+        throw new UsageError(error.message.replace(/^TypeError \[\w+\]: /, '').split('\n')[0]);
+    }
+}
+function readOptions(values) {
+    const params = (values.param ?? []).map((assignment) => {
+        const eq = assignment.indexOf('=');
+        if (eq <= 0)
+            throw new UsageError(`--param expects NAME=VALUE, got \`${assignment}\``);
+        return [assignment.slice(0, eq), assignment.slice(eq + 1)];
+    });
+    const maxBytes = positiveNumber('max-file-size', values['max-file-size'], 'a positive number of bytes', true);
+    const timeout = positiveNumber('url-timeout', values['url-timeout'], 'a positive number of seconds', false);
+    return {
+        ...(values.hub ? { hubDir: values.hub } : {}),
+        ...(values.root ? { rootDir: values.root } : {}),
+        offline: Boolean(values.offline),
+        allowPrivateUrls: Boolean(values['allow-private-urls']),
+        params,
+        maxBytes: maxBytes ?? DEFAULT_MAX_BYTES,
+        timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : Math.round(timeout * 1000),
+    };
+}
+function positiveNumber(flag, text, expected, integer) {
+    if (text === undefined)
+        return undefined;
+    const value = text.trim() === '' ? NaN : Number(text);
+    if (!(value > 0) || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value)))
+        throw new UsageError(`--${flag} expects ${expected}, got \`${text}\``);
+    return value;
+}
+function oneOf(flag, value, allowed, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (allowed.includes(value))
+        return value;
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got \`${value}\``);
+}
+/**
+ * How problems are printed: `--diagnostics text|json` in every command; without it, what
+ * `implied` says (validate's `--format`, or json for transpile's `--format json`).
+ */
+function diagnosticsFormat(explicit, implied = 'text') {
+    return oneOf('diagnostics', explicit, ['text', 'json'], implied);
+}
+/**
+ * Whether the raw arguments ask for JSON problems, read before they are parsed so that a usage
+ * error is printed as JSON too: the last `--diagnostics` value, else (validate and transpile)
+ * the last `--format` value.
+ */
+function asksForJson(command, args) {
+    const last = (flag) => {
+        let value;
+        args.forEach((arg, i) => {
+            if (arg.startsWith(`${flag}=`))
+                value = arg.slice(flag.length + 1);
+            else if (arg === flag)
+                value = args[i + 1];
+        });
+        return value;
+    };
+    const explicit = last('--diagnostics');
+    if (explicit !== undefined)
+        return explicit === 'json';
+    return (command === 'validate' || command === 'transpile') && last('--format') === 'json';
+}
+
 // EXTERNAL MODULE: ./src/diagnostics/diagnostic.ts
 var diagnostic = __nccwpck_require__(2869);
 ;// CONCATENATED MODULE: ./src/diagnostics/format.ts
@@ -167,8 +679,93 @@ function formatText(diagnostics) {
 function formatJson(diagnostics) {
     return JSON.stringify(diagnostics, null, 2);
 }
-/** A message must never break the one-line-per-diagnostic contract. */
-const oneLine = (text) => text.replace(/\s*\n\s*/g, ' ');
+/**
+ * A message must never break the one-line-per-diagnostic contract: a run of white space with a
+ * line break in it becomes one space. (Matched run by run: `/\s*\n\s*` would scan a long run of
+ * spaces again from each of them, quadratic in a value quoted in the message.)
+ */
+const oneLine = (text) => text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/diagnostics/codes.ts
+var codes = __nccwpck_require__(30);
+;// CONCATENATED MODULE: ./src/parse/source.ts
+
+
+/**
+ * Finds the place of `path` in the file. Keys written in snake_case match their camelCase
+ * path segment (Kubernetes objects accept both). When the path does not exist (a missing field,
+ * a short-form param) it points at the deepest part that does.
+ */
+function locate(source, path, anchor = 'key') {
+    let node = source.document.contents;
+    let keyNode = null;
+    for (const segment of path) {
+        const next = child(source, node, segment);
+        if (!next)
+            break;
+        keyNode = next.key;
+        node = next.value ?? next.key;
+    }
+    const target = anchor === 'key' ? (keyNode ?? node) : (node ?? keyNode);
+    return toLocation(source, target?.range?.[0] ?? 0, target?.range?.[1]);
+}
+/** The location of a raw character offset, e.g. from a YAML syntax error. */
+function toLocation(source, start, end) {
+    const from = source.lineCounter.linePos(start);
+    const location = { file: source.name, line: from.line, column: from.col };
+    if (end !== undefined && end > start) {
+        const to = source.lineCounter.linePos(end);
+        location.endLine = to.line;
+        location.endColumn = to.col;
+    }
+    return location;
+}
+function child(source, parent, segment) {
+    const node = (0,dist/* isAlias */.Vj)(parent) ? (parent.resolve(source.document) ?? null) : parent;
+    if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        return item ? { key: null, value: item } : undefined;
+    }
+    if (!(0,dist/* isMap */.jh)(node))
+        return undefined;
+    const wanted = String(segment);
+    let merged;
+    for (const pair of node.items) {
+        if (!(0,dist/* isPair */.tO)(pair))
+            continue;
+        const key = pair.key;
+        const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
+        if (name === wanted || (name !== undefined && camelCase(name) === wanted)) {
+            return { key, value: pair.value };
+        }
+        // YAML merge keys (`<<: *base`): look inside the merged map as a fallback.
+        if (name === '<<' && !merged)
+            merged = child(source, pair.value, segment);
+    }
+    return merged;
+}
+const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+/** Renders a path the way users read it: `run.operations[2].params.lr`. */
+function formatPath(path) {
+    let out = '';
+    for (const segment of path) {
+        out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+    }
+    return out;
+}
+/** A diagnostic about the field at `path` of `source`: the one way every stage reports a problem. */
+function diagnosticAt(source, path, code, message, options = {}) {
+    return {
+        severity: (0,codes/* severityOf */.xJ)(code),
+        code,
+        message,
+        location: locate(source, path, options.anchor ?? 'key'),
+        field: formatPath(path),
+        ...(options.hint ? { hint: options.hint } : {}),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/graph/dag-graph.ts
 const graphs = new WeakMap();
@@ -295,180 +892,6 @@ function findCycle(graph, blocked) {
         }
     }
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/emit/graph.ts
-
-/**
- * The dag as a diagram: one node per operation labelled with its name, component and trigger
- * (when not the default), nested dags as subgraphs, event edges dashed. Ids are generated
- * (`n0`, `n1`…) and labels quoted, so no operation name can break the diagram's syntax.
- */
-function renderGraph(root, format) {
-    let counter = 0;
-    const build = (dag) => {
-        const graph = graphOf(dag);
-        const ids = new Map();
-        const nodes = graph.names.map((name) => {
-            const op = graph.operations.get(name);
-            const id = `n${counter++}`;
-            ids.set(name, id);
-            const component = op.component?.component.name;
-            const trigger = typeof op.operation.trigger === 'string' && op.operation.trigger !== 'all_succeeded'
-                ? op.operation.trigger
-                : undefined;
-            const matrix = op.operation.matrix ? `matrix: ${op.operation.matrix.kind}` : undefined;
-            const label = [
-                name,
-                typeof component === 'string' && component !== name ? `(${component})` : undefined,
-                trigger,
-                matrix,
-            ]
-                .filter(Boolean)
-                .join(' · ');
-            return { id, label, ...(op.component?.dag ? { children: build(op.component.dag) } : {}) };
-        });
-        const seen = new Set();
-        const edges = [];
-        for (const name of graph.names) {
-            for (const edge of graph.upstream.get(name)) {
-                const from = ids.get(edge.from);
-                const key = `${edge.from}>${name}`;
-                if (!from || seen.has(key))
-                    continue;
-                seen.add(key);
-                edges.push({ from, to: ids.get(name), kind: edge.kind });
-            }
-        }
-        return { nodes, edges };
-    };
-    const dag = root.component?.dag;
-    const body = dag ? build(dag) : { nodes: [{ id: 'n0', label: root.name }], edges: [] };
-    return format === 'mermaid' ? mermaid(body) : dot(root.name, body);
-}
-const mermaidLabel = (text) => `"${text.replace(/"/g, '#quot;').replace(/\s+/g, ' ')}"`;
-function mermaid(graph) {
-    const lines = ['flowchart LR'];
-    const write = (g, indent) => {
-        for (const node of g.nodes) {
-            if (node.children) {
-                lines.push(`${indent}subgraph ${node.id} [${mermaidLabel(node.label)}]`);
-                write(node.children, `${indent}  `);
-                lines.push(`${indent}end`);
-            }
-            else {
-                lines.push(`${indent}${node.id}[${mermaidLabel(node.label)}]`);
-            }
-        }
-        for (const edge of g.edges)
-            lines.push(`${indent}${edge.from} ${edge.kind === 'event' ? '-.->' : '-->'} ${edge.to}`);
-    };
-    write(graph, '  ');
-    return `${lines.join('\n')}\n`;
-}
-const dotLabel = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-function dot(name, graph) {
-    const lines = [`digraph ${dotLabel(name)} {`, '  rankdir=LR;', '  node [shape=box];'];
-    const write = (g, indent) => {
-        for (const node of g.nodes) {
-            if (node.children) {
-                // DOT cannot draw edges to a cluster: the dag is a node, its operations a cluster beside it.
-                lines.push(`${indent}${node.id} [label=${dotLabel(node.label)}, shape=folder];`);
-                lines.push(`${indent}subgraph cluster_${node.id} {`, `${indent}  label=${dotLabel(node.label)};`);
-                write(node.children, `${indent}  `);
-                lines.push(`${indent}}`);
-            }
-            else {
-                lines.push(`${indent}${node.id} [label=${dotLabel(node.label)}];`);
-            }
-        }
-        for (const edge of g.edges)
-            lines.push(`${indent}${edge.from} -> ${edge.to}${edge.kind === 'event' ? ' [style=dashed]' : ''};`);
-    };
-    write(graph, '  ');
-    lines.push('}');
-    return `${lines.join('\n')}\n`;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/diagnostics/codes.ts
-var codes = __nccwpck_require__(30);
-;// CONCATENATED MODULE: ./src/parse/source.ts
-
-
-/**
- * Finds the place of `path` in the file. Keys written in snake_case match their camelCase
- * path segment (Kubernetes objects accept both). When the path does not exist (a missing field,
- * a short-form param) it points at the deepest part that does.
- */
-function locate(source, path, anchor = 'key') {
-    let node = source.document.contents;
-    let keyNode = null;
-    for (const segment of path) {
-        const next = child(source, node, segment);
-        if (!next)
-            break;
-        keyNode = next.key;
-        node = next.value ?? next.key;
-    }
-    const target = anchor === 'key' ? (keyNode ?? node) : (node ?? keyNode);
-    return toLocation(source, target?.range?.[0] ?? 0, target?.range?.[1]);
-}
-/** The location of a raw character offset, e.g. from a YAML syntax error. */
-function toLocation(source, start, end) {
-    const from = source.lineCounter.linePos(start);
-    const location = { file: source.name, line: from.line, column: from.col };
-    if (end !== undefined && end > start) {
-        const to = source.lineCounter.linePos(end);
-        location.endLine = to.line;
-        location.endColumn = to.col;
-    }
-    return location;
-}
-function child(source, parent, segment) {
-    const node = (0,dist/* isAlias */.Vj)(parent) ? (parent.resolve(source.document) ?? null) : parent;
-    if ((0,dist/* isSeq */.oP)(node) && typeof segment === 'number') {
-        const item = node.items[segment];
-        return item ? { key: null, value: item } : undefined;
-    }
-    if (!(0,dist/* isMap */.jh)(node))
-        return undefined;
-    const wanted = String(segment);
-    let merged;
-    for (const pair of node.items) {
-        if (!(0,dist/* isPair */.tO)(pair))
-            continue;
-        const key = pair.key;
-        const name = (0,dist/* isScalar */.jn)(key) ? String(key.value) : undefined;
-        if (name === wanted || (name !== undefined && camelCase(name) === wanted)) {
-            return { key, value: pair.value };
-        }
-        // YAML merge keys (`<<: *base`): look inside the merged map as a fallback.
-        if (name === '<<' && !merged)
-            merged = child(source, pair.value, segment);
-    }
-    return merged;
-}
-const camelCase = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-/** Renders a path the way users read it: `run.operations[2].params.lr`. */
-function formatPath(path) {
-    let out = '';
-    for (const segment of path) {
-        out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
-    }
-    return out;
-}
-/** A diagnostic about the field at `path` of `source`: the one way every stage reports a problem. */
-function diagnosticAt(source, path, code, message, options = {}) {
-    return {
-        severity: (0,codes/* severityOf */.xJ)(code),
-        code,
-        message,
-        location: locate(source, path, options.anchor ?? 'key'),
-        field: formatPath(path),
-        ...(options.hint ? { hint: options.hint } : {}),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/check/rules/acyclic.ts
@@ -10041,14 +10464,39 @@ function preprocess(fn, schema) {
  */
 /** Marker that lets the issue formatter list an object's known keys for "did you mean". */
 const KNOWN_KEYS_PREFIX = 'known-keys:';
-/** An object that rejects unknown keys, like Polyaxon's models. */
+/**
+ * An object that rejects unknown keys, like Polyaxon's models. An optional field given `null`
+ * (`name: ~`, or `name:` with nothing after it) is absent, as pydantic reads None for an Optional
+ * field; fields whose own type takes null (a param's `value`) keep it.
+ */
 function strict(shape) {
     const known = KNOWN_KEYS_PREFIX + Object.keys(shape).join(',');
-    return strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? known : undefined) });
+    return strictObject(nullMeansAbsent(shape), {
+        error: (issue) => (issue.code === 'unrecognized_keys' ? known : undefined),
+    });
 }
+const TAKES_NULL = new Set(['unknown', 'any', 'nullable', 'null']);
+const dropNull = (value) => (value === null ? undefined : value);
+function nullMeansAbsent(shape) {
+    const out = {};
+    for (const [key, field] of Object.entries(shape)) {
+        const def = field._zod.def;
+        const optional = def.type === 'optional' && !TAKES_NULL.has(def.innerType._zod.def.type);
+        out[key] = optional ? preprocess(dropNull, field) : field;
+    }
+    // The fields' outputs are unchanged (null never gets through), so the shape's type still describes them.
+    return out;
+}
+/**
+ * Text holding `{{` and, after it, `}}`. Written so the engine never backtracks more than one
+ * step: everything before the first `{{` and between it and the first `}}` after it is matched
+ * one character at a time. The plain `/\{\{[\s\S]*\}\}/` searched again from every `{{` to the
+ * end: over a minute on 256 KiB of `{`.
+ */
+const TEMPLATE = /^(?:[^{]|\{(?!\{))*\{\{(?:[^}]|\}(?!\}))*\}\}/;
 /** A string holding a Jinja template, e.g. `"{{ retries }}"`. */
-const template = schemas_string().regex(/\{\{[\s\S]*\}\}/, { error: 'expected a `{{ … }}` template' });
-const isTemplate = (value) => typeof value === 'string' && /\{\{[\s\S]*\}\}/.test(value);
+const template = schemas_string().regex(TEMPLATE, { error: 'expected a `{{ … }}` template' });
+const isTemplate = (value) => typeof value === 'string' && TEMPLATE.test(value);
 /** The field's normal type, or a `{{ … }}` template rendered at run time. */
 const refOr = (schema) => union([schema, templateFor(describeSchema(schema))]);
 /** One template schema per description: refOr is called for some sixty fields, and start-up time grows with each schema built. */
@@ -10056,7 +10504,7 @@ const templates = new Map();
 function templateFor(description) {
     let schema = templates.get(description);
     if (!schema)
-        templates.set(description, (schema = schemas_string().regex(/\{\{[\s\S]*\}\}/, { error: `expected ${description} or a \`{{ … }}\` template` })));
+        templates.set(description, (schema = schemas_string().regex(TEMPLATE, { error: `expected ${description} or a \`{{ … }}\` template` })));
     return schema;
 }
 /** A short English description of what a schema accepts, for error messages. */
@@ -10101,10 +10549,10 @@ function typeWords(type) {
 const primitives_int = schemas_int();
 const positiveInt = schemas_int().positive();
 const nonNegativeInt = schemas_int().nonnegative();
-/** Polyaxon reads some booleans laxly (`"true"`, `1`, `"t"`). */
+/** Polyaxon's booleans are pydantic's lax ones: `"true"`, `"Yes"`, `1`, `"t"` (not stripped of spaces). */
 const laxBool = preprocess((value) => {
     if (typeof value === 'string') {
-        const word = value.trim().toLowerCase();
+        const word = value.toLowerCase();
         if (['true', 't', 'yes', 'y', 'on', '1'].includes(word))
             return true;
         if (['false', 'f', 'no', 'n', 'off', '0'].includes(word))
@@ -10348,18 +10796,41 @@ const toleration = k8s(strict({
     effect: schemas_enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
     tolerationSeconds: schemas_int().optional(),
 }));
+/**
+ * core/v1 SecurityContext (a container's), which is what Polyaxon 2.18 reads for
+ * `environment.securityContext`: it refuses the pod-only fields (`fsGroup`, `sysctls`, …).
+ */
+const securityContext = k8s(strict({
+    allowPrivilegeEscalation: schemas_boolean().optional(),
+    appArmorProfile: record(schemas_string(), unknown()).optional(),
+    capabilities: record(schemas_string(), unknown()).optional(),
+    privileged: schemas_boolean().optional(),
+    procMount: schemas_string().optional(),
+    readOnlyRootFilesystem: schemas_boolean().optional(),
+    runAsGroup: schemas_int().optional(),
+    runAsNonRoot: schemas_boolean().optional(),
+    runAsUser: schemas_int().optional(),
+    seLinuxOptions: record(schemas_string(), unknown()).optional(),
+    seccompProfile: record(schemas_string(), unknown()).optional(),
+    windowsOptions: record(schemas_string(), unknown()).optional(),
+}));
 const hostAlias = k8s(strict({ ip: schemas_string(), hostnames: array(schemas_string()).optional() }));
 
 ;// CONCATENATED MODULE: ./src/schema/init.ts
 
 
 
-const pathList = array(union([schemas_string(), tuple([schemas_string(), schemas_string()])]));
+/**
+ * Init items and the IO types that share their shapes (spec §6.3, §4.2), as Polyaxon 2.18 types
+ * them: most fields also take a `{{ … }}` template (a RefField), rendered when the run starts.
+ */
+/** `[from, to]` or `path` items. */
+const pathList = array(union([schemas_string(), array(schemas_string())]));
 /** Artifacts value: files and dirs to pull (spec §4.2 `artifacts`). */
 const artifacts = strict({
-    files: pathList.optional(),
-    dirs: pathList.optional(),
-    workers: schemas_int().optional(),
+    files: refOr(pathList).optional(),
+    dirs: refOr(pathList).optional(),
+    workers: refOr(primitives_int).optional(),
 });
 const git = strict({
     url: schemas_string().optional(),
@@ -10368,14 +10839,14 @@ const git = strict({
 });
 const dockerfile = strict({
     image: schemas_string(),
-    env: union([record(schemas_string(), unknown()), array(unknown())]).optional(),
-    path: array(schemas_string()).optional(),
-    copy: array(unknown()).optional(),
-    postRunCopy: array(unknown()).optional(),
+    env: refOr(union([record(schemas_string(), unknown()), array(array(schemas_string()))])).optional(),
+    path: refOr(array(schemas_string())).optional(),
+    copy: refOr(pathList).optional(),
+    postRunCopy: refOr(pathList).optional(),
     run: array(schemas_string()).optional(),
     langEnv: schemas_string().optional(),
-    uid: schemas_int().optional(),
-    gid: schemas_int().optional(),
+    uid: refOr(primitives_int).optional(),
+    gid: refOr(primitives_int).optional(),
     username: schemas_string().optional(),
     filename: schemas_string().optional(),
     workdir: schemas_string().optional(),
@@ -10385,15 +10856,15 @@ const dockerfile = strict({
 const init_file = strict({
     content: schemas_string(),
     filename: schemas_string().optional(),
-    kind: schemas_string().optional(),
+    kind: refOr(schemas_string()).optional(),
     chmod: schemas_string().optional(),
 });
 const tensorboard = strict({
-    port: schemas_int().optional(),
-    uuids: union([array(schemas_string()), schemas_string()]).optional(),
-    useNames: schemas_boolean().optional(),
+    port: refOr(primitives_int).optional(),
+    uuids: refOr(union([array(schemas_string()), schemas_string()])).optional(),
+    useNames: refOr(laxBool).optional(),
     pathPrefix: schemas_string().optional(),
-    plugins: union([array(schemas_string()), schemas_string()]).optional(),
+    plugins: refOr(union([array(schemas_string()), schemas_string()])).optional(),
 });
 /** The init handlers; at most one may be set per item (checked by a rule, so all errors show). */
 const INIT_HANDLERS = [
@@ -10409,12 +10880,14 @@ const INIT_HANDLERS = [
 ];
 /** V1Init (spec §6.3). */
 const init = strict({
-    artifacts: artifacts.optional(),
-    paths: pathList.optional(),
+    // Handlers Argo cannot run (they need Polyaxon's artifacts store) take templates as Polyaxon does;
+    // git, dockerfile and file ones keep literal shapes, which lowering reads.
+    artifacts: refOr(artifacts).optional(),
+    paths: refOr(union([pathList, schemas_string()])).optional(),
     git: git.optional(),
     dockerfile: dockerfile.optional(),
     file: init_file.optional(),
-    tensorboard: tensorboard.optional(),
+    tensorboard: refOr(tensorboard).optional(),
     lineageRef: schemas_string().optional(),
     modelRef: schemas_string().optional(),
     artifactRef: schemas_string().optional(),
@@ -10445,7 +10918,802 @@ const initHandlers = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/check/values/python-pattern/program.ts
+/**
+ * A PatternNode → a Thompson NFA: a list of instructions that the matcher runs on all threads
+ * at once, one input character at a time, so matching takes time proportional to the value's
+ * length times the program's size, whatever the pattern. Counted repeats are spelled out, so
+ * the program's size is capped instead.
+ */
+/** Instructions per program. `x{0,999}` spells out 1,998; real patterns need dozens. */
+const MAX_PROGRAM_SIZE = 2_000;
+/** Instruction codes (plain numbers: the matcher's inner loop switches on them). */
+const Op = {
+    /** Consume the character whose code point is `arg`, then go on at the next instruction. */
+    ConsumeChar: 0,
+    /** Consume one character that `testers[arg]` accepts, then go on at the next instruction. */
+    ConsumeTest: 1,
+    /** Go on at `arg` and at `alternative`. */
+    Split: 2,
+    Jump: 3,
+    /** Go on at the next instruction only where `assertions[arg]` holds. */
+    Assert: 4,
+    Match: 5,
+};
+/** The size `node` compiles to, counted up to just past the cap (repeats multiply). */
+function programSize(node) {
+    const cap = MAX_PROGRAM_SIZE + 1;
+    switch (node.type) {
+        case 'empty':
+            return 0;
+        case 'char':
+        case 'class':
+        case 'any':
+        case 'assert':
+            return 1;
+        case 'concat':
+            return Math.min(cap, node.items.reduce((sum, item) => sum + programSize(item), 0));
+        case 'alternation':
+            return Math.min(cap, node.items.reduce((sum, item) => sum + programSize(item), 0) + 2 * (node.items.length - 1));
+        case 'repeat': {
+            const item = programSize(node.item);
+            const optional = node.max === Infinity ? item + 2 : (node.max - node.min) * (item + 1);
+            return Math.min(cap, node.min * item + optional);
+        }
+    }
+}
+/** Compiles a node whose programSize is within the cap. */
+function compile(node) {
+    const ops = [];
+    const args = [];
+    const alternatives = [];
+    const testers = [];
+    const assertions = [];
+    const emit = (op, arg = 0, alternative = 0) => {
+        ops.push(op);
+        args.push(arg);
+        alternatives.push(alternative);
+        return ops.length - 1;
+    };
+    const consume = (tester) => emit(Op.ConsumeTest, testers.push(tester) - 1);
+    const walk = (node) => {
+        switch (node.type) {
+            case 'empty':
+                return;
+            case 'char':
+                if (node.flags.ignoreCase)
+                    consume(charTester(node.codePoint, node.flags));
+                else
+                    emit(Op.ConsumeChar, node.codePoint);
+                return;
+            case 'class':
+                consume(classTester(node.items, node.negated, node.flags));
+                return;
+            case 'any':
+                consume(node.flags.dotAll ? () => true : (codePoint) => codePoint !== 0x0a);
+                return;
+            case 'assert':
+                emit(Op.Assert, assertions.push({ assertion: node.assertion, ascii: node.flags.ascii }) - 1);
+                return;
+            case 'concat':
+                node.items.forEach(walk);
+                return;
+            case 'alternation': {
+                const jumps = [];
+                node.items.forEach((item, index) => {
+                    const last = index === node.items.length - 1;
+                    const split = last ? -1 : emit(Op.Split);
+                    if (!last)
+                        args[split] = split + 1;
+                    walk(item);
+                    if (!last) {
+                        jumps.push(emit(Op.Jump));
+                        alternatives[split] = ops.length;
+                    }
+                });
+                for (const jump of jumps)
+                    args[jump] = ops.length;
+                return;
+            }
+            case 'repeat': {
+                for (let i = 0; i < node.min; i++)
+                    walk(node.item);
+                if (node.max === Infinity) {
+                    const split = emit(Op.Split, ops.length + 1);
+                    walk(node.item);
+                    emit(Op.Jump, split);
+                    alternatives[split] = ops.length;
+                    return;
+                }
+                const splits = [];
+                for (let i = node.min; i < node.max; i++) {
+                    splits.push(emit(Op.Split, ops.length + 1));
+                    walk(node.item);
+                }
+                for (const split of splits)
+                    alternatives[split] = ops.length;
+                return;
+            }
+        }
+    };
+    walk(node);
+    emit(Op.Match);
+    return {
+        ops: Uint8Array.from(ops),
+        args: Int32Array.from(args),
+        alternatives: Int32Array.from(alternatives),
+        testers,
+        assertions,
+    };
+}
+/**
+ * Python's IGNORECASE equals JavaScript's Unicode case folding for every cased character but
+ * one: Python also treats the dotless `ı` as a case of `i`.
+ */
+const DOTLESS_I = 0x131;
+/** A character under IGNORECASE. */
+function charTester(codePoint, flags) {
+    if (flags.ascii) {
+        // re.ASCII folds only A-Z and a-z.
+        const folded = isAsciiLetter(codePoint) ? codePoint | 0x20 : codePoint;
+        return (c) => c === codePoint || (isAsciiLetter(c) && (c | 0x20) === folded);
+    }
+    return classTester([{ kind: 'range', from: codePoint, to: codePoint }], false, flags);
+}
+const isAsciiLetter = (c) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+/**
+ * A class tests one character with a JavaScript class (`v` flag: nested classes for negated
+ * categories): a single character, so no backtracking can happen inside it. ASCII answers are
+ * remembered, since most values are ASCII.
+ */
+function classTester(items, negated, flags) {
+    const body = items.map((item) => classItemSource(item, flags.ascii)).join('');
+    const exact = new RegExp(`^[${body}]$`, 'v');
+    const folded = flags.ignoreCase ? new RegExp(`^[${body}]$`, 'vi') : exact;
+    const hasDotless = flags.ignoreCase && !flags.ascii && exact.test(String.fromCodePoint(DOTLESS_I));
+    const member = (codePoint, char) => {
+        // re.ASCII folds only ASCII letters; otherwise Unicode simple case folding, plus `ı` ~ `i`.
+        const regex = flags.ascii && codePoint >= 0x80 ? exact : folded;
+        if (regex.test(char))
+            return true;
+        if (!flags.ignoreCase || flags.ascii)
+            return false;
+        if (codePoint === DOTLESS_I)
+            return folded.test('i');
+        return hasDotless && (codePoint === 0x69 || codePoint === 0x49);
+    };
+    const ascii = new Uint8Array(128); // 0: not computed yet, 1: no, 2: yes
+    return (codePoint, char) => {
+        if (codePoint < 128) {
+            let known = ascii[codePoint];
+            if (known === 0)
+                ascii[codePoint] = known = member(codePoint, char) !== negated ? 2 : 1;
+            return known === 2;
+        }
+        return member(codePoint, char) !== negated;
+    };
+}
+/** Python's `\s` for str patterns: str.isspace(). */
+const UNICODE_SPACE = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680]
+    .concat(Array.from({ length: 11 }, (_, i) => 0x2000 + i))
+    .concat([0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
+const ASCII_SPACE = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20];
+const escaped = (codePoint) => `\\u{${codePoint.toString(16)}}`;
+function classItemSource(item, ascii) {
+    if (item.kind === 'range')
+        return item.from === item.to ? escaped(item.from) : `${escaped(item.from)}-${escaped(item.to)}`;
+    const members = {
+        // Python's \d is str.isdecimal() (Unicode Nd) and \w is str.isalnum() or `_` (Unicode L and N).
+        digit: ascii ? '0-9' : '\\p{Nd}',
+        word: ascii ? 'a-zA-Z0-9_' : '\\p{L}\\p{N}_',
+        space: (ascii ? ASCII_SPACE : UNICODE_SPACE).map(escaped).join(''),
+    }[item.category];
+    return `[${item.negated ? '^' : ''}${members}]`;
+}
+
+;// CONCATENATED MODULE: ./src/check/values/python-pattern/match.ts
+
+/**
+ * Python's `re.match(pattern, text) is not None`: a match starting at the beginning of `text`,
+ * of any length. All threads of the program advance together over the text (Thompson's
+ * simulation), each instruction at most once per position, so the work is at most
+ * `text.length × program size` instruction visits, whatever the pattern or the text. Past
+ * `budget` visits the answer is `undecided`. No captures are kept: only whether a match exists.
+ */
+function matchesAtStart(program, text, budget) {
+    const { ops, args, alternatives, testers, assertions } = program;
+    const size = ops.length;
+    let current = new Int32Array(size);
+    let next = new Int32Array(size);
+    /** The generation each instruction was last reached in: each is visited once per position. */
+    const seen = new Int32Array(size);
+    /** Instructions still to visit at this position: the threads' successors, then what they reach. */
+    const stack = new Int32Array(size * 3 + 1);
+    let top = 0;
+    let generation = 1;
+    let work = 0;
+    let position = 0;
+    stack[top++] = 0;
+    for (;;) {
+        // Follow every thread through jumps, splits and assertions to the instructions that consume.
+        let count = 0;
+        while (top > 0) {
+            const pc = stack[--top];
+            if (seen[pc] === generation)
+                continue;
+            seen[pc] = generation;
+            work++;
+            const op = ops[pc];
+            if (op === SPLIT) {
+                stack[top++] = alternatives[pc];
+                stack[top++] = args[pc];
+            }
+            else if (op === JUMP)
+                stack[top++] = args[pc];
+            else if (op === ASSERT) {
+                const { assertion, ascii } = assertions[args[pc]];
+                if (holds(assertion, ascii, text, position))
+                    stack[top++] = pc + 1;
+            }
+            else if (op === MATCH)
+                return true;
+            else
+                next[count++] = pc;
+        }
+        if (count === 0 || position >= text.length)
+            return false;
+        if (work > budget)
+            return 'undecided';
+        [current, next] = [next, current];
+        // Each thread that accepts the next character goes on after it.
+        const codePoint = text.codePointAt(position);
+        const width = codePoint > 0xffff ? 2 : 1;
+        let char;
+        for (let i = 0; i < count; i++) {
+            const pc = current[i];
+            if (ops[pc] === CONSUME_CHAR) {
+                if (args[pc] !== codePoint)
+                    continue;
+            }
+            else if (!testers[args[pc]](codePoint, (char ??= text.slice(position, position + width))))
+                continue;
+            stack[top++] = pc + 1;
+        }
+        generation++;
+        position += width;
+    }
+}
+const { ConsumeChar: CONSUME_CHAR, Split: SPLIT, Jump: JUMP, Assert: ASSERT, Match: MATCH } = Op;
+/** Whether a zero-width assertion holds at `position` (a UTF-16 index into `text`). */
+function holds(assertion, ascii, text, position) {
+    const end = text.length;
+    switch (assertion) {
+        case 'start':
+            return position === 0;
+        case 'line-start':
+            return position === 0 || text.charCodeAt(position - 1) === 0x0a;
+        case 'end':
+            return position === end || (position === end - 1 && text.charCodeAt(position) === 0x0a);
+        case 'line-end':
+            return position === end || text.charCodeAt(position) === 0x0a;
+        case 'string-end':
+            return position === end;
+        case 'boundary':
+        case 'non-boundary': {
+            // Python: neither holds in an empty string.
+            if (end === 0)
+                return false;
+            const before = position > 0 && isWord(codePointBefore(text, position), ascii);
+            const after = position < end && isWord(text.codePointAt(position), ascii);
+            return (before !== after) === (assertion === 'boundary');
+        }
+    }
+}
+function codePointBefore(text, position) {
+    const low = text.charCodeAt(position - 1);
+    if (low >= 0xdc00 && low <= 0xdfff && position >= 2) {
+        const high = text.charCodeAt(position - 2);
+        if (high >= 0xd800 && high <= 0xdbff)
+            return text.codePointAt(position - 2);
+    }
+    return low;
+}
+const UNICODE_WORD = /^[\p{L}\p{N}_]$/u;
+function isWord(codePoint, ascii) {
+    if (codePoint < 0x80)
+        return ((codePoint >= 0x30 && codePoint <= 0x39) ||
+            (codePoint >= 0x41 && codePoint <= 0x5a) ||
+            (codePoint >= 0x61 && codePoint <= 0x7a) ||
+            codePoint === 0x5f);
+    return !ascii && UNICODE_WORD.test(String.fromCodePoint(codePoint));
+}
+
+;// CONCATENATED MODULE: ./src/check/values/python-pattern/parse.ts
+/**
+ * Python's `re` syntax (3.11, `str` patterns) → a PatternNode, or why not. It follows the
+ * grammar of CPython's `re._parser` so that a pattern means here what it means to Polyaxon:
+ * the same escapes, the same literal `{` when a brace is not a quantifier, the same errors at
+ * the same positions. Constructs only a backtracking engine can run are refused as unsafe.
+ */
+function parsePythonPattern(pattern) {
+    try {
+        return new Parser(pattern).parse();
+    }
+    catch (error) {
+        if (error instanceof PatternSyntaxError)
+            return error.detail;
+        throw error;
+    }
+}
+/** Deeper nesting is refused: the parser recurses per group, and no real pattern needs it. */
+const MAX_GROUP_DEPTH = 100;
+/** Python's MAXREPEAT: larger repeat counts overflow its engine. */
+const MAX_REPEAT_COUNT = 2 ** 32 - 1;
+class PatternSyntaxError extends Error {
+    detail;
+    constructor(detail) {
+        super(detail.reason);
+        this.detail = detail;
+    }
+}
+const NO_FLAGS = { ignoreCase: false, multiline: false, dotAll: false, ascii: false, verbose: false };
+const FLAG_NAMES = {
+    i: 'ignoreCase',
+    m: 'multiline',
+    s: 'dotAll',
+    a: 'ascii',
+    x: 'verbose',
+    u: 'unicode',
+};
+const WHITESPACE = new Set([' ', '\t', '\n', '\r', '\v', '\f']);
+const DIGITS = /^[0-9]$/;
+const OCTAL = /^[0-7]$/;
+const HEX = /^[0-9a-fA-F]$/;
+const ASCII_LETTER = /^[a-zA-Z]$/;
+const CHAR_ESCAPES = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
+const CATEGORY_ESCAPES = {
+    d: ['digit', false],
+    D: ['digit', true],
+    w: ['word', false],
+    W: ['word', true],
+    s: ['space', false],
+    S: ['space', true],
+};
+class Parser {
+    /** The pattern as code points: Python counts positions in code points. */
+    chars;
+    at = 0;
+    globalFlags = NO_FLAGS;
+    groupNames = new Set();
+    constructor(pattern) {
+        this.chars = Array.from(pattern);
+    }
+    parse() {
+        const node = this.alternatives('top', 0);
+        if (this.peek() === ')')
+            this.fail('unbalanced parenthesis', this.at);
+        return node;
+    }
+    fail(reason, position, unsafe = false) {
+        throw new PatternSyntaxError({ reason, position, unsafe });
+    }
+    peek() {
+        return this.chars[this.at];
+    }
+    next() {
+        return this.chars[this.at++];
+    }
+    accept(char) {
+        if (this.peek() !== char)
+            return false;
+        this.at++;
+        return true;
+    }
+    /** Characters while `test` holds, at most `limit` of them. */
+    takeWhile(test, limit = Infinity) {
+        let taken = '';
+        while (taken.length < limit && this.peek() !== undefined && test.test(this.peek()))
+            taken += this.next();
+        return taken;
+    }
+    alternatives(scoped, depth) {
+        if (depth > MAX_GROUP_DEPTH)
+            this.fail(`groups nest more than ${MAX_GROUP_DEPTH} levels deep`, this.at, true);
+        const branches = [this.sequence(scoped, depth, depth === 0)];
+        while (this.accept('|'))
+            branches.push(this.sequence(scoped, depth, false));
+        return branches.length === 1 ? branches[0] : { type: 'alternation', items: branches };
+    }
+    /** One branch of an alternation. `first`: global flags such as `(?i)` may still appear. */
+    sequence(scoped, depth, first) {
+        const items = [];
+        for (;;) {
+            const flags = scoped === 'top' ? this.globalFlags : scoped;
+            const char = this.peek();
+            if (char === undefined || char === '|' || char === ')')
+                break;
+            const start = this.at++;
+            if (flags.verbose && WHITESPACE.has(char))
+                continue;
+            if (flags.verbose && char === '#') {
+                while (this.peek() !== undefined && this.next() !== '\n')
+                    ;
+                continue;
+            }
+            if (char === '\\') {
+                const node = this.escape(flags, start);
+                items.push({ node, kind: node.type === 'assert' ? 'anchor' : 'atom' });
+            }
+            else if (char === '[')
+                items.push({ node: this.characterClass(flags, start), kind: 'atom' });
+            else if (char === '*' || char === '+' || char === '?' || char === '{') {
+                const repeat = this.repeat(char, start);
+                if (!repeat) {
+                    items.push({ node: { type: 'char', codePoint: 0x7b, flags }, kind: 'atom' }); // a literal `{`
+                    continue;
+                }
+                const last = items.at(-1);
+                if (!last || last.kind === 'anchor')
+                    this.fail('nothing to repeat', start);
+                if (last.kind === 'repeat')
+                    this.fail('multiple repeat', start);
+                // `?` after a quantifier makes it lazy, which matches the same strings; `+` makes it possessive.
+                if (!this.accept('?') && this.accept('+'))
+                    this.fail('possessive quantifiers need backtracking to run', this.at - 1, true);
+                const [min, max] = repeat;
+                items[items.length - 1] = { node: { type: 'repeat', item: last.node, min, max }, kind: 'repeat' };
+            }
+            else if (char === '.')
+                items.push({ node: { type: 'any', flags }, kind: 'atom' });
+            else if (char === '^')
+                items.push({
+                    node: { type: 'assert', assertion: flags.multiline ? 'line-start' : 'start', flags },
+                    kind: 'anchor',
+                });
+            else if (char === '$')
+                items.push({
+                    node: { type: 'assert', assertion: flags.multiline ? 'line-end' : 'end', flags },
+                    kind: 'anchor',
+                });
+            else if (char === '(') {
+                const group = this.group(flags, depth, start, first && items.length === 0);
+                if (group)
+                    items.push({ node: group, kind: 'atom' });
+            }
+            else
+                items.push({ node: { type: 'char', codePoint: char.codePointAt(0), flags }, kind: 'atom' });
+        }
+        if (items.length === 0)
+            return { type: 'empty' };
+        return items.length === 1 ? items[0].node : { type: 'concat', items: items.map((item) => item.node) };
+    }
+    /** `* + ? {m,n}` → [min, max]; undefined when a `{` is a literal brace, as Python reads it. */
+    repeat(char, start) {
+        if (char === '?')
+            return [0, 1];
+        if (char === '*')
+            return [0, Infinity];
+        if (char === '+')
+            return [1, Infinity];
+        if (this.peek() === '}')
+            return undefined;
+        const low = this.takeWhile(DIGITS);
+        const high = this.accept(',') ? this.takeWhile(DIGITS) : low;
+        if (!this.accept('}')) {
+            this.at = start + 1;
+            return undefined;
+        }
+        const min = low ? Number(low) : 0;
+        const max = high ? Number(high) : Infinity;
+        if (min >= MAX_REPEAT_COUNT || (max !== Infinity && max >= MAX_REPEAT_COUNT))
+            this.fail('the repetition number is too large', start);
+        if (max < min)
+            this.fail('min repeat greater than max repeat', start + 1);
+        return [min, max];
+    }
+    /** `(...)`; `start` is the position of the `(`, `scoped` the flags around it. Undefined for a comment or global flags. */
+    group(scoped, depth, start, first) {
+        let flags = scoped;
+        if (this.accept('?')) {
+            const kind = this.next();
+            if (kind === undefined)
+                this.fail('unexpected end of pattern', this.at);
+            if (kind === 'P') {
+                if (this.accept('<')) {
+                    const name = this.until('>', 'group name');
+                    const nameStart = this.at - Array.from(name).length - 1;
+                    if (!/^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u.test(name))
+                        this.fail(`bad character in group name '${name}'`, nameStart);
+                    if (this.groupNames.has(name))
+                        this.fail(`redefinition of group name '${name}'`, nameStart);
+                    this.groupNames.add(name);
+                }
+                else if (this.accept('=')) {
+                    this.fail('backreferences (`(?P=name)`) need backtracking to run', start, true);
+                }
+                else {
+                    const other = this.next();
+                    if (other === undefined)
+                        this.fail('unexpected end of pattern', this.at);
+                    this.fail(`unknown extension ?P${other}`, start + 1);
+                }
+            }
+            else if (kind === ':') {
+                // a group that does not capture: captures do not change whether a match exists
+            }
+            else if (kind === '#') {
+                while (this.peek() !== ')')
+                    if (this.next() === undefined)
+                        this.fail('missing ), unterminated comment', start);
+                this.at++;
+                return undefined;
+            }
+            else if (kind === '=' || kind === '!') {
+                this.fail('lookahead assertions need backtracking to run', start, true);
+            }
+            else if (kind === '<') {
+                const which = this.next();
+                if (which === undefined)
+                    this.fail('unexpected end of pattern', this.at);
+                if (which !== '=' && which !== '!')
+                    this.fail(`unknown extension ?<${which}`, start + 1);
+                this.fail('lookbehind assertions need backtracking to run', start, true);
+            }
+            else if (kind === '(') {
+                this.fail('conditional groups need backtracking to run', start, true);
+            }
+            else if (kind === '>') {
+                this.fail('atomic groups need backtracking to run', start, true);
+            }
+            else if (kind in FLAG_NAMES || kind === '-' || kind === 'L' || kind === 't') {
+                const parsed = this.inlineFlags(kind, scoped);
+                if (parsed === 'global') {
+                    if (!first)
+                        this.fail('global flags not at the start of the expression', start);
+                    return undefined;
+                }
+                flags = parsed;
+            }
+            else {
+                this.fail(`unknown extension ?${kind}`, start + 1);
+            }
+        }
+        const inner = this.alternatives(flags, depth + 1);
+        if (!this.accept(')'))
+            this.fail('missing ), unterminated subpattern', start);
+        return inner;
+    }
+    /** Characters up to `end` (consumed), for a group name. */
+    until(end, what) {
+        const from = this.at;
+        let text = '';
+        for (;;) {
+            const char = this.next();
+            if (char === undefined)
+                this.fail(text ? `missing ${end}, unterminated name` : `missing ${what}`, from);
+            if (char === end)
+                break;
+            text += char;
+        }
+        if (!text)
+            this.fail(`missing ${what}`, from);
+        return text;
+    }
+    /** `(?aimsux)` (global: returns 'global') or `(?aimsux-imsx:` (scoped: the group's flags). */
+    inlineFlags(first, scoped) {
+        const on = new Set();
+        const off = new Set();
+        let char = first;
+        const check = (flag) => {
+            if (flag === 'L')
+                this.fail("bad inline flags: cannot use 'L' flag with a str pattern", this.at);
+            if (flag === 't')
+                this.fail('the template flag `t` is not supported', this.at - 1, true);
+        };
+        if (char !== '-') {
+            for (;;) {
+                check(char);
+                on.add(char);
+                if (on.has('a') && on.has('u'))
+                    this.fail("bad inline flags: flags 'a', 'u' and 'L' are incompatible", this.at);
+                char = this.next();
+                if (char === undefined)
+                    this.fail('missing -, : or )', this.at);
+                if (char === ')' || char === '-' || char === ':')
+                    break;
+                if (!(char in FLAG_NAMES) && char !== 'L' && char !== 't')
+                    this.fail(/\p{L}/u.test(char) ? 'unknown flag' : 'missing -, : or )', this.at - 1);
+            }
+        }
+        if (char === ')') {
+            this.globalFlags = apply(this.globalFlags, on, off);
+            return 'global';
+        }
+        if (char === '-') {
+            char = this.next();
+            if (char === undefined)
+                this.fail('missing flag', this.at);
+            if (!(char in FLAG_NAMES) && char !== 'L' && char !== 't')
+                this.fail(/\p{L}/u.test(char) ? 'unknown flag' : 'missing flag', this.at - 1);
+            for (;;) {
+                if (char === 'a' || char === 'u' || char === 'L')
+                    this.fail("bad inline flags: cannot turn off flags 'a', 'u' and 'L'", this.at);
+                check(char);
+                off.add(char);
+                char = this.next();
+                if (char === undefined)
+                    this.fail('missing :', this.at);
+                if (char === ':')
+                    break;
+                if (!(char in FLAG_NAMES) && char !== 'L' && char !== 't')
+                    this.fail(/\p{L}/u.test(char) ? 'unknown flag' : 'missing :', this.at - 1);
+            }
+        }
+        if ([...on].some((flag) => off.has(flag)))
+            this.fail('bad inline flags: flag turned on and off', this.at - 1);
+        return apply(scoped, on, off);
+    }
+    /** An escape outside a class; `start` is the position of the backslash. */
+    escape(flags, start) {
+        const char = this.next();
+        if (char === undefined)
+            this.fail('bad escape (end of pattern)', start);
+        const assertion = char === 'A'
+            ? 'start'
+            : char === 'Z'
+                ? 'string-end'
+                : char === 'b'
+                    ? 'boundary'
+                    : char === 'B'
+                        ? 'non-boundary'
+                        : undefined;
+        if (assertion)
+            return { type: 'assert', assertion, flags };
+        const category = CATEGORY_ESCAPES[char];
+        if (category)
+            return { type: 'class', items: [categoryItem(category)], negated: false, flags };
+        if (char in CHAR_ESCAPES)
+            return { type: 'char', codePoint: CHAR_ESCAPES[char], flags };
+        if (char === '0')
+            return { type: 'char', codePoint: parseInt(char + this.takeWhile(OCTAL, 2), 8), flags };
+        if (DIGITS.test(char)) {
+            if (DIGITS.test(this.peek() ?? '')) {
+                const second = this.next();
+                if (OCTAL.test(char) && OCTAL.test(second) && OCTAL.test(this.peek() ?? '')) {
+                    const text = char + second + this.next();
+                    const codePoint = parseInt(text, 8);
+                    if (codePoint > 0o377)
+                        this.fail(`octal escape value \\${text} outside of range 0-0o377`, start);
+                    return { type: 'char', codePoint, flags };
+                }
+            }
+            this.fail('backreferences (`\\1`) need backtracking to run', start, true);
+        }
+        const codePoint = this.characterEscape(char, start);
+        return { type: 'char', codePoint, flags };
+    }
+    /** `\x \u \U \N`, a letter Python does not know (an error), or an escaped literal. */
+    characterEscape(char, start) {
+        const hex = (digits) => {
+            const text = this.takeWhile(HEX, digits);
+            if (text.length !== digits)
+                this.fail(`incomplete escape \\${char}${text}`, start);
+            const codePoint = parseInt(text, 16);
+            if (codePoint > 0x10ffff)
+                this.fail(`bad escape \\${char}${text}`, start);
+            return codePoint;
+        };
+        if (char === 'x')
+            return hex(2);
+        if (char === 'u')
+            return hex(4);
+        if (char === 'U')
+            return hex(8);
+        if (char === 'N')
+            this.fail('named characters (`\\N{…}`) are not supported: write the character itself', start, true);
+        if (ASCII_LETTER.test(char))
+            this.fail(`bad escape \\${char}`, start);
+        return char.codePointAt(0);
+    }
+    /** `[...]`; `start` is the position of the `[`. */
+    characterClass(flags, start) {
+        const negated = this.accept('^');
+        const items = [];
+        for (;;) {
+            const itemStart = this.at;
+            const char = this.next();
+            if (char === undefined)
+                this.fail('unterminated character set', start);
+            if (char === ']' && items.length > 0)
+                break;
+            const low = char === '\\' ? this.classEscape(itemStart) : char.codePointAt(0);
+            if (!this.accept('-')) {
+                items.push(typeof low === 'number' ? { kind: 'range', from: low, to: low } : low);
+                continue;
+            }
+            const highStart = this.at;
+            const next = this.next();
+            if (next === undefined)
+                this.fail('unterminated character set', start);
+            if (next === ']') {
+                items.push(typeof low === 'number' ? { kind: 'range', from: low, to: low } : low);
+                items.push({ kind: 'range', from: 0x2d, to: 0x2d });
+                break;
+            }
+            const high = next === '\\' ? this.classEscape(highStart) : next.codePointAt(0);
+            const text = this.chars.slice(itemStart, this.at).join('');
+            if (typeof low !== 'number' || typeof high !== 'number' || high < low)
+                this.fail(`bad character range ${text}`, itemStart);
+            items.push({ kind: 'range', from: low, to: high });
+        }
+        return { type: 'class', items, negated, flags };
+    }
+    /** An escape inside a class: a code point, or a category such as `\d`. */
+    classEscape(start) {
+        const char = this.next();
+        if (char === undefined)
+            this.fail('bad escape (end of pattern)', start);
+        const category = CATEGORY_ESCAPES[char];
+        if (category)
+            return categoryItem(category);
+        if (char === 'b')
+            return 8;
+        if (char in CHAR_ESCAPES)
+            return CHAR_ESCAPES[char];
+        if (OCTAL.test(char)) {
+            const text = char + this.takeWhile(OCTAL, 2);
+            const codePoint = parseInt(text, 8);
+            if (codePoint > 0o377)
+                this.fail(`octal escape value \\${text} outside of range 0-0o377`, start);
+            return codePoint;
+        }
+        if (DIGITS.test(char))
+            this.fail(`bad escape \\${char}`, start);
+        return this.characterEscape(char, start);
+    }
+}
+const categoryItem = ([category, negated]) => ({ kind: 'category', category, negated });
+function apply(flags, on, off) {
+    const result = { ...flags };
+    for (const flag of on) {
+        const name = FLAG_NAMES[flag];
+        if (name && name !== 'unicode')
+            result[name] = true;
+    }
+    for (const flag of off) {
+        const name = FLAG_NAMES[flag];
+        if (name && name !== 'unicode')
+            result[name] = false;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/check/values/python-pattern/index.ts
+
+
+
+/**
+ * Instruction visits one match may take: half a second at worst. Real patterns visit a
+ * handful of instructions per character, so only a value of hundreds of kilobytes checked
+ * against a pattern of hundreds of steps gets near it.
+ */
+const MATCH_BUDGET = 10_000_000;
+function compilePythonPattern(pattern) {
+    const node = parsePythonPattern(pattern);
+    if ('reason' in node)
+        return node;
+    if (programSize(node) > MAX_PROGRAM_SIZE)
+        return {
+            reason: `it spells out to more than ${MAX_PROGRAM_SIZE} steps (large repeat counts multiply)`,
+            position: 0,
+            unsafe: true,
+        };
+    const program = compile(node);
+    return { matchesStart: (value) => matchesAtStart(program, value, MATCH_BUDGET) };
+}
+
 ;// CONCATENATED MODULE: ./src/check/values/constraints.ts
+
 /**
  * V1Validation checks on a coerced value (spec §4.4). Scalar checks apply to each item of a
  * list and each value of a mapping. Returns the first broken rule, as a sentence, or undefined.
@@ -10513,72 +11781,97 @@ function checkScalar(value, rules) {
         if (rules.decimalPlaces !== undefined && decimals > rules.decimalPlaces)
             return `must have at most ${rules.decimalPlaces} decimal places`;
     }
+    if (typeof value === 'string' && rules.regex !== undefined) {
+        // Python's re.match: anchored at the start only. A pattern that cannot be used is reported
+        // once, where it is declared (patternProblem), not at every value.
+        const pattern = pythonPattern(rules.regex);
+        const matched = 'reason' in pattern ? true : pattern.matchesStart(value);
+        if (matched === 'undecided')
+            return `is too long (${value.length} characters) to check against the pattern \`${shorten(rules.regex)}\` in bounded time`;
+        if (!matched)
+            return `must match the pattern \`${shorten(rules.regex)}\``;
+    }
     if (typeof value === 'string') {
-        // Python's re.match: anchored at the start only.
-        if (rules.regex !== undefined && !safeRegex(rules.regex)?.test(value))
-            return `must match the pattern \`${rules.regex}\``;
         if (rules.minLength !== undefined && value.length < rules.minLength)
             return `must be at least ${rules.minLength} characters long`;
         if (rules.maxLength !== undefined && value.length > rules.maxLength)
             return `must be at most ${rules.maxLength} characters long`;
-        if (rules.contains !== undefined && !value.includes(String(rules.contains)))
-            return `must contain \`${String(rules.contains)}\``;
-        if (rules.excludes !== undefined && value.includes(String(rules.excludes)))
-            return `must not contain \`${String(rules.excludes)}\``;
+        if (rules.contains !== undefined && !value.includes(asText(rules.contains)))
+            return `must contain \`${asText(rules.contains)}\``;
+        if (rules.excludes !== undefined && value.includes(asText(rules.excludes)))
+            return `must not contain \`${asText(rules.excludes)}\``;
     }
     return undefined;
 }
-function safeRegex(pattern) {
-    try {
-        return new RegExp(`^(?:${pattern})`);
-    }
-    catch {
+/** Why a `validation.regex` cannot be used (Python refuses it, or only backtracking can run it), or undefined. */
+function patternProblem(pattern) {
+    const compiled = pythonPattern(pattern);
+    if (!('reason' in compiled))
         return undefined;
-    }
+    const where = compiled.position > 0 ? ` (at character ${compiled.position + 1})` : '';
+    return compiled.unsafe
+        ? {
+            message: `the pattern \`${shorten(pattern)}\` cannot be checked in linear time: ${compiled.reason}${where}`,
+            hint: 'write it without backreferences, lookarounds, atomic groups, possessive quantifiers and huge repeat counts: a pattern that needs backtracking can keep the checker busy for hours on a long value',
+        }
+        : {
+            message: `the pattern \`${shorten(pattern)}\` is not a valid Python regular expression: ${compiled.reason}${where}`,
+            hint: "Polyaxon matches it with Python's `re.match`, which refuses it too",
+        };
 }
+/** Compiled patterns, by source: the same few patterns are checked against many values. */
+const compiledPatterns = new Map();
+function pythonPattern(pattern) {
+    let compiled = compiledPatterns.get(pattern);
+    if (!compiled) {
+        if (compiledPatterns.size >= 1000)
+            compiledPatterns.clear();
+        compiledPatterns.set(pattern, (compiled = compilePythonPattern(pattern)));
+    }
+    return compiled;
+}
+const asText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** A pattern quoted in a one-line message. */
+const shorten = (pattern) => (pattern.length > 80 ? `${pattern.slice(0, 77)}…` : pattern);
 
 ;// CONCATENATED MODULE: ./src/check/values/coerce.ts
-/**
- * Literal param values against IO types, the way Polyaxon's `validate_value` coerces them
- * (spec §4.2): lax for the common types, strict for pydantic's Strict* names, and refusing
- * every value for type names Polyaxon accepts in a definition but cannot validate.
- */
+
 const ok = (value) => ({ ok: true, value });
 const fail = (reason) => ({ ok: false, reason });
-/** Types whose string values are JSON-decoded first (`"[1, 2]"` is a list). */
-const LOADABLE = new Set([
-    'int',
-    'float',
+/**
+ * Types whose string values Polyaxon does NOT JSON-decode first (clipped's NON_LOADABLE); every
+ * other type reads a string as JSON (`"[1, 2]"` is a list, `"12"` a number) and refuses a string
+ * that is not JSON (`"+5"`, `"0o17"`, `"inf"`).
+ */
+const NON_LOADABLE = new Set([
+    'any',
+    'Any',
+    'str',
     'bool',
-    'dict',
-    'Dict',
-    'metadata',
-    'list',
-    'List',
-    'artifacts',
-    'git',
-    'dockerfile',
-    'file',
-    'tensorboard',
-    'event',
-    'metric',
-    'PositiveInt',
-    'NonNegativeInt',
-    'PositiveFloat',
-    'NonNegativeFloat',
-    'NegativeInt',
-    'NegativeFloat',
-    'NonPositiveInt',
-    'NonPositiveFloat',
+    'path',
+    'date',
+    'datetime',
+    'timedelta',
+    'uuid',
+    'email',
+    'image',
+    'uri',
+    'gcs',
+    's3',
+    'wasb',
 ]);
 function coerce(type, value, isList = false) {
+    return coerceValue(type, value, isList, true);
+}
+/** `decode`: read a string as JSON first (top-level values of loadable types; never list items). */
+function coerceValue(type, value, isList, decode) {
     if (isList) {
         const list = typeof value === 'string' ? decodeJson(value) : value;
         if (!Array.isArray(list))
             return fail(`expected a list of ${type ?? 'values'}`);
         const out = [];
         for (const [index, item] of list.entries()) {
-            const result = coerce(type, item);
+            const result = coerceItem(type ?? 'any', item);
             if (!result.ok)
                 return fail(`item ${index}: ${result.reason}`);
             out.push(result.value);
@@ -10588,7 +11881,17 @@ function coerce(type, value, isList = false) {
     if (type === undefined || type === 'any' || type === 'Any')
         return ok(value);
     const base = genericBase(type);
-    const input = typeof value === 'string' && LOADABLE.has(base) ? decodeJson(value) : value;
+    let input = value;
+    if (decode && typeof value === 'string' && !NON_LOADABLE.has(type)) {
+        input = decodeJson(value);
+        if (input === NOT_JSON) {
+            // Say what the type wants; when the text would do but for being JSON (`+5`, `0x10`), say that.
+            const asText = coerceValue(type, value, false, false);
+            return asText.ok
+                ? fail(`Polyaxon reads a ${type} given as text as JSON, and \`${abbreviate(value)}\` is not JSON`)
+                : asText;
+        }
+    }
     switch (base) {
         case 'int':
             return toInt(input);
@@ -10601,20 +11904,38 @@ function coerce(type, value, isList = false) {
             return ok(typeof input === 'string' ? input : input instanceof Date ? input.toISOString() : JSON.stringify(input));
         case 'dict':
         case 'Dict':
-        case 'metadata':
-            return isMapping(input) ? ok(input) : fail('expected a mapping (or a JSON object string)');
+        case 'metadata': {
+            if (!isMapping(input))
+                return fail('expected a mapping (or a JSON object string)');
+            const itemType = genericArgument(type, 1);
+            if (!itemType)
+                return ok(input);
+            for (const [key, item] of Object.entries(input)) {
+                const result = coerceItem(itemType, item, true);
+                if (!result.ok)
+                    return fail(`\`${key}\`: ${result.reason}`);
+            }
+            return ok(input);
+        }
         case 'list':
-        case 'List':
-            return Array.isArray(input)
-                ? type === 'List[str]' && input.some((i) => typeof i !== 'string')
-                    ? fail('expected a list of strings')
-                    : ok(input)
-                : fail('expected a list (or a JSON array string)');
+        case 'List': {
+            if (!Array.isArray(input))
+                return fail('expected a list (or a JSON array string)');
+            const itemType = genericArgument(type, 0);
+            if (!itemType)
+                return ok(input);
+            for (const [index, item] of input.entries()) {
+                const result = coerceItem(itemType, item, true);
+                if (!result.ok)
+                    return fail(`item ${index}: ${result.reason}`);
+            }
+            return ok(input);
+        }
         case 'path':
             return typeof input === 'string' ? ok(input) : fail('expected a path string');
         case 'uri':
-            return typeof input === 'string' &&
-                (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(input) || /^[^\s:@]+:[^\s@]+@[^\s:]+(:\d+)?$/.test(input))
+            // pydantic's AnyUrl: any absolute URL with a scheme (`python:3.12` is one), as WHATWG parses it.
+            return typeof input === 'string' && URL.canParse(input)
                 ? ok(input)
                 : fail('expected a URI such as `s3://bucket/key` or `https://host/path`');
         case 's3':
@@ -10626,7 +11947,7 @@ function coerce(type, value, isList = false) {
                 ? ok(input)
                 : fail('expected `gs://bucket[/blob]`');
         case 'wasb':
-            return typeof input === 'string' && /^(wasbs?|https?|az|abfss?):\/\/\S+$/.test(input)
+            return typeof input === 'string' && isWasb(input)
                 ? ok(input)
                 : fail('expected `wasbs://container@account.blob.core.windows.net/path`');
         case 'image':
@@ -10637,29 +11958,24 @@ function coerce(type, value, isList = false) {
                 ? ok(input.replace(/-/g, '').toLowerCase())
                 : fail('expected a UUID');
         case 'email':
-            return typeof input === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input)
-                ? ok(input)
-                : fail('expected an e-mail address');
+            return typeof input === 'string' && isEmail(input) ? ok(input) : fail('expected an e-mail address');
         case 'date':
             return toDate(input, false);
         case 'datetime':
             return toDate(input, true);
         case 'timedelta':
-            return typeof input === 'number' ||
-                (typeof input === 'string' &&
-                    /^(\d+(\.\d+)?|\d+:\d{1,2}:\d{1,2}|P(?:\d+[YMWD])*(?:T(?:[\d.]+[HMS])+)?)$/.test(input))
-                ? ok(input)
-                : fail('expected seconds, `HH:MM:SS` or an ISO-8601 duration');
+            return toTimedelta(input);
+        // The same shapes init items have (schema/init.ts), as Polyaxon types both with one model.
         case 'git':
-            return isMapping(input) && onlyKeys(input, ['url', 'revision', 'flags'])
+            return isMapping(input) && git.safeParse(input).success
                 ? ok(input)
                 : fail('expected a mapping `{url, revision, flags}`');
         case 'dockerfile':
-            return isMapping(input) && typeof input.image === 'string'
+            return isMapping(input) && dockerfile.safeParse(input).success && toImage(input.image).ok
                 ? ok(input)
-                : fail('expected a mapping with an `image`');
+                : fail('expected a mapping with an `image` (and the other dockerfile fields)');
         case 'artifacts':
-            return isMapping(input) && onlyKeys(input, ['files', 'dirs', 'workers'])
+            return isMapping(input) && artifacts.safeParse(input).success
                 ? ok(input)
                 : fail('expected a mapping `{files, dirs, workers}`');
         case 'file':
@@ -10673,19 +11989,25 @@ function coerce(type, value, isList = false) {
                 ? ok(input)
                 : fail('expected a mapping `{port, uuids, useNames, pathPrefix, plugins}`');
         case 'event':
-            return isMapping(input) && onlyKeys(input, ['name', 'kind'])
+            return isMapping(input) &&
+                onlyKeys(input, ['name', 'kind']) &&
+                Object.values(input).every((v) => v === null || typeof v === 'string')
                 ? ok(input)
                 : fail('expected a mapping `{name, kind}`');
+        // Strict types convert nothing, but a string is still read as JSON first (`"12"` is a StrictInt).
         case 'StrictInt':
-            return Number.isInteger(value) ? ok(value) : fail('expected an integer (strict: no conversion)');
+            // A float that happens to be whole (`12.0`, `1e3`) is still a float to Python.
+            return Number.isInteger(input) &&
+                Math.abs(input) < 2 ** 63 &&
+                !(typeof value === 'string' && /[.eE]/.test(value))
+                ? ok(input)
+                : fail('expected an integer (strict: no conversion)');
         case 'StrictFloat':
-            return typeof value === 'number' && !Number.isInteger(value)
-                ? ok(value)
-                : fail('expected a float (strict: no conversion)');
+            return typeof input === 'number' ? ok(input) : fail('expected a number (strict: no conversion)');
         case 'StrictStr':
-            return typeof value === 'string' ? ok(value) : fail('expected a string (strict: no conversion)');
+            return typeof input === 'string' ? ok(input) : fail('expected a JSON string (strict: no conversion)');
         case 'StrictBool':
-            return typeof value === 'boolean' ? ok(value) : fail('expected true or false (strict: no conversion)');
+            return typeof input === 'boolean' ? ok(input) : fail('expected true or false (strict: no conversion)');
         case 'PositiveInt':
         case 'NonNegativeInt':
         case 'NegativeInt':
@@ -10704,20 +12026,36 @@ function genericBase(type) {
     const match = /^(Dict|List)\[.*\]$/.exec(type);
     return match ? match[1] : type;
 }
+/** `List[int]` → `int` (index 0); `Dict[str, int]` → `int` (index 1). */
+function genericArgument(type, index) {
+    const match = /^(?:Dict|List)\[(.*)\]$/.exec(type);
+    const argument = match?.[1].split(',')[index]?.trim();
+    return argument && argument !== 'Any' && argument !== 'any' ? argument : undefined;
+}
+const NOT_JSON = Symbol('not JSON');
 function decodeJson(text) {
     try {
         return JSON.parse(text);
     }
     catch {
-        return text;
+        return NOT_JSON;
     }
+}
+const abbreviate = (text) => (text.length > 40 ? `${text.slice(0, 37)}...` : text);
+/** An item of a list (or a value of a dict): pydantic's lax reading of the item type, no JSON decoding. */
+function coerceItem(type, item, generic = false) {
+    // In `List[str]` it is Python's str, which takes only strings; the `str` IO type (isList) takes anything.
+    if (generic && type === 'str')
+        return typeof item === 'string' ? ok(item) : fail('expected a string');
+    return coerceValue(type, item, false, false);
 }
 const isMapping = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 const onlyKeys = (value, keys) => Object.keys(value).every((k) => keys.includes(k));
 function toInt(value) {
     if (typeof value === 'boolean')
         return ok(value ? 1 : 0);
-    if (typeof value === 'number' && Number.isInteger(value))
+    // pydantic's lax int: an integral float within 64 bits.
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63)
         return ok(value);
     if (typeof value === 'string' && /^\s*[-+]?\d+(\.0*)?\s*$/.test(value))
         return ok(Math.trunc(Number(value)));
@@ -10726,8 +12064,8 @@ function toInt(value) {
 function toFloat(value) {
     if (typeof value === 'boolean')
         return ok(value ? 1 : 0);
-    if (typeof value === 'number' && Number.isFinite(value))
-        return ok(value);
+    if (typeof value === 'number')
+        return ok(value); // YAML's .inf and .nan too: pydantic allows them
     if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
         return ok(Number(value));
     return fail('expected a number');
@@ -10740,7 +12078,7 @@ function toBool(value) {
     if (value === 1 || value === 0)
         return ok(value === 1);
     if (typeof value === 'string') {
-        const word = value.trim().toLowerCase();
+        const word = value.toLowerCase(); // pydantic does not strip white space
         if (TRUE_WORDS.has(word))
             return ok(true);
         if (FALSE_WORDS.has(word))
@@ -10748,27 +12086,109 @@ function toBool(value) {
     }
     return fail('expected true or false');
 }
+/**
+ * Polyaxon's image check (clipped's validate_image), quirks included: a mapping is read for its
+ * `name` (the legacy `{name, connection}` form), a template passes, a space fails, and after
+ * stripping the characters of `https://` from both ends there are at most three `:` parts, the
+ * middle one of three holding a `/` (`registry:port/name:tag`).
+ */
 function toImage(value) {
-    if (typeof value !== 'string' || value === '')
+    const image = isMapping(value) && Object.keys(value).length > 0 ? value.name : value;
+    if (image === undefined || image === null || image === '' || image === 0 || image === false || isEmpty(image))
         return fail('expected a container image such as `python:3.12`');
-    if (value.includes('{{'))
-        return ok(value);
-    if (/\s/.test(value))
+    if (typeof image !== 'string')
+        return fail('expected a container image such as `python:3.12` (a string)');
+    if (hasOneLineTemplate(image))
+        return ok(image);
+    if (image.includes(' '))
         return fail('an image name cannot contain spaces');
-    const colons = value.split(':').length - 1;
-    const registryPort = /^[^/]+:\d+\//.test(value);
-    if (colons > (registryPort ? 2 : 1))
+    const parts = strip(image, 'htps:/').split(':');
+    if (parts.length > 3 || (parts.length === 3 && (!parts[1].includes('/') || parts[1].startsWith('/'))))
         return fail('an image name has at most one `:tag` (plus an optional `registry:port/`)');
-    return ok(value);
+    return ok(image);
 }
+/**
+ * Python's `/\{\{.+\}\}/` search: `{{`, at least one character, `}}`, on one line. The first
+ * `{{` of a line decides, so each line is scanned once (the regex retried from every `{{`).
+ */
+function hasOneLineTemplate(text) {
+    return text.split(/[\n\r\u2028\u2029]/).some((line) => {
+        const open = line.indexOf('{{');
+        return open !== -1 && line.indexOf('}}', open + 3) !== -1;
+    });
+}
+/** Python's `text.strip(chars)`: every leading and trailing character that is one of `chars`. */
+function strip(text, chars) {
+    let start = 0;
+    let end = text.length;
+    while (start < end && chars.includes(text[start]))
+        start++;
+    while (end > start && chars.includes(text[end - 1]))
+        end--;
+    return text.slice(start, end);
+}
+const isEmpty = (value) => (Array.isArray(value) && value.length === 0) || (isMapping(value) && Object.keys(value).length === 0);
+/** Midnight timestamps only, in seconds (or milliseconds above 2e10), from year 1 to 9999. */
+function isMidnightTimestamp(seconds) {
+    const s = Math.abs(seconds) > 2e10 ? seconds / 1000 : seconds;
+    // Python keeps microseconds: 1e-100 seconds is midnight.
+    return Number.isFinite(s) && Math.round(s * 1e6) % 86_400_000_000 === 0 && s >= -62135596800 && s <= 253402214400;
+}
+/**
+ * pydantic's lax date (Polyaxon's `date` and `datetime` types both read a date): a calendar date,
+ * a datetime at midnight, or a timestamp at midnight; never a time of day.
+ */
 function toDate(value, withTime) {
+    const date = (text) => (withTime ? text : text.slice(0, 10));
     if (value instanceof Date)
-        return ok(withTime ? value.toISOString() : value.toISOString().slice(0, 10));
+        return value.getTime() % 86_400_000 === 0
+            ? ok(date(value.toISOString()))
+            : fail('expected a date, without a time of day');
+    if (typeof value === 'number' && isMidnightTimestamp(value))
+        return ok(date(new Date(Math.abs(value) > 2e10 ? value : value * 1000).toISOString()));
+    if (typeof value === 'string') {
+        if (/^-?\d+(\.\d+)?$/.test(value))
+            return toDate(Number(value), withTime);
+        const match = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:[Zz]|[-+]\d{2}(?::?\d{2})?)?)?$/.exec(value);
+        if (match) {
+            const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+            const calendar = new Date(Date.UTC(year, month - 1, day));
+            const midnight = [match[4], match[5], match[6]].every((part) => !part || Number(part) === 0) && !/[1-9]/.test(match[7] ?? '');
+            if (calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && midnight)
+                return ok(value);
+        }
+    }
+    return fail(withTime
+        ? 'expected a date such as `2024-01-31` (Polyaxon reads `datetime` as a date)'
+        : 'expected a date such as `2024-01-31`');
+}
+/** pydantic's lax timedelta: seconds, an ISO-8601 duration, or `[D day[s], ][-]HH:MM[:SS[.f]]`. */
+function toTimedelta(value) {
+    const limit = 999_999_999 * 86_400;
+    if (typeof value === 'boolean')
+        return ok(value ? 1 : 0);
     if (typeof value === 'number')
-        return ok(new Date(value * 1000).toISOString());
-    if (typeof value === 'string' && !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}/.test(value))
+        return Number.isFinite(value) && Math.abs(value) <= limit
+            ? ok(value)
+            : fail('expected a duration within 999,999,999 days');
+    if (typeof value === 'string' &&
+        (/^[-+]?P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/.test(value) ||
+            /^[-+]?(\d+ days?, )?\d{1,2}:[0-5]\d(:[0-5]\d(\.\d+)?)?$/.test(value) ||
+            /^[-+]?\d+d$/.test(value)))
         return ok(value);
-    return fail(withTime ? 'expected an ISO date-time such as `2024-01-31T12:00:00`' : 'expected an ISO date such as `2024-01-31`');
+    return fail('expected seconds, `HH:MM:SS` or an ISO-8601 duration such as `PT2M`');
+}
+/** clipped's WasbPath: a wasb(s) URL names `container@account.blob.core.windows.net`; https one `account.blob.core.windows.net`. */
+function isWasb(text) {
+    const match = /^([a-z]+):\/\/([^/?#]*)/.exec(text);
+    if (!match || !URL.canParse(text))
+        return false;
+    const [, scheme, host] = match;
+    if (scheme === 'wasb' || scheme === 'wasbs')
+        return /^[^@]+@[^.]+\.blob\.core\.windows\.net/.test(host);
+    if (scheme === 'https')
+        return /^[^@]+\.blob\.core\.windows\.net/.test(host);
+    return scheme === 'az' || scheme === 'abfs';
 }
 function signed(result, type) {
     if (!result.ok)
@@ -10788,6 +12208,19 @@ function signed(result, type) {
             .toLowerCase()
             .replace('nonnegative', 'non-negative')
             .replace('nonpositive', 'non-positive')} number`);
+}
+/**
+ * `local@domain.tld`: one `@`, no white space, and a dot inside the domain. (The regex
+ * `/^[^\s@]+@[^\s@]+\.[^\s@]+$/` says the same but backtracks quadratically on `a@.....@`.)
+ */
+function isEmail(text) {
+    // The local part holds RFC 5322 atext only (no `:` or spaces), as email-validator wants.
+    if (!/^[\w!#$%&'*+/=?^`{|}~.-]+@/.test(text))
+        return false;
+    if (/\s/.test(text))
+        return false;
+    const parts = text.split('@');
+    return parts.length === 2 && parts[0] !== '' && parts[1].slice(1, -1).includes('.');
 }
 
 ;// CONCATENATED MODULE: ./src/check/rules/io-definitions.ts
@@ -10825,6 +12258,12 @@ const ioDefinitions = {
                     report('toInit', 'init-needs-type', `${section.slice(0, -1)} \`${io.name}\` uses \`toInit\` but has no \`type\``, 'give it a type such as `git`, `artifacts`, `dockerfile` or `path`');
                 else if (io.toInit && !io.connection && !INIT_TYPES.has(io.type))
                     report('toInit', 'init-not-possible', `${section.slice(0, -1)} \`${io.name}\` of type \`${io.type}\` cannot be turned into an init container automatically`, 'add a `connection`, or use type git, artifacts, dockerfile or path');
+                const pattern = io.validation?.regex === undefined ? undefined : patternProblem(io.validation.regex);
+                if (pattern)
+                    context.report(resolved, [...at, 'validation', 'regex'], 'unsafe-pattern', pattern.message, {
+                        hint: pattern.hint,
+                        anchor: 'value',
+                    });
                 // A default value is checked against the type when the file is read (spec §4.1).
                 if ('value' in io && io.value !== null && io.value !== undefined && !isTemplate(io.value)) {
                     const result = coerce(io.type, io.value, io.isList);
@@ -10958,7 +12397,7 @@ const policy = discriminatedUnion('kind', [
         kind: literal('truncation'),
         percent: schemas_number().optional(),
         ...interval,
-        includeSucceeded: schemas_boolean().optional(),
+        includeSucceeded: laxBool.optional(),
     }),
     strict({ kind: literal('diff'), percent: schemas_number().optional(), ...interval }),
 ]);
@@ -11005,16 +12444,24 @@ function expandShortForm(raw) {
     }
     return { value: raw };
 }
-/** V1Param (spec §5.1). */
-const param = preprocess(expandShortForm, strict({
+const fullForm = strict({
     value: unknown().optional(),
     ref: schemas_string().optional(),
-    contextOnly: schemas_boolean().optional(),
+    contextOnly: laxBool.optional(),
     connection: schemas_string().optional(),
-    toInit: schemas_boolean().optional(),
+    toInit: laxBool.optional(),
     toEnv: envVarName.optional(),
-}));
+});
+/** V1Param (spec §5.1). */
+const param = preprocess(expandShortForm, fullForm);
 const params = record(schemas_string(), param);
+/**
+ * Params of hooks and builds: Polyaxon reads them as V1Param objects without the short form
+ * (only operations' `params` expand it), so `message: done` is refused there.
+ */
+const fullFormParams = record(schemas_string(), preprocess((raw) => raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)
+    ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]))
+    : raw, fullForm));
 
 ;// CONCATENATED MODULE: ./src/schema/matrix.ts
 
@@ -11154,7 +12601,7 @@ const matrix = discriminatedUnion('kind', [
         eta: refOr(schemas_number().nonnegative()).optional(),
         resource: strict({ name: schemas_string().min(1), type: schemas_enum(['int', 'float']) }).optional(),
         metric: metric.optional(),
-        resume: schemas_boolean().optional(),
+        resume: laxBool.optional(),
         ...tuned,
     }),
     strict({
@@ -11167,6 +12614,16 @@ const matrix = discriminatedUnion('kind', [
         ...tuned,
     }),
     strict({
+        kind: literal('tpe'),
+        metric,
+        params: space,
+        maxIterations: refOr(positiveInt).optional(),
+        numRuns: refOr(positiveInt).optional(),
+        ...tuned,
+    }),
+    // Polyaxon 2.18 dropped `hyperopt` for `tpe`: refused with that advice (the kind stays known so
+    // the message can say so).
+    strict({
         kind: literal('hyperopt'),
         metric,
         params: space,
@@ -11174,6 +12631,9 @@ const matrix = discriminatedUnion('kind', [
         maxIterations: refOr(positiveInt).optional(),
         numRuns: refOr(positiveInt).optional(),
         ...tuned,
+    }).refine(() => false, {
+        error: '`hyperopt` matrices were replaced by `tpe` in Polyaxon 2.18 (the same fields, without `algorithm`)',
+        path: ['kind'],
     }),
     strict({ kind: literal('iterative'), maxIterations: refOr(positiveInt), params: space.optional(), ...tuned }),
 ]);
@@ -11287,8 +12747,10 @@ function parseRef(ref) {
 }
 /** Parses `value` of a ref param: `outputs.loss`, `{{ inputs.lr }}`, `artifacts.x.y`, `globals.uuid`… */
 function parseRefValue(raw, ref) {
-    const match = /^\s*\{\{\s*(.*?)\s*\}\}\s*$/.exec(raw);
-    const text = match ? match[1] : raw;
+    // Trimmed and sliced, not matched: a lazy group between optional spaces is cubic on long values.
+    const trimmed = raw.trim();
+    const templated = trimmed.startsWith('{{') && trimmed.endsWith('}}') && trimmed.length >= 4;
+    const text = templated ? trimmed.slice(2, -2).trim() : raw;
     const parts = text.split('.');
     const [section, key] = parts;
     if (parts.length > 3 || parts.some((p) => p === ''))
@@ -11312,7 +12774,7 @@ function parseRefValue(raw, ref) {
             error: 'a dag cannot read its own `outputs`',
             hint: 'read an input of the dag (`value: inputs.NAME`) or an output of an operation (`ref: ops.NAME`)',
         };
-    return { section: section, ...(key !== undefined ? { key } : {}), templated: Boolean(match) };
+    return { section: section, ...(key !== undefined ? { key } : {}), templated };
 }
 /** The run-level keys a reference may read under `globals.` (spec §2.3). */
 const GLOBAL_KEYS = new Set([
@@ -11766,13 +13228,13 @@ const PATCH_STRATEGIES = ['replace', 'isnull', 'post_merge', 'pre_merge'];
 const build = strict({
     hubRef: schemas_string().min(1),
     connection: schemas_string().optional(),
-    presets: stringList.optional(),
+    presets: refOr(stringList).optional(),
     queue: schemas_string().optional(),
     namespace: schemas_string().optional(),
-    cache: cache.optional(),
-    params: params.optional(),
+    cache: refOr(cache).optional(),
+    params: record(schemas_string(), union([fullFormParams.valueType, template])).optional(),
     runPatch: record(schemas_string(), unknown()).optional(),
-    patchStrategy: schemas_enum(PATCH_STRATEGIES).optional(),
+    patchStrategy: refOr(schemas_enum(PATCH_STRATEGIES)).optional(),
 });
 
 ;// CONCATENATED MODULE: ./src/schema/affinity.ts
@@ -11833,10 +13295,10 @@ const environment = strict({
     nodeName: schemas_string().optional(),
     serviceAccountName: schemas_string().optional(),
     hostAliases: array(hostAlias).optional(),
-    securityContext: k8sObject.optional(),
+    securityContext: securityContext.optional(),
     imagePullSecrets: array(schemas_string()).optional(),
-    hostNetwork: schemas_boolean().optional(),
-    hostPID: schemas_boolean().optional(),
+    hostNetwork: laxBool.optional(),
+    hostPID: laxBool.optional(),
     dnsPolicy: schemas_string().optional(),
     dnsConfig: k8sObject.optional(),
     schedulerName: schemas_string().optional(),
@@ -11903,8 +13365,8 @@ const hook = strict({
     presets: stringList.optional(),
     queue: schemas_string().optional(),
     namespace: schemas_string().optional(),
-    params: refOr(params).optional(),
-    disableDefaults: schemas_boolean().optional(),
+    params: refOr(fullFormParams).optional(),
+    disableDefaults: laxBool.optional(),
 });
 
 ;// CONCATENATED MODULE: ./src/schema/io.ts
@@ -11913,7 +13375,7 @@ const hook = strict({
 
 /** V1Validation: constraints checked on a value (spec §4.4). */
 const validation = strict({
-    delay: schemas_boolean().optional(),
+    delay: laxBool.optional(),
     gt: schemas_number().optional(),
     ge: schemas_number().optional(),
     lt: schemas_number().optional(),
@@ -11940,15 +13402,15 @@ const io = strict({
     description: schemas_string().optional(),
     type: schemas_string().optional(),
     value: unknown().optional(),
-    isOptional: schemas_boolean().optional(),
-    isList: schemas_boolean().optional(),
-    isFlag: schemas_boolean().optional(),
+    isOptional: laxBool.optional(),
+    isList: laxBool.optional(),
+    isFlag: laxBool.optional(),
     argFormat: schemas_string().optional(),
     connection: schemas_string().optional(),
-    toInit: schemas_boolean().optional(),
+    toInit: laxBool.optional(),
     toEnv: envVarName.optional(),
     validation: validation.optional(),
-    delayValidation: schemas_boolean().optional(),
+    delayValidation: laxBool.optional(),
     options: array(unknown()).optional(),
 });
 
@@ -11960,9 +13422,9 @@ const io = strict({
 const joinParam = strict({
     value: unknown(),
     ref: schemas_string().optional(),
-    contextOnly: schemas_boolean().optional(),
+    contextOnly: laxBool.optional(),
     connection: schemas_string().optional(),
-    toInit: schemas_boolean().optional(),
+    toInit: laxBool.optional(),
     toEnv: envVarName.optional(),
 });
 /** V1Join: collect values from runs matched by a query; creates no dag edge. */
@@ -11979,7 +13441,7 @@ const join = strict({
 
 
 
-const flag = refOr(schemas_boolean()).optional();
+const flag = refOr(laxBool).optional();
 /** V1Plugins (spec §8.11): platform features switched per run. */
 const plugins = strict({
     auth: flag,
@@ -12000,6 +13462,22 @@ const plugins = strict({
     notifications: array(strict({ connections: array(schemas_string()), trigger: schemas_enum(HOOK_TRIGGERS).optional() }))
         .optional(),
 });
+
+;// CONCATENATED MODULE: ./src/schema/primitives-python.ts
+
+/**
+ * What Python's float() (and so a lax pydantic float field) takes: numbers, booleans, and strings
+ * like ` 1.1 `, `1e3`, `1_000.5`, `inf` or `nan` (surrounding white space and underscores
+ * between digits allowed).
+ */
+const PYTHON_FLOAT_TEXT = /^\s*[-+]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?\s*$|^\s*[-+]?(?:inf|infinity|nan)\s*$/i;
+const isPythonFloat = (value) => typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'string' && PYTHON_FLOAT_TEXT.test(value));
+/** `version` anywhere (Polyaxon 2.18: optional, ignored, a lax float). */
+const primitives_python_version = unknown()
+    .refine((value) => value === null || isPythonFloat(value), { error: 'expected a number' })
+    .optional();
 
 ;// CONCATENATED MODULE: ./src/schema/runtime.ts
 
@@ -12023,19 +13501,29 @@ const podShape = {
 const serviceShape = {
     ...podShape,
     ports: refOr(array(schemas_int())).optional(),
-    rewritePath: refOr(schemas_boolean()).optional(),
-    isExternal: refOr(schemas_boolean()).optional(),
+    rewritePath: refOr(laxBool).optional(),
+    isExternal: refOr(laxBool).optional(),
     replicas: refOr(positiveInt).optional(),
 };
-const replica = refOr(strict({ replicas: refOr(schemas_int().nonnegative()).optional(), ...podShape }));
+const replicaObject = strict({ replicas: refOr(schemas_int().nonnegative()).optional(), ...podShape });
+const replica = refOr(replicaObject);
 /** Ray groups also size themselves and pass `ray start` flags. */
-const rayReplica = refOr(strict({
+const rayReplicaObject = strict({
     replicas: refOr(schemas_int().nonnegative()).optional(),
     minReplicas: schemas_int().nonnegative().optional(),
     maxReplicas: schemas_int().nonnegative().optional(),
     rayStartParams: record(schemas_string(), unknown()).optional(),
     ...podShape,
-}));
+});
+const rayReplica = refOr(rayReplicaObject);
+/** One replica of each distributed kind: what a `runPatch` meant for every replica must fit. */
+const REPLICAS = {
+    tfjob: replicaObject,
+    pytorchjob: replicaObject,
+    mpijob: replicaObject,
+    daskcluster: replicaObject,
+    raycluster: rayReplicaObject,
+};
 const cleanPodPolicy = schemas_enum(['All', 'Running', 'None']).optional();
 const passthrough = k8sObject.optional();
 const distributedShapes = {
@@ -12046,7 +13534,7 @@ const distributedShapes = {
         evaluator: replica.optional(),
         cleanPodPolicy,
         schedulingPolicy: passthrough,
-        enableDynamicWorker: schemas_boolean().optional(),
+        enableDynamicWorker: laxBool.optional(),
         successPolicy: schemas_string().optional(),
     },
     pytorchjob: {
@@ -12077,7 +13565,7 @@ const distributedShapes = {
         runtimeEnv: record(schemas_string(), unknown()).optional(),
         metadata: record(schemas_string(), unknown()).optional(),
         rayVersion: schemas_string().optional(),
-        enableInTreeAutoscaling: schemas_boolean().optional(),
+        enableInTreeAutoscaling: laxBool.optional(),
         autoscalerOptions: record(schemas_string(), unknown()).optional(),
     },
 };
@@ -12185,7 +13673,7 @@ const schedule_common = {
     startAt: refOr(primitives_datetime).optional(),
     endAt: refOr(primitives_datetime).optional(),
     maxRuns: refOr(schemas_int().positive()).optional(),
-    dependsOnPast: schemas_boolean().optional(),
+    dependsOnPast: laxBool.optional(),
 };
 /** Seconds, `HH:MM:SS`, or ISO-8601 (`PT2M`). */
 const timedelta = union([
@@ -12238,6 +13726,7 @@ const termination = strict({
 
 
 
+
 /**
  * Components, operations and the dag runtime (spec §1–3). They nest: a dag holds operations
  * and components, an operation may hold an inline component, so they share one module.
@@ -12245,13 +13734,13 @@ const termination = strict({
 const TRIGGERS = ['all_succeeded', 'all_failed', 'all_done', 'one_succeeded', 'one_failed', 'one_done'];
 const mountItem = union([schemas_string(), strict({ from: schemas_string(), to: schemas_string().optional() })]);
 const templateSection = strict({
-    enabled: refOr(schemas_boolean()).optional(),
+    enabled: refOr(laxBool).optional(),
     description: schemas_string().optional(),
     fields: refOr(array(schemas_string())).optional(),
 });
 /** Fields shared by components and operations (BaseComponent, spec §1.2). */
 const baseShape = {
-    version: schemas_number().optional(),
+    version: primitives_python_version,
     name: refOr(primitives_name).optional(),
     description: schemas_string().nullable().optional(),
     tags: stringList.optional(),
@@ -12263,7 +13752,7 @@ const baseShape = {
     plugins: refOr(plugins).optional(),
     build: refOr(build).optional(),
     hooks: refOr(array(hook)).optional(),
-    isApproved: refOr(schemas_boolean()).optional(),
+    isApproved: refOr(laxBool).optional(),
     cost: refOr(schemas_number()).optional(),
     mount: array(mountItem).optional(),
     template: templateSection.optional(),
@@ -12317,7 +13806,7 @@ const operationShape = {
     pathRef: schemas_string().min(1).optional(),
     component: lazyComponent.optional(),
     patchStrategy: schemas_enum(PATCH_STRATEGIES).optional(),
-    isPreset: schemas_boolean().optional(),
+    isPreset: laxBool.optional(),
     runPatch: record(schemas_string(), unknown()).optional(),
     schedule: schedule.optional(),
     events: refOr(array(eventTrigger)).optional(),
@@ -12339,10 +13828,67 @@ const TOP_LEVEL_KEYS = new Set([
     'contexts',
 ]);
 
+;// CONCATENATED MODULE: ./src/schema/run-patch.ts
+
+
+const isDistributed = (kind) => kind in REPLICAS;
+/**
+ * An operation's `runPatch` read as Polyaxon 2.18 reads it (validate_run_patch): a partial run of
+ * the component's kind; or, for the distributed kinds, when it is not one, a replica's fields
+ * (`container`, `environment`, …) meant for every replica the run defines, which is written out
+ * here into the run's own shape (`{worker: PATCH, ps: PATCH}`; Ray: `{head, workers: {NAME: …}}`), one copy per replica.
+ */
+function readRunPatch(run, patch) {
+    const asRun = runPatchFor(run.kind).safeParse(patch);
+    if (asRun.success)
+        return { ok: true, patch: asRun.data, replicated: false };
+    if (!isDistributed(run.kind))
+        return { ok: false, issues: asRun.error.issues };
+    const asReplica = REPLICAS[run.kind].safeParse(patch);
+    if (!asReplica.success) {
+        // Report the reading the patch looks like: a run's own keys (a replica name, `cleanPodPolicy`…) or a replica's.
+        const keys = patch !== null && typeof patch === 'object' ? Object.keys(patch) : [];
+        const replicaKeys = Object.keys(REPLICAS[run.kind].shape);
+        const looksLikeRun = keys.some((key) => key !== 'kind' && !replicaKeys.includes(key));
+        return { ok: false, issues: looksLikeRun ? asRun.error.issues : asReplica.error.issues };
+    }
+    const replica = asReplica.data;
+    const defined = run;
+    if (run.kind === 'raycluster') {
+        const workers = defined.workers !== null && typeof defined.workers === 'object' ? Object.keys(defined.workers) : [];
+        return {
+            ok: true,
+            replicated: true,
+            patch: {
+                ...(defined.head ? { head: structuredClone(replica) } : {}),
+                ...(workers.length
+                    ? { workers: Object.fromEntries(workers.map((name) => [name, structuredClone(replica)])) }
+                    : {}),
+            },
+        };
+    }
+    const roles = Object.keys(REPLICA_ROLES[run.kind]).filter((role) => defined[role]);
+    return {
+        ok: true,
+        replicated: true,
+        patch: Object.fromEntries(roles.map((role) => [role, structuredClone(replica)])),
+    };
+}
+/** The replica roles of each kind, in Polyaxon's order (get_replica_types). */
+const REPLICA_ROLES = {
+    tfjob: { chief: true, ps: true, worker: true, evaluator: true },
+    pytorchjob: { master: true, worker: true },
+    mpijob: { launcher: true, worker: true },
+    daskcluster: { worker: true, scheduler: true },
+};
+
 ;// CONCATENATED MODULE: ./src/check/rules/run-patch.ts
 
 
-/** `runPatch` is a partial runtime of the component's own kind (spec §1.4, §6.5). */
+/**
+ * `runPatch` is a partial runtime of the component's own kind (spec §1.4, §6.5), or, for the
+ * distributed kinds, a replica's fields applied to every replica (Polyaxon 2.18).
+ */
 const runPatchMatchesRuntime = {
     name: 'run-patch-matches-runtime',
     operation(op, context) {
@@ -12350,9 +13896,13 @@ const runPatchMatchesRuntime = {
         const component = op.component?.component;
         if (patch === undefined || !component)
             return;
-        const result = runPatchFor(component.run.kind).safeParse(patch);
-        if (!result.success)
-            context.diagnostics.push(...issuesToDiagnostics(result.error.issues, op.source, [...op.path, 'runPatch']));
+        const reading = readRunPatch(component.run, patch);
+        if (!reading.ok)
+            context.diagnostics.push(...issuesToDiagnostics(reading.issues, op.source, [...op.path, 'runPatch']));
+        // Lowering applies the patch to the run as written: give it the run's own shape.
+        // (The bound model should carry the reading instead; see readRunPatch.)
+        else if (reading.replicated)
+            op.operation.runPatch = reading.patch;
     },
 };
 
@@ -12440,6 +13990,14 @@ const INPUT_LIMITS = {
     scalar: 256 * 1024,
     /** Characters in a `name`: Kubernetes' longest object name. */
     name: 253,
+    /** Alias nodes (`*name`) in one file: real files use a handful. */
+    aliases: 1000,
+    /**
+     * Size of the file with every alias replaced by what it names (characters of keys and values,
+     * plus one per node): twice the default size cap. Aliases of aliases multiply, so a file of a
+     * few kilobytes could otherwise stand for gigabytes of values and manifest.
+     */
+    expanded: 8 * 1024 * 1024,
 };
 /** Keys that name JavaScript's prototype machinery: no Polyaxon or Kubernetes field uses them. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
@@ -12452,7 +14010,7 @@ function checkInputLimits(document, at) {
         if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
             if (depth >= INPUT_LIMITS.depth) {
                 return [
-                    refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator'),
+                    input_limits_refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator'),
                 ];
             }
             for (const item of [...node.items].reverse()) {
@@ -12466,31 +14024,333 @@ function checkInputLimits(document, at) {
             const length = node.value.length;
             if (length > INPUT_LIMITS.scalar) {
                 return [
-                    refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, at(offset), 'keep large data out of the Polyaxonfile: pass a path or a URL to it'),
+                    input_limits_refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, at(offset), 'keep large data out of the Polyaxonfile: pass a path or a URL to it'),
                 ];
             }
             if (isKey && RESERVED_KEYS.has(node.value)) {
                 return [
-                    refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, at(offset), 'rename the key'),
+                    input_limits_refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, at(offset), 'rename the key'),
                 ];
             }
             if ((0,dist/* isScalar */.jn)(key) && key.value === 'name' && length > INPUT_LIMITS.name) {
                 return [
-                    refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, at(offset), 'use a shorter name'),
+                    input_limits_refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, at(offset), 'use a shorter name'),
                 ];
             }
         }
     }
-    return [];
+    return checkAliases(document, at);
 }
-const refusal = (code, message, location, hint) => (0,diagnostic/* diagnostic */.YK)({
+/**
+ * What the aliases make of the file: at most INPUT_LIMITS.aliases of them, no alias inside the
+ * value it names (a cycle), and, expanded, at most INPUT_LIMITS.expanded in size and
+ * INPUT_LIMITS.depth in depth. Each node is measured once (an alias reuses the measure of the
+ * node it names), so this takes time linear in the file whatever the expansion. Runs after the
+ * depth check, so its recursion is bounded.
+ */
+function checkAliases(document, at) {
+    const anchors = new Map();
+    const measures = new Map();
+    let aliases = 0;
+    let expanded = 0;
+    let found;
+    const none = { size: 0, height: 0 };
+    const measure = (node, depth) => {
+        if (found || node === null || typeof node !== 'object')
+            return none;
+        const offset = node.range?.[0] ?? 0;
+        if ((0,dist/* isAlias */.Vj)(node)) {
+            if (++aliases > INPUT_LIMITS.aliases) {
+                found = input_limits_refusal('too-long', `this file uses more than ${INPUT_LIMITS.aliases.toLocaleString('en-US')} aliases`, at(offset), 'write the values out, or generate the file without anchors and aliases');
+                return none;
+            }
+            const target = anchors.get(node.source);
+            if (!target)
+                return none; // an undefined alias: the parser reports it
+            const known = measures.get(target);
+            if (!known) {
+                found = input_limits_refusal('too-deep', `the alias \`*${node.source}\` is inside the value it names, which would then contain itself without end`, at(offset), 'an alias can only repeat a value that is complete where the alias is');
+                return none;
+            }
+            expanded += known.size;
+            if (expanded > INPUT_LIMITS.expanded)
+                found = input_limits_refusal('too-long', `with its aliases expanded, this file passes ${INPUT_LIMITS.expanded / 1024 / 1024} MiB here (aliases of aliases multiply)`, at(offset), 'repeat less through aliases; large values belong outside the Polyaxonfile');
+            else if (depth + known.height > INPUT_LIMITS.depth)
+                found = input_limits_refusal('too-deep', `with the alias \`*${node.source}\` expanded, this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists`, at(offset), 'flatten the structure');
+            return known;
+        }
+        // Registered before the children are measured: an alias among them names an unfinished node.
+        const anchor = node.anchor;
+        if (anchor)
+            anchors.set(anchor, node);
+        let result;
+        if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
+            let size = 1;
+            let height = 0;
+            for (const item of node.items) {
+                const parts = (0,dist/* isPair */.tO)(item) ? [item.key, item.value] : [item];
+                for (const part of parts) {
+                    const child = measure(part, depth + 1);
+                    size += child.size;
+                    height = Math.max(height, child.height);
+                }
+            }
+            result = { size, height: height + 1 };
+        }
+        else {
+            const value = (0,dist/* isScalar */.jn)(node) ? node.value : undefined;
+            const size = 1 + (typeof value === 'string' ? value.length : 0);
+            expanded += size;
+            result = { size, height: 0 };
+        }
+        measures.set(node, result);
+        return result;
+    };
+    measure(document.contents, 0);
+    return found ? [found] : [];
+}
+const input_limits_refusal = (code, message, location, hint) => (0,diagnostic/* diagnostic */.YK)({
     code,
     message,
     location,
     hint,
 });
 
+;// CONCATENATED MODULE: ./src/parse/pyyaml-scalars.ts
+/**
+ * Plain scalars resolved exactly as PyYAML's SafeLoader resolves them, since that is how Polyaxon
+ * reads every file. PyYAML implements YAML 1.1 with its own regular expressions, which differ from
+ * the 1.1 schema of the `yaml` package in ways real files hit:
+ *
+ *   1e3, 1e-3, 1.0e3   strings: a float needs a dot, and an exponent needs its sign (1.0e+3)
+ *   08, 09             strings: a leading 0 means octal, and 8 is no octal digit
+ *   0:1                a string: base-60 integers start with 1-9 (1:30 is 90)
+ *   -.5                a string: only unsigned floats may start with a dot
+ *   y, n               strings: only yes/no, true/false and on/off are booleans
+ *   2021-1-1           a string: a date alone needs two-digit months and days
+ *
+ * Integers PyYAML keeps exactly (Python's are unbounded) but a JavaScript number cannot are
+ * reported (`imprecise-number`, see IMPRECISE) rather than silently rounded.
+ */
+const INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const TIMESTAMP = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
+/** Starts the message of the error an imprecise integer raises, so the parser can give it its code. */
+const IMPRECISE = 'imprecise integer:';
+/** The exact value of a PyYAML integer literal, as Python's construct_yaml_int computes it. */
+function pyyamlInteger(text) {
+    let value = text.replace(/_/g, '');
+    let sign = 1n;
+    if (value[0] === '-' || value[0] === '+') {
+        if (value[0] === '-')
+            sign = -1n;
+        value = value.slice(1);
+    }
+    if (value === '0')
+        return 0n;
+    try {
+        if (value.startsWith('0b'))
+            return sign * BigInt(value);
+        if (value.startsWith('0x'))
+            return sign * BigInt(value);
+        if (value.startsWith('0'))
+            return sign * BigInt(`0o${value.slice(1)}`);
+        if (value.includes(':'))
+            return sign * value.split(':').reduce((sum, part) => sum * 60n + BigInt(part), 0n);
+        return sign * BigInt(value);
+    }
+    catch {
+        return undefined; // `0b_`, `0x_`: PyYAML fails too (Python's int() refuses an empty number)
+    }
+}
+/** PyYAML's construct_yaml_float. */
+function pyyamlFloat(text) {
+    let value = text.replace(/_/g, '').toLowerCase();
+    let sign = 1;
+    if (value[0] === '-' || value[0] === '+') {
+        if (value[0] === '-')
+            sign = -1;
+        value = value.slice(1);
+    }
+    if (value === '.inf')
+        return sign * Infinity;
+    if (value === '.nan')
+        return NaN;
+    if (value.includes(':'))
+        return sign * value.split(':').reduce((sum, part) => sum * 60 + Number(part), 0);
+    return sign * Number(value);
+}
+/** PyYAML's construct_yaml_timestamp: a date at midnight UTC, or a time in its zone (UTC without one). */
+function pyyamlTimestamp(text) {
+    const match = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)?$/.exec(text);
+    const [year, month, day, hour, minute, second] = match.slice(1, 7).map((n) => Number(n ?? 0));
+    const millis = Number(((match[7] ?? '') + '000').slice(0, 3));
+    let time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+    // Python's datetime refuses what Date.UTC would roll over (2021-13-01, 10:61:00): so do we.
+    const check = new Date(time);
+    if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
+        return new Date(NaN);
+    if (match[9])
+        time -= (match[9] === '-' ? -1 : 1) * (Number(match[10]) * 60 + Number(match[11] ?? 0)) * 60_000;
+    return new Date(time);
+}
+const pyyaml_scalars_int = {
+    identify: (value) => typeof value === 'bigint' || Number.isInteger(value),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: INT,
+    resolve(text, onError) {
+        const exact = pyyamlInteger(text);
+        if (exact === undefined) {
+            onError(`\`${text}\` is not a number PyYAML can read`);
+            return 0;
+        }
+        const value = Number(exact);
+        // Kept when the number is exact and prints back as the same digits (2**60 does, 10**21 would print 1e+21).
+        if (BigInt(value) !== exact || String(value) !== exact.toString())
+            onError(`${IMPRECISE} ${text} has more digits than a JavaScript number keeps exactly`);
+        return value;
+    },
+};
+const pyyaml_scalars_float = {
+    identify: (value) => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: FLOAT,
+    resolve: pyyamlFloat,
+};
+const bool = (value) => ({
+    identify: (v) => v === value,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: value ? TRUE : FALSE,
+    resolve: () => value,
+});
+const timestamp = {
+    identify: (value) => value instanceof Date,
+    default: true,
+    tag: 'tag:yaml.org,2002:timestamp',
+    test: TIMESTAMP,
+    resolve(text, onError) {
+        const date = pyyamlTimestamp(text);
+        if (Number.isNaN(date.getTime()))
+            onError(`\`${text}\` is not a valid date or time`);
+        return date;
+    },
+};
+const REPLACED = new Set([
+    'tag:yaml.org,2002:int',
+    'tag:yaml.org,2002:float',
+    'tag:yaml.org,2002:bool',
+    'tag:yaml.org,2002:timestamp',
+]);
+/**
+ * The `yaml` package's 1.1 tags with the implicit int, float, bool and timestamp resolution
+ * replaced by PyYAML's (`customTags` of the parse options). Explicit tags keep working.
+ */
+function pyyamlTags(tags) {
+    const kept = tags.filter((tag) => typeof tag === 'string' || !REPLACED.has(tag.tag) || !('test' in tag) || !tag.test);
+    return [bool(true), bool(false), pyyaml_scalars_int, pyyaml_scalars_float, timestamp, ...kept];
+}
+
+;// CONCATENATED MODULE: ./src/parse/structural.ts
+/**
+ * Each character of `text` before `end` that is outside quoted scalars and comments, with its
+ * offset, and every newline (inside quotes too, so callers see each line start). A quote opens a quoted scalar only where one can start (at a line's
+ * start, after a space or a flow indicator): the apostrophe of a plain `it's` is text.
+ * Inside single quotes `''` is an escaped quote; inside double quotes `\` escapes the next character.
+ */
+function* structural(text, end = text.length) {
+    let quote;
+    const stop = Math.min(end, text.length);
+    for (let i = 0; i < stop; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === '\n')
+                yield [i, c];
+            else if (quote === '"' && c === '\\')
+                i++;
+            else if (c === quote) {
+                if (quote === "'" && text[i + 1] === "'")
+                    i++;
+                else
+                    quote = undefined;
+            }
+        }
+        else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,]/.test(text[i - 1])))
+            quote = c;
+        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+            const newline = text.indexOf('\n', i);
+            i = newline === -1 ? text.length : newline - 1; // the newline itself is still yielded
+        }
+        else
+            yield [i, c];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/parse/flow-indentation.ts
+
+function indentFlowCollections(text) {
+    const pads = [];
+    let depth = 0;
+    let required = 0;
+    for (const [i, c] of structural(text)) {
+        if (c === '[' || c === '{') {
+            if (depth++ === 0)
+                required = indentAt(text, text.lastIndexOf('\n', i) + 1) + 1;
+        }
+        else if (c === ']' || c === '}')
+            depth = Math.max(0, depth - 1);
+        else if (c === '\n' && depth > 0) {
+            const indent = indentAt(text, i + 1);
+            const rest = text[i + 1 + indent];
+            if (indent < required && rest !== undefined && rest !== '\n' && rest !== '\r')
+                pads.push({ at: i + 1, spaces: required - indent });
+        }
+    }
+    if (pads.length === 0)
+        return undefined;
+    let out = '';
+    let from = 0;
+    let line = 1;
+    const shifts = new Map();
+    for (const { at, spaces } of pads) {
+        const chunk = text.slice(from, at);
+        line += countNewlines(chunk);
+        out += chunk + ' '.repeat(spaces);
+        from = at;
+        shifts.set(line, spaces);
+    }
+    return { text: out + text.slice(from), shifts };
+}
+/** Makes `lineCounter` (counting the re-indented text) report the columns of the original text. */
+function unshiftColumns(lineCounter, shifts) {
+    const linePos = lineCounter.linePos;
+    lineCounter.linePos = (offset) => {
+        const position = linePos(offset);
+        const shift = shifts.get(position.line) ?? 0;
+        return { line: position.line, col: Math.max(1, position.col - shift) };
+    };
+}
+function indentAt(text, lineStart) {
+    let n = 0;
+    while (text[lineStart + n] === ' ')
+        n++;
+    return n;
+}
+function countNewlines(text) {
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        n++;
+    return n;
+}
+
 ;// CONCATENATED MODULE: ./src/parse/parse-source.ts
+
+
+
 
 
 
@@ -12501,9 +14361,8 @@ const refusal = (code, message, location, hint) => (0,diagnostic/* diagnostic */
  * Anything that is not exactly one mapping document is refused here, with its location.
  */
 function parseSource(name, text, options = {}) {
-    const lineCounter = new dist/* LineCounter */.HN();
+    const { documents, lineCounter, yamlText } = readYaml(text);
     const at = (offset) => toLocation({ name, lineCounter }, offset);
-    const documents = parseDocuments(text, lineCounter);
     // The parser recurses per level: thousands of levels exhaust the stack before it can say where.
     if (documents instanceof RangeError)
         return { diagnostics: [tooDeep(at(tooDeepOffset(text)))] };
@@ -12527,16 +14386,20 @@ function parseSource(name, text, options = {}) {
             diagnostics.push(tooDeep(at(error.pos[0])));
             break;
         }
+        if (error.code === 'TAG_RESOLVE_FAILED' && error.message.startsWith(IMPRECISE)) {
+            diagnostics.push(impreciseNumber(at(error.pos[0]), error.message));
+            continue;
+        }
         const duplicate = error.code === 'DUPLICATE_KEY';
         // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
         const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
-        const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
+        const open = bracket ? unclosedBracket(yamlText, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
         diagnostics.push((0,diagnostic/* diagnostic */.YK)({
             code: duplicate ? 'duplicate-key' : 'yaml-syntax',
             message: duplicate
                 ? 'this key appears twice in the same mapping'
                 : open !== undefined
-                    ? `invalid YAML: this \`${text[open]}\` is never closed`
+                    ? `invalid YAML: this \`${yamlText[open]}\` is never closed`
                     : `invalid YAML: ${firstLine(error.message)}`,
             location: at(open ?? error.pos[0]),
             ...(duplicate
@@ -12595,7 +14458,7 @@ function parseSource(name, text, options = {}) {
             ],
         };
     }
-    const source = new ParsedSource(name, text, document, lineCounter, value, options.absolutePath);
+    const source = new ParsedSource(name, text, yamlText, document, lineCounter, value, options.absolutePath);
     return { source, diagnostics };
 }
 /**
@@ -12611,67 +14474,66 @@ class ParsedSource {
     value;
     absolutePath;
     #document;
-    constructor(name, text, document, lineCounter, value, absolutePath) {
+    /** The text the document was parsed from: `text`, or `text` re-indented (see flow-indentation.ts). */
+    #yamlText;
+    constructor(name, text, yamlText, document, lineCounter, value, absolutePath) {
         this.name = name;
         this.text = text;
         this.lineCounter = lineCounter;
         this.value = value;
         this.absolutePath = absolutePath;
         this.#document = new WeakRef(document);
+        this.#yamlText = yamlText;
         if (absolutePath === undefined)
             delete this.absolutePath;
     }
     get document() {
         let document = this.#document.deref();
         if (!document) {
-            document = parseDocuments(this.text, new dist/* LineCounter */.HN())[0];
+            document = parseDocuments(this.#yamlText, new dist/* LineCounter */.HN())[0];
             this.#document = new WeakRef(document);
         }
         return document;
     }
 }
+/**
+ * Parses `text` as PyYAML would: when the only objection is a flow collection indented less
+ * than YAML wants, which PyYAML ignores, the text is parsed again re-indented.
+ */
+function readYaml(text) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const documents = parseDocuments(text, lineCounter);
+    const first = Array.isArray(documents) ? documents[0] : undefined;
+    if (first?.errors.some((e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(e.message))) {
+        const reindented = indentFlowCollections(text);
+        if (reindented) {
+            const counter = new dist/* LineCounter */.HN();
+            const again = parseDocuments(reindented.text, counter);
+            // Errors about values (a duplicate key, an imprecise number) are the file's own; any other means no.
+            const aboutSyntax = (e) => e.code !== 'DUPLICATE_KEY' && e.code !== 'TAG_RESOLVE_FAILED';
+            if (Array.isArray(again) && !again.some((d) => d.errors.some(aboutSyntax))) {
+                unshiftColumns(counter, reindented.shifts);
+                return { documents: again, lineCounter: counter, yamlText: reindented.text };
+            }
+        }
+    }
+    return { documents, lineCounter, yamlText: text };
+}
 function parseDocuments(text, lineCounter) {
     try {
-        return (0,dist/* parseAllDocuments */.hR)(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
+        // `schema` (not only `version`) keeps YAML 1.1 even under a `%YAML 1.2` directive, as PyYAML does.
+        return (0,dist/* parseAllDocuments */.hR)(text, {
+            version: '1.1',
+            schema: 'yaml-1.1',
+            lineCounter,
+            prettyErrors: false,
+            customTags: pyyamlTags,
+        });
     }
     catch (error) {
         if (error instanceof RangeError)
             return error;
         throw error;
-    }
-}
-/**
- * YAML 1.1 lists `y`/`n` as booleans, but PyYAML (and so Polyaxon) reads them as strings:
- * only yes/no, true/false and on/off are booleans. Narrow the 1.1 boolean tags to match.
- */
-function pyyamlBooleans(tags) {
-    return tags.map((tag) => {
-        if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test)
-            return tag;
-        const isTrue = tag.test.test('true');
-        return {
-            ...tag,
-            test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-        };
-    });
-}
-/** Each character of `text` before `end` that is outside quotes and comments, with its offset. */
-function* structural(text, end = text.length) {
-    let quote;
-    for (let i = 0; i < Math.min(end, text.length); i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === quote && text[i - 1] !== '\\')
-                quote = undefined;
-        }
-        else if (c === '"' || c === "'")
-            quote = c;
-        else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
-            const newline = text.indexOf('\n', i);
-            i = newline === -1 ? text.length : newline - 1; // the newline itself is still yielded
-        }
-        else
-            yield [i, c];
     }
 }
 /** Offset of the last `[` (or `{`) before `end` that is not closed, outside quotes and comments. */
@@ -12716,6 +14578,12 @@ const tooDeep = (location) => (0,diagnostic/* diagnostic */.YK)({
     location,
     hint: 'flatten the structure; if it was generated, check the generator',
 });
+const impreciseNumber = (location, message) => (0,diagnostic/* diagnostic */.YK)({
+    code: 'imprecise-number',
+    message: `the integer ${firstLine(message).slice(IMPRECISE.length).trim()}, so it would change on the way to Argo`,
+    location,
+    hint: 'quote it to keep it as text, or use a smaller number',
+});
 const isBlank = (document) => document.contents === null && document.errors.length === 0;
 const firstLine = (message) => message.split('\n')[0].trim();
 function parse_source_describe(value) {
@@ -12726,210 +14594,8 @@ function parse_source_describe(value) {
     return `a ${typeof value}`;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: external "node:dns/promises"
-const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./src/resolve/url-policy.ts
-
-
-async function checkUrl(url, policy) {
-    if (url.protocol !== 'https:' && !(policy.allowPrivate && url.protocol === 'http:')) {
-        return `only https:// URLs are downloaded${url.protocol === 'http:' ? ' (http:// needs --allow-private-urls)' : ''}`;
-    }
-    if (policy.allowPrivate)
-        return undefined;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    let addresses;
-    try {
-        addresses = (0,external_node_net_namespaceObject.isIP)(host) ? [host] : (await (0,external_node_dns_promises_namespaceObject.lookup)(host, { all: true, verbatim: true })).map((a) => a.address);
-    }
-    catch (error) {
-        return `cannot resolve ${host}: ${error.code ?? error.message}`;
-    }
-    const internal = addresses.find(isInternalAddress);
-    return internal
-        ? `${host} resolves to ${internal}, a private, loopback or link-local address (allow it with --allow-private-urls)`
-        : undefined;
-}
-/** Loopback, private (RFC 1918, ULA), link-local, CGNAT, unspecified and IPv4-mapped forms of them. */
-function isInternalAddress(address) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped)
-        return isInternalAddress(mapped[1]);
-    if ((0,external_node_net_namespaceObject.isIP)(address) === 4) {
-        const [a, b] = address.split('.').map(Number);
-        return (a === 0 ||
-            a === 10 ||
-            a === 127 ||
-            (a === 169 && b === 254) ||
-            (a === 172 && b >= 16 && b <= 31) ||
-            (a === 192 && b === 168) ||
-            (a === 100 && b >= 64 && b <= 127));
-    }
-    const lower = address.toLowerCase();
-    return (lower === '::' ||
-        lower === '::1' ||
-        lower.startsWith('fe8') ||
-        lower.startsWith('fe9') ||
-        lower.startsWith('fea') ||
-        lower.startsWith('feb') ||
-        lower.startsWith('fc') ||
-        lower.startsWith('fd'));
-}
-
-;// CONCATENATED MODULE: ./src/resolve/loader.ts
-
-
-
-const MAX_REDIRECTS = 3;
-const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
-const DEFAULT_TIMEOUT_MS = 10_000;
-/** A failure the resolver turns into a located diagnostic. */
-class LoadError extends Error {
-    hint;
-    constructor(message, hint) {
-        super(message);
-        this.hint = hint;
-    }
-}
-function createLoader(options = {}) {
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    const cwd = options.cwd ?? process.cwd();
-    const display = (file) => external_node_path_default().relative(cwd, file) || file;
-    /** The real path of `file` if it stays inside `root` (links resolved), else a LoadError. */
-    async function confined(file, root, what) {
-        let real;
-        try {
-            real = await (0,promises_.realpath)(file);
-        }
-        catch {
-            return file; // missing: reported by the read that follows
-        }
-        const base = await (0,promises_.realpath)(root).catch(() => external_node_path_default().resolve(root));
-        if (real !== base && !real.startsWith(base + (external_node_path_default()).sep)) {
-            throw new LoadError(`${what} \`${display(file)}\` is outside ${display(base) === '' ? 'the repository' : `\`${display(base)}\``}, which references may not leave`, 'keep referenced components inside the repository');
-        }
-        return real;
-    }
-    async function readLocal(file) {
-        let size;
-        try {
-            const info = await (0,promises_.stat)(file);
-            if (!info.isFile())
-                throw new LoadError(`\`${display(file)}\` is not a file`);
-            size = info.size;
-        }
-        catch (error) {
-            if (error instanceof LoadError)
-                throw error;
-            throw new LoadError(`cannot read \`${display(file)}\`: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
-        }
-        if (size > maxBytes)
-            throw new LoadError(`\`${display(file)}\` is ${size} bytes, over the ${maxBytes}-byte limit`);
-        return { name: display(file), absolutePath: file, text: await (0,promises_.readFile)(file, 'utf8') };
-    }
-    return {
-        async readPath(file) {
-            if (options.rootDir)
-                await confined(file, options.rootDir, 'pathRef');
-            return readLocal(file);
-        },
-        async readHub(reference) {
-            if (!options.hubDir)
-                throw new LoadError(`cannot resolve hubRef \`${reference}\` without a hub directory`, 'pass `--hub DIR` with a folder holding `NAME.yaml` (or `NAME/VERSION.yaml` for `NAME:VERSION`), or add an inline `component:` next to the hubRef');
-            const [name, version] = reference.split(':', 2);
-            if (!/^[-\w.]+(\/[-\w.]+)?$/.test(name) ||
-                name.split('/').some((p) => p === '..' || p === '.') ||
-                (version !== undefined && !/^[-\w.]+$/.test(version))) {
-                throw new LoadError(`hubRef \`${reference}\` is not of the form \`[owner/]name[:version]\``);
-            }
-            const root = external_node_path_default().resolve(options.hubDir);
-            const candidates = version
-                ? [`${name}/${version}.yaml`, `${name}/${version}.yml`]
-                : [`${name}.yaml`, `${name}.yml`];
-            for (const candidate of candidates) {
-                const file = external_node_path_default().join(root, candidate);
-                try {
-                    await confined(file, root, 'hubRef');
-                    return await readLocal(file);
-                }
-                catch (error) {
-                    if (!(error instanceof LoadError) || !error.message.includes('no such file'))
-                        throw error;
-                }
-            }
-            throw new LoadError(`hubRef \`${reference}\` is not in the hub directory \`${display(root)}\` (looked for ${candidates.map((c) => `\`${c}\``).join(' and ')})`);
-        },
-        async readUrl(url) {
-            if (options.offline)
-                throw new LoadError(`urlRef \`${url}\` needs a download, refused by --offline`, 'drop --offline, or vendor the component and use `pathRef`');
-            let parsed;
-            try {
-                parsed = new URL(url);
-            }
-            catch {
-                throw new LoadError(`urlRef \`${url}\` is not a valid URL`);
-            }
-            const policy = { allowPrivate: options.allowPrivateUrls ?? false };
-            const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-            let response;
-            // Redirects are followed by hand, so every hop passes the same checks as the first URL.
-            for (let hop = 0;; hop++) {
-                const refused = await checkUrl(parsed, policy);
-                if (refused)
-                    throw new LoadError(`urlRef \`${url}\` refused${hop ? ` (redirected to ${parsed.href})` : ''}: ${refused}`, 'vendor the component in the repository and use `pathRef`');
-                try {
-                    response = await fetch(parsed, { signal, redirect: 'manual' });
-                }
-                catch (error) {
-                    const reason = error.name === 'TimeoutError'
-                        ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
-                        : (error.cause?.message ?? error.message);
-                    throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
-                }
-                const location = response.headers.get('location');
-                if (response.status < 300 || response.status >= 400 || !location)
-                    break;
-                if (hop === MAX_REDIRECTS)
-                    throw new LoadError(`cannot download urlRef \`${url}\`: more than ${MAX_REDIRECTS} redirects`);
-                await response.body?.cancel();
-                parsed = new URL(location, parsed);
-            }
-            if (!response.ok)
-                throw new LoadError(`cannot download urlRef \`${url}\`: HTTP ${response.status}`);
-            const text = await readCapped(response, maxBytes, url);
-            return { name: url, text };
-        },
-    };
-}
-/** Reads a response body, stopping as soon as it exceeds the cap. */
-async function readCapped(response, maxBytes, url) {
-    const reader = response.body?.getReader();
-    if (!reader)
-        return '';
-    const chunks = [];
-    let total = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-            await reader.cancel();
-            throw new LoadError(`urlRef \`${url}\` is over the ${maxBytes}-byte limit`);
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-
 ;// CONCATENATED MODULE: ./src/schema/read-polyaxonfile.ts
+
 
 
 
@@ -12951,32 +14617,24 @@ function readPolyaxonfile(source) {
     const raw = source.value;
     const diagnostics = [];
     const at = (key, anchor = 'key') => locate(source, key in raw ? [key] : [], anchor);
-    if (!('version' in raw)) {
-        if (raw.isPreset !== true)
-            diagnostics.push((0,diagnostic/* diagnostic */.YK)({
-                code: 'missing-version',
-                message: 'the Polyaxonfile `version` must be specified',
-                location: at('version'),
-                field: 'version',
-                hint: 'add `version: 1.1` at the top of the file',
-            }));
-    }
-    else if (typeof raw.version !== 'number') {
+    // Polyaxon 2.18 no longer requires `version` nor checks its value (a lax float, like any
+    // other number field); earlier versions accepted only 1.1, which is worth a warning.
+    if ('version' in raw && raw.version !== null && !isPythonFloat(raw.version)) {
         diagnostics.push((0,diagnostic/* diagnostic */.YK)({
             code: 'invalid-version',
-            message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${issues_describe(raw.version)}`,
+            message: `\`version\` must be a number, got ${issues_describe(raw.version)}`,
             location: at('version', 'value'),
             field: 'version',
-            hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes`,
+            hint: `write \`version: ${SUPPORTED_VERSION}\`, or leave it out`,
         }));
     }
-    else if (raw.version !== SUPPORTED_VERSION) {
+    else if ('version' in raw && raw.version !== SUPPORTED_VERSION && raw.version !== null) {
         diagnostics.push((0,diagnostic/* diagnostic */.YK)({
             code: 'unsupported-version',
-            message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`,
+            message: `Polyaxon before 2.18 reads only \`version: ${SUPPORTED_VERSION}\` and would refuse ${issues_describe(raw.version)}; 2.18 ignores the version`,
             location: at('version', 'value'),
             field: 'version',
-            hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\``,
+            hint: `write \`version: ${SUPPORTED_VERSION}\` (or leave it out) if older Polyaxon versions read this file too`,
         }));
     }
     const kind = raw.kind;
@@ -13005,7 +14663,7 @@ function readPolyaxonfile(source) {
         const guess = suggest(key, TOP_LEVEL_KEYS);
         diagnostics.push((0,diagnostic/* diagnostic */.YK)({
             code: 'unexpected-section',
-            message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`,
+            message: `unexpected section \`${key}\` in a Polyaxonfile`,
             location: locate(source, [key]),
             field: key,
             ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),
@@ -13250,6 +14908,7 @@ function topLevelName(source, file) {
 
 
 
+
 const COMMAND_LINE = '<command line>';
 /**
  * The whole front end: parse → schema → resolve references → semantic checks. Never throws
@@ -13257,7 +14916,7 @@ const COMMAND_LINE = '<command line>';
  */
 async function loadPolyaxonfile(name, text, options = {}) {
     const finish = (diagnostics, root) => {
-        const sorted = (0,diagnostic/* sortDiagnostics */.Ds)((0,diagnostic/* uniqueDiagnostics */.Gx)(diagnostics));
+        const sorted = (0,option_names/* spellDiagnostics */.P0)((0,diagnostic/* sortDiagnostics */.Ds)((0,diagnostic/* uniqueDiagnostics */.Gx)(diagnostics)), options.optionSpelling ?? option_names/* CLI_SPELLING */.Id);
         return sorted.some(diagnostic/* isError */.bJ) || !root ? { diagnostics: sorted } : { root, diagnostics: sorted };
     };
     const parsed = parseSource(name, text, options.absolutePath ? { absolutePath: options.absolutePath } : {});
@@ -13289,64 +14948,126 @@ function addCommandLineParams(root, params) {
         root.params.set(name, { name, param: { value }, source, path: [name] });
 }
 
-// EXTERNAL MODULE: ./src/cli/io.ts + 1 modules
-var cli_io = __nccwpck_require__(6252);
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/cli/options.ts
+;// CONCATENATED MODULE: ./src/cli/report.ts
 
 
 
-/** Options every command that reads Polyaxonfiles shares. */
-const READ_OPTIONS = {
-    hub: { type: 'string' },
-    offline: { type: 'boolean' },
-    param: { type: 'string', multiple: true, short: 'P' },
-    'max-file-size': { type: 'string' },
-    root: { type: 'string' },
-    'allow-private-urls': { type: 'boolean' },
-    format: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-};
-/** `parseArgs` with our error wording: every mistake becomes a UsageError. */
-function parseCommandLine(args, options) {
-    try {
-        return (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
-    }
-    catch (error) {
-        throw new UsageError(error.message.replace(/^TypeError \[\w+\]: /, '').split('\n')[0]);
-    }
+function reporter(command, format) {
+    return { format, channel: format === 'json' && command === 'validate' ? 'stdout' : 'stderr' };
 }
-function readOptions(values) {
-    const params = (values.param ?? []).map((assignment) => {
-        const eq = assignment.indexOf('=');
-        if (eq <= 0)
-            throw new UsageError(`--param expects NAME=VALUE, got \`${assignment}\``);
-        return [assignment.slice(0, eq), assignment.slice(eq + 1)];
+/** Prints `diagnostics`: as text only when there are some; as JSON always (`[]` when none). */
+function printDiagnostics(io, report, diagnostics) {
+    if (report.format === 'json')
+        io[report.channel](`${formatJson(diagnostics)}\n`);
+    else if (diagnostics.length)
+        io.stderr(`${formatText(diagnostics)}\n`);
+}
+/** A problem with the command line itself, placed at `<command line>` like `--param` values. */
+function commandLineDiagnostic(code, message, options = {}) {
+    return (0,diagnostic/* diagnostic */.YK)({
+        code,
+        message,
+        location: { file: COMMAND_LINE, line: 1, column: 1 },
+        ...(options.field ? { field: options.field } : {}),
+        ...(options.hint ? { hint: options.hint } : {}),
     });
-    let maxBytes = DEFAULT_MAX_BYTES;
-    if (values['max-file-size'] !== undefined) {
-        maxBytes = Number(values['max-file-size']);
-        if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
-            throw new UsageError(`--max-file-size expects a positive number of bytes, got \`${values['max-file-size']}\``);
-    }
-    return {
-        ...(values.hub ? { hubDir: values.hub } : {}),
-        ...(values.root ? { rootDir: values.root } : {}),
-        offline: Boolean(values.offline),
-        allowPrivateUrls: Boolean(values['allow-private-urls']),
-        params,
-        maxBytes,
-    };
-}
-function oneOf(flag, value, allowed, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (allowed.includes(value))
-        return value;
-    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got \`${value}\``);
 }
 
+;// CONCATENATED MODULE: ./src/emit/graph.ts
+
+/**
+ * The dag as a diagram: one node per operation labelled with its name, component and trigger
+ * (when not the default), nested dags as subgraphs, event edges dashed. Ids are generated
+ * (`n0`, `n1`…) and labels quoted, so no operation name can break the diagram's syntax.
+ */
+function renderGraph(root, format) {
+    let counter = 0;
+    const build = (dag) => {
+        const graph = graphOf(dag);
+        const ids = new Map();
+        const nodes = graph.names.map((name) => {
+            const op = graph.operations.get(name);
+            const id = `n${counter++}`;
+            ids.set(name, id);
+            const component = op.component?.component.name;
+            const trigger = typeof op.operation.trigger === 'string' && op.operation.trigger !== 'all_succeeded'
+                ? op.operation.trigger
+                : undefined;
+            const matrix = op.operation.matrix ? `matrix: ${op.operation.matrix.kind}` : undefined;
+            const label = [
+                name,
+                typeof component === 'string' && component !== name ? `(${component})` : undefined,
+                trigger,
+                matrix,
+            ]
+                .filter(Boolean)
+                .join(' · ');
+            return { id, label, ...(op.component?.dag ? { children: build(op.component.dag) } : {}) };
+        });
+        const seen = new Set();
+        const edges = [];
+        for (const name of graph.names) {
+            for (const edge of graph.upstream.get(name)) {
+                const from = ids.get(edge.from);
+                const key = `${edge.from}>${name}`;
+                if (!from || seen.has(key))
+                    continue;
+                seen.add(key);
+                edges.push({ from, to: ids.get(name), kind: edge.kind });
+            }
+        }
+        return { nodes, edges };
+    };
+    const dag = root.component?.dag;
+    const body = dag ? build(dag) : { nodes: [{ id: 'n0', label: root.name }], edges: [] };
+    return format === 'mermaid' ? mermaid(body) : dot(root.name, body);
+}
+const mermaidLabel = (text) => `"${text.replace(/"/g, '#quot;').replace(/\s+/g, ' ')}"`;
+function mermaid(graph) {
+    const lines = ['flowchart LR'];
+    const write = (g, indent) => {
+        for (const node of g.nodes) {
+            if (node.children) {
+                lines.push(`${indent}subgraph ${node.id} [${mermaidLabel(node.label)}]`);
+                write(node.children, `${indent}  `);
+                lines.push(`${indent}end`);
+            }
+            else {
+                lines.push(`${indent}${node.id}[${mermaidLabel(node.label)}]`);
+            }
+        }
+        for (const edge of g.edges)
+            lines.push(`${indent}${edge.from} ${edge.kind === 'event' ? '-.->' : '-->'} ${edge.to}`);
+    };
+    write(graph, '  ');
+    return `${lines.join('\n')}\n`;
+}
+const dotLabel = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+function dot(name, graph) {
+    const lines = [`digraph ${dotLabel(name)} {`, '  rankdir=LR;', '  node [shape=box];'];
+    const write = (g, indent) => {
+        for (const node of g.nodes) {
+            if (node.children) {
+                // DOT cannot draw edges to a cluster: the dag is a node, its operations a cluster beside it.
+                lines.push(`${indent}${node.id} [label=${dotLabel(node.label)}, shape=folder];`);
+                lines.push(`${indent}subgraph cluster_${node.id} {`, `${indent}  label=${dotLabel(node.label)};`);
+                write(node.children, `${indent}  `);
+                lines.push(`${indent}}`);
+            }
+            else {
+                lines.push(`${indent}${node.id} [label=${dotLabel(node.label)}];`);
+            }
+        }
+        for (const edge of g.edges)
+            lines.push(`${indent}${edge.from} -> ${edge.to}${edge.kind === 'event' ? ' [style=dashed]' : ''};`);
+    };
+    write(graph, '  ');
+    lines.push('}');
+    return `${lines.join('\n')}\n`;
+}
+
+// EXTERNAL MODULE: ./src/cli/io.ts
+var cli_io = __nccwpck_require__(1604);
 ;// CONCATENATED MODULE: ./src/cli/commands/graph.ts
 
 
@@ -13362,9 +15083,14 @@ matrix), nested dags as subgraphs, event edges dashed.
 
 Options:
   --format mermaid|dot      diagram language (default: mermaid)
+  --diagnostics text|json   how to print problems (default: text; json: one array on stderr)
   -P, --param NAME=VALUE    a param of the top operation (repeatable)
   --hub DIR                 folder holding hubRef components
   --offline                 refuse to download urlRef components
+  --allow-private-urls      let urlRef use http:// and private or loopback addresses
+  --url-timeout SECONDS     time limit of each urlRef download (default: 10)
+  --root DIR                folder references may not leave (default: the file's git repository)
+  --max-file-size BYTES     largest file read (default: 4194304)
 `;
 async function graphCommand(args, io) {
     const { values, positionals } = parseCommandLine(args, READ_OPTIONS);
@@ -13372,13 +15098,14 @@ async function graphCommand(args, io) {
         io.stdout(GRAPH_USAGE);
         return ExitCode.Ok;
     }
+    const report = reporter('graph', diagnosticsFormat(values.diagnostics));
     if (positionals.length !== 1)
         throw new UsageError('graph needs exactly one FILE');
     const format = oneOf('format', values.format, ['mermaid', 'dot'], 'mermaid');
     const options = readOptions(values);
     const input = await (0,cli_io/* readInput */.R5)(positionals[0], io, options.maxBytes);
     if (!('text' in input)) {
-        io.stderr(`${formatText([input])}\n`);
+        printDiagnostics(io, report, [input]);
         return ExitCode.Invalid;
     }
     // A diagram of a pipeline that cannot run would mislead: the same checks as validate, but
@@ -13390,8 +15117,7 @@ async function graphCommand(args, io) {
         requireTopLevelInputs: false,
         ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
     });
-    if (result.diagnostics.length)
-        io.stderr(`${formatText(result.diagnostics)}\n`);
+    printDiagnostics(io, report, result.diagnostics);
     if (!result.root || result.diagnostics.some(diagnostic/* isError */.bJ))
         return ExitCode.Invalid;
     io.stdout(renderGraph(result.root, format));
@@ -13681,76 +15407,94 @@ const literalText = (text) => text.segments.map((s) => (s.kind === 'literal' ? s
  * it keeps, so writing (`render`) never fails.
  */
 function encodingProblem(text, delivery) {
-    for (const [i, segment] of text.segments.entries()) {
-        if (segment.kind !== 'literal')
-            continue;
-        const context = neighbours(text.segments, i);
-        if (delivery === 'plain') {
+    if (delivery === 'plain') {
+        for (const [i, segment] of text.segments.entries()) {
+            if (segment.kind !== 'literal')
+                continue;
             if (segment.text.includes('{{'))
-                return `\`${abbreviate(segment.text)}\` holds \`{{\`, which Argo would read as a tag`;
-            if ((context.before && segment.text.startsWith('{')) || (context.after && segment.text.endsWith('{')))
-                return `a \`{\` next to a value in \`${abbreviate(segment.text)}\` would form \`{{\`, which Argo would read as a tag`;
-            continue;
+                return `\`${text_abbreviate(segment.text)}\` holds \`{{\`, which Argo would read as a tag`;
+            if ((i > 0 && segment.text.startsWith('{')) || (i < text.segments.length - 1 && segment.text.endsWith('{')))
+                return `a \`{\` next to a value in \`${text_abbreviate(segment.text)}\` would form \`{{\`, which Argo would read as a tag`;
         }
-        if (delivery === 'file')
-            continue; // every `$` is escaped: the reference we insert stays whole.
-        const encoded = encodeLiteral(segment.text, context);
-        if (encoded !== segment.text && /(?<!\$)(?:\$\$)*\$\([^)]*$/.test(encoded.slice(0, encoded.indexOf(BRACE))))
-            return `\`$(\` before \`{\` in \`${abbreviate(segment.text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``;
+        return undefined;
+    }
+    if (delivery === 'file')
+        return undefined; // every `$` is escaped: the reference we insert stays whole.
+    // Inside an unclosed `$(`, the reference we insert would end the user's one.
+    for (const segment of text.segments) {
+        if (segment.kind === 'literal' && /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(segment.text))
+            return `\`$(\` before \`{{\` in \`${text_abbreviate(segment.text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``;
     }
     return undefined;
 }
 /** The text as written into the manifest. Binding has checked `encodingProblem` already. */
 function render(text, delivery) {
-    let out = '';
-    text.segments.forEach((segment, i) => {
+    if (delivery !== 'plain' && seamsBraces(text.segments))
+        return `{{=${encodeWhile(text, delivery)}}}`;
+    return text.segments
+        .map((segment) => {
         switch (segment.kind) {
-            case 'literal': {
-                const body = delivery === 'file' ? segment.text.replaceAll('$', '$$$$') : segment.text;
-                out += delivery === 'plain' ? body : encodeLiteral(body, neighbours(text.segments, i));
-                break;
-            }
-            case 'variable': {
-                if (delivery === 'plain') {
-                    out += `{{${segment.name}}}`;
-                    break;
-                }
-                // In a file, a `$` in the value must stay a `$`; glued to another value, its braces are encoded.
-                let value = expressionOf(segment.name);
-                if (delivery === 'file')
-                    value = `sprig.replace('$', '$$', ${value})`;
-                if (touchesValue(text.segments, i))
-                    value = `sprig.replace('{', '${BRACE}', ${value})`;
-                out += value === expressionOf(segment.name) ? `{{${segment.name}}}` : `{{=${value}}}`;
-                break;
-            }
+            case 'literal':
+                if (delivery === 'plain')
+                    return segment.text;
+                return encodePairs(delivery === 'file' ? escapeDollars(segment.text) : segment.text);
+            case 'variable':
+                // In a file, a `$` in the value must stay a `$`.
+                return delivery === 'file'
+                    ? `{{=sprig.replace('$', '$$', ${expressionOf(segment.name)})}}`
+                    : `{{${segment.name}}}`;
             case 'expression':
-                out += `{{=${segment.source}}}`;
-                break;
+                return `{{=${segment.source}}}`;
         }
+    })
+        .join('');
+}
+/**
+ * The text as one expression (expr-lang) yielding what `render` writes once Argo has substituted
+ * it: for places where a value must be transformed as a whole (JSON-quoted in a manifest).
+ */
+function renderExpression(text, delivery) {
+    if (delivery === 'plain')
+        return joined(text);
+    if (seamsBraces(text.segments))
+        return encodeWhile(text, delivery);
+    // As `render` writes it: literals encoded now, values (which hold no `{{`) as they come.
+    return joined(text, (literalText) => encodePairs(delivery === 'file' ? escapeDollars(literalText) : literalText), delivery === 'file');
+}
+/** Where a value meets another value, or a literal brace: a `{{` may form there once values are known. */
+function seamsBraces(segments) {
+    return segments.some((segment, i) => {
+        if (segment.kind === 'literal')
+            return false;
+        const [before, after] = [segments[i - 1], segments[i + 1]];
+        return ((before !== undefined && (before.kind !== 'literal' || before.text.endsWith('{'))) ||
+            (after !== undefined && (after.kind !== 'literal' || after.text.startsWith('{'))));
     });
-    return out;
 }
-function neighbours(segments, i) {
-    return { before: i > 0, after: i < segments.length - 1 };
+/** An expression building the whole text and encoding its `{{` (and, in a file, its `$`) as it runs. */
+function encodeWhile(text, delivery) {
+    const whole = delivery === 'file' ? `sprig.replace('$', '$$', ${joined(text)})` : joined(text);
+    return `sprig.replace('{' + '{', '{${BRACE}', ${whole})`;
 }
-/** A variable glued to another value or expression: its own braces could pair across the seam. */
-const touchesValue = (segments, i) => segments[i - 1]?.kind === 'variable' ||
-    segments[i - 1]?.kind === 'expression' ||
-    segments[i + 1]?.kind === 'variable' ||
-    segments[i + 1]?.kind === 'expression';
-/** `{` that could pair with another `{` → the reference the kubelet turns back into `{`. */
-function encodeLiteral(text, { before, after }) {
-    if (!text.includes('{'))
-        return text;
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        const pairs = c === '{' && ((i > 0 && text[i - 1] === '{') || (i === 0 && before) || (i === text.length - 1 && after));
-        out += pairs ? BRACE : c;
-    }
-    return out;
+/** The segments as one string expression; literals as `literalText` writes them (as they are by default). */
+function joined(text, literalText = (value) => value, escapeValues = false) {
+    if (text.segments.length === 0)
+        return "''";
+    return text.segments
+        .map((segment) => {
+        if (segment.kind === 'literal')
+            return exprString(literalText(segment.text));
+        if (segment.kind === 'expression')
+            return `(${segment.source})`;
+        const value = expressionOf(segment.name);
+        return escapeValues ? `sprig.replace('$', '$$', ${value})` : value;
+    })
+        .join(' + ');
 }
+/** `a{{b` → `a{$(POLYAXON_ARGO_LBRACE)b`: the second brace of each pair, left to right. */
+const encodePairs = (text) => (text.includes('{{') ? text.replaceAll('{{', `{${BRACE}`) : text);
+/** Kubernetes' escape for `$`, for text that must reach a file exactly as written. */
+const escapeDollars = (text) => text.replaceAll('$', '$$$$');
 /** Parts of Argo variable names that a user named (tasks, parameters, items): written in brackets. */
 const NAMED_AFTER = new Set(['tasks', 'parameters', 'item', 'labels', 'annotations']);
 /** An Argo variable read inside an expression: `tasks['train-1'].outputs.parameters['loss']`. */
@@ -13767,35 +15511,6 @@ function expressionOf(name) {
  */
 const encodedValueOf = (name) => expression(`sprig.replace('{' + '{', '{${BRACE}', ${expressionOf(name)})`);
 const hasEncodedBraces = (rendered) => rendered.includes(BRACE);
-/**
- * The text as one expression (expr-lang) that yields what `render` would write, once Argo has
- * substituted it: for places where a value must be transformed as a whole (JSON-quoted in a
- * resource manifest).
- */
-function renderExpression(text, delivery) {
-    if (text.segments.length === 0)
-        return "''";
-    return text.segments
-        .map((segment, i) => {
-        switch (segment.kind) {
-            case 'literal': {
-                const body = delivery === 'file' ? segment.text.replaceAll('$', '$$$$') : segment.text;
-                return exprString(delivery === 'plain' ? body : encodeLiteral(body, neighbours(text.segments, i)));
-            }
-            case 'variable': {
-                let value = expressionOf(segment.name);
-                if (delivery === 'file')
-                    value = `sprig.replace('$', '$$', ${value})`;
-                if (delivery !== 'plain' && touchesValue(text.segments, i))
-                    value = `sprig.replace('{', '${BRACE}', ${value})`;
-                return value;
-            }
-            case 'expression':
-                return `(${segment.source})`;
-        }
-    })
-        .join(' + ');
-}
 /**
  * A string literal of expr-lang, safe inside a tag: quotes and backslashes escaped, braces as
  * `\u007b`/`\u007d` so the tag's source never holds `{{` or `}}`.
@@ -13820,7 +15535,7 @@ function exprString(value) {
     }
     return `${out}'`;
 }
-const abbreviate = (text) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+const text_abbreviate = (text) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
 ;// CONCATENATED MODULE: ./src/check/bind/context.ts
 
@@ -14465,12 +16180,17 @@ function bindCondition(op, inputs, scope, context) {
         // Plain text: Polyaxon reads it as a boolean word; the `invalid-conditions` rule refused others.
         return { expr: { kind: 'literal', type: 'bool', value: conditions_TRUE_WORDS.test(conditions.trim()) } };
     }
-    const match = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(conditions);
-    if (!match?.[1] || match[1].includes('{{'))
+    // One block, nothing around it: Jinja's own tokens decide where it ends (`'}}'` in a string does not).
+    const parts = parseTemplate(conditions);
+    const blocks = isJinjaError(parts) ? [] : parts.filter((part) => part.kind === 'block');
+    const block = blocks.length === 1 && !isJinjaError(parts) && parts.every((p) => p.kind === 'block' || !p.text.trim())
+        ? blocks[0]
+        : undefined;
+    if (isJinjaError(parts))
+        return refuse(parts.error, 'pass the values the condition needs as params (e.g. `contextOnly` refs to upstream outputs) and compare them');
+    if (!block || block.kind !== 'block')
         return refuse('`conditions` must be a single `{{ … }}` expression to be translated to Argo', 'write the whole condition inside one pair of braces');
-    const parsed = parseExpression(match[1]);
-    if (isJinjaError(parsed))
-        return refuse(parsed.error, 'pass the values the condition needs as params (e.g. `contextOnly` refs to upstream outputs) and compare them');
+    const parsed = block.expression;
     const problems = [];
     const typed = typeExpression(parsed, (path) => operand(path, op, inputs, scope), problems);
     if (problems.length || !typed)
@@ -14641,9 +16361,14 @@ function operand(path, op, inputs, scope) {
         `\`${name}\` in \`conditions\` reads \`${located.param.ref}\`, which Argo cannot compare`);
 }
 function literalOperand(located, io) {
-    const raw = located.param.value;
-    if (isTemplate(raw))
-        return `\`${located.name}\` in \`conditions\` is itself a template; compare the params it is made of`;
+    let raw = located.param.value;
+    if (isTemplate(raw)) {
+        // A template that renders to constant text (`{% raw %}…`, `{{ 'x' }}`) is that text.
+        const parts = parseTemplate(String(raw));
+        if (isJinjaError(parts) || parts.some((part) => part.kind !== 'text'))
+            return `\`${located.name}\` in \`conditions\` is itself a template; compare the params it is made of`;
+        raw = parts.map((part) => (part.kind === 'text' ? part.text : '')).join('');
+    }
     const coerced = io ? coerce(io.type, raw, io.isList) : undefined;
     const value = coerced?.ok ? coerced.value : raw;
     const type = valueType(io, value);
@@ -15711,7 +17436,7 @@ function bindInit(items, compiled, scope, context) {
             return;
         }
         if (item.dockerfile) {
-            const dockerfile = dockerfileText(item.dockerfile, (value, field) => text(value, [...at, 'dockerfile', ...field], 'file'));
+            const dockerfile = dockerfileText(item.dockerfile, (value, field) => text(value, [...at, 'dockerfile', ...field], 'file'), (field) => context.templated(origin, [...at, 'dockerfile', field], `dockerfile.${field}`));
             const filename = text(item.dockerfile.filename ?? 'Dockerfile', [...at, 'dockerfile', 'filename']);
             if (!dockerfile || !filename)
                 return;
@@ -15751,11 +17476,19 @@ function connectionUrl(item, compiled, context, at) {
  * shell, PATH steps, env, workdir, copies, runs, copies after the runs, the user, and the
  * workdir's own copy.
  */
-function dockerfileText(d, text) {
+function dockerfileText(d, text, templated) {
     const lines = [];
     const line = (prefix, value, field) => {
         const translated = text(value, field);
         lines.push(translated && concat(text_literal(prefix), translated));
+    };
+    // A whole list given as a template is rendered into lines by Polyaxon, which Argo cannot do.
+    const listed = (value, field) => {
+        if (typeof value !== 'string')
+            return value;
+        lines.push(undefined);
+        templated(field);
+        return undefined;
     };
     line('FROM ', d.image, ['image']);
     if (d.langEnv !== undefined)
@@ -15763,13 +17496,14 @@ function dockerfileText(d, text) {
             line(`ENV ${variable} `, d.langEnv, ['langEnv']);
     if (d.shell !== undefined)
         line('ENV SHELL ', d.shell, ['shell']);
-    (d.path ?? []).forEach((step, i) => line('ENV PATH="${PATH}:', `${step}"`, ['path', i]));
-    pairs(d.env).forEach(([key, value], i) => line(`ENV ${key} `, value, ['env', Array.isArray(d.env) ? i : key]));
+    (listed(d.path, 'path') ?? []).forEach((step, i) => line('ENV PATH="${PATH}:', `${step}"`, ['path', i]));
+    const env = listed(d.env, 'env');
+    pairs(env).forEach(([key, value], i) => line(`ENV ${key} `, value, ['env', Array.isArray(env) ? i : key]));
     const workdir = d.workdir ?? '/code';
     line('WORKDIR ', workdir, ['workdir']);
-    pairs(d.copy).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['copy', i]));
+    pairs(listed(d.copy, 'copy')).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['copy', i]));
     (d.run ?? []).forEach((step, i) => line('RUN ', step, ['run', i]));
-    pairs(d.postRunCopy).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['postRunCopy', i]));
+    pairs(listed(d.postRunCopy, 'postRunCopy')).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['postRunCopy', i]));
     if (d.uid !== undefined && d.gid !== undefined)
         line('RUN ', `groupadd -g ${d.gid} -r polyaxon && useradd -r -m -g polyaxon -u ${d.uid} ${d.username ?? 'polyaxon'}`, ['uid']);
     if (d.workdirPath !== undefined)
@@ -16739,6 +18473,14 @@ function bindTemplate(compiled, context, role = {}) {
             ...matrixKeys.filter((k) => !io.has(k)),
         ]),
     ];
+    // Context params become the template's input parameters, named as Argo names parameters.
+    for (const name of contextParams) {
+        const located = op.params.get(name);
+        if (!/^[-a-zA-Z0-9_]+$/.test(name))
+            context.report(located ?? op, located ? located.path : [...op.path, 'matrix'], 'invalid-name', `\`${name}\` cannot name an Argo parameter`, {
+                hint: 'use letters, digits, `-` and `_`',
+            });
+    }
     // A nested dag with a timeout of its own is under a deadline; the top one's is the workflow's.
     const ownDeadline = !role.isRoot && dagTimeout(compiled) !== undefined;
     const deadline = role.deadline === true || ownDeadline;
@@ -16776,7 +18518,10 @@ function wrapMatrix(compiled, inner, keys, context, deadline) {
     const at = [...op.path, 'matrix'];
     const suggestions = expandMatrix(matrix);
     if (!Array.isArray(suggestions)) {
-        context.report(op, [...at, ...suggestions.at], suggestions.code, suggestions.message, suggestions.hint ? { hint: suggestions.hint } : {});
+        context.report(op, [...at, ...suggestions.at], suggestions.code, suggestions.message, {
+            anchor: 'value',
+            ...(suggestions.hint ? { hint: suggestions.hint } : {}),
+        });
         return undefined;
     }
     if (typeof matrix.concurrency === 'string')
@@ -17134,12 +18879,77 @@ function bindPipeline(root, options) {
  * Manifest → text. Objects are written in the order they were built (fixed by the lowering),
  * so the same input always gives byte-identical output. YAML never uses anchors or aliases,
  * and long strings are not folded, so diffs stay line-for-line.
+ *
+ * Argo reads manifests with Go (sigs.k8s.io/yaml over go-yaml, and encoding/json), which does
+ * not read every string JavaScript can hold; see readableByGo.
  */
 function emitManifest(manifest, format) {
+    const { value, escape } = readableByGo(manifest);
     if (format === 'json')
-        return `${JSON.stringify(manifest, null, 2)}\n`;
+        return `${JSON.stringify(value, null, 2)}\n`;
     // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
-    return (0,dist/* stringify */.As)(manifest, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' });
+    const options = { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' };
+    if (!escape)
+        return (0,dist/* stringify */.As)(value, options);
+    const document = new dist/* Document */.yo(value, options);
+    (0,dist/* visit */.YR)(document, {
+        Scalar(_, node) {
+            if (typeof node.value === 'string' && GO_YAML_ESCAPE.test(node.value))
+                node.type = 'QUOTE_DOUBLE';
+        },
+    });
+    return document.toString(options).replace(GO_YAML_ESCAPES, escapeForGoYaml);
+}
+/**
+ * Characters go-yaml refuses to read raw ("control characters are not allowed": DEL, the C1
+ * controls, U+FFFE, U+FFFF) or reads as a line break (NEL U+0085, U+2028, U+2029), so a plain
+ * or double-quoted string holding one would fail or change. Written as escapes in double quotes.
+ */
+const GO_YAML_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
+const GO_YAML_ESCAPES = new RegExp(GO_YAML_ESCAPE.source, 'g');
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+function escapeForGoYaml(character) {
+    const code = character.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+}
+/**
+ * The manifest with lone UTF-16 surrogates (from a `"\ud800"` escape in the Polyaxonfile) replaced
+ * by U+FFFD: UTF-8 cannot hold them, go-yaml refuses their escape and Go's JSON reader turns
+ * them into U+FFFD anyway, as it does for Polyaxon's own manifests. `escape`: whether some string
+ * holds a character that YAML must escape (GO_YAML_ESCAPE). Copied only when something changes.
+ */
+function readableByGo(manifest) {
+    let escape = false;
+    let surrogates = false;
+    const scan = (value) => {
+        if (typeof value === 'string') {
+            if (GO_YAML_ESCAPE.test(value))
+                escape = true;
+            if (LONE_SURROGATE.test(value))
+                surrogates = true;
+        }
+        else if (Array.isArray(value))
+            value.forEach(scan);
+        else if (value !== null && typeof value === 'object')
+            for (const [k, v] of Object.entries(value)) {
+                scan(k);
+                scan(v);
+            }
+    };
+    scan(manifest);
+    if (!surrogates)
+        return { value: manifest, escape };
+    const clean = (value) => {
+        if (typeof value === 'string')
+            return value.replace(LONE_SURROGATES, '\ufffd');
+        if (Array.isArray(value))
+            return value.map(clean);
+        if (value !== null && typeof value === 'object')
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), clean(v)]));
+        return value;
+    };
+    return { value: clean(manifest), escape };
 }
 
 ;// CONCATENATED MODULE: ./src/lower/condition.ts
@@ -17166,7 +18976,7 @@ function value(expr) {
             const raw = expressionOf(expr.name);
             const source = {
                 number: `asFloat(${raw})`,
-                bool: `(${isWord(raw, condition_TRUE_WORDS)})`,
+                bool: `(${condition_isWord(raw, condition_TRUE_WORDS)})`,
                 string: raw,
                 list: `fromJSON(${raw})`,
                 dict: `fromJSON(${raw})`,
@@ -17243,12 +19053,12 @@ function condition_final(expr) {
         case 'variable':
             if (expr.type !== 'string')
                 return value(expr).source;
-            return `(${isWord(expressionOf(expr.name), condition_TRUE_WORDS)} ? true : (${isWord(expressionOf(expr.name), condition_FALSE_WORDS)} ? false : 'conditions did not render true or false'))`;
+            return `(${condition_isWord(expressionOf(expr.name), condition_TRUE_WORDS)} ? true : (${condition_isWord(expressionOf(expr.name), condition_FALSE_WORDS)} ? false : 'conditions did not render true or false'))`;
         default:
             return value(expr).source;
     }
 }
-const isWord = (source, list) => `sprig.lower(sprig.trim(${source})) in ${words(list)}`;
+const condition_isWord = (source, list) => `sprig.lower(sprig.trim(${source})) in ${words(list)}`;
 
 ;// CONCATENATED MODULE: ./src/lower/depends.ts
 /** A `depends` tree → Argo's enhanced depends syntax (`a.Succeeded && (b.Failed || b.Errored)`). */
@@ -17402,20 +19212,6 @@ function writeManifest(object) {
 }
 /** A double quote in expr-lang, spelled so the manifest's YAML needs no escaping around it. */
 const QUOTE = "'\\u0022'";
-/** Whether a manifest's texts use the encoded brace. */
-const manifestTexts = (object) => {
-    const out = [];
-    const visit = (node) => {
-        if (node instanceof ManifestText)
-            out.push(render(node.text, node.delivery));
-        else if (Array.isArray(node))
-            node.forEach(visit);
-        else if (node !== null && typeof node === 'object')
-            Object.values(node).forEach(visit);
-    };
-    visit(object);
-    return out;
-};
 
 ;// CONCATENATED MODULE: ./src/lower/templates.ts
 
@@ -17763,7 +19559,8 @@ function lowerPipeline(pipeline) {
  * template its task runs, so each container must be able to decode it).
  */
 function finishManifests(templates, bracesInSpec) {
-    const braces = bracesInSpec || [...templates.manifests.values()].some((m) => manifestTexts(m.object).some(hasEncodedBraces));
+    const written = new Map([...templates.manifests].map(([template, manifest]) => [template, writeManifest(manifest.object)]));
+    const braces = bracesInSpec || [...written.values()].some(hasEncodedBraces);
     for (const template of templates.list) {
         const manifest = templates.manifests.get(template);
         if (braces) {
@@ -17772,7 +19569,7 @@ function finishManifests(templates, bracesInSpec) {
             manifest?.containers.forEach(defineBrace);
         }
         if (manifest && template.resource)
-            template.resource.manifest = writeManifest(manifest.object);
+            template.resource.manifest = braces ? writeManifest(manifest.object) : (written.get(template) ?? '');
     }
 }
 const containersOf = (template) => [template.container, ...(template.initContainers ?? []), ...(template.sidecars ?? [])].filter((c) => c !== undefined);
@@ -17816,6 +19613,7 @@ function cronWorkflow(workflow, schedule) {
 
 
 
+
 /**
  * Everything `transpile` checks, without writing: Polyaxon's rules, then what Argo cannot express.
  * What `validate` and the GitHub Action report.
@@ -17830,7 +19628,7 @@ async function checkPolyaxonfile(name, text, options) {
     if (!loaded.root)
         return { diagnostics: loaded.diagnostics };
     const bound = bindPipeline(loaded.root, options);
-    const diagnostics = (0,diagnostic/* sortDiagnostics */.Ds)((0,diagnostic/* uniqueDiagnostics */.Gx)([...loaded.diagnostics, ...bound.diagnostics]));
+    const diagnostics = (0,option_names/* spellDiagnostics */.P0)((0,diagnostic/* sortDiagnostics */.Ds)((0,diagnostic/* uniqueDiagnostics */.Gx)([...loaded.diagnostics, ...bound.diagnostics])), options.optionSpelling ?? option_names/* CLI_SPELLING */.Id);
     return bound.pipeline && !diagnostics.some(diagnostic/* isError */.bJ)
         ? { root: loaded.root, pipeline: bound.pipeline, diagnostics }
         : { root: loaded.root, diagnostics };
@@ -17847,7 +19645,9 @@ async function transpile(name, text, options) {
         output,
         manifest,
         root: checked.root,
-        diagnostics: size ? [...checked.diagnostics, size] : checked.diagnostics,
+        diagnostics: size
+            ? [...checked.diagnostics, ...(0,option_names/* spellDiagnostics */.P0)([size], options.optionSpelling ?? option_names/* CLI_SPELLING */.Id)]
+            : checked.diagnostics,
     };
 }
 /** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */
@@ -17861,8 +19661,172 @@ function sizeWarning(root, manifest, bytes) {
     const megabytes = (bytes / 1024 / 1024).toFixed(1);
     const over = bytes > ETCD_LIMIT_BYTES;
     return diagnosticAt(root.component?.dag?.source ?? root.source, at, 'manifest-size', `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`, {
-        hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
+        hint: `operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; ${(0,option_names/* optionRef */.$j)('kind', 'workflow-template')} at least keeps the spec out of each run`,
     });
+}
+
+;// CONCATENATED MODULE: ./src/cli/kubernetes-names.ts
+/**
+ * The names `--name`, `--generate-name` and `--namespace` give, checked as the cluster will:
+ * Kubernetes' DNS-1123 rules, and Argo's own length limits (a workflow's name becomes a label
+ * value, at most 63 characters; a CronWorkflow's names its runs with an 11-character suffix, so
+ * it may have 52). Returns what is wrong, as a sentence, or undefined.
+ */
+/** Kubernetes adds 5 random characters to a generateName prefix. */
+const GENERATED_SUFFIX = 5;
+/** The longest `metadata.name` Argo accepts for each kind it creates. */
+const kubernetes_names_MAX_NAME_LENGTH = { Workflow: 63, WorkflowTemplate: 63, CronWorkflow: 52 };
+const LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+/** A namespace: a DNS-1123 label. */
+function namespaceProblem(value) {
+    if (value.length > 63)
+        return `is ${value.length} characters long; a namespace has at most 63`;
+    return labelProblem(value, 'a namespace');
+}
+/** `metadata.name` of a `kind`: a DNS-1123 subdomain within Argo's length. */
+function nameProblem(value, kind) {
+    const max = kubernetes_names_MAX_NAME_LENGTH[kind];
+    if (value.length > max)
+        return `is ${value.length} characters long; Argo accepts at most ${max} for a ${kind} name`;
+    return subdomainProblem(value, 'a name');
+}
+/**
+ * A generateName prefix as transpile writes it (a `-` is added unless it ends with one): a
+ * DNS-1123 subdomain once Kubernetes appends its 5 characters, within Argo's length.
+ */
+function generateNameProblem(value, kind) {
+    const prefix = value.endsWith('-') ? value : `${value}-`;
+    const max = kubernetes_names_MAX_NAME_LENGTH[kind] - GENERATED_SUFFIX;
+    if (prefix.length > max)
+        return `gives the prefix \`${prefix}\` of ${prefix.length} characters; with the 5 Kubernetes adds, a ${kind} name has at most ${kubernetes_names_MAX_NAME_LENGTH[kind]}, so the prefix at most ${max}`;
+    return subdomainProblem(`${prefix}xxxxx`, 'a name prefix');
+}
+function subdomainProblem(value, what) {
+    if (value === '')
+        return `is empty; ${what} needs at least one character`;
+    for (const label of value.split('.')) {
+        const problem = labelProblem(label, what);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+}
+function labelProblem(label, what) {
+    if (LABEL.test(label))
+        return undefined;
+    if (label === '')
+        return `has an empty part between dots; ${what} cannot start or end with \`.\` or hold \`..\``;
+    if (/[A-Z]/.test(label))
+        return `has upper-case letters; ${what} is lower case (\`${label.toLowerCase()}\`)`;
+    const bad = (what === 'a namespace' ? /[^-a-z0-9]/ : /[^-a-z0-9.]/).exec(label);
+    if (bad)
+        return `holds \`${bad[0]}\`; ${what} may hold only lower-case letters, digits, \`-\`${what === 'a namespace' ? '' : ' and `.`'}`;
+    return `must start and end with a letter or a digit`;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/cli/output-file.ts
+
+
+
+
+
+async function prepareOutput(argument, cwd) {
+    const shown = argument;
+    const absolute = external_node_path_default().resolve(cwd, argument);
+    if (/[/\\]$/.test(argument))
+        throw new UsageError(`-o \`${shown}\` names a folder; give a file name, e.g. \`-o ${shown}workflow.yaml\``);
+    const existing = await (0,promises_.stat)(absolute).catch((error) => {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new UsageError(`-o \`${shown}\` cannot be used: ${explain(error)}`);
+    });
+    if (existing?.isDirectory())
+        throw new UsageError(`-o \`${shown}\` is a folder; give a file name, e.g. \`-o ${external_node_path_default().join(shown, 'workflow.yaml')}\``);
+    if (existing && !existing.isFile())
+        return { file: absolute, inPlace: true, shown };
+    const file = existing ? await (0,promises_.realpath)(absolute) : absolute;
+    try {
+        await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    }
+    catch (error) {
+        throw new UsageError(`-o \`${shown}\`: cannot create the folder \`${external_node_path_default().dirname(argument)}\`: ${explain(error)}`);
+    }
+    return { file, inPlace: false, shown };
+}
+/**
+ * Writes `text` whole or not at all: into a new temporary file beside the target (same folder,
+ * so the rename cannot cross file systems), flushed, then renamed over it. Every failure removes
+ * the temporary file, and so does an interrupt (Ctrl-C, SIGTERM, SIGHUP) during the write; only a
+ * SIGKILL can leave it, named `.NAME.*.tmp`, and never a partial OUT.
+ */
+async function writeOutput(target, text) {
+    if (target.inPlace) {
+        try {
+            await (0,promises_.writeFile)(target.file, text);
+        }
+        catch (error) {
+            throw new UsageError(`cannot write -o \`${target.shown}\`: ${explain(error)}`);
+        }
+        return;
+    }
+    const temporary = external_node_path_default().join(external_node_path_default().dirname(target.file), `.${external_node_path_default().basename(target.file)}.${process.pid}.${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}.tmp`);
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const onSignal = (signal) => {
+        removeSync(temporary);
+        for (const s of signals)
+            process.removeListener(s, onSignal);
+        process.kill(process.pid, signal);
+    };
+    for (const signal of signals)
+        process.once(signal, onSignal);
+    try {
+        const handle = await (0,promises_.open)(temporary, 'wx', 0o666);
+        try {
+            await handle.writeFile(text);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        await (0,promises_.rename)(temporary, target.file);
+    }
+    catch (error) {
+        await (0,promises_.unlink)(temporary).catch(() => undefined);
+        throw new UsageError(`cannot write -o \`${target.shown}\`: ${explain(error)}`);
+    }
+    finally {
+        for (const signal of signals)
+            process.removeListener(signal, onSignal);
+    }
+}
+/** A signal handler cannot wait for a promise. */
+function removeSync(file) {
+    try {
+        (0,external_node_fs_.unlinkSync)(file);
+    }
+    catch {
+        // not created yet, or already gone
+    }
+}
+function explain(error) {
+    switch (error.code ?? '') {
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied';
+        case 'ENOTDIR':
+        case 'EEXIST':
+            return 'a part of the path is a file, not a folder';
+        case 'ENOSPC':
+            return 'no space left on the device';
+        case 'EROFS':
+            return 'the file system is read-only';
+        default:
+            return error.message;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/transpile.ts
@@ -17880,19 +19844,22 @@ const TRANSPILE_USAGE = `Usage: polyaxon-argo transpile FILE [options]
 Translates a Polyaxonfile into an Argo manifest. Writes it only when the whole file is valid.
 
 Options:
-  -o, --output OUT          write the manifest to OUT instead of stdout
+  -o, --output OUT          write the manifest to OUT instead of stdout, whole or not at all
+                            (missing folders are created; \`-\` is stdout)
   --kind KIND               workflow (default) or workflow-template
   --namespace NS            metadata.namespace
   --name NAME               metadata.name (default: generateName from the pipeline name)
   --generate-name PREFIX    metadata.generateName prefix
-  --format yaml|json        output format (default: yaml)
+  --format yaml|json        output format (default: yaml); json also prints problems as JSON
+  --diagnostics text|json   how to print problems (default: text; json: one array on stderr)
   --connections FILE        the connections catalog (see the README)
   -P, --param NAME=VALUE    a param of the top operation (repeatable)
   --hub DIR                 folder holding hubRef components
   --offline                 refuse to download urlRef components
   --allow-private-urls      let urlRef use http:// and private or loopback addresses
+  --url-timeout SECONDS     time limit of each urlRef download (default: 10)
   --root DIR                folder references may not leave (default: the file's git repository)
-  --max-file-size BYTES     largest file read (default: 4194304)
+  --max-file-size BYTES     largest file read, standard input included (default: 4194304)
 `;
 const OPTIONS = {
     ...READ_OPTIONS,
@@ -17909,35 +19876,35 @@ async function transpileCommand(args, io) {
         io.stdout(TRANSPILE_USAGE);
         return ExitCode.Ok;
     }
+    const format = oneOf('format', values.format, ['yaml', 'json'], 'yaml');
+    const report = reporter('transpile', diagnosticsFormat(values.diagnostics, format === 'json' ? 'json' : 'text'));
     if (positionals.length !== 1)
         throw new UsageError('transpile needs exactly one FILE');
-    if (values.name && values['generate-name'])
+    if (positionals[0] === '-' && values.connections === '-')
+        throw new UsageError('standard input (`-`) can hold the Polyaxonfile or the connections catalog, not both');
+    if (values.name !== undefined && values['generate-name'] !== undefined)
         throw new UsageError('--name and --generate-name cannot be used together');
     const kind = oneOf('kind', values.kind, ['workflow', 'workflow-template'], 'workflow');
-    const format = oneOf('format', values.format, ['yaml', 'json'], 'yaml');
-    if (kind === 'workflow-template' && values['generate-name'])
+    if (kind === 'workflow-template' && values['generate-name'] !== undefined)
         throw new UsageError('a WorkflowTemplate needs a fixed name: use --name, not --generate-name');
     const options = readOptions(values);
+    // Decided before any work: a wrong -o costs nothing.
+    const output = values.output === undefined || values.output === '-' ? undefined : await prepareOutput(values.output, io.cwd);
+    const naming = { name: values.name, generateName: values['generate-name'], namespace: values.namespace };
+    const problems = nameDiagnostics(naming, kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow');
     let connections;
-    if (values.connections) {
-        const file = external_node_path_default().resolve(io.cwd, values.connections);
-        let text;
-        try {
-            text = await (0,promises_.readFile)(file, 'utf8');
-        }
-        catch {
-            throw new UsageError(`cannot read the connections catalog \`${values.connections}\``);
-        }
-        const catalog = readConnectionCatalog(values.connections, text);
+    if (values.connections !== undefined) {
+        const file = await (0,cli_io/* readInput */.R5)(values.connections, io, options.maxBytes);
+        const catalog = 'text' in file ? readConnectionCatalog(file.name, file.text) : { diagnostics: [file] };
         if (!catalog.catalog || catalog.diagnostics.some(diagnostic/* isError */.bJ)) {
-            io.stderr(`${formatText(catalog.diagnostics)}\n`);
+            printDiagnostics(io, report, [...problems, ...catalog.diagnostics]);
             return ExitCode.Invalid;
         }
         connections = catalog.catalog;
     }
     const input = await (0,cli_io/* readInput */.R5)(positionals[0], io, options.maxBytes);
     if (!('text' in input)) {
-        io.stderr(`${formatText([input])}\n`);
+        printDiagnostics(io, report, [...problems, input]);
         return ExitCode.Invalid;
     }
     const result = await transpile(input.name, input.text, {
@@ -17947,29 +19914,48 @@ async function transpileCommand(args, io) {
         ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
         kind,
         format,
-        ...(values.namespace ? { namespace: values.namespace } : {}),
-        ...(values.name ? { name: values.name } : {}),
-        ...(values['generate-name'] ? { generateName: values['generate-name'] } : {}),
+        ...(naming.namespace !== undefined ? { namespace: naming.namespace } : {}),
+        ...(naming.name !== undefined ? { name: naming.name } : {}),
+        ...(naming.generateName !== undefined ? { generateName: naming.generateName } : {}),
         ...(connections ? { connections } : {}),
     });
-    if (result.diagnostics.length)
-        io.stderr(`${formatText(result.diagnostics)}\n`);
-    if (result.output === undefined)
+    // A schedule makes a CronWorkflow, whose names are shorter: known only now.
+    if (result.manifest?.kind === 'CronWorkflow')
+        problems.push(...nameDiagnostics(naming, 'CronWorkflow'));
+    const diagnostics = [...problems, ...result.diagnostics];
+    printDiagnostics(io, report, diagnostics);
+    if (result.output === undefined || diagnostics.some(diagnostic/* isError */.bJ))
         return ExitCode.Invalid;
-    if (values.output) {
-        // Write beside the target and rename, so a failure never leaves a partial manifest.
-        const target = external_node_path_default().resolve(io.cwd, values.output);
-        const temporary = `${target}.${process.pid}.tmp`;
-        await (0,promises_.writeFile)(temporary, result.output);
-        await (0,promises_.rename)(temporary, target);
-    }
-    else {
+    if (output)
+        await writeOutput(output, result.output);
+    else
         io.stdout(result.output);
-    }
     return ExitCode.Ok;
+}
+/**
+ * `--name`, `--generate-name` and `--namespace` values Kubernetes or Argo would refuse, as
+ * problems at `<command line>` (as `--param` values are): the option is used right, its value
+ * is not.
+ */
+function nameDiagnostics(naming, kind) {
+    const found = [];
+    const check = (flag, value, problem) => {
+        const wrong = value === undefined ? undefined : problem(value);
+        if (wrong)
+            found.push(commandLineDiagnostic('invalid-name', `--${flag} \`${value}\` ${wrong}`, {
+                field: `--${flag}`,
+                hint: 'Kubernetes names are lower-case letters, digits and `-` (and `.` except in a namespace), starting and ending with a letter or digit',
+            }));
+    };
+    check('name', naming.name, (value) => nameProblem(value, kind));
+    check('generate-name', naming.generateName, (value) => generateNameProblem(value, kind));
+    if (kind !== 'CronWorkflow')
+        check('namespace', naming.namespace, namespaceProblem);
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/validate.ts
+
 
 
 
@@ -17982,13 +19968,15 @@ Checks Polyaxonfiles (YAML or JSON; \`-\` reads stdin) and every component they 
 Prints one line per problem: FILE:LINE:COLUMN: error: MESSAGE [code].
 
 Options:
-  --format text|json      how to print problems (default: text)
+  --format text|json      how to print problems (default: text; json: one array on stdout)
+  --diagnostics text|json the same as --format (every command takes it)
   -P, --param NAME=VALUE  a param of the top operation (repeatable)
   --hub DIR               folder holding hubRef components (NAME.yaml, NAME/VERSION.yaml)
   --offline               refuse to download urlRef components
   --allow-private-urls    let urlRef use http:// and private or loopback addresses
+  --url-timeout SECONDS   time limit of each urlRef download (default: 10)
   --root DIR              folder references may not leave (default: the file's git repository)
-  --max-file-size BYTES   largest file read (default: 4194304)
+  --max-file-size BYTES   largest file read, standard input included (default: 4194304)
 `;
 async function validateCommand(args, io) {
     const { values, positionals } = parseCommandLine(args, READ_OPTIONS);
@@ -17996,9 +19984,10 @@ async function validateCommand(args, io) {
         io.stdout(VALIDATE_USAGE);
         return ExitCode.Ok;
     }
+    const format = diagnosticsFormat(values.diagnostics, oneOf('format', values.format, ['text', 'json'], 'text'));
+    const report = reporter('validate', format);
     if (positionals.length === 0)
         throw new UsageError('validate needs at least one FILE');
-    const format = oneOf('format', values.format, ['text', 'json'], 'text');
     const options = readOptions(values);
     const all = [];
     let invalid = 0;
@@ -18017,7 +20006,7 @@ async function validateCommand(args, io) {
         all.push(...diagnostics);
     }
     if (format === 'json') {
-        io.stdout(`${formatJson(all)}\n`);
+        printDiagnostics(io, report, all);
     }
     else {
         if (all.length)
@@ -18045,6 +20034,8 @@ const VERSION = '0.1.0';
 
 
 
+
+
 const USAGE = `Usage: polyaxon-argo <command> [options]
 
 Commands:
@@ -18054,6 +20045,7 @@ Commands:
 
 Run \`polyaxon-argo <command> --help\` for a command's options.
 Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
+With --format json (or --diagnostics json), every problem is printed as JSON, usage errors too.
 `;
 const COMMANDS = {
     validate: validateCommand,
@@ -18083,7 +20075,15 @@ async function runCli(args, io) {
     }
     catch (error) {
         if (error instanceof UsageError) {
-            io.stderr(`polyaxon-argo: ${error.message}\nRun \`polyaxon-argo ${command && COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`);
+            const help = `polyaxon-argo ${command && COMMANDS[command] ? `${command} ` : ''}--help`;
+            if (asksForJson(command, rest)) {
+                const usage = commandLineDiagnostic('invalid-command-line', error.message, {
+                    hint: `run \`${help}\` for usage`,
+                });
+                printDiagnostics(io, reporter(command, 'json'), [usage]);
+            }
+            else
+                io.stderr(`polyaxon-argo: ${error.message}\nRun \`${help}\` for usage.\n`);
             return ExitCode.Usage;
         }
         const message = error instanceof Error ? error.message : String(error);
@@ -18112,6 +20112,7 @@ async function runCli(args, io) {
  * `group` orders the README table by the stage that reports the code.
  */
 const CODE_GROUPS = {
+    cli: 'the command line (with `--format json`, usage errors are diagnostics too)',
     file: 'the file: reading it as one YAML 1.1 mapping, and the input limits',
     header: 'the header',
     schema: 'the schema: every field of every Polyaxon object',
@@ -18126,6 +20127,7 @@ const CODE_GROUPS = {
 const error = (group, meaning) => ({ severity: 'error', group, meaning });
 const warning = (group, meaning) => ({ severity: 'warning', group, meaning });
 const CODES = {
+    'invalid-command-line': error('cli', 'an unknown command or option, or a missing or malformed argument (exit 2)'),
     'unreadable-file': error('file', 'the file cannot be read (missing, a folder, not a regular file, over the size cap, not UTF-8)'),
     'empty-file': error('file', 'the file holds no document'),
     'yaml-syntax': error('file', 'the text is not valid YAML or JSON'),
@@ -18137,9 +20139,8 @@ const CODES = {
     'too-long': error('file', 'a value or key is over 256 KiB, a name over 253 characters, or aliases expand too much'),
     'reserved-key': error('file', 'a key names a JavaScript prototype (`__proto__`, `constructor`)'),
     'imprecise-number': error('file', 'an integer too large to keep its exact value'),
-    'missing-version': error('header', '`version` is missing'),
     'invalid-version': error('header', '`version` is not a number'),
-    'unsupported-version': error('header', '`version` is not 1.1'),
+    'unsupported-version': warning('header', '`version` is not 1.1: Polyaxon 2.18 ignores it, earlier versions refuse it'),
     'missing-kind': error('header', '`kind` is missing'),
     'invalid-kind': error('header', '`kind` is not `component` or `operation`'),
     'unexpected-section': error('header', 'a top-level key Polyaxon does not know'),
@@ -18259,10 +20260,154 @@ const diagnostic = (fields) => ({
 
 /***/ }),
 
+/***/ 646:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $j: () => (/* binding */ optionRef),
+/* harmony export */   Id: () => (/* binding */ CLI_SPELLING),
+/* harmony export */   P0: () => (/* binding */ spellDiagnostics),
+/* harmony export */   rt: () => (/* binding */ spellOptions)
+/* harmony export */ });
+// Brackets no Polyaxonfile, flag or Markdown gives meaning to.
+const OPEN = '\u27e6';
+const CLOSE = '\u27e7';
+const REF = new RegExp(`${OPEN}([a-z-]+)(?:=([^${CLOSE}]*))?${CLOSE}`, 'g');
+/** A reference to an option, spelt later: `optionRef('hub', 'DIR')`, `optionRef('offline')`. */
+function optionRef(name, value) {
+    return `${OPEN}${name}${value === undefined ? '' : `=${value}`}${CLOSE}`;
+}
+/** The CLI's spelling: `` `--hub DIR` ``, `` `--offline` ``. */
+const CLI_SPELLING = (name, value) => `\`--${name}${value === undefined ? '' : ` ${value}`}\``;
+/** Every option reference in `text`, spelt. */
+function spellOptions(text, spelling) {
+    return text.includes(OPEN)
+        ? text.replace(REF, (_, name, value) => spelling(name, value))
+        : text;
+}
+/** The diagnostics with their messages and hints spelt for one surface. */
+function spellDiagnostics(diagnostics, spelling) {
+    return diagnostics.map((d) => {
+        const message = spellOptions(d.message, spelling);
+        const hint = d.hint === undefined ? undefined : spellOptions(d.hint, spelling);
+        return message === d.message && hint === d.hint ? d : { ...d, message, ...(hint === undefined ? {} : { hint }) };
+    });
+}
+
+
+/***/ }),
+
+/***/ 6485:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ readRegularFile)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(646);
+
+
+
+/**
+ * Reads a regular file of at most `maxBytes` bytes. The file is opened without blocking and
+ * checked on the open handle, so a FIFO, a device such as `/dev/zero`, a socket or a folder is
+ * refused at once instead of hanging or reading forever, and a file swapped after a check
+ * cannot slip through. Reading stops one byte past the cap, even if the file grows meanwhile.
+ * `shown` is the name used in the messages.
+ */
+async function readRegularFile(file, maxBytes, shown) {
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(file, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NONBLOCK | node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_NOCTTY);
+    }
+    catch (error) {
+        return openProblem(error, shown);
+    }
+    try {
+        const info = await handle.stat();
+        if (info.isDirectory())
+            return { problem: `\`${shown}\` is a folder, not a file` };
+        if (!info.isFile())
+            return {
+                problem: `\`${shown}\` is not a regular file (${kindOf(info)})`,
+                hint: 'give the path of a file; to read standard input, use `-`',
+            };
+        if (info.size > maxBytes)
+            return tooLarge(shown, info.size, maxBytes);
+        const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
+        let length = 0;
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+            if (bytesRead === 0)
+                break;
+            length += bytesRead;
+            if (length === buffer.length) {
+                if (length > maxBytes)
+                    return tooLarge(shown, undefined, maxBytes);
+                break; // exactly as large as it was when checked
+            }
+        }
+        return buffer.subarray(0, length);
+    }
+    catch (error) {
+        return openProblem(error, shown);
+    }
+    finally {
+        await handle.close();
+    }
+}
+const tooLarge = (shown, size, maxBytes) => ({
+    problem: `\`${shown}\` is ${size === undefined ? '' : `${size} bytes, `}over the ${maxBytes}-byte limit`,
+    hint: `raise it with ${(0,_diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_2__/* .optionRef */ .$j)('max-file-size', 'BYTES')}`,
+});
+function openProblem(error, shown) {
+    switch (error.code ?? '') {
+        case 'ENOENT':
+            return { problem: `no such file: \`${shown}\`` };
+        case 'EACCES':
+        case 'EPERM':
+            return { problem: `permission denied reading \`${shown}\`` };
+        case 'EISDIR':
+            return { problem: `\`${shown}\` is a folder, not a file` };
+        case 'ENOTDIR':
+            return { problem: `no such file: \`${shown}\` (a part of the path is not a folder)` };
+        case 'ENXIO':
+            return { problem: `\`${shown}\` is not a regular file (a socket or a device without a driver)` };
+        case 'ELOOP':
+            return { problem: `\`${shown}\` is a loop of symbolic links` };
+        default:
+            return { problem: `cannot read \`${shown}\`: ${error.message}` };
+    }
+}
+function kindOf(info) {
+    if (info.isFIFO())
+        return 'a named pipe';
+    if (info.isCharacterDevice())
+        return 'a character device';
+    if (info.isBlockDevice())
+        return 'a block device';
+    if (info.isSocket())
+        return 'a socket';
+    return 'not a plain file';
+}
+
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
@@ -20921,7 +23066,7 @@ var visit = __nccwpck_require__(204);
 
 
 __webpack_unused_export__ = composer.Composer;
-__webpack_unused_export__ = Document.Document;
+exports.yo = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
@@ -20947,7 +23092,7 @@ __webpack_unused_export__ = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 exports.As = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 

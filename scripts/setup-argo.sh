@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds Argo's own binaries from the Go module proxy, once per machine, and links them into
-# .tools/bin. Usage: setup-argo.sh [argo] [workflow-controller]   (default: argo)
+# .tools/bin. Usage: setup-argo.sh [argo] [workflow-controller] [argoexec]   (default: argo)
 #   argo                 the CLI; unit tests run `argo lint --offline` on every manifest we emit
 #   workflow-controller  the controller the end-to-end suite runs; Argo's full CRDs (with
 #                        schemas) from the same module version are copied to .tools/argo-crds
+#   argoexec             the executor the controller puts in every pod (scripts/setup-node.sh
+#                        makes its image); stripped, since each pod copies it
 #
 # Version: v4.1.2 is what we target, but the module proxy reachable here serves only v4.0.5
 # of the v4 module (v4.1.x answers "not available"); we take the first version it serves.
@@ -64,11 +66,16 @@ for version in $versions; do
   chmod -R u+w "$work"
   mkdir -p "$work/ui/dist/app"
   echo '<!doctype html><title>Argo UI is not bundled in this build</title>' > "$work/ui/dist/app/index.html"
+  # Module zips leave out symbolic links: the repository's signal_linux.go is one, to signal_darwin.go.
+  osspecific="$work/workflow/executor/osspecific"
+  [ -e "$osspecific/signal_linux.go" ] || cp "$osspecific/signal_darwin.go" "$osspecific/signal_linux.go"
   for binary in $binaries; do
     [ -x "$cache/argo-$version/$binary" ] && continue
     echo "argo $version: building $binary from the Go module proxy (a few minutes, once)..."
     start=$(date +%s)
-    (cd "$work" && go build -trimpath -ldflags "-X $module.version=$version" -o "$cache/argo-$version/$binary" "./cmd/$binary")
+    strip=""
+    [ "$binary" = argoexec ] && strip="-s -w"
+    (cd "$work" && go build -trimpath -ldflags "$strip -X $module.version=$version" -o "$cache/argo-$version/$binary" "./cmd/$binary")
     echo "argo $version: built $binary in $(( $(date +%s) - start ))s"
   done
   rm -rf "$cache/argo-$version/crds"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds a Kubernetes control plane (etcd and kube-apiserver) from the Go module proxy, once
-# per machine, and links the binaries into .tools/bin for the end-to-end suite.
+# Builds Kubernetes components from the Go module proxy, once per machine, and links the
+# binaries into .tools/bin for the end-to-end suite.
+# Usage: setup-kube.sh [COMPONENT…]   (default: etcd kube-apiserver)
+#   etcd, kube-apiserver          the control plane
+#   kubelet, kube-scheduler       the node (scripts/setup-node.sh asks for them)
 #
-# kube-apiserver: the module k8s.io/kubernetes requires its staging modules (k8s.io/api,
+# kube-apiserver, kubelet, kube-scheduler: the module k8s.io/kubernetes requires its staging modules (k8s.io/api,
 # k8s.io/client-go, …) at v0.0.0 and finds them through replace lines pointing into its own
 # source tree, which a dependency cannot use. We build it from a throwaway module that maps
 # each staging module to its published v0.X.Y, under the cache folder (never in the repo).
@@ -13,6 +16,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${POLYAXON_ARGO_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/polyaxon-argo/tools}
 kube_version=${KUBE_VERSION:-v1.33.13} # the client-go minor Argo v4.0 is built against
 etcd_version=${ETCD_VERSION:-v3.5.21}  # the etcd that Kubernetes v1.33 ships with
+components=${*:-etcd kube-apiserver}
 export GOFLAGS=-mod=mod CGO_ENABLED=0
 
 # One build at a time per cache: the unit and end-to-end global setups may start together.
@@ -52,21 +56,30 @@ build() {
   echo "$name $version: built in $(( $(date +%s) - start ))s"
 }
 
-build etcd "$etcd_version" go.etcd.io/etcd/server/v3 "" \
-  "require go.etcd.io/etcd/server/v3 $etcd_version"
+wants() { [[ " $components " == *" $1 "* ]]; }
+
+if wants etcd; then
+  build etcd "$etcd_version" go.etcd.io/etcd/server/v3 "" \
+    "require go.etcd.io/etcd/server/v3 $etcd_version"
+fi
 
 # The staging modules, read from the kubernetes go.mod itself so a version bump needs no edit.
 staging_version="v0.${kube_version#v1.}"
 replaces=()
-if [ ! -x "$cache/kube-apiserver-$kube_version/kube-apiserver" ]; then
-  command -v go >/dev/null || { echo "setup-kube: Go is needed to build kube-apiserver (https://go.dev/dl/)" >&2; exit 1; }
-  kube_mod=$(go mod download -json "k8s.io/kubernetes@$kube_version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
-  for staging in $(sed -n 's/^[[:space:]]*\(k8s\.io\/[a-z0-9-]*\) => \.\/staging\/.*/\1/p' "$kube_mod"); do
-    replaces+=("replace $staging => $staging $staging_version")
-  done
-fi
+for name in kube-apiserver kubelet kube-scheduler; do
+  if wants "$name" && [ ! -x "$cache/$name-$kube_version/$name" ] && [ ${#replaces[@]} -eq 0 ]; then
+    command -v go >/dev/null || { echo "setup-kube: Go is needed to build $name (https://go.dev/dl/)" >&2; exit 1; }
+    kube_mod=$(go mod download -json "k8s.io/kubernetes@$kube_version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+    for staging in $(sed -n 's/^[[:space:]]*\(k8s\.io\/[a-z0-9-]*\) => \.\/staging\/.*/\1/p' "$kube_mod"); do
+      replaces+=("replace $staging => $staging $staging_version")
+    done
+  fi
+done
 minor=${kube_version#v1.}; minor=${minor%%.*}
 version_pkg=k8s.io/component-base/version
-build kube-apiserver "$kube_version" k8s.io/kubernetes/cmd/kube-apiserver \
-  "-X $version_pkg.gitVersion=$kube_version -X $version_pkg.gitMajor=1 -X $version_pkg.gitMinor=$minor -X $version_pkg.gitTreeState=clean" \
-  "require k8s.io/kubernetes $kube_version" "${replaces[@]}"
+for name in kube-apiserver kubelet kube-scheduler; do
+  wants "$name" || continue
+  build "$name" "$kube_version" "k8s.io/kubernetes/cmd/$name" \
+    "-X $version_pkg.gitVersion=$kube_version -X $version_pkg.gitMajor=1 -X $version_pkg.gitMinor=$minor -X $version_pkg.gitTreeState=clean" \
+    "require k8s.io/kubernetes $kube_version" "${replaces[@]}"
+done

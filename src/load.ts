@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { checkTree } from './check/check.js';
 import { sortDiagnostics, uniqueDiagnostics, isError, type Diagnostic } from './diagnostics/diagnostic.js';
+import { CLI_SPELLING, spellDiagnostics, type OptionSpelling } from './diagnostics/option-names.js';
 import { parseSource } from './parse/parse-source.js';
 import { createLoader, type Loader, type LoaderOptions } from './resolve/loader.js';
 import type { ResolvedOperation } from './resolve/model.js';
@@ -18,6 +19,8 @@ export interface LoadOptions extends LoaderOptions {
   resolveHooks?: boolean;
   /** Replaces the file-system/hub/URL loader (tests, the GitHub Action). */
   loader?: Loader;
+  /** How messages and hints spell the options they mention (default: the CLI's `--hub DIR`). */
+  optionSpelling?: OptionSpelling;
 }
 
 export interface LoadResult {
@@ -35,7 +38,10 @@ export const COMMAND_LINE = '<command line>';
  */
 export async function loadPolyaxonfile(name: string, text: string, options: LoadOptions = {}): Promise<LoadResult> {
   const finish = (diagnostics: Diagnostic[], root?: ResolvedOperation): LoadResult => {
-    const sorted = sortDiagnostics(uniqueDiagnostics(diagnostics));
+    const sorted = spellDiagnostics(
+      sortDiagnostics(uniqueDiagnostics(diagnostics)),
+      options.optionSpelling ?? CLI_SPELLING,
+    );
     return sorted.some(isError) || !root ? { diagnostics: sorted } : { root, diagnostics: sorted };
   };
   const parsed = parseSource(name, text, options.absolutePath ? { absolutePath: options.absolutePath } : {});

@@ -1,6 +1,7 @@
 import type { Manifest } from './argo/types.js';
 import { bindPipeline, type ArgoOptions } from './check/bind/bind.js';
 import { isError, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { CLI_SPELLING, optionRef, spellDiagnostics } from './diagnostics/option-names.js';
 import { emitManifest, type OutputFormat } from './emit/manifest.js';
 import { loadPolyaxonfile, type LoadOptions } from './load.js';
 import { lowerPipeline } from './lower/workflow.js';
@@ -33,7 +34,10 @@ export async function checkPolyaxonfile(name: string, text: string, options: Che
   });
   if (!loaded.root) return { diagnostics: loaded.diagnostics };
   const bound = bindPipeline(loaded.root, options);
-  const diagnostics = sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...bound.diagnostics]));
+  const diagnostics = spellDiagnostics(
+    sortDiagnostics(uniqueDiagnostics([...loaded.diagnostics, ...bound.diagnostics])),
+    options.optionSpelling ?? CLI_SPELLING,
+  );
   return bound.pipeline && !diagnostics.some(isError)
     ? { root: loaded.root, pipeline: bound.pipeline, diagnostics }
     : { root: loaded.root, diagnostics };
@@ -64,7 +68,9 @@ export async function transpile(name: string, text: string, options: TranspileOp
     output,
     manifest,
     root: checked.root,
-    diagnostics: size ? [...checked.diagnostics, size] : checked.diagnostics,
+    diagnostics: size
+      ? [...checked.diagnostics, ...spellDiagnostics([size], options.optionSpelling ?? CLI_SPELLING)]
+      : checked.diagnostics,
   };
 }
 
@@ -84,7 +90,7 @@ function sizeWarning(root: ResolvedOperation, manifest: Manifest, bytes: number)
     'manifest-size',
     `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`,
     {
-      hint: 'operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; `--kind workflow-template` at least keeps the spec out of each run',
+      hint: `operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; ${optionRef('kind', 'workflow-template')} at least keeps the spec out of each run`,
     },
   );
 }

@@ -127,14 +127,15 @@ describe('invalid corpus (fixtures/invalid)', () => {
  * sizes, a catalog's own problems), each asserted by name in the test file given.
  */
 const TESTED_ELSEWHERE: Record<string, string> = {
-  'unreadable-file': 'cli.test.ts',
-  'yaml-warning': 'loader.test.ts',
+  'unreadable-file': 'support/hostile-inputs.ts',
+  'invalid-command-line': 'cli.test.ts',
+  'yaml-warning': 'lower.test.ts',
   'manifest-size': 'lower.test.ts',
-  'duplicate-connection': 'lower.test.ts',
+  'duplicate-connection': 'bind.test.ts',
   'annotation-too-large': 'bind.test.ts',
   'too-long': 'hostile-input.test.ts',
-  'imprecise-number': 'lower.test.ts',
-  'unsafe-pattern': 'lower.test.ts',
+  'imprecise-number': 'pyyaml-reading.test.ts',
+  'unsafe-pattern': 'python-pattern.test.ts',
 };
 
 describe('Argo corpus (fixtures/invalid-argo): Polyaxon accepts these, Argo cannot run them', () => {

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { isPair, parse, parseDocument, visit } from 'yaml';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { BRACE_VARIABLE } from '../src/argo/contract.js';
+import { loadPolyaxonfile } from '../src/load.js';
+import { INPUT_LIMITS } from '../src/parse/input-limits.js';
 import { transpile } from '../src/transpile.js';
 import { lintManifests } from './support/argo-lint.js';
 import { HEADER, HOSTILE } from './support/hostile-inputs.js';
@@ -63,6 +65,30 @@ describe('hostile files', () => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+  });
+});
+
+describe('aliases', () => {
+  it.each(Object.keys(HOSTILE).filter((name) => name.startsWith('alias-')))(
+    '%s is refused where its aliases pass a limit, before they are expanded',
+    async (name) => {
+      const [text, code] = HOSTILE[name]!;
+      const result = await transpile(name, text as string, { kind: 'workflow', offline: true });
+      expect(result.output).toBeUndefined();
+      expect(result.diagnostics.map((d) => d.code)).toEqual([code]);
+      expect(result.diagnostics[0]!.location.line).toBeGreaterThan(2);
+    },
+  );
+
+  it('bound the expanded size, not the file: 8 MiB through aliases is refused, just under is read', async () => {
+    const value = 'v'.repeat(100_000);
+    const file = (copies: number) =>
+      `${HEADER}description: &a "${value}"\ntags: [${Array(copies).fill('*a').join(', ')}]\nrun: {kind: job, container: {image: alpine}}\n`;
+    const fits = Math.floor(INPUT_LIMITS.expanded / (value.length + 1)) - 2;
+    expect((await loadPolyaxonfile('p.yaml', file(fits))).diagnostics).toEqual([]);
+    const over = await loadPolyaxonfile('p.yaml', file(fits + 2));
+    expect(over.diagnostics.map((d) => [d.code, d.location.line])).toEqual([['too-long', 4]]);
+    expect(over.diagnostics[0]!.message).toContain('with its aliases expanded, this file passes 8 MiB here');
   });
 });
 
@@ -272,7 +298,7 @@ describe('Argo tags appended to every string of every example', () => {
     // Both outcomes happen often enough for the assertions above to mean something.
     expect(accepted).toBeGreaterThan(100);
     expect(encoded).toBeGreaterThan(50);
-  });
+  }, 300_000);
 });
 
 /** [start, end, value] of every string value (not key) in a YAML or JSON text. */
@@ -294,7 +320,7 @@ function containersOf(manifest: unknown): { env?: unknown[] }[] {
   const walk = (node: unknown, key?: string): void => {
     if (typeof node === 'string' && key === 'manifest') return walk(parse(node));
     if (node === null || typeof node !== 'object') return;
-    if (key === 'container') found.push(node as { env?: unknown[] });
+    if (key === 'container') found.push(node);
     for (const [k, value] of Object.entries(node)) {
       if (['containers', 'initContainers', 'sidecars'].includes(k) && Array.isArray(value))
         found.push(...(value as { env?: unknown[] }[]));

@@ -186,6 +186,12 @@ describe('schedules', () => {
 });
 
 describe('YAML 1.1 as PyYAML reads it', () => {
+  it('warns, at its place, about a directive it does not know, and reads on', () => {
+    const { source, diagnostics } = parseSource('x.yaml', '%FOO bar\n---\na: 1\n');
+    expect(source?.value).toEqual({ a: 1 });
+    expect(diagnostics).toMatchObject([{ severity: 'warning', code: 'yaml-warning', location: { line: 1, column: 1 } }]);
+  });
+
   it('keeps y/n as strings but reads yes/on as booleans and 0755 as octal', () => {
     const { source } = parseSource('x.yaml', 'a: y\nb: n\nc: yes\nd: on\ne: 0755\n');
     expect(source!.value).toEqual({ a: 'y', b: 'n', c: true, d: true, e: 493 });
@@ -212,7 +218,7 @@ function memoryConsole(cwd = REPO_ROOT) {
   const io: Console = {
     stdout: (t) => void (out.stdout += t),
     stderr: (t) => void (out.stderr += t),
-    readStdin: async () => '',
+    readStdin: () => Promise.resolve(Buffer.alloc(0)),
     cwd,
   };
   return { io, out };

@@ -1,6 +1,6 @@
-import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { createRetry, readRetry, toClusterError } from '../src/cluster/argo-api.js';
+import { KubeResponseError } from '../src/cluster/kube-client.js';
 import { parseRetryAfter, retryDelay } from '../src/cluster/retry.js';
 import { redactWith } from '../src/action/secrets.js';
 
@@ -9,21 +9,12 @@ import { redactWith } from '../src/action/secrets.js';
 const status = (code: number, reason: string, message: string, headers: Record<string, string> = {}) =>
   toClusterError(
     'create the Workflow',
-    new ApiException(
-      code,
-      'Unknown API Status Code!',
-      JSON.stringify({ kind: 'Status', code, reason, message }),
-      headers,
-    ),
+    new KubeResponseError(code, JSON.stringify({ kind: 'Status', code, reason, message }), headers),
     'ml',
   );
 
-const fetchFailed = (code: string, message: string) =>
-  toClusterError(
-    'create the Workflow',
-    new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) }),
-    'ml',
-  );
+const connectionFailed = (code: string, message: string) =>
+  toClusterError('create the Workflow', Object.assign(new Error(message), { code }), 'ml');
 
 describe('retry delays', () => {
   const policy = { maxAttempts: 4, maxWaitMs: 10_000, baseDelayMs: 1000 };
@@ -53,7 +44,7 @@ describe('which failed requests are sent again', () => {
     });
     expect(tooMany.retryAfterMs).toBe(1000);
     expect(createRetry(tooMany, false)).toBe('later');
-    expect(createRetry(fetchFailed('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:6443'), false)).toBe('later');
+    expect(createRetry(connectionFailed('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:6443'), false)).toBe('later');
     const clash = status(
       409,
       'AlreadyExists',
@@ -64,8 +55,8 @@ describe('which failed requests are sent again', () => {
     for (const maybeCreated of [
       status(500, 'InternalError', 'Internal error occurred'),
       status(504, 'Timeout', 'Timeout'),
-      fetchFailed('UND_ERR_SOCKET', 'other side closed'),
-      fetchFailed('ECONNRESET', 'read ECONNRESET'),
+      connectionFailed('ECONNRESET', 'socket hang up'),
+      connectionFailed('ECONNRESET', 'read ECONNRESET'),
     ]) {
       expect(createRetry(maybeCreated, true)).toBe('never');
     }
@@ -73,15 +64,17 @@ describe('which failed requests are sent again', () => {
 
   it('repeats reads after 429, 5xx and broken connections, not after other answers or TLS errors', () => {
     expect(
-      [status(429, 'TooManyRequests', 'x'), status(503, 'ServiceUnavailable', 'x'), fetchFailed('ECONNRESET', 'x')].map(
-        readRetry,
-      ),
+      [
+        status(429, 'TooManyRequests', 'x'),
+        status(503, 'ServiceUnavailable', 'x'),
+        connectionFailed('ECONNRESET', 'x'),
+      ].map(readRetry),
     ).toEqual(['later', 'later', 'later']);
     expect(
       [
         status(404, 'NotFound', 'x'),
         status(403, 'Forbidden', 'x'),
-        fetchFailed('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'),
+        connectionFailed('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'),
       ].map(readRetry),
     ).toEqual(['never', 'never', 'never']);
   });
@@ -89,9 +82,8 @@ describe('which failed requests are sent again', () => {
   it('takes the wait from the Status when there is no Retry-After header', () => {
     const error = toClusterError(
       'read workflow w',
-      new ApiException(
+      new KubeResponseError(
         429,
-        'x',
         JSON.stringify({ kind: 'Status', code: 429, reason: 'TooManyRequests', details: { retryAfterSeconds: 3 } }),
         {},
       ),

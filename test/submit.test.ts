@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/argo/types.js';
 import { ArgoApi } from '../src/cluster/argo-api.js';
+import { loadKubeConfig } from '../src/cluster/kubeconfig.js';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
 import { GitHubStandIn } from './support/github-server.js';
 import { KubeStandIn, type KubeFault } from './support/kube-server.js';
@@ -305,7 +305,11 @@ describe('submit mode when the Kubernetes API fails', () => {
       { status: 504 },
       'Timeout: request did not complete within requested timeout - context deadline exceeded (HTTP 504)',
     ],
-    ['a connection reset once the workflow is stored', { reset: 'after' }, 'other side closed'],
+    [
+      'a connection reset once the workflow is stored',
+      { reset: 'after' },
+      'the connection closed before the API server answered',
+    ],
   ])(
     'does not repeat a create that failed with %s, which may have created the workflow, and says how to check',
     async (_, fault, detail) => {
@@ -330,9 +334,7 @@ describe('submit mode when the Kubernetes API fails', () => {
   });
 
   it('refuses a fixed name that is taken (409) without trying again, saying what to do', async () => {
-    const config = new KubeConfig();
-    config.loadFromString(kubeconfig);
-    const api = new ArgoApi(config, 'ml');
+    const api = new ArgoApi(loadKubeConfig(kubeconfig), 'ml');
     const manifest = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',

@@ -6,7 +6,8 @@ import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderGraph } from '../emit/graph.js';
 import { readConnectionCatalog, type ConnectionCatalog } from '../resolve/connection-catalog.js';
 import { transpile, type TranspileResult } from '../transpile.js';
-import type { Config } from './inputs.js';
+import { paramsFor, type Config } from './inputs.js';
+import { ACTION_SPELLING } from './option-spelling.js';
 import type { FileReport } from './report/markdown.js';
 
 export interface CheckedFile extends FileReport {
@@ -44,23 +45,35 @@ export async function loadSettings(
   return { settings: { config, workspace, ...(catalog ? { catalog } : {}) }, diagnostics };
 }
 
+/**
+ * A pipeline is run on its own; a component is used by other Polyaxonfiles (or lives in the hub),
+ * so its inputs may wait for the params its users give: it is checked as a WorkflowTemplate.
+ */
+export type Role = 'pipeline' | 'component';
+
 /** Transpiles one repository file (or its text at another commit) with the Action's settings. */
-export async function transpileFile(file: string, text: string, settings: CheckSettings): Promise<TranspileResult> {
+export async function transpileFile(
+  file: string,
+  text: string,
+  settings: CheckSettings,
+  role: Role = 'pipeline',
+): Promise<TranspileResult> {
   const { config, workspace, catalog } = settings;
   return transpile(file, text, {
-    kind: config.kind,
+    kind: role === 'component' ? 'workflow-template' : config.kind,
     cwd: workspace,
     absolutePath: path.join(workspace, file),
     offline: config.offline,
     rootDir: workspace,
-    params: config.params,
+    params: paramsFor(file, config.params),
+    optionSpelling: ACTION_SPELLING,
     ...(config.hub ? { hubDir: path.resolve(workspace, config.hub) } : {}),
     ...(catalog ? { connections: catalog } : {}),
   });
 }
 
 /** Checks one file of the workspace: diagnostics, the manifest, and the dag as Mermaid. */
-export async function checkFile(file: string, settings: CheckSettings): Promise<CheckedFile> {
+export async function checkFile(file: string, settings: CheckSettings, role: Role = 'pipeline'): Promise<CheckedFile> {
   const text = await readFile(path.join(settings.workspace, file), 'utf8').catch(() => undefined);
   if (text === undefined) {
     const unreadable = diagnostic({
@@ -68,12 +81,13 @@ export async function checkFile(file: string, settings: CheckSettings): Promise<
       message: `cannot read \`${file}\``,
       location: { file, line: 1, column: 1 },
     });
-    return { file, diagnostics: [unreadable], result: { diagnostics: [unreadable] } };
+    return { file, role, diagnostics: [unreadable], result: { diagnostics: [unreadable] } };
   }
-  const result = await transpileFile(file, text, settings);
+  const result = await transpileFile(file, text, settings, role);
   const valid = !result.diagnostics.some(isError);
   return {
     file,
+    role,
     diagnostics: result.diagnostics,
     result,
     ...(valid && result.root

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -39,16 +40,23 @@ const config = z.object({
     .string()
     .transform(lines)
     .pipe(z.array(z.string()).min(1, { error: 'input `files` needs at least one glob' })),
+  exclude: z.string().transform(lines),
   token: z.string(),
   hub: z.string(),
   connections: z.string(),
   offline: bool('offline'),
   params: z.string().transform((value, ctx) =>
-    lines(value).map((line): [string, string] => {
-      const eq = line.indexOf('=');
-      if (eq <= 0)
-        ctx.addIssue({ code: 'custom', message: `input \`params\`: each line must be NAME=VALUE, got \`${line}\`` });
-      return [line.slice(0, eq), line.slice(eq + 1)];
+    lines(value).map((line): ParamLine => {
+      const match = PARAM_LINE.exec(line);
+      if (!match) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `input \`params\`: each line must be NAME=VALUE, or FILE: NAME=VALUE for one file (FILE a path or glob), got \`${line}\``,
+        });
+        return { name: '', value: '' };
+      }
+      const [, file, name, paramValue] = match as unknown as [string, string | undefined, string, string];
+      return { ...(file ? { file } : {}), name, value: paramValue };
     }),
   ),
   kind: z.enum(['workflow', 'workflow-template'], {
@@ -76,13 +84,33 @@ const config = z.object({
   argoUrl: z.string().refine((value) => value === '' || /^https?:\/\/\S+$/.test(value), {
     error: 'input `argo-url` must be an http(s) URL',
   }),
+  argoToken: z.string(),
 });
 export type Config = z.infer<typeof config>;
+
+/** One line of the `params` input: for every file, or for the files `file` (a path or glob) names. */
+export interface ParamLine {
+  file?: string;
+  name: string;
+  value: string;
+}
+
+/** `NAME=VALUE` or `FILE: NAME=VALUE`; a value may hold anything, `=` and `:` included. */
+const PARAM_LINE = /^(?:([^=\s]+?):\s*)?([^=\s:]+)=(.*)$/;
+
+/** The params for `file`: the lines for every file, overridden by those naming this one. */
+export function paramsFor(file: string, params: readonly ParamLine[]): [string, string][] {
+  const chosen = new Map<string, string>();
+  for (const line of params) if (!line.file) chosen.set(line.name, line.value);
+  for (const line of params)
+    if (line.file && (line.file === file || path.posix.matchesGlob(file, line.file))) chosen.set(line.name, line.value);
+  return [...chosen];
+}
 
 /** Defaults, as action.yml declares them; `readInput` returns '' for an input not given. */
 export const DEFAULTS: Record<string, string> = {
   mode: 'validate',
-  files: '**/polyaxonfile*.yaml\n**/polyaxonfile*.yml\n**/polyaxonfile*.json',
+  files: '**/*.yaml\n**/*.yml\n**/*.json',
   offline: 'false',
   kind: 'workflow',
   'output-dir': 'argo-manifests',
@@ -101,6 +129,7 @@ export function parseInputs(readInput: (name: string) => string): { config?: Con
   const result = config.safeParse({
     mode: get('mode'),
     files: get('files'),
+    exclude: get('exclude'),
     token: get('token'),
     hub: get('hub'),
     connections: get('connections'),
@@ -117,6 +146,7 @@ export function parseInputs(readInput: (name: string) => string): { config?: Con
     checkPrefix: get('check-prefix'),
     maxCheckRuns: get('max-check-runs'),
     argoUrl: get('argo-url'),
+    argoToken: get('argo-token'),
     allowForkSubmit: get('allow-fork-submit'),
   });
   if (result.success) return { config: result.data, errors: [] };

@@ -9,8 +9,8 @@ import { createGitHubClient, statusOf, type GitHubClient, type Repository } from
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { COMMAND_LINE } from '../load.js';
 import { checkFile, loadSettings, transpileFile, type CheckedFile, type CheckSettings } from './check-files.js';
-import { findPolyaxonfiles, selectPolyaxonfiles } from './discover.js';
 import { parseInputs, type Config } from './inputs.js';
+import { selectFiles } from './select-files.js';
 import { diffManifests } from './report/manifest-diff.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, renderReport } from './report/markdown.js';
 import { describeError, maskInputSecrets, redact } from './secrets.js';
@@ -52,26 +52,34 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
     return;
   }
 
-  const files = await core.group('Find Polyaxonfiles', async () => {
+  const selection = await core.group('Find Polyaxonfiles', async () => {
     if (pull && client) {
-      const changed = await listChangedFiles(client, repository, pull.number);
-      if (changed.truncated)
+      const changes = await listChangedFiles(client, repository, pull.number);
+      if (changes.truncated)
         core.warning(
-          'the pull request changes more files than GitHub lists (3,000): files beyond those were not checked',
+          'the pull request changes more files than GitHub lists (3,000): every Polyaxonfile of the repository is checked',
         );
-      return selectPolyaxonfiles(changed.files, config.files, workspace);
+      return selectFiles(config, workspace, changes);
     }
-    return findPolyaxonfiles(config.files, workspace);
+    return selectFiles(config, workspace);
   });
-  core.info(
-    files.length ? `Checking ${files.length} Polyaxonfile(s): ${files.join(', ')}` : 'No Polyaxonfile to check.',
-  );
+  const files = selection.files.map((f) => f.file);
+  if (files.length) {
+    core.info(`Checking ${files.length} Polyaxonfile(s):`);
+    for (const { file, role, reason } of selection.files)
+      core.info(`  ${file}${role === 'component' ? ' (component)' : ''}${reason ? `: ${reason}` : ''}`);
+  } else core.warning(selection.none);
+  if (selection.skipped.length)
+    core.info(
+      `Skipped ${selection.skipped.length} other YAML/JSON file(s), not Polyaxonfiles: ${selection.skipped.slice(0, 20).join(', ')}${selection.skipped.length > 20 ? ', …' : ''}`,
+    );
 
   const checked: CheckedFile[] = [];
-  for (const file of files) {
-    const result = await core.group(`Check ${file}`, async () => checkFile(file, settings));
+  for (const { file, role, reason } of selection.files) {
+    const result = await core.group(`Check ${file}`, async () => checkFile(file, settings, role));
+    if (reason) result.reason = reason;
     annotate(result.diagnostics, file);
-    if (pull && client && result.result.manifest)
+    if (pull && client && result.result.manifest && reason === 'changed')
       result.diff = await baseDiff(client, repository, pull, file, settings, result);
     checked.push(result);
   }
@@ -79,14 +87,14 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
   const invalid = checked.filter((f) => f.diagnostics.some(isError));
   if (config.mode === 'transpile') await writeManifests(checked, config, workspace);
 
-  const title = 'Polyaxon pipelines on Argo';
-  await core.summary.addRaw(redact(renderReport(checked, { title }))).write();
+  const report = { title: 'Polyaxon pipelines on Argo', skipped: selection.skipped.length, none: selection.none };
+  await core.summary.addRaw(redact(renderReport(checked, report))).write();
   if (pull && client && config.comment && checked.length)
     await comment(
       client,
       repository,
       pull,
-      redact(renderReport(checked, { title, limit: COMMENT_LIMIT, footer: footer() })),
+      redact(renderReport(checked, { ...report, limit: COMMENT_LIMIT, footer: footer() })),
     );
 
   core.setOutput('files', JSON.stringify(files));
@@ -152,7 +160,7 @@ async function baseDiff(
   try {
     const text = await readFileAtRef(client, repository, file, pull.base.sha);
     if (text === undefined) return 'new-file';
-    const base = await transpileFile(file, text, settings);
+    const base = await transpileFile(file, text, settings, head.role);
     return diffManifests(base.manifest, head.result.manifest);
   } catch (error) {
     core.warning(`could not compare \`${file}\` with the base commit: ${describeError(error)}`);
@@ -198,7 +206,8 @@ function footer(): string {
 async function writeManifests(checked: readonly CheckedFile[], config: Config, workspace: string): Promise<void> {
   const written: string[] = [];
   for (const file of checked) {
-    if (!file.result.output) continue;
+    // A component runs inside the pipelines that use it: it has no manifest of its own.
+    if (!file.result.output || file.role === 'component') continue;
     const target = path.join(config.outputDir, file.file.replace(/\.(ya?ml|json)$/i, '.argo.yaml'));
     await mkdir(path.dirname(path.resolve(workspace, target)), { recursive: true });
     await writeFile(path.resolve(workspace, target), file.result.output);

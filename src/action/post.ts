@@ -3,7 +3,7 @@ import { context } from '@actions/github';
 import { ArgoApi } from '../cluster/argo-api.js';
 import { loadKubeConfig } from '../cluster/kubeconfig.js';
 import { createGitHubClient } from '../github/octokit.js';
-import { describeError, maskInputSecrets, redact } from './secrets.js';
+import { addSecrets, describeError, maskInputSecrets, redact } from './secrets.js';
 import { STATE } from './submit-mode.js';
 
 /**
@@ -16,9 +16,13 @@ export async function post(): Promise<void> {
   if (!name || core.getState(STATE.finished) === 'true') return;
   maskInputSecrets();
   try {
-    await new ArgoApi(loadKubeConfig(core.getInput('kubeconfig')), core.getState(STATE.namespace) || 'default', {
-      log: (message) => core.info(redact(message)),
-    }).shutdown(name, 'Stop');
+    await new ArgoApi(
+      loadKubeConfig(core.getInput('kubeconfig'), { onSecret: (value) => addSecrets([value]) }),
+      core.getState(STATE.namespace) || 'default',
+      {
+        log: (message) => core.info(redact(message)),
+      },
+    ).shutdown(name, 'Stop');
     core.info(`Stopped workflow ${name}.`);
   } catch (error) {
     core.warning(`could not stop workflow ${name}: ${describeError(error)}`);

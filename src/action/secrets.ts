@@ -9,9 +9,13 @@ import { kubeconfigSecrets } from '../cluster/kubeconfig.js';
  */
 const known = new Set<string>();
 
-/** Masks the Action's credentials, the `token` and `kubeconfig` inputs: first thing, whatever the mode. */
+/** Masks the Action's credentials, the `token`, `argo-token` and `kubeconfig` inputs: first thing, whatever the mode. */
 export function maskInputSecrets(): void {
-  addSecrets([core.getInput('token'), ...kubeconfigSecrets(core.getInput('kubeconfig'))]);
+  addSecrets([
+    core.getInput('token'),
+    core.getInput('argo-token').replace(/^Bearer\s+/i, ''),
+    ...kubeconfigSecrets(core.getInput('kubeconfig')),
+  ]);
 }
 
 /** Masks each value from here on. */

@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
+import * as github from '@actions/github';
 import type { Manifest } from '../argo/types.js';
 import { ArgoApi, ClusterError } from '../cluster/argo-api.js';
 import { followWorkflow, isFinished } from '../cluster/follow-workflow.js';
 import { loadKubeConfig } from '../cluster/kubeconfig.js';
+import { readFailureLogs, type LogTail } from '../cluster/pod-log.js';
 import { CheckRunReporter } from '../github/check-runs.js';
 import { statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
 import type { WorkflowEnd } from '../watch/check-status.js';
@@ -12,7 +14,8 @@ import { operationStates } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { CheckedFile } from './check-files.js';
 import type { Config } from './inputs.js';
-import { describeError, redact } from './secrets.js';
+import { renderFailureLogs } from './report/markdown.js';
+import { addSecrets, describeError, redact } from './secrets.js';
 
 export interface SubmitContext {
   client: GitHubClient | undefined;
@@ -35,7 +38,7 @@ export const COMMIT_LABEL = 'polyaxon-argo.io/commit';
 export async function submit(file: CheckedFile, config: Config, context: SubmitContext): Promise<void> {
   const manifest = file.result.manifest as Manifest;
   // Its secrets were masked when the Action started (main.ts).
-  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const kubeConfig = loadKubeConfig(config.kubeconfig, { onSecret: (value) => addSecrets([value]) });
   if (manifest.kind !== 'Workflow') {
     core.setFailed(`submit mode creates Workflows; ${file.file} transpiles to a ${manifest.kind}`);
     return;
@@ -90,6 +93,19 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     : undefined;
   const report = checkReporting(reporter);
   await report((r) => r.start(created, operationStates(created)));
+  // Each failed operation's log tail is read once, as it fails, for its check and the summary.
+  const tails: LogTail[] = [];
+  const read = new Set<string>();
+  const newFailureLogs = async (version: WorkflowObject, states: ReturnType<typeof operationStates>) => {
+    const failed = new Set(
+      states.filter((s) => (s.phase === 'Failed' || s.phase === 'Error') && !read.has(s.name)).map((s) => s.name),
+    );
+    if (!failed.size) return [];
+    for (const name of failed) read.add(name);
+    const found = await readFailureLogs(kubeConfig, version, { operations: failed, redact });
+    tails.push(...found);
+    return found;
+  };
 
   // Cancellation (SIGINT, then SIGTERM from the runner) and the timeout both end the watch.
   const controller = new AbortController();
@@ -105,7 +121,8 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     for await (const version of followWorkflow(api.source(name), { signal: controller.signal })) {
       latest = version;
       const states = operationStates(version);
-      await report((r) => r.update(version, states));
+      const logTails = await newFailureLogs(version, states);
+      await report((r) => r.update(version, states, undefined, logTails));
       const reason = stoppedEarly ? undefined : earlyStoppingReason(version, states);
       if (reason && !isFinished(version)) {
         stoppedEarly = reason;
@@ -133,7 +150,9 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
     stopped: aborted === 'cancelled' || stoppedEarly !== undefined,
     timedOut: aborted === 'timeout',
   };
-  await report((r) => r.update(latest, operationStates(latest), end), 'final');
+  const finalStates = operationStates(latest);
+  const finalTails = await newFailureLogs(latest, finalStates);
+  await report((r) => r.update(latest, finalStates, end, finalTails), 'final');
   core.saveState(STATE.finished, 'true');
 
   const phase = latest.status?.phase ?? 'Unknown';
@@ -141,7 +160,8 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   await core.summary
     .addRaw(
       redact(
-        `\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}`,
+        `\n### Workflow ${config.namespace}/${name}: ${aborted === 'timeout' ? 'timed out' : aborted ? 'cancelled' : phase}\n${stoppedEarly ? `\nStopped by ${stoppedEarly}.\n` : ''}` +
+          renderFailureLogs(tails, (operation) => reporter?.urlOf(operation, github.context.serverUrl)),
       ),
     )
     .write();

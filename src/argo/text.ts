@@ -34,10 +34,12 @@ export interface ArgoText {
  * - `file`: the same, but the text is written to a file, so a `$` must stay a `$` (`$$`);
  * - `plain`: anywhere else (image, labels, names, `when`…), where nothing decodes.
  *
- * How no `{{` can form where parts meet, in `argv`/`file`: a literal brace at a seam is encoded;
- * a value (variable) glued to another value or expression is passed through an expression that
- * encodes every brace it holds. Values at their entry hold no `{{` (literals are written as
- * `argv` text, task outputs through `encodedValueOf`).
+ * In `argv`/`file`, the second brace of every `{{` is encoded. It always follows a `{`, never a
+ * `$`, so the kubelet reads the rest of the text exactly as it would have. Text known before the
+ * run is encoded here; text where a value meets another value or a brace (`{{ a }}{{ b }}`,
+ * `x{{{ a }}}`), whose `{{` can only be seen once the values are, is written as one expression
+ * that builds the whole text and encodes it while the workflow runs. Values themselves hold no
+ * `{{` when they enter (literals are written as `argv` text, task outputs through `encodedValueOf`).
  */
 export type Delivery = 'argv' | 'file' | 'plain';
 
@@ -77,84 +79,97 @@ export const literalText = (text: ArgoText): string =>
  * it keeps, so writing (`render`) never fails.
  */
 export function encodingProblem(text: ArgoText, delivery: Delivery): string | undefined {
-  for (const [i, segment] of text.segments.entries()) {
-    if (segment.kind !== 'literal') continue;
-    const context = neighbours(text.segments, i);
-    if (delivery === 'plain') {
+  if (delivery === 'plain') {
+    for (const [i, segment] of text.segments.entries()) {
+      if (segment.kind !== 'literal') continue;
       if (segment.text.includes('{{'))
         return `\`${abbreviate(segment.text)}\` holds \`{{\`, which Argo would read as a tag`;
-      if ((context.before && segment.text.startsWith('{')) || (context.after && segment.text.endsWith('{')))
+      if ((i > 0 && segment.text.startsWith('{')) || (i < text.segments.length - 1 && segment.text.endsWith('{')))
         return `a \`{\` next to a value in \`${abbreviate(segment.text)}\` would form \`{{\`, which Argo would read as a tag`;
-      continue;
     }
-    if (delivery === 'file') continue; // every `$` is escaped: the reference we insert stays whole.
-    const encoded = encodeLiteral(segment.text, context);
-    if (encoded !== segment.text && /(?<!\$)(?:\$\$)*\$\([^)]*$/.test(encoded.slice(0, encoded.indexOf(BRACE))))
-      return `\`$(\` before \`{\` in \`${abbreviate(segment.text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``;
+    return undefined;
+  }
+  if (delivery === 'file') return undefined; // every `$` is escaped: the reference we insert stays whole.
+  // Inside an unclosed `$(`, the reference we insert would end the user's one.
+  for (const segment of text.segments) {
+    if (segment.kind === 'literal' && /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(segment.text))
+      return `\`$(\` before \`{{\` in \`${abbreviate(segment.text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``;
   }
   return undefined;
 }
 
 /** The text as written into the manifest. Binding has checked `encodingProblem` already. */
 export function render(text: ArgoText, delivery: Delivery): string {
-  let out = '';
-  text.segments.forEach((segment, i) => {
-    switch (segment.kind) {
-      case 'literal': {
-        const body = delivery === 'file' ? segment.text.replaceAll('$', '$$$$') : segment.text;
-        out += delivery === 'plain' ? body : encodeLiteral(body, neighbours(text.segments, i));
-        break;
+  if (delivery !== 'plain' && seamsBraces(text.segments)) return `{{=${encodeWhile(text, delivery)}}}`;
+  return text.segments
+    .map((segment) => {
+      switch (segment.kind) {
+        case 'literal':
+          if (delivery === 'plain') return segment.text;
+          return encodePairs(delivery === 'file' ? escapeDollars(segment.text) : segment.text);
+        case 'variable':
+          // In a file, a `$` in the value must stay a `$`.
+          return delivery === 'file'
+            ? `{{=sprig.replace('$', '$$', ${expressionOf(segment.name)})}}`
+            : `{{${segment.name}}}`;
+        case 'expression':
+          return `{{=${segment.source}}}`;
       }
-      case 'variable': {
-        if (delivery === 'plain') {
-          out += `{{${segment.name}}}`;
-          break;
-        }
-        // In a file, a `$` in the value must stay a `$`; glued to another value, its braces are encoded.
-        let value = expressionOf(segment.name);
-        if (delivery === 'file') value = `sprig.replace('$', '$$', ${value})`;
-        if (touchesValue(text.segments, i)) value = `sprig.replace('{', '${BRACE}', ${value})`;
-        out += value === expressionOf(segment.name) ? `{{${segment.name}}}` : `{{=${value}}}`;
-        break;
-      }
-      case 'expression':
-        out += `{{=${segment.source}}}`;
-        break;
-    }
+    })
+    .join('');
+}
+
+/**
+ * The text as one expression (expr-lang) yielding what `render` writes once Argo has substituted
+ * it: for places where a value must be transformed as a whole (JSON-quoted in a manifest).
+ */
+export function renderExpression(text: ArgoText, delivery: Delivery): string {
+  if (delivery === 'plain') return joined(text);
+  if (seamsBraces(text.segments)) return encodeWhile(text, delivery);
+  // As `render` writes it: literals encoded now, values (which hold no `{{`) as they come.
+  return joined(
+    text,
+    (literalText) => encodePairs(delivery === 'file' ? escapeDollars(literalText) : literalText),
+    delivery === 'file',
+  );
+}
+
+/** Where a value meets another value, or a literal brace: a `{{` may form there once values are known. */
+function seamsBraces(segments: readonly Segment[]): boolean {
+  return segments.some((segment, i) => {
+    if (segment.kind === 'literal') return false;
+    const [before, after] = [segments[i - 1], segments[i + 1]];
+    return (
+      (before !== undefined && (before.kind !== 'literal' || before.text.endsWith('{'))) ||
+      (after !== undefined && (after.kind !== 'literal' || after.text.startsWith('{')))
+    );
   });
-  return out;
 }
 
-interface Neighbours {
-  /** A value is written right before this literal (it may end in `{`). */
-  before: boolean;
-  /** A value is written right after it (it may start with `{`, or be a tag). */
-  after: boolean;
+/** An expression building the whole text and encoding its `{{` (and, in a file, its `$`) as it runs. */
+function encodeWhile(text: ArgoText, delivery: 'argv' | 'file'): string {
+  const whole = delivery === 'file' ? `sprig.replace('$', '$$', ${joined(text)})` : joined(text);
+  return `sprig.replace('{' + '{', '{${BRACE}', ${whole})`;
 }
 
-function neighbours(segments: readonly Segment[], i: number): Neighbours {
-  return { before: i > 0, after: i < segments.length - 1 };
+/** The segments as one string expression; literals as `literalText` writes them (as they are by default). */
+function joined(text: ArgoText, literalText = (value: string) => value, escapeValues = false): string {
+  if (text.segments.length === 0) return "''";
+  return text.segments
+    .map((segment) => {
+      if (segment.kind === 'literal') return exprString(literalText(segment.text));
+      if (segment.kind === 'expression') return `(${segment.source})`;
+      const value = expressionOf(segment.name);
+      return escapeValues ? `sprig.replace('$', '$$', ${value})` : value;
+    })
+    .join(' + ');
 }
 
-/** A variable glued to another value or expression: its own braces could pair across the seam. */
-const touchesValue = (segments: readonly Segment[], i: number): boolean =>
-  segments[i - 1]?.kind === 'variable' ||
-  segments[i - 1]?.kind === 'expression' ||
-  segments[i + 1]?.kind === 'variable' ||
-  segments[i + 1]?.kind === 'expression';
+/** `a{{b` → `a{$(POLYAXON_ARGO_LBRACE)b`: the second brace of each pair, left to right. */
+const encodePairs = (text: string): string => (text.includes('{{') ? text.replaceAll('{{', `{${BRACE}`) : text);
 
-/** `{` that could pair with another `{` → the reference the kubelet turns back into `{`. */
-function encodeLiteral(text: string, { before, after }: Neighbours): string {
-  if (!text.includes('{')) return text;
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    const pairs =
-      c === '{' && ((i > 0 && text[i - 1] === '{') || (i === 0 && before) || (i === text.length - 1 && after));
-    out += pairs ? BRACE : c;
-  }
-  return out;
-}
+/** Kubernetes' escape for `$`, for text that must reach a file exactly as written. */
+const escapeDollars = (text: string): string => text.replaceAll('$', '$$$$');
 
 /** Parts of Argo variable names that a user named (tasks, parameters, items): written in brackets. */
 const NAMED_AFTER = new Set(['tasks', 'parameters', 'item', 'labels', 'annotations']);
@@ -176,34 +191,6 @@ export const encodedValueOf = (name: string): ArgoText =>
   expression(`sprig.replace('{' + '{', '{${BRACE}', ${expressionOf(name)})`);
 
 export const hasEncodedBraces = (rendered: string): boolean => rendered.includes(BRACE);
-
-/**
- * The text as one expression (expr-lang) that yields what `render` would write, once Argo has
- * substituted it: for places where a value must be transformed as a whole (JSON-quoted in a
- * resource manifest).
- */
-export function renderExpression(text: ArgoText, delivery: Delivery): string {
-  if (text.segments.length === 0) return "''";
-  return text.segments
-    .map((segment, i) => {
-      switch (segment.kind) {
-        case 'literal': {
-          const body = delivery === 'file' ? segment.text.replaceAll('$', '$$$$') : segment.text;
-          return exprString(delivery === 'plain' ? body : encodeLiteral(body, neighbours(text.segments, i)));
-        }
-        case 'variable': {
-          let value = expressionOf(segment.name);
-          if (delivery === 'file') value = `sprig.replace('$', '$$', ${value})`;
-          if (delivery !== 'plain' && touchesValue(text.segments, i))
-            value = `sprig.replace('{', '${BRACE}', ${value})`;
-          return value;
-        }
-        case 'expression':
-          return `(${segment.source})`;
-      }
-    })
-    .join(' + ');
-}
 
 /**
  * A string literal of expr-lang, safe inside a tag: quotes and backslashes escaped, braces as

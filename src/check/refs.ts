@@ -39,8 +39,10 @@ export interface RefValue {
 
 /** Parses `value` of a ref param: `outputs.loss`, `{{ inputs.lr }}`, `artifacts.x.y`, `globals.uuid`… */
 export function parseRefValue(raw: string, ref: ParsedRef): RefValue | { error: string; hint?: string } {
-  const match = /^\s*\{\{\s*(.*?)\s*\}\}\s*$/.exec(raw);
-  const text = match ? match[1]! : raw;
+  // Trimmed and sliced, not matched: a lazy group between optional spaces is cubic on long values.
+  const trimmed = raw.trim();
+  const templated = trimmed.startsWith('{{') && trimmed.endsWith('}}') && trimmed.length >= 4;
+  const text = templated ? trimmed.slice(2, -2).trim() : raw;
   const parts = text.split('.');
   const [section, key] = parts as [string, string | undefined];
   if (parts.length > 3 || parts.some((p) => p === '')) return { error: `could not parse value \`${raw}\`` };
@@ -63,7 +65,7 @@ export function parseRefValue(raw: string, ref: ParsedRef): RefValue | { error: 
       error: 'a dag cannot read its own `outputs`',
       hint: 'read an input of the dag (`value: inputs.NAME`) or an output of an operation (`ref: ops.NAME`)',
     };
-  return { section: section as RefValue['section'], ...(key !== undefined ? { key } : {}), templated: Boolean(match) };
+  return { section: section as RefValue['section'], ...(key !== undefined ? { key } : {}), templated };
 }
 
 /** The run-level keys a reference may read under `globals.` (spec §2.3). */

@@ -1,27 +1,44 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { CLI_SPELLING, spellOptions } from '../diagnostics/option-names.js';
+import { readRegularFile } from '../resolve/read-file.js';
 
 /** What the CLI reads and writes; tests pass their own. */
 export interface Console {
   stdout(text: string): void;
   stderr(text: string): void;
-  readStdin(): Promise<string>;
+  /** Standard input up to its end, or undefined as soon as it passes `maxBytes` (read no further). */
+  readStdin(maxBytes: number): Promise<Buffer | undefined>;
   cwd: string;
 }
 
 export const processConsole: Console = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+  readStdin: async (maxBytes) => {
+    const bytes = await readCapped(process.stdin as AsyncIterable<Buffer>, maxBytes);
+    if (!bytes) process.stdin.destroy();
+    return bytes;
   },
   cwd: process.cwd(),
 };
+
+/**
+ * Reads a stream to its end, or stops as soon as more than `maxBytes` came (undefined): an
+ * endless input (`/dev/zero`, `yes |`) costs at most one chunk past the cap.
+ */
+export async function readCapped(stream: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += chunk.byteLength;
+    if (total > maxBytes) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
 
 export interface InputFile {
   name: string;
@@ -30,42 +47,41 @@ export interface InputFile {
 }
 
 /**
- * Reads a Polyaxonfile named on the command line (`-` is stdin). Problems reading it are
- * diagnostics at line 1, so they are reported like any other.
+ * Reads a Polyaxonfile named on the command line (`-` is stdin), or any file the command line
+ * names (`--connections`). Problems reading it are diagnostics at its line 1, so they are
+ * reported like any other: missing, not a regular file (a FIFO or `/dev/zero` is refused
+ * without being read), over the size cap (standard input is cut off there), not UTF-8.
  */
 export async function readInput(argument: string, io: Console, maxBytes: number): Promise<InputFile | Diagnostic> {
+  const name = argument === '-' ? '<stdin>' : argument;
   const fail = (message: string, hint?: string): Diagnostic =>
     diagnostic({
       code: 'unreadable-file',
       message,
-      location: { file: argument === '-' ? '<stdin>' : argument, line: 1, column: 1 },
+      location: { file: name, line: 1, column: 1 },
       ...(hint ? { hint } : {}),
     });
+  let bytes: Buffer;
+  let absolutePath: string | undefined;
   if (argument === '-') {
-    const text = await io.readStdin();
-    if (Buffer.byteLength(text) > maxBytes)
-      return fail(`the input is over the ${maxBytes}-byte limit`, 'raise it with --max-file-size BYTES');
-    return { name: '<stdin>', text };
+    const input = await io.readStdin(maxBytes);
+    if (!input)
+      return fail(`standard input is over the ${maxBytes}-byte limit`, 'raise it with `--max-file-size BYTES`');
+    bytes = input;
+  } else {
+    absolutePath = path.resolve(io.cwd, argument);
+    const read = await readRegularFile(absolutePath, maxBytes, argument);
+    if (!Buffer.isBuffer(read))
+      return fail(spellOptions(read.problem, CLI_SPELLING), read.hint && spellOptions(read.hint, CLI_SPELLING));
+    bytes = read;
   }
-  const absolutePath = path.resolve(io.cwd, argument);
+  let text: string;
   try {
-    const info = await stat(absolutePath);
-    if (!info.isFile()) return fail(`\`${argument}\` is not a file`);
-    if (info.size > maxBytes)
-      return fail(
-        `the file is ${info.size} bytes, over the ${maxBytes}-byte limit`,
-        'raise it with --max-file-size BYTES',
-      );
-    const bytes = await readFile(absolutePath);
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { name: argument, absolutePath, text };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return fail(`no such file: \`${argument}\``);
-    if (code === 'EACCES') return fail(`permission denied reading \`${argument}\``);
-    if (error instanceof TypeError) return fail('the file is not valid UTF-8 text', 'save the file as UTF-8');
-    return fail(`cannot read \`${argument}\`: ${(error as Error).message}`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('the file is not valid UTF-8 text', 'save the file as UTF-8');
   }
+  return absolutePath ? { name, absolutePath, text } : { name, text };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { ExitCode, UsageError } from './exit-codes.js';
 import type { Console } from './io.js';
+import { asksForJson } from './options.js';
+import { commandLineDiagnostic, printDiagnostics, reporter } from './report.js';
 import { graphCommand } from './commands/graph.js';
 import { transpileCommand } from './commands/transpile.js';
 import { validateCommand } from './commands/validate.js';
@@ -14,6 +16,7 @@ Commands:
 
 Run \`polyaxon-argo <command> --help\` for a command's options.
 Exit codes: 0 valid, 1 invalid input, 2 usage error, 3 internal error.
+With --format json (or --diagnostics json), every problem is printed as JSON, usage errors too.
 `;
 
 const COMMANDS: Record<string, (args: string[], io: Console) => Promise<ExitCode>> = {
@@ -43,9 +46,13 @@ export async function runCli(args: string[], io: Console): Promise<ExitCode> {
     return await handler(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(
-        `polyaxon-argo: ${error.message}\nRun \`polyaxon-argo ${command && COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`,
-      );
+      const help = `polyaxon-argo ${command && COMMANDS[command] ? `${command} ` : ''}--help`;
+      if (asksForJson(command, rest)) {
+        const usage = commandLineDiagnostic('invalid-command-line', error.message, {
+          hint: `run \`${help}\` for usage`,
+        });
+        printDiagnostics(io, reporter(command, 'json'), [usage]);
+      } else io.stderr(`polyaxon-argo: ${error.message}\nRun \`${help}\` for usage.\n`);
       return ExitCode.Usage;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -1,15 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import {
-  ApiException,
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-  Watch,
-  type KubeConfig,
-} from '@kubernetes/client-node';
 import type { Manifest } from '../argo/types.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { WatchEvent, WorkflowSource } from './follow-workflow.js';
+import { KubeResponseError, type KubeClient } from './kube-client.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, seconds, type RetryPolicy } from './retry.js';
 
 const GROUP = 'argoproj.io';
@@ -94,35 +87,31 @@ export interface ArgoApiOptions {
 
 /** Argo Workflows through the Kubernetes API: create, read, watch and stop workflows. */
 export class ArgoApi {
-  private readonly api: CustomObjectsApi;
-
   constructor(
-    private readonly kubeConfig: KubeConfig,
+    readonly client: KubeClient,
     readonly namespace: string,
     private readonly options: ArgoApiOptions = {},
-  ) {
-    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+  ) {}
+
+  private path(plural: string, name?: string): string {
+    return `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(this.namespace)}/${plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
   }
 
-  async create(manifest: Manifest): Promise<WorkflowObject> {
-    const plural =
-      manifest.kind === 'CronWorkflow'
-        ? 'cronworkflows'
-        : manifest.kind === 'WorkflowTemplate'
-          ? 'workflowtemplates'
-          : 'workflows';
+  /**
+   * Creates the manifest's object. With `dryRun`, the API server runs everything a create runs
+   * (schema, admission, quota) and stores nothing; unknown fields are refused then too.
+   */
+  async create(manifest: Manifest, options: { dryRun?: boolean } = {}): Promise<WorkflowObject> {
+    const plural = pluralOf(manifest.kind);
     const { name, generateName } = manifest.metadata;
     const generated = !name && Boolean(generateName);
     try {
       return await this.call(
-        `create the ${manifest.kind}`,
+        `${options.dryRun ? 'dry-run ' : ''}create the ${manifest.kind}`,
         () =>
-          this.api.createNamespacedCustomObject({
-            group: GROUP,
-            version: VERSION,
-            namespace: this.namespace,
-            plural,
+          this.client.json<WorkflowObject>('POST', this.path(plural), {
             body: manifest,
+            ...(options.dryRun ? { query: { dryRun: 'All', fieldValidation: 'Strict' } } : {}),
           }),
         (error) => createRetry(error, generated),
       );
@@ -146,14 +135,7 @@ export class ArgoApi {
   async get(name: string): Promise<WorkflowObject> {
     return this.call(
       `read workflow ${name}`,
-      () =>
-        this.api.getNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace: this.namespace,
-          plural: 'workflows',
-          name,
-        }),
+      () => this.client.json<WorkflowObject>('GET', this.path('workflows', name)),
       readRetry,
     );
   }
@@ -163,63 +145,41 @@ export class ArgoApi {
     await this.call(
       `stop workflow ${name}`,
       () =>
-        this.api.patchNamespacedCustomObject(
-          {
-            group: GROUP,
-            version: VERSION,
-            namespace: this.namespace,
-            plural: 'workflows',
-            name,
-            body: { spec: { shutdown: how } },
-          },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        ),
+        this.client.json('PATCH', this.path('workflows', name), {
+          body: { spec: { shutdown: how } },
+          contentType: 'application/merge-patch+json',
+        }),
       readRetry,
     );
   }
 
   /**
-   * One workflow as a WorkflowSource for followWorkflow. A watch that fails (a 429 included:
-   * client-node's Watch does not expose Retry-After) just ends, and followWorkflow backs off
-   * before the next one; reads go through `get`, which waits out 429s and 5xx.
+   * One workflow as a WorkflowSource for followWorkflow. A watch that fails (a 429 included)
+   * just ends, and followWorkflow backs off before the next one; reads go through `get`, which
+   * waits out 429s and 5xx.
    */
   source(name: string): WorkflowSource {
-    const watch = new Watch(this.kubeConfig);
-    const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(this.namespace)}/workflows`;
     return {
       get: () => this.get(name),
       watch: (resourceVersion, onEvent, signal) =>
-        new Promise<void>((resolve) => {
-          // Once we abort, the stream is over for us, whether or not client-node calls `done`.
-          signal.addEventListener('abort', () => resolve(), { once: true });
-          const query = { fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: true };
-          watch
-            .watch(
-              path,
-              query,
-              (type, object) => onEvent({ type: type as WatchEvent['type'], object: object as WatchEvent['object'] }),
-              () => resolve(),
-            )
-            .then((controller) => {
-              if (signal.aborted) controller.abort();
-              else signal.addEventListener('abort', () => controller.abort(), { once: true });
-            })
-            .catch(() => resolve());
-        }),
+        this.client
+          .watch(
+            this.path('workflows'),
+            { fieldSelector: `metadata.name=${name}`, resourceVersion, allowWatchBookmarks: true },
+            (event) => onEvent(event as WatchEvent),
+            signal,
+          )
+          .catch(() => undefined),
     };
   }
 
   /** Sends a request, and again while `retry` allows it and the policy's attempts and wait last. */
-  private async call<T>(
-    what: string,
-    request: () => Promise<unknown>,
-    retry: (error: ClusterError) => Retry,
-  ): Promise<T> {
+  private async call<T>(what: string, request: () => Promise<T>, retry: (error: ClusterError) => Retry): Promise<T> {
     const policy = this.options.policy ?? DEFAULT_RETRY_POLICY;
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await request()) as T;
+        return await request();
       } catch (caught) {
         const error = toClusterError(what, caught, this.namespace);
         const when = retry(error);
@@ -228,7 +188,7 @@ export class ArgoApi {
         if (delay === undefined) {
           const asked = attempt < policy.maxAttempts && error.retryAfterMs !== undefined;
           throw error.with(
-            `${error.message} (${asked ? `the server asked to wait ${seconds(error.retryAfterMs!)}, more than the ${seconds(policy.maxWaitMs)} allowed` : `still failing after ${attempt} attempts${waited ? ` over ${seconds(waited)}` : ''}`})`,
+            `${error.message} (${asked ? `the server asked to wait ${seconds(error.retryAfterMs ?? 0)}, more than the ${seconds(policy.maxWaitMs)} allowed` : `still failing after ${attempt} attempts${waited ? ` over ${seconds(waited)}` : ''}`})`,
           );
         }
         this.options.log?.(
@@ -239,6 +199,11 @@ export class ArgoApi {
       }
     }
   }
+}
+
+/** The resource (plural) of each kind we create. */
+export function pluralOf(kind: Manifest['kind']): string {
+  return kind === 'CronWorkflow' ? 'cronworkflows' : kind === 'WorkflowTemplate' ? 'workflowtemplates' : 'workflows';
 }
 
 /** Connection failures where the request cannot have reached the API server. */
@@ -262,27 +227,37 @@ const BROKEN = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
+/** What the API server's Status object says, when the body is one. */
+export interface KubeStatus {
+  reason?: string;
+  message?: string;
+  code?: number;
+  details?: { retryAfterSeconds?: number; causes?: { field?: string; message?: string; reason?: string }[] };
+}
+
+/** The Status in an error answer's body, or an empty one (a proxy's HTML page, say). */
+export function statusOfBody(body: string): KubeStatus {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return parsed && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
 /**
- * client-node's errors as one readable line: an HTTP error carries the Status as a JSON string
- * (none at all for a 401) and the response headers; a connection failure is a `fetch failed`
- * whose cause says what happened. TLS and configuration errors get no ConnectionFault: trying
- * again would fail the same way.
+ * A failed request as one readable line: an HTTP error carries the Status as JSON (none at all
+ * for a 401) and the response headers; a connection failure has a `code` that says what
+ * happened. TLS and configuration errors get no ConnectionFault: trying again would fail the
+ * same way.
  */
 export function toClusterError(what: string, error: unknown, namespace: string): ClusterError {
-  if (error instanceof ApiException) {
-    const code = error.code as number;
-    let status: { reason?: string; message?: string; details?: { retryAfterSeconds?: number } } = {};
-    try {
-      status =
-        typeof error.body === 'string'
-          ? (JSON.parse(error.body) as typeof status)
-          : ((error.body as typeof status) ?? {});
-    } catch {
-      // not a Status object (a proxy's HTML page, say)
-    }
-    const headers = (error.headers ?? {}) as Record<string, string | undefined>;
+  if (error instanceof ClusterError) return error;
+  if (error instanceof KubeResponseError) {
+    const code = error.status;
+    const status = statusOfBody(error.body);
     const retryAfterMs =
-      parseRetryAfter(headers['retry-after']) ??
+      parseRetryAfter(error.headers['retry-after']) ??
       (typeof status.details?.retryAfterSeconds === 'number' ? status.details.retryAfterSeconds * 1000 : undefined);
     const text = typeof status.message === 'string' && status.message ? status.message : undefined;
     // Without a Status message, or for statuses whose message does not say what they are, name the status.
@@ -304,16 +279,15 @@ export function toClusterError(what: string, error: unknown, namespace: string):
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
-  const cause =
-    error instanceof Error
-      ? (error.cause as (Error & { code?: string; errors?: (Error & { code?: string })[] }) | undefined)
-      : undefined;
-  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  const failure = error as (Error & { code?: string; cause?: Error & { code?: string } }) | undefined;
+  const code = failure?.code ?? failure?.cause?.code;
+  // Node says "socket hang up" for a connection closed before any answer.
   const message =
-    cause?.message ||
-    cause?.errors?.map((e) => e.message).join(', ') ||
-    code ||
-    (error instanceof Error ? error.message : String(error));
+    failure instanceof Error
+      ? failure.message === 'socket hang up'
+        ? 'the connection closed before the API server answered'
+        : failure.message || code || String(error)
+      : String(error);
   const connection: ConnectionFault | undefined =
     code && NEVER_SENT.has(code) ? 'refused' : code && BROKEN.has(code) ? 'lost' : undefined;
   return new ClusterError(`cannot ${what}: ${message}`, connection ? { connection } : {});

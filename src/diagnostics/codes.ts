@@ -16,6 +16,7 @@ export interface CodeInfo {
 }
 
 export const CODE_GROUPS = {
+  cli: 'the command line (with `--format json`, usage errors are diagnostics too)',
   file: 'the file: reading it as one YAML 1.1 mapping, and the input limits',
   header: 'the header',
   schema: 'the schema: every field of every Polyaxon object',
@@ -33,6 +34,8 @@ const error = (group: CodeGroup, meaning: string): CodeInfo => ({ severity: 'err
 const warning = (group: CodeGroup, meaning: string): CodeInfo => ({ severity: 'warning', group, meaning });
 
 export const CODES = {
+  'invalid-command-line': error('cli', 'an unknown command or option, or a missing or malformed argument (exit 2)'),
+
   'unreadable-file': error(
     'file',
     'the file cannot be read (missing, a folder, not a regular file, over the size cap, not UTF-8)',
@@ -48,9 +51,11 @@ export const CODES = {
   'reserved-key': error('file', 'a key names a JavaScript prototype (`__proto__`, `constructor`)'),
   'imprecise-number': error('file', 'an integer too large to keep its exact value'),
 
-  'missing-version': error('header', '`version` is missing'),
   'invalid-version': error('header', '`version` is not a number'),
-  'unsupported-version': error('header', '`version` is not 1.1'),
+  'unsupported-version': warning(
+    'header',
+    '`version` is not 1.1: Polyaxon 2.18 ignores it, earlier versions refuse it',
+  ),
   'missing-kind': error('header', '`kind` is missing'),
   'invalid-kind': error('header', '`kind` is not `component` or `operation`'),
   'unexpected-section': error('header', 'a top-level key Polyaxon does not know'),

@@ -20,5 +20,9 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
   return JSON.stringify(diagnostics, null, 2);
 }
 
-/** A message must never break the one-line-per-diagnostic contract. */
-const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ');
+/**
+ * A message must never break the one-line-per-diagnostic contract: a run of white space with a
+ * line break in it becomes one space. (Matched run by run: `/\s*\n\s*` would scan a long run of
+ * spaces again from each of them, quadratic in a value quoted in the message.)
+ */
+const oneLine = (text: string): string => text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));

@@ -1,3 +1,4 @@
+import { renderLogTail, type LogTail } from '../cluster/pod-log.js';
 import { checkStatusOf, type CheckStatus, type WorkflowEnd } from '../watch/check-status.js';
 import { failureReason, isDeadlineExceeded } from '../watch/failure-reason.js';
 import type { OperationState } from '../watch/operation-states.js';
@@ -31,6 +32,8 @@ interface Sent {
  */
 export class CheckRunReporter {
   private readonly sent = new Map<string, Sent>();
+  /** Failed steps' log tails by operation, shown in its check from the update that brings them. */
+  private readonly logTails = new Map<string, LogTail[]>();
   private lastOverall = 0;
   private lastOverallSummary = '';
   /** API calls made, for the rate budget. */
@@ -72,13 +75,20 @@ export class CheckRunReporter {
       );
   }
 
-  async update(workflow: WorkflowObject, states: readonly OperationState[], end?: WorkflowEnd): Promise<void> {
+  async update(
+    workflow: WorkflowObject,
+    states: readonly OperationState[],
+    end?: WorkflowEnd,
+    logTails: readonly LogTail[] = [],
+  ): Promise<void> {
+    for (const tail of logTails)
+      this.logTails.set(tail.operation, [...(this.logTails.get(tail.operation) ?? []), tail]);
     if (this.individual) {
       for (const state of states)
         await this.send(
           `${this.options.prefix}/${state.name}`,
           checkStatusOf(state, end),
-          operationOutput(state, workflow, this.options),
+          operationOutput(state, workflow, this.options, this.logTails.get(state.name)),
           'on-change',
           state,
         );
@@ -171,6 +181,14 @@ export class CheckRunReporter {
     return this.sent.size;
   }
 
+  /** The web page of an operation's check run, when it has one. */
+  urlOf(operation: string, serverUrl: string): string | undefined {
+    const id = this.sent.get(`${this.options.prefix}/${operation}`)?.id;
+    return id === undefined
+      ? undefined
+      : `${serverUrl.replace(/\/$/, '')}/${this.repository.owner}/${this.repository.repo}/runs/${id}`;
+  }
+
   /** The ids of the checks created, for the post step to conclude them after a cancellation. */
   ids(): Record<string, number> {
     return Object.fromEntries([...this.sent].map(([name, sent]) => [name, sent.id]));
@@ -207,6 +225,7 @@ function operationOutput(
   state: OperationState,
   workflow: WorkflowObject,
   options: CheckRunOptions,
+  logTails: readonly LogTail[] = [],
 ): { title: string; summary: string } {
   const lines = [
     `**${state.name}** in workflow \`${workflow.metadata.name}\`: ${state.phase ?? 'waiting'}`,
@@ -228,6 +247,7 @@ function operationOutput(
       ([name, value]) => `| output \`${name}\` | ${value.replace(/\|/g, '\\|').slice(0, 500)} |`,
     ),
     '',
+    ...logTails.flatMap((tail) => [renderLogTail(tail), '']),
     link(workflow, options),
   ];
   return { title: `${state.name}: ${state.phase ?? 'waiting'}`, summary: lines.join('\n').slice(0, SUMMARY_LIMIT) };

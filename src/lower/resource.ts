@@ -114,15 +114,3 @@ export function writeManifest(object: unknown): string {
 
 /** A double quote in expr-lang, spelled so the manifest's YAML needs no escaping around it. */
 const QUOTE = "'\\u0022'";
-
-/** Whether a manifest's texts use the encoded brace. */
-export const manifestTexts = (object: unknown): string[] => {
-  const out: string[] = [];
-  const visit = (node: unknown): void => {
-    if (node instanceof ManifestText) out.push(render(node.text, node.delivery));
-    else if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') Object.values(node).forEach(visit);
-  };
-  visit(object);
-  return out;
-};

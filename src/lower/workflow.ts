@@ -11,7 +11,7 @@ import type { CronWorkflow, Manifest, Template, Workflow, WorkflowSpec } from '.
 import type { BoundPipeline } from '../model/pipeline.js';
 import type { ArgoContainer } from './container.js';
 import { exitHandler } from './dag.js';
-import { manifestTexts, writeManifest } from './resource.js';
+import { writeManifest } from './resource.js';
 import { Templates } from './templates.js';
 
 /**
@@ -78,15 +78,18 @@ export function lowerPipeline(pipeline: BoundPipeline): Manifest {
  * template its task runs, so each container must be able to decode it).
  */
 function finishManifests(templates: Templates, bracesInSpec: boolean): void {
-  const braces =
-    bracesInSpec || [...templates.manifests.values()].some((m) => manifestTexts(m.object).some(hasEncodedBraces));
+  const written = new Map(
+    [...templates.manifests].map(([template, manifest]) => [template, writeManifest(manifest.object)]),
+  );
+  const braces = bracesInSpec || [...written.values()].some(hasEncodedBraces);
   for (const template of templates.list) {
     const manifest = templates.manifests.get(template);
     if (braces) {
       for (const container of containersOf(template)) defineBrace(container);
       manifest?.containers.forEach(defineBrace);
     }
-    if (manifest && template.resource) template.resource.manifest = writeManifest(manifest.object);
+    if (manifest && template.resource)
+      template.resource.manifest = braces ? writeManifest(manifest.object) : (written.get(template) ?? '');
   }
 }
 

@@ -1,7 +1,10 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
-import { LineCounter, parseAllDocuments, type Document, type ScalarTag, type Tags } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { checkInputLimits, INPUT_LIMITS } from './input-limits.js';
+import { IMPRECISE, pyyamlTags } from './pyyaml-scalars.js';
+import { structural } from './structural.js';
+import { indentFlowCollections, unshiftColumns } from './flow-indentation.js';
 import { toLocation, type SourceFile } from './source.js';
 
 export interface ParseResult {
@@ -20,9 +23,8 @@ export interface ParseOptions {
  * Anything that is not exactly one mapping document is refused here, with its location.
  */
 export function parseSource(name: string, text: string, options: ParseOptions = {}): ParseResult {
-  const lineCounter = new LineCounter();
+  const { documents, lineCounter, yamlText } = readYaml(text);
   const at = (offset: number) => toLocation({ name, lineCounter }, offset);
-  const documents = parseDocuments(text, lineCounter);
   // The parser recurses per level: thousands of levels exhaust the stack before it can say where.
   if (documents instanceof RangeError) return { diagnostics: [tooDeep(at(tooDeepOffset(text)))] };
   const diagnostics: Diagnostic[] = [];
@@ -46,17 +48,21 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
       diagnostics.push(tooDeep(at(error.pos[0])));
       break;
     }
+    if (error.code === 'TAG_RESOLVE_FAILED' && error.message.startsWith(IMPRECISE)) {
+      diagnostics.push(impreciseNumber(at(error.pos[0]), error.message));
+      continue;
+    }
     const duplicate = error.code === 'DUPLICATE_KEY';
     // The parser notices an unclosed `[` or `{` only where the file ends: point at the bracket instead.
     const bracket = /end with a ([\]}])/.exec(error.message)?.[1];
-    const open = bracket ? unclosedBracket(text, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
+    const open = bracket ? unclosedBracket(yamlText, error.pos[0], bracket === ']' ? '[' : '{') : undefined;
     diagnostics.push(
       diagnostic({
         code: duplicate ? 'duplicate-key' : 'yaml-syntax',
         message: duplicate
           ? 'this key appears twice in the same mapping'
           : open !== undefined
-            ? `invalid YAML: this \`${text[open]}\` is never closed`
+            ? `invalid YAML: this \`${yamlText[open]}\` is never closed`
             : `invalid YAML: ${firstLine(error.message)}`,
         location: at(open ?? error.pos[0]),
         ...(duplicate
@@ -118,7 +124,7 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
       ],
     };
   }
-  const source = new ParsedSource(name, text, document, lineCounter, value, options.absolutePath);
+  const source = new ParsedSource(name, text, yamlText, document, lineCounter, value, options.absolutePath);
   return { source, diagnostics };
 }
 
@@ -130,65 +136,70 @@ export function parseSource(name: string, text: string, options: ParseOptions = 
  */
 class ParsedSource implements SourceFile {
   #document: WeakRef<Document.Parsed>;
+  /** The text the document was parsed from: `text`, or `text` re-indented (see flow-indentation.ts). */
+  #yamlText: string;
 
   constructor(
     readonly name: string,
     readonly text: string,
+    yamlText: string,
     document: Document.Parsed,
     readonly lineCounter: LineCounter,
     readonly value: unknown,
     readonly absolutePath?: string,
   ) {
     this.#document = new WeakRef(document);
+    this.#yamlText = yamlText;
     if (absolutePath === undefined) delete (this as { absolutePath?: string }).absolutePath;
   }
 
   get document(): Document.Parsed {
     let document = this.#document.deref();
     if (!document) {
-      document = (parseDocuments(this.text, new LineCounter()) as Document.Parsed[])[0]!;
+      document = (parseDocuments(this.#yamlText, new LineCounter()) as Document.Parsed[])[0]!;
       this.#document = new WeakRef(document);
     }
     return document;
   }
 }
 
+/**
+ * Parses `text` as PyYAML would: when the only objection is a flow collection indented less
+ * than YAML wants, which PyYAML ignores, the text is parsed again re-indented.
+ */
+function readYaml(text: string) {
+  const lineCounter = new LineCounter();
+  const documents = parseDocuments(text, lineCounter);
+  const first = Array.isArray(documents) ? documents[0] : undefined;
+  if (first?.errors.some((e) => e.code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(e.message))) {
+    const reindented = indentFlowCollections(text);
+    if (reindented) {
+      const counter = new LineCounter();
+      const again = parseDocuments(reindented.text, counter);
+      // Errors about values (a duplicate key, an imprecise number) are the file's own; any other means no.
+      const aboutSyntax = (e: { code: string }) => e.code !== 'DUPLICATE_KEY' && e.code !== 'TAG_RESOLVE_FAILED';
+      if (Array.isArray(again) && !again.some((d) => d.errors.some(aboutSyntax))) {
+        unshiftColumns(counter, reindented.shifts);
+        return { documents: again, lineCounter: counter, yamlText: reindented.text };
+      }
+    }
+  }
+  return { documents, lineCounter, yamlText: text };
+}
+
 function parseDocuments(text: string, lineCounter: LineCounter) {
   try {
-    return parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
+    // `schema` (not only `version`) keeps YAML 1.1 even under a `%YAML 1.2` directive, as PyYAML does.
+    return parseAllDocuments(text, {
+      version: '1.1',
+      schema: 'yaml-1.1',
+      lineCounter,
+      prettyErrors: false,
+      customTags: pyyamlTags,
+    });
   } catch (error) {
     if (error instanceof RangeError) return error;
     throw error;
-  }
-}
-
-/**
- * YAML 1.1 lists `y`/`n` as booleans, but PyYAML (and so Polyaxon) reads them as strings:
- * only yes/no, true/false and on/off are booleans. Narrow the 1.1 boolean tags to match.
- */
-function pyyamlBooleans(tags: Tags): Tags {
-  return tags.map((tag) => {
-    if (typeof tag === 'string' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return tag;
-    const isTrue = tag.test.test('true');
-    return {
-      ...tag,
-      test: isTrue ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-    };
-  });
-}
-
-/** Each character of `text` before `end` that is outside quotes and comments, with its offset. */
-function* structural(text: string, end = text.length): Generator<[number, string]> {
-  let quote: string | undefined;
-  for (let i = 0; i < Math.min(end, text.length); i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote && text[i - 1] !== '\\') quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
-      const newline = text.indexOf('\n', i);
-      i = newline === -1 ? text.length : newline - 1; // the newline itself is still yielded
-    } else yield [i, c];
   }
 }
 
@@ -231,6 +242,14 @@ const tooDeep = (location: Diagnostic['location']): Diagnostic =>
     message: `the YAML nests hundreds of levels deep, over the ${INPUT_LIMITS.depth}-level limit; a Polyaxonfile needs a few dozen at most`,
     location,
     hint: 'flatten the structure; if it was generated, check the generator',
+  });
+
+const impreciseNumber = (location: Diagnostic['location'], message: string): Diagnostic =>
+  diagnostic({
+    code: 'imprecise-number',
+    message: `the integer ${firstLine(message).slice(IMPRECISE.length).trim()}, so it would change on the way to Argo`,
+    location,
+    hint: 'quote it to keep it as text, or use a smaller number',
   });
 
 const isBlank = (document: Document): boolean => document.contents === null && document.errors.length === 0;

@@ -1,6 +1,8 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { checkUrl } from './url-policy.js';
+import { optionRef } from '../diagnostics/option-names.js';
+import { downloadText, type Resolver } from './fetch-url.js';
+import { readRegularFile } from './read-file.js';
 
 /**
  * Where referenced components come from. The resolver only sees this interface, so tests and
@@ -34,9 +36,9 @@ export interface LoaderOptions {
   allowPrivateUrls?: boolean;
   /** pathRefs may not leave this folder (the repository), symbolic links included. */
   rootDir?: string;
+  /** How urlRef host names are resolved (DNS by default; tests pass a stub). */
+  resolve?: Resolver;
 }
-
-const MAX_REDIRECTS = 3;
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -74,20 +76,15 @@ export function createLoader(options: LoaderOptions = {}): Loader {
     return real;
   }
 
+  /** A regular file within the size cap: a FIFO or a device is refused without being read. */
   async function readLocal(file: string): Promise<LoadedText> {
-    let size: number;
+    const read = await readRegularFile(file, maxBytes, display(file));
+    if (!Buffer.isBuffer(read)) throw new LoadError(read.problem, read.hint);
     try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new LoadError(`\`${display(file)}\` is not a file`);
-      size = info.size;
-    } catch (error) {
-      if (error instanceof LoadError) throw error;
-      throw new LoadError(
-        `cannot read \`${display(file)}\`: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      );
+      return { name: display(file), absolutePath: file, text: new TextDecoder('utf-8', { fatal: true }).decode(read) };
+    } catch {
+      throw new LoadError(`\`${display(file)}\` is not valid UTF-8 text`, 'save the file as UTF-8');
     }
-    if (size > maxBytes) throw new LoadError(`\`${display(file)}\` is ${size} bytes, over the ${maxBytes}-byte limit`);
-    return { name: display(file), absolutePath: file, text: await readFile(file, 'utf8') };
   }
 
   return {
@@ -100,7 +97,7 @@ export function createLoader(options: LoaderOptions = {}): Loader {
       if (!options.hubDir)
         throw new LoadError(
           `cannot resolve hubRef \`${reference}\` without a hub directory`,
-          'pass `--hub DIR` with a folder holding `NAME.yaml` (or `NAME/VERSION.yaml` for `NAME:VERSION`), or add an inline `component:` next to the hubRef',
+          `pass ${optionRef('hub', 'DIR')} with a folder holding \`NAME.yaml\` (or \`NAME/VERSION.yaml\` for \`NAME:VERSION\`), or add an inline \`component:\` next to the hubRef`,
         );
       const [name, version] = reference.split(':', 2) as [string, string | undefined];
       if (
@@ -131,64 +128,21 @@ export function createLoader(options: LoaderOptions = {}): Loader {
     async readUrl(url) {
       if (options.offline)
         throw new LoadError(
-          `urlRef \`${url}\` needs a download, refused by --offline`,
-          'drop --offline, or vendor the component and use `pathRef`',
+          `urlRef \`${url}\` needs a download, refused by ${optionRef('offline')}`,
+          `drop ${optionRef('offline')}, or vendor the component and use \`pathRef\``,
         );
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        throw new LoadError(`urlRef \`${url}\` is not a valid URL`);
-      }
-      const policy = { allowPrivate: options.allowPrivateUrls ?? false };
-      const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-      let response: Response | undefined;
-      // Redirects are followed by hand, so every hop passes the same checks as the first URL.
-      for (let hop = 0; ; hop++) {
-        const refused = await checkUrl(parsed, policy);
-        if (refused)
-          throw new LoadError(
-            `urlRef \`${url}\` refused${hop ? ` (redirected to ${parsed.href})` : ''}: ${refused}`,
-            'vendor the component in the repository and use `pathRef`',
-          );
-        try {
-          response = await fetch(parsed, { signal, redirect: 'manual' });
-        } catch (error) {
-          const reason =
-            (error as Error).name === 'TimeoutError'
-              ? `no answer within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`
-              : (((error as Error).cause as Error | undefined)?.message ?? (error as Error).message);
-          throw new LoadError(`cannot download urlRef \`${url}\`: ${reason}`);
-        }
-        const location = response.headers.get('location');
-        if (response.status < 300 || response.status >= 400 || !location) break;
-        if (hop === MAX_REDIRECTS)
-          throw new LoadError(`cannot download urlRef \`${url}\`: more than ${MAX_REDIRECTS} redirects`);
-        await response.body?.cancel();
-        parsed = new URL(location, parsed);
-      }
-      if (!response.ok) throw new LoadError(`cannot download urlRef \`${url}\`: HTTP ${response.status}`);
-      const text = await readCapped(response, maxBytes, url);
+      const text = await downloadText(url, {
+        allowPrivate: options.allowPrivateUrls ?? false,
+        maxBytes,
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        ...(options.resolve ? { resolve: options.resolve } : {}),
+      });
+      if (typeof text !== 'string')
+        throw new LoadError(
+          `${text.refused ? `urlRef \`${url}\` refused` : `cannot download urlRef \`${url}\``}: ${text.failure}`,
+          text.hint,
+        );
       return { name: url, text };
     },
   };
-}
-
-/** Reads a response body, stopping as soon as it exceeds the cap. */
-async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new LoadError(`urlRef \`${url}\` is over the ${maxBytes}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cache } from './cache.js';
-import { params } from './param.js';
-import { strict, stringList } from './primitives.js';
+import { fullFormParams } from './param.js';
+import { refOr, strict, stringList, template } from './primitives.js';
 
 export const PATCH_STRATEGIES = ['replace', 'isnull', 'post_merge', 'pre_merge'] as const;
 
@@ -9,12 +9,12 @@ export const PATCH_STRATEGIES = ['replace', 'isnull', 'post_merge', 'pre_merge']
 export const build = strict({
   hubRef: z.string().min(1),
   connection: z.string().optional(),
-  presets: stringList.optional(),
+  presets: refOr(stringList).optional(),
   queue: z.string().optional(),
   namespace: z.string().optional(),
-  cache: cache.optional(),
-  params: params.optional(),
+  cache: refOr(cache).optional(),
+  params: z.record(z.string(), z.union([fullFormParams.valueType, template])).optional(),
   runPatch: z.record(z.string(), z.unknown()).optional(),
-  patchStrategy: z.enum(PATCH_STRATEGIES).optional(),
+  patchStrategy: refOr(z.enum(PATCH_STRATEGIES)).optional(),
 });
 export type Build = z.infer<typeof build>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { refOr, strict } from './primitives.js';
+import { laxBool, refOr, strict } from './primitives.js';
 
 const interval = {
   evaluationInterval: z.int().positive(),
@@ -13,7 +13,7 @@ const policy = z.discriminatedUnion('kind', [
     kind: z.literal('truncation'),
     percent: z.number().optional(),
     ...interval,
-    includeSucceeded: z.boolean().optional(),
+    includeSucceeded: laxBool.optional(),
   }),
   strict({ kind: z.literal('diff'), percent: z.number().optional(), ...interval }),
 ]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { affinity } from './affinity.js';
-import { hostAlias, k8sObject, toleration } from './k8s.js';
-import { int, refOr, strict, stringMap } from './primitives.js';
+import { hostAlias, k8sObject, securityContext, toleration } from './k8s.js';
+import { int, laxBool, refOr, strict, stringMap } from './primitives.js';
 
 /** V1Environment: pod-level settings of a run (spec §6.4). */
 export const environment = strict({
@@ -13,10 +13,10 @@ export const environment = strict({
   nodeName: z.string().optional(),
   serviceAccountName: z.string().optional(),
   hostAliases: z.array(hostAlias).optional(),
-  securityContext: k8sObject.optional(),
+  securityContext: securityContext.optional(),
   imagePullSecrets: z.array(z.string()).optional(),
-  hostNetwork: z.boolean().optional(),
-  hostPID: z.boolean().optional(),
+  hostNetwork: laxBool.optional(),
+  hostPID: laxBool.optional(),
   dnsPolicy: z.string().optional(),
   dnsConfig: k8sObject.optional(),
   schedulerName: z.string().optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { params } from './param.js';
-import { refOr, strict, stringList } from './primitives.js';
+import { fullFormParams } from './param.js';
+import { laxBool, refOr, strict, stringList } from './primitives.js';
 
 export const HOOK_TRIGGERS = ['succeeded', 'failed', 'stopped', 'skipped', 'upstream_failed', 'done'] as const;
 
@@ -13,7 +13,7 @@ export const hook = strict({
   presets: stringList.optional(),
   queue: z.string().optional(),
   namespace: z.string().optional(),
-  params: refOr(params).optional(),
-  disableDefaults: z.boolean().optional(),
+  params: refOr(fullFormParams).optional(),
+  disableDefaults: laxBool.optional(),
 });
 export type Hook = z.infer<typeof hook>;

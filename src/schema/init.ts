@@ -1,14 +1,20 @@
 import { z } from 'zod';
 import { containerShape, k8s } from './k8s.js';
-import { strict } from './primitives.js';
+import { int, laxBool, refOr, strict } from './primitives.js';
 
-const pathList = z.array(z.union([z.string(), z.tuple([z.string(), z.string()])]));
+/**
+ * Init items and the IO types that share their shapes (spec §6.3, §4.2), as Polyaxon 2.18 types
+ * them: most fields also take a `{{ … }}` template (a RefField), rendered when the run starts.
+ */
+
+/** `[from, to]` or `path` items. */
+const pathList = z.array(z.union([z.string(), z.array(z.string())]));
 
 /** Artifacts value: files and dirs to pull (spec §4.2 `artifacts`). */
 export const artifacts = strict({
-  files: pathList.optional(),
-  dirs: pathList.optional(),
-  workers: z.int().optional(),
+  files: refOr(pathList).optional(),
+  dirs: refOr(pathList).optional(),
+  workers: refOr(int).optional(),
 });
 
 export const git = strict({
@@ -19,14 +25,14 @@ export const git = strict({
 
 export const dockerfile = strict({
   image: z.string(),
-  env: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
-  path: z.array(z.string()).optional(),
-  copy: z.array(z.unknown()).optional(),
-  postRunCopy: z.array(z.unknown()).optional(),
+  env: refOr(z.union([z.record(z.string(), z.unknown()), z.array(z.array(z.string()))])).optional(),
+  path: refOr(z.array(z.string())).optional(),
+  copy: refOr(pathList).optional(),
+  postRunCopy: refOr(pathList).optional(),
   run: z.array(z.string()).optional(),
   langEnv: z.string().optional(),
-  uid: z.int().optional(),
-  gid: z.int().optional(),
+  uid: refOr(int).optional(),
+  gid: refOr(int).optional(),
   username: z.string().optional(),
   filename: z.string().optional(),
   workdir: z.string().optional(),
@@ -37,16 +43,16 @@ export const dockerfile = strict({
 export const file = strict({
   content: z.string(),
   filename: z.string().optional(),
-  kind: z.string().optional(),
+  kind: refOr(z.string()).optional(),
   chmod: z.string().optional(),
 });
 
 export const tensorboard = strict({
-  port: z.int().optional(),
-  uuids: z.union([z.array(z.string()), z.string()]).optional(),
-  useNames: z.boolean().optional(),
+  port: refOr(int).optional(),
+  uuids: refOr(z.union([z.array(z.string()), z.string()])).optional(),
+  useNames: refOr(laxBool).optional(),
   pathPrefix: z.string().optional(),
-  plugins: z.union([z.array(z.string()), z.string()]).optional(),
+  plugins: refOr(z.union([z.array(z.string()), z.string()])).optional(),
 });
 
 /** The init handlers; at most one may be set per item (checked by a rule, so all errors show). */
@@ -64,12 +70,14 @@ export const INIT_HANDLERS = [
 
 /** V1Init (spec §6.3). */
 export const init = strict({
-  artifacts: artifacts.optional(),
-  paths: pathList.optional(),
+  // Handlers Argo cannot run (they need Polyaxon's artifacts store) take templates as Polyaxon does;
+  // git, dockerfile and file ones keep literal shapes, which lowering reads.
+  artifacts: refOr(artifacts).optional(),
+  paths: refOr(z.union([pathList, z.string()])).optional(),
   git: git.optional(),
   dockerfile: dockerfile.optional(),
   file: file.optional(),
-  tensorboard: tensorboard.optional(),
+  tensorboard: refOr(tensorboard).optional(),
   lineageRef: z.string().optional(),
   modelRef: z.string().optional(),
   artifactRef: z.string().optional(),

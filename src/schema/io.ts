@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { strict } from './primitives.js';
+import { laxBool, strict } from './primitives.js';
 import { envVarName } from './k8s.js';
 
 /** V1Validation: constraints checked on a value (spec §4.4). */
 export const validation = strict({
-  delay: z.boolean().optional(),
+  delay: laxBool.optional(),
   gt: z.number().optional(),
   ge: z.number().optional(),
   lt: z.number().optional(),
@@ -33,15 +33,15 @@ export const io = strict({
   description: z.string().optional(),
   type: z.string().optional(),
   value: z.unknown().optional(),
-  isOptional: z.boolean().optional(),
-  isList: z.boolean().optional(),
-  isFlag: z.boolean().optional(),
+  isOptional: laxBool.optional(),
+  isList: laxBool.optional(),
+  isFlag: laxBool.optional(),
   argFormat: z.string().optional(),
   connection: z.string().optional(),
-  toInit: z.boolean().optional(),
+  toInit: laxBool.optional(),
   toEnv: envVarName.optional(),
   validation: validation.optional(),
-  delayValidation: z.boolean().optional(),
+  delayValidation: laxBool.optional(),
   options: z.array(z.unknown()).optional(),
 });
 export type IO = z.infer<typeof io>;

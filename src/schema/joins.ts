@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { refOr, strict } from './primitives.js';
+import { laxBool, refOr, strict } from './primitives.js';
 import { envVarName } from './k8s.js';
 
 /** A join param: like a V1Param but always full form (spec §8.10). */
 const joinParam = strict({
   value: z.unknown(),
   ref: z.string().optional(),
-  contextOnly: z.boolean().optional(),
+  contextOnly: laxBool.optional(),
   connection: z.string().optional(),
-  toInit: z.boolean().optional(),
+  toInit: laxBool.optional(),
   toEnv: envVarName.optional(),
 });
 

@@ -184,4 +184,25 @@ export const toleration = k8s(
   }),
 );
 
+/**
+ * core/v1 SecurityContext (a container's), which is what Polyaxon 2.18 reads for
+ * `environment.securityContext`: it refuses the pod-only fields (`fsGroup`, `sysctls`, …).
+ */
+export const securityContext = k8s(
+  strict({
+    allowPrivilegeEscalation: z.boolean().optional(),
+    appArmorProfile: z.record(z.string(), z.unknown()).optional(),
+    capabilities: z.record(z.string(), z.unknown()).optional(),
+    privileged: z.boolean().optional(),
+    procMount: z.string().optional(),
+    readOnlyRootFilesystem: z.boolean().optional(),
+    runAsGroup: z.int().optional(),
+    runAsNonRoot: z.boolean().optional(),
+    runAsUser: z.int().optional(),
+    seLinuxOptions: z.record(z.string(), z.unknown()).optional(),
+    seccompProfile: z.record(z.string(), z.unknown()).optional(),
+    windowsOptions: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
+
 export const hostAlias = k8s(strict({ ip: z.string(), hostnames: z.array(z.string()).optional() }));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { earlyStopping } from './early-stopping.js';
 import { params } from './param.js';
-import { positiveInt, refOr, strict, stringList } from './primitives.js';
+import { laxBool, positiveInt, refOr, strict, stringList } from './primitives.js';
 
 /**
  * Matrix (spec §7): hyper-parameter spaces and the search that explores them.
@@ -148,7 +148,7 @@ export const matrix = z.discriminatedUnion('kind', [
     eta: refOr(z.number().nonnegative()).optional(),
     resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']) }).optional(),
     metric: metric.optional(),
-    resume: z.boolean().optional(),
+    resume: laxBool.optional(),
     ...tuned,
   }),
   strict({
@@ -161,6 +161,16 @@ export const matrix = z.discriminatedUnion('kind', [
     ...tuned,
   }),
   strict({
+    kind: z.literal('tpe'),
+    metric,
+    params: space,
+    maxIterations: refOr(positiveInt).optional(),
+    numRuns: refOr(positiveInt).optional(),
+    ...tuned,
+  }),
+  // Polyaxon 2.18 dropped `hyperopt` for `tpe`: refused with that advice (the kind stays known so
+  // the message can say so).
+  strict({
     kind: z.literal('hyperopt'),
     metric,
     params: space,
@@ -168,6 +178,9 @@ export const matrix = z.discriminatedUnion('kind', [
     maxIterations: refOr(positiveInt).optional(),
     numRuns: refOr(positiveInt).optional(),
     ...tuned,
+  }).refine(() => false, {
+    error: '`hyperopt` matrices were replaced by `tpe` in Polyaxon 2.18 (the same fields, without `algorithm`)',
+    path: ['kind'],
   }),
   strict({ kind: z.literal('iterative'), maxIterations: refOr(positiveInt), params: space.optional(), ...tuned }),
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { strict } from './primitives.js';
+import { laxBool, strict } from './primitives.js';
 import { envVarName } from './k8s.js';
 
 const FULL_FORM_KEYS = [
@@ -31,18 +31,34 @@ export function expandShortForm(raw: unknown): unknown {
   return { value: raw };
 }
 
+const fullForm = strict({
+  value: z.unknown().optional(),
+  ref: z.string().optional(),
+  contextOnly: laxBool.optional(),
+  connection: z.string().optional(),
+  toInit: laxBool.optional(),
+  toEnv: envVarName.optional(),
+});
+
 /** V1Param (spec §5.1). */
-export const param = z.preprocess(
-  expandShortForm,
-  strict({
-    value: z.unknown().optional(),
-    ref: z.string().optional(),
-    contextOnly: z.boolean().optional(),
-    connection: z.string().optional(),
-    toInit: z.boolean().optional(),
-    toEnv: envVarName.optional(),
-  }),
-);
+export const param = z.preprocess(expandShortForm, fullForm);
 export type Param = z.infer<typeof param>;
 
 export const params = z.record(z.string(), param);
+
+/**
+ * Params of hooks and builds: Polyaxon reads them as V1Param objects without the short form
+ * (only operations' `params` expand it), so `message: done` is refused there.
+ */
+export const fullFormParams = z.record(
+  z.string(),
+  z.preprocess(
+    (raw) =>
+      raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)
+        ? Object.fromEntries(
+            Object.entries(raw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+          )
+        : raw,
+    fullForm,
+  ),
+);

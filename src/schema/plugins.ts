@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { refOr, strict } from './primitives.js';
+import { laxBool, refOr, strict } from './primitives.js';
 import { HOOK_TRIGGERS } from './hooks.js';
 
-const flag = refOr(z.boolean()).optional();
+const flag = refOr(laxBool).optional();
 
 /** V1Plugins (spec §8.11): platform features switched per run. */
 export const plugins = strict({

@@ -12,6 +12,7 @@ import { matrix } from './matrix.js';
 import { params } from './param.js';
 import { plugins } from './plugins.js';
 import { laxBool, name, positiveInt, refOr, strict, stringList } from './primitives.js';
+import { version } from './primitives-python.js';
 import { LEAF_RUNTIMES, LEAF_RUNTIME_SHAPES, type LeafRuntimeKind } from './runtime.js';
 import { schedule } from './schedule.js';
 import { termination } from './termination.js';
@@ -26,14 +27,14 @@ export type Trigger = (typeof TRIGGERS)[number];
 
 const mountItem = z.union([z.string(), strict({ from: z.string(), to: z.string().optional() })]);
 const templateSection = strict({
-  enabled: refOr(z.boolean()).optional(),
+  enabled: refOr(laxBool).optional(),
   description: z.string().optional(),
   fields: refOr(z.array(z.string())).optional(),
 });
 
 /** Fields shared by components and operations (BaseComponent, spec §1.2). */
 const baseShape = {
-  version: z.number().optional(),
+  version,
   name: refOr(name).optional(),
   description: z.string().nullable().optional(),
   tags: stringList.optional(),
@@ -45,7 +46,7 @@ const baseShape = {
   plugins: refOr(plugins).optional(),
   build: refOr(build).optional(),
   hooks: refOr(z.array(hook)).optional(),
-  isApproved: refOr(z.boolean()).optional(),
+  isApproved: refOr(laxBool).optional(),
   cost: refOr(z.number()).optional(),
   mount: z.array(mountItem).optional(),
   template: templateSection.optional(),
@@ -112,7 +113,7 @@ export const operationShape = {
   pathRef: z.string().min(1).optional(),
   component: lazyComponent.optional(),
   patchStrategy: z.enum(PATCH_STRATEGIES).optional(),
-  isPreset: z.boolean().optional(),
+  isPreset: laxBool.optional(),
   runPatch: z.record(z.string(), z.unknown()).optional(),
   schedule: schedule.optional(),
   events: refOr(z.array(eventTrigger)).optional(),

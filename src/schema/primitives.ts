@@ -9,16 +9,44 @@ import { z } from 'zod';
 /** Marker that lets the issue formatter list an object's known keys for "did you mean". */
 export const KNOWN_KEYS_PREFIX = 'known-keys:';
 
-/** An object that rejects unknown keys, like Polyaxon's models. */
+/**
+ * An object that rejects unknown keys, like Polyaxon's models. An optional field given `null`
+ * (`name: ~`, or `name:` with nothing after it) is absent, as pydantic reads None for an Optional
+ * field; fields whose own type takes null (a param's `value`) keep it.
+ */
 export function strict<Shape extends z.ZodRawShape>(shape: Shape) {
   const known = KNOWN_KEYS_PREFIX + Object.keys(shape).join(',');
-  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? known : undefined) });
+  return z.strictObject(nullMeansAbsent(shape), {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? known : undefined),
+  });
 }
 
-/** A string holding a Jinja template, e.g. `"{{ retries }}"`. */
-export const template = z.string().regex(/\{\{[\s\S]*\}\}/, { error: 'expected a `{{ … }}` template' });
+const TAKES_NULL = new Set(['unknown', 'any', 'nullable', 'null']);
+const dropNull = (value: unknown) => (value === null ? undefined : value);
 
-export const isTemplate = (value: unknown): boolean => typeof value === 'string' && /\{\{[\s\S]*\}\}/.test(value);
+function nullMeansAbsent<Shape extends z.ZodRawShape>(shape: Shape): Shape {
+  const out: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape) as [string, z.ZodType][]) {
+    const def = field._zod.def as { type: string; innerType?: z.ZodType };
+    const optional = def.type === 'optional' && !TAKES_NULL.has(def.innerType!._zod.def.type);
+    out[key] = optional ? z.preprocess(dropNull, field) : field;
+  }
+  // The fields' outputs are unchanged (null never gets through), so the shape's type still describes them.
+  return out as unknown as Shape;
+}
+
+/**
+ * Text holding `{{` and, after it, `}}`. Written so the engine never backtracks more than one
+ * step: everything before the first `{{` and between it and the first `}}` after it is matched
+ * one character at a time. The plain `/\{\{[\s\S]*\}\}/` searched again from every `{{` to the
+ * end: over a minute on 256 KiB of `{`.
+ */
+const TEMPLATE = /^(?:[^{]|\{(?!\{))*\{\{(?:[^}]|\}(?!\}))*\}\}/;
+
+/** A string holding a Jinja template, e.g. `"{{ retries }}"`. */
+export const template = z.string().regex(TEMPLATE, { error: 'expected a `{{ … }}` template' });
+
+export const isTemplate = (value: unknown): boolean => typeof value === 'string' && TEMPLATE.test(value);
 
 /** The field's normal type, or a `{{ … }}` template rendered at run time. */
 export const refOr = <T extends z.ZodType>(schema: T) => z.union([schema, templateFor(describeSchema(schema))]);
@@ -30,7 +58,7 @@ function templateFor(description: string): z.ZodString {
   if (!schema)
     templates.set(
       description,
-      (schema = z.string().regex(/\{\{[\s\S]*\}\}/, { error: `expected ${description} or a \`{{ … }}\` template` })),
+      (schema = z.string().regex(TEMPLATE, { error: `expected ${description} or a \`{{ … }}\` template` })),
     );
   return schema;
 }
@@ -80,10 +108,10 @@ export const int = z.int();
 export const positiveInt = z.int().positive();
 export const nonNegativeInt = z.int().nonnegative();
 
-/** Polyaxon reads some booleans laxly (`"true"`, `1`, `"t"`). */
+/** Polyaxon's booleans are pydantic's lax ones: `"true"`, `"Yes"`, `1`, `"t"` (not stripped of spaces). */
 export const laxBool = z.preprocess((value) => {
   if (typeof value === 'string') {
-    const word = value.trim().toLowerCase();
+    const word = value.toLowerCase();
     if (['true', 't', 'yes', 'y', 'on', '1'].includes(word)) return true;
     if (['false', 'f', 'no', 'n', 'off', '0'].includes(word)) return false;
   }

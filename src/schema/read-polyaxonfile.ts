@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { locate, type SourceFile } from '../parse/source.js';
 import { issuesToDiagnostics, describe } from './issues.js';
+import { isPythonFloat } from './primitives-python.js';
 import { component, operation, TOP_LEVEL_KEYS, type Component, type Operation } from './polyaxonfile.js';
 
 export const SUPPORTED_VERSION = 1.1;
@@ -33,35 +34,26 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
   const diagnostics: Diagnostic[] = [];
   const at = (key: string, anchor: 'key' | 'value' = 'key') => locate(source, key in raw ? [key] : [], anchor);
 
-  if (!('version' in raw)) {
-    if (raw.isPreset !== true)
-      diagnostics.push(
-        diagnostic({
-          code: 'missing-version',
-          message: 'the Polyaxonfile `version` must be specified',
-          location: at('version'),
-          field: 'version',
-          hint: 'add `version: 1.1` at the top of the file',
-        }),
-      );
-  } else if (typeof raw.version !== 'number') {
+  // Polyaxon 2.18 no longer requires `version` nor checks its value (a lax float, like any
+  // other number field); earlier versions accepted only 1.1, which is worth a warning.
+  if ('version' in raw && raw.version !== null && !isPythonFloat(raw.version)) {
     diagnostics.push(
       diagnostic({
         code: 'invalid-version',
-        message: `\`version\` must be the number ${SUPPORTED_VERSION}, got ${describe(raw.version)}`,
+        message: `\`version\` must be a number, got ${describe(raw.version)}`,
         location: at('version', 'value'),
         field: 'version',
-        hint: `write \`version: ${SUPPORTED_VERSION}\` without quotes`,
+        hint: `write \`version: ${SUPPORTED_VERSION}\`, or leave it out`,
       }),
     );
-  } else if (raw.version !== SUPPORTED_VERSION) {
+  } else if ('version' in raw && raw.version !== SUPPORTED_VERSION && raw.version !== null) {
     diagnostics.push(
       diagnostic({
         code: 'unsupported-version',
-        message: `the Polyaxonfile's version ${raw.version} is not supported; supported versions: ${SUPPORTED_VERSION} <= v <= ${SUPPORTED_VERSION}`,
+        message: `Polyaxon before 2.18 reads only \`version: ${SUPPORTED_VERSION}\` and would refuse ${describe(raw.version)}; 2.18 ignores the version`,
         location: at('version', 'value'),
         field: 'version',
-        hint: `migrate the file to the ${SUPPORTED_VERSION} format and set \`version: ${SUPPORTED_VERSION}\``,
+        hint: `write \`version: ${SUPPORTED_VERSION}\` (or leave it out) if older Polyaxon versions read this file too`,
       }),
     );
   }
@@ -96,7 +88,7 @@ export function readPolyaxonfile(source: SourceFile): ReadResult {
     diagnostics.push(
       diagnostic({
         code: 'unexpected-section',
-        message: `unexpected section \`${key}\` in a Polyaxonfile version ${SUPPORTED_VERSION}`,
+        message: `unexpected section \`${key}\` in a Polyaxonfile`,
         location: locate(source, [key]),
         field: key,
         ...(guess ? { hint: `did you mean \`${guess}\`?` } : {}),

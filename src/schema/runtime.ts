@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { environment } from './environment.js';
 import { init } from './init.js';
 import { container, k8sObject, volume } from './k8s.js';
-import { positiveInt, refOr, strict } from './primitives.js';
+import { laxBool, positiveInt, refOr, strict } from './primitives.js';
 
 /**
  * The runtimes a component's `run` can hold besides `dag` (spec §6): jobs, services and the
@@ -22,22 +22,32 @@ const podShape = {
 const serviceShape = {
   ...podShape,
   ports: refOr(z.array(z.int())).optional(),
-  rewritePath: refOr(z.boolean()).optional(),
-  isExternal: refOr(z.boolean()).optional(),
+  rewritePath: refOr(laxBool).optional(),
+  isExternal: refOr(laxBool).optional(),
   replicas: refOr(positiveInt).optional(),
 };
 
-const replica = refOr(strict({ replicas: refOr(z.int().nonnegative()).optional(), ...podShape }));
+const replicaObject = strict({ replicas: refOr(z.int().nonnegative()).optional(), ...podShape });
+const replica = refOr(replicaObject);
 /** Ray groups also size themselves and pass `ray start` flags. */
-const rayReplica = refOr(
-  strict({
-    replicas: refOr(z.int().nonnegative()).optional(),
-    minReplicas: z.int().nonnegative().optional(),
-    maxReplicas: z.int().nonnegative().optional(),
-    rayStartParams: z.record(z.string(), z.unknown()).optional(),
-    ...podShape,
-  }),
-);
+const rayReplicaObject = strict({
+  replicas: refOr(z.int().nonnegative()).optional(),
+  minReplicas: z.int().nonnegative().optional(),
+  maxReplicas: z.int().nonnegative().optional(),
+  rayStartParams: z.record(z.string(), z.unknown()).optional(),
+  ...podShape,
+});
+const rayReplica = refOr(rayReplicaObject);
+
+/** One replica of each distributed kind: what a `runPatch` meant for every replica must fit. */
+export const REPLICAS = {
+  tfjob: replicaObject,
+  pytorchjob: replicaObject,
+  mpijob: replicaObject,
+  daskcluster: replicaObject,
+  raycluster: rayReplicaObject,
+} as const;
+export type DistributedKind = keyof typeof REPLICAS;
 const cleanPodPolicy = z.enum(['All', 'Running', 'None']).optional();
 const passthrough = k8sObject.optional();
 
@@ -49,7 +59,7 @@ const distributedShapes = {
     evaluator: replica.optional(),
     cleanPodPolicy,
     schedulingPolicy: passthrough,
-    enableDynamicWorker: z.boolean().optional(),
+    enableDynamicWorker: laxBool.optional(),
     successPolicy: z.string().optional(),
   },
   pytorchjob: {
@@ -80,7 +90,7 @@ const distributedShapes = {
     runtimeEnv: z.record(z.string(), z.unknown()).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
     rayVersion: z.string().optional(),
-    enableInTreeAutoscaling: z.boolean().optional(),
+    enableInTreeAutoscaling: laxBool.optional(),
     autoscalerOptions: z.record(z.string(), z.unknown()).optional(),
   },
 };

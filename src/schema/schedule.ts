@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { cronProblem } from './cron.js';
-import { datetime, refOr, strict } from './primitives.js';
+import { datetime, laxBool, refOr, strict } from './primitives.js';
 
 const common = {
   startAt: refOr(datetime).optional(),
   endAt: refOr(datetime).optional(),
   maxRuns: refOr(z.int().positive()).optional(),
-  dependsOnPast: z.boolean().optional(),
+  dependsOnPast: laxBool.optional(),
 };
 
 /** Seconds, `HH:MM:SS`, or ISO-8601 (`PT2M`). */

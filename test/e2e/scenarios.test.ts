@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, type TestContext } from 'vitest';
 import type { WorkflowObject } from '../../src/watch/workflow-status.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { eventually, savedState } from '../support/run-action.js';
-import type { Outcome } from './support/pod-simulator.js';
-import { HEAD_SHA, restartApiServer, Scenario } from './support/scenario.js';
+import { HEAD_SHA, maxOverlap, restartApiServer, Scenario, until, type Outcome } from './support/scenario.js';
 
 /**
- * The Action's submit/watch/report path against a real kube-apiserver and Argo's own
- * workflow-controller. Only the pods are simulated (no kubelet here); everything between the
- * Polyaxonfile and the check runs — admission, CRD schemas, the controller's scheduling,
- * parameter passing, retries, deadlines, shutdown — is the real thing.
+ * The Action's submit/watch/report path against a real cluster: kube-apiserver, Argo's own
+ * workflow-controller, kube-scheduler, and a kubelet running the pods with containerd and runc.
+ * Each container's program is the stand-in (support/standin-server.ts), which records what the
+ * process received and does what the scenario says: exit codes, outputs written as files,
+ * durations. Everything between the Polyaxonfile and the process — admission, CRD schemas, the
+ * controller's scheduling and substitution, the emissary executor, the kubelet's `$(VAR)`
+ * expansion, retries, deadlines, shutdown — is the real thing.
  */
 
 const fixture = (name: string) => readFileSync(path.join(REPO_ROOT, 'fixtures', 'pipelines', name), 'utf8');
@@ -37,16 +39,6 @@ ${operations.map(op).join('\n')}
 `;
 }
 
-/** The largest number of intervals open at one instant; an interval is [start, end). */
-function maxOverlap(intervals: [number, number][]): number {
-  const edges = intervals.flatMap(([start, end]) => [[start, 1] as const, [end, -1] as const]);
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]); // at a tie, one ends before the next starts
-  let open = 0;
-  let most = 0;
-  for (const [, delta] of edges) most = Math.max(most, (open += delta));
-  return most;
-}
-
 /** Pod nodes' [startedAt, finishedAt) from the workflow status (second resolution). */
 const statusIntervals = (workflow: WorkflowObject): [number, number][] =>
   Object.values(Scenario.pods(workflow)).map((n) => [Date.parse(n.startedAt!), Date.parse(n.finishedAt!)]);
@@ -69,31 +61,39 @@ function expectReportedOnce(scenario: Scenario): void {
   expect(scenario.github.violations).toEqual([]);
 }
 
-let scenario: Scenario | undefined;
-afterEach(async () => {
-  await scenario?.stop();
-  scenario = undefined;
-});
+/** `expect.arrayContaining`, typed. */
+const including = (...values: string[]): string[] => expect.arrayContaining(values) as string[];
 
-/** Submits a pipeline whose one operation runs for a minute; returns once it is reported running. */
-async function submitLongRunning(name: string) {
-  scenario = await Scenario.start(name, fanOut(name, ['slow']), () => ({ runMs: 60_000 }));
+/** Submits a pipeline whose one operation runs for a minute; returns once its process runs. */
+async function submitLongRunning(test: TestContext, name: string) {
+  const scenario = await Scenario.open(test, name, fanOut(name, ['slow']), () => ({ runMs: 60_000 }));
   const action = scenario.submit();
-  await eventually(() => (scenario!.checks()['argo/slow']?.includes('in_progress') ? true : undefined), 30_000);
-  return action;
+  await eventually(() => (scenario.runs.some((s) => s.task === 'slow') ? true : undefined), 60_000);
+  return { scenario, action };
 }
 
-/** The workflow was stopped (Argo fails it) and both checks concluded `conclusion`. */
-async function expectStopped(conclusion: 'cancelled' | 'timed_out'): Promise<void> {
-  const workflow = await scenario!.waitForWorkflow((wf) => wf.status?.phase === 'Failed');
+/**
+ * The workflow was stopped (Argo fails it), both checks concluded `conclusion`, and the real
+ * process was ended by a signal rather than running its minute out.
+ */
+async function expectStopped(scenario: Scenario, conclusion: 'cancelled' | 'timed_out'): Promise<void> {
+  const workflow = await scenario.waitForWorkflow((wf) => wf.status?.phase === 'Failed');
   expect(workflow.spec?.shutdown).toBe('Stop');
-  expect(Object.values(scenario!.checks()).map((history) => history.at(-1))).toEqual([conclusion, conclusion]);
-  expectReportedOnce(scenario!);
+  expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual([conclusion, conclusion]);
+  expectReportedOnce(scenario);
+  const slow = scenario.run('slow');
+  expect(slow.endedMs).toBeUndefined();
+  const exitCode = await until('the slow process to be killed', async () => {
+    const pod = (await scenario.pods()).find((p) => p.metadata?.name === slow.pod);
+    return pod?.status?.containerStatuses?.find((c) => c.name === 'main')?.state?.terminated?.exitCode;
+  });
+  // SIGTERM from the executor (143), or SIGKILL after the grace period (137).
+  expect([143, 137]).toContain(exitCode);
 }
 
-describe('submit on a real cluster', () => {
-  it('runs a diamond, passing parameters through the controller, and reports every operation', async () => {
-    scenario = await Scenario.start('diamond', fixture('diamond.yaml'), (step): Outcome => {
+describe.concurrent('submit on a real cluster', () => {
+  it('runs a diamond, passing parameters through the controller, and reports every operation', async (test) => {
+    const scenario = await Scenario.open(test, 'diamond', fixture('diamond.yaml'), (step): Outcome => {
       if (step.task === 'prepare') return { outputs: { clean: 's3://ml-data/clean.parquet' } };
       if (step.task.startsWith('train')) return { outputs: { model: `s3://models/${step.task}`, loss: '0.12' } };
       return {};
@@ -105,7 +105,7 @@ describe('submit on a real cluster', () => {
     expect(result.outputs['workflow-name']).toBe(workflow.metadata.name);
 
     // Each value reached the container through the controller's own substitution.
-    const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
+    const argv = Object.fromEntries(scenario.runs.map((s) => [s.task, s.argv]));
     expect(argv.prepare).toEqual(['python', 'prep.py', 's3://ml-data/iris.csv']);
     expect(argv['train-small']).toEqual([
       'python',
@@ -119,34 +119,41 @@ describe('submit on a real cluster', () => {
     expect(argv.evaluate).toEqual(['python', 'evaluate.py', 's3://models/train-small', 's3://models/train-large']);
 
     expect(scenario.checks()).toEqual({
-      argo: expect.arrayContaining(['queued', 'success']),
-      'argo/prepare': expect.arrayContaining(['queued', 'success']),
-      'argo/train-small': expect.arrayContaining(['queued', 'success']),
-      'argo/train-large': expect.arrayContaining(['queued', 'success']),
-      'argo/evaluate': expect.arrayContaining(['queued', 'success']),
+      argo: including('queued', 'success'),
+      'argo/prepare': including('queued', 'success'),
+      'argo/train-small': including('queued', 'success'),
+      'argo/train-large': including('queued', 'success'),
+      'argo/evaluate': including('queued', 'success'),
     });
     expectReportedOnce(scenario);
     const prepare = scenario.github.state.checkRuns.find((r) => r.name === 'argo/prepare')!;
     expect(prepare.output.summary).toContain('s3://ml-data/clean.parquet');
   });
 
-  it('never runs more operations at once than the dag concurrency', async () => {
+  it('never runs more operations at once than the dag concurrency', async (test) => {
     const ops = ['a', 'b', 'c', 'd', 'e', 'f'];
-    scenario = await Scenario.start('concurrency', fanOut('fan-out', ops, { dag: '  concurrency: 2\n' }), () => ({
-      runMs: 1500,
-    }));
+    // Long enough for the next pod to start while one runs, even on a loaded machine.
+    const scenario = await Scenario.open(
+      test,
+      'concurrency',
+      fanOut('fan-out', ops, { dag: '  concurrency: 2\n' }),
+      () => ({
+        runMs: 6000,
+      }),
+    );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
     expect(Object.keys(Scenario.pods(workflow)).sort()).toEqual(ops);
-    // From the status (whole seconds, which can only hide overlaps) and from the simulator (ms).
+    // From the status (whole seconds, which can only hide overlaps) and from the processes (ms).
     expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(2);
-    expect(scenario.simulator.maxRunning).toBe(2);
+    const intervals = scenario.runs.map((s) => `${s.task} ${s.startedMs}-${s.endedMs}`).join(', ');
+    expect(scenario.maxConcurrent(), intervals).toBe(2);
     expectReportedOnce(scenario);
   });
 
-  it('runs all_done and one_failed operations after a failure, and skips the ones that needed success', async () => {
-    scenario = await Scenario.start('triggers', fixture('triggers.yaml'), (step) =>
+  it('runs all_done and one_failed operations after a failure, and skips the ones that needed success', async (test) => {
+    const scenario = await Scenario.open(test, 'triggers', fixture('triggers.yaml'), (step) =>
       step.task === 'train-a' ? { exitCode: 1 } : {},
     );
     const result = await scenario.submit().done;
@@ -157,7 +164,7 @@ describe('submit on a real cluster', () => {
     const phases = Object.fromEntries(
       Object.values(workflow.status!.nodes!)
         .filter((n) => n.type !== 'DAG')
-        .map((n) => [n.displayName, n.phase]),
+        .map((n) => [n.displayName ?? n.name, n.phase]),
     );
     expect(phases).toEqual({
       'train-a': 'Failed',
@@ -184,7 +191,38 @@ describe('submit on a real cluster', () => {
     expectReportedOnce(scenario);
   });
 
-  it('retries a failing operation up to maxRetries and goes on once it succeeds', async () => {
+  it("shows a failed operation's log tail in its check run, redacted, and links it from the job summary", async (test) => {
+    const token = 'ghs_testtoken0123456789'; // the Action's token input: a secret it knows
+    const lines = Array.from({ length: 80 }, (_, i) => `step ${i + 1} of 80`);
+    const scenario = await Scenario.open(test, 'log-tail', fanOut('log-tail', ['ok', 'broken']), (step) =>
+      step.task === 'broken'
+        ? // One stream: stdout and stderr lines may reach the log file in either order.
+          { stdout: `${lines.join('\n')}\nTraceback: auth failed with ${token}\n`, exitCode: 3 }
+        : {},
+    );
+    const result = await scenario.submit().done;
+    expect(result.code).toBe(1);
+    const broken = scenario.github.state.checkRuns.find((r) => r.name === 'argo/broken')!;
+    expect(broken.conclusion).toBe('failure');
+    const summary = broken.output.summary;
+    expect(summary).toContain('**Log of `broken`** (container `main`, exit code 3, last lines):');
+    expect(summary).toContain('step 80 of 80');
+    expect(summary).toContain('Traceback: auth failed with ***');
+    expect(summary).not.toContain(token);
+    // The last 50 lines of the container's log, in order: the emissary's own lines come last.
+    expect(summary).toMatch(
+      /step 79 of 80\nstep 80 of 80\nTraceback: auth failed with \*\*\*\n[^]*Error: exit status 3\n```/,
+    );
+    expect(summary).toContain('step 50 of 80');
+    expect(summary).not.toContain('step 30 of 80');
+    const ok = scenario.github.state.checkRuns.find((r) => r.name === 'argo/ok')!;
+    expect(ok.output.summary).not.toContain('Log of');
+    expect(result.summary).toContain(
+      `- \`broken\`: \`broken\` failed, exit code 3: [last lines of its log](https://github.com/acme/ml/runs/${broken.id})`,
+    );
+  });
+
+  it('retries a failing operation up to maxRetries and goes on once it succeeds', async (test) => {
     const pipeline = `version: 1.1
 kind: component
 name: retries
@@ -198,19 +236,14 @@ run:
     dependencies: [flaky]
     component: {name: after, run: {kind: job, container: {image: "alpine:3.20"}}}
 `;
-    scenario = await Scenario.start('retries', pipeline, (step) =>
+    const scenario = await Scenario.open(test, 'retries', pipeline, (step) =>
       step.task === 'flaky' && step.attempt < 2 ? { exitCode: 1 } : {},
     );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
     expect(workflow.status?.phase).toBe('Succeeded');
-    expect(scenario.simulator.steps.map((s) => `${s.task}#${s.attempt}`)).toEqual([
-      'flaky#0',
-      'flaky#1',
-      'flaky#2',
-      'after#0',
-    ]);
+    expect(scenario.runs.map((s) => `${s.task}#${s.attempt}`)).toEqual(['flaky#0', 'flaky#1', 'flaky#2', 'after#0']);
     const pods = Object.values(workflow.status!.nodes!)
       .filter((n) => n.type === 'Pod')
       .map((n) => [n.displayName, n.phase]);
@@ -227,22 +260,22 @@ run:
     expectReportedOnce(scenario);
   });
 
-  it('fans a matrix out under its own concurrency, each item getting its params', async () => {
-    scenario = await Scenario.start('matrix', fixture('matrix-grid.yaml'), () => ({ runMs: 1200 }));
+  it('fans a matrix out under its own concurrency, each item getting its params', async (test) => {
+    const scenario = await Scenario.open(test, 'matrix', fixture('matrix-grid.yaml'), () => ({ runMs: 1200 }));
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     const workflow = (await scenario.workflow())!;
     expect(workflow.status?.phase).toBe('Succeeded');
-    const argv = scenario.simulator.steps.map((s) => s.argv.join(' ')).sort();
+    const argv = scenario.runs.map((s) => s.argv.join(' ')).sort();
     expect(argv).toHaveLength(5);
     for (const line of argv)
       expect(line).toMatch(/^python train\.py --batch=(32|64) --lr=0\.\d+ --epochs=5 --dropout=0\.\d+$/);
     expect(new Set(argv).size).toBe(5);
-    expect(scenario.simulator.maxRunning).toBeLessThanOrEqual(3);
+    expect(scenario.maxConcurrent()).toBeLessThanOrEqual(3);
     expect(maxOverlap(statusIntervals(workflow))).toBeLessThanOrEqual(3);
     expect(scenario.checks()).toEqual({
-      argo: expect.arrayContaining(['success']),
-      'argo/grid': expect.arrayContaining(['success']),
+      argo: including('success'),
+      'argo/grid': including('success'),
     });
     expect(scenario.github.state.checkRuns.find((r) => r.name === 'argo/grid')!.output.summary).toContain(
       '| items | 5 Succeeded |',
@@ -250,14 +283,14 @@ run:
     expectReportedOnce(scenario);
   });
 
-  it('runs a nested dag, passing a dag input down and an output across', async () => {
-    scenario = await Scenario.start('nested', fixture('nested-dag.yaml'), (step) =>
+  it('runs a nested dag, passing a dag input down and an output across', async (test) => {
+    const scenario = await Scenario.open(test, 'nested', fixture('nested-dag.yaml'), (step) =>
       step.task === 'extract' ? { outputs: { table: 'warehouse.features_eu' } } : {},
     );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
-    const argv = Object.fromEntries(scenario.simulator.steps.map((s) => [s.task, s.argv]));
+    const argv = Object.fromEntries(scenario.runs.map((s) => [s.task, s.argv]));
     expect(argv).toEqual({
       extract: ['etl', 'extract', '--region=eu-west-1'],
       clean: ['etl', 'clean', 'warehouse.features_eu'],
@@ -267,60 +300,67 @@ run:
     expectReportedOnce(scenario);
   });
 
-  it('stops the workflow at the dag timeout and concludes the checks timed out', async () => {
-    const pipeline = fanOut('deadline', ['slow'], { top: 'termination: {timeout: 3}\n' });
-    scenario = await Scenario.start('deadline', pipeline, () => ({ runMs: 60_000 }));
+  it('stops the workflow at the dag timeout, killing the real process, and concludes the checks timed out', async (test) => {
+    // Long enough for the pod to start on a loaded machine, so that the deadline meets a running process.
+    const pipeline = fanOut('deadline', ['slow'], { top: 'termination: {timeout: 12}\n' });
+    const scenario = await Scenario.open(test, 'deadline', pipeline, () => ({ runMs: 60_000 }));
     const started = Date.now();
     const result = await scenario.submit().done;
-    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(result.code).toBe(1);
     const workflow = (await scenario.workflow())!;
-    expect((workflow.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds).toBe(3);
+    expect((workflow.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds).toBe(12);
     expect(workflow.status?.phase).toBe('Failed');
     expect(Scenario.pods(workflow).slow!.message).toMatch(/deadline/);
     expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual(['timed_out', 'timed_out']);
     expectReportedOnce(scenario);
+    // The process never finished its minute: the deadline ended it.
+    expect(scenario.run('slow').endedMs).toBeUndefined();
   });
 
-  it('stops the workflow when the Action times out', async () => {
-    scenario = await Scenario.start('action-timeout', fanOut('long', ['slow']), () => ({ runMs: 60_000 }));
-    const result = await scenario.submit({ timeout: '3' }).done;
+  it('stops the workflow when the Action times out', async (test) => {
+    const scenario = await Scenario.open(test, 'action-timeout', fanOut('long', ['slow']), () => ({ runMs: 60_000 }));
+    const result = await scenario.submit({ timeout: '20' }).done;
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('timed out');
-    await expectStopped('timed_out');
+    await expectStopped(scenario, 'timed_out');
   });
 
-  it('stops the workflow when the job is cancelled', async () => {
-    const action = await submitLongRunning('cancel');
+  it('stops the workflow when the job is cancelled', async (test) => {
+    const { scenario, action } = await submitLongRunning(test, 'cancel');
     action.child.kill('SIGTERM');
     const result = await action.done;
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('the job was cancelled');
-    await expectStopped('cancelled');
+    await expectStopped(scenario, 'cancelled');
   });
 
-  it('has the post step stop the workflow when the main step was killed', async () => {
-    const action = await submitLongRunning('killed');
+  it('has the post step stop the workflow when the main step was killed', async (test) => {
+    const { scenario, action } = await submitLongRunning(test, 'killed');
     action.child.kill('SIGKILL');
     const killed = await action.done;
-    const post = await scenario!.submit({}, savedState(killed.stdout)).done;
+    const post = await scenario.submit({}, savedState(killed.stdout)).done;
     expect(post.code).toBe(0);
-    await expectStopped('cancelled');
+    await expectStopped(scenario, 'cancelled');
   });
+});
 
-  it('resumes its watch across an apiserver restart and reports nothing twice', async () => {
-    scenario = await Scenario.start(
+/** Alone: the other scenarios' executors would lose the apiserver too. */
+describe('an apiserver restart', () => {
+  it('is survived by the watch, which reports nothing twice', async (test) => {
+    const scenario = await Scenario.open(
+      test,
       'restart',
       fanOut('restart', ['first', 'second', 'third'], { chained: true }),
       () => ({ runMs: 2000 }),
     );
     const action = scenario.submit();
-    await eventually(() => (scenario!.checks()['argo/first']?.includes('in_progress') ? true : undefined), 30_000);
+    await eventually(() => (scenario.checks()['argo/first']?.includes('in_progress') ? true : undefined), 30_000);
     await restartApiServer();
     const result = await action.done;
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
-    expect(scenario.simulator.steps.map((s) => s.task)).toEqual(['first', 'second', 'third']);
+    expect(scenario.runs.map((s) => s.task)).toEqual(['first', 'second', 'third']);
     expect(Object.values(scenario.checks()).map((history) => history.at(-1))).toEqual([
       'success',
       'success',
@@ -331,7 +371,7 @@ run:
   });
 });
 
-describe('Argo tags in values', () => {
+describe.concurrent('Argo tags in values', () => {
   const pipeline = `version: 1.1
 kind: component
 name: echo
@@ -346,13 +386,13 @@ run:
     env: [{name: MESSAGE, value: "{{ message }}"}]
 `;
 
-  it('reach the container as literal text, never evaluated by Argo', async () => {
-    scenario = await Scenario.start('tags', pipeline);
+  it('reach the container as literal text, never evaluated by Argo', async (test) => {
+    const scenario = await Scenario.open(test, 'tags', pipeline);
     const message = "{{workflow.name}}{{=sprig.upper('x')}}{{tasks.x.outputs.result}}";
     const result = await scenario.submit({ params: `message={% raw %}${message}{% endraw %}` }).done;
     expect(result.code, result.stdout).toBe(0);
     expect((await scenario.workflow())?.status?.phase).toBe('Succeeded');
-    const [step] = scenario.simulator.steps;
+    const [step] = scenario.runs;
     expect(step!.argv).toEqual([
       'echo',
       message,
@@ -362,7 +402,7 @@ run:
     expect(step!.env.MESSAGE).toBe(message);
   });
 
-  it('reach the next step as literal text when a step writes them as an output', async () => {
+  it('reach the next step as literal text when a step writes them as an output', async (test) => {
     const written = "{{workflow.name}}{{=sprig.upper('x')}}{{{";
     const relay = `version: 1.1
 kind: component
@@ -376,17 +416,17 @@ run:
       params: {text: {ref: ops.produce, value: outputs.text}}
       component: {inputs: [{name: text, type: str}], run: {kind: job, container: {image: "alpine:3.20", command: [echo, "{{ text }}"]}}}
 `;
-    scenario = await Scenario.start('tags-output', relay, (step) =>
+    const scenario = await Scenario.open(test, 'tags-output', relay, (step) =>
       step.task === 'produce' ? { outputs: { text: written } } : {},
     );
     const result = await scenario.submit().done;
     expect(result.code, result.stdout).toBe(0);
-    const consume = scenario.simulator.steps.find((s) => s.task === 'consume');
+    const consume = scenario.runs.find((s) => s.task === 'consume');
     expect(consume!.argv).toEqual(['echo', written]);
   });
 
-  it('refuses what Polyaxon itself could not render, before submitting', async () => {
-    scenario = await Scenario.start('tags-refused', pipeline);
+  it('refuses what Polyaxon itself could not render, before submitting', async (test) => {
+    const scenario = await Scenario.open(test, 'tags-refused', pipeline);
     const result = await scenario.submit({ params: "message={{=sprig.env('HOME')}}" }).done;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error title=untranslatable-template[^:]*::/);
@@ -394,9 +434,9 @@ run:
   });
 });
 
-describe('submit refused by the cluster', () => {
-  it('names a missing namespace, exits 1 and creates nothing', async () => {
-    scenario = await Scenario.start('refused', fanOut('refused', ['only']));
+describe.concurrent('submit refused by the cluster', () => {
+  it('names a missing namespace, exits 1 and creates nothing', async (test) => {
+    const scenario = await Scenario.open(test, 'refused', fanOut('refused', ['only']));
     const result = await scenario.submit({ namespace: 'no-such-namespace' }).done;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/::error::.*namespace.*no-such-namespace/i);
@@ -404,8 +444,8 @@ describe('submit refused by the cluster', () => {
     expect(scenario.github.state.checkRuns).toEqual([]);
   });
 
-  it('says when the credentials are refused (401) or not allowed (403), never printing them', async () => {
-    scenario = await Scenario.start('credentials', fanOut('credentials', ['only']));
+  it('says when the credentials are refused (401) or not allowed (403), never printing them', async (test) => {
+    const scenario = await Scenario.open(test, 'credentials', fanOut('credentials', ['only']));
     const guest = inject('guestKubeconfig');
     const wrong = scenario.kubeconfig.replace(/token: (\w+)/, 'token: 0000wrong0000token0000');
     const cases = [
@@ -436,13 +476,13 @@ describe('submit refused by the cluster', () => {
     expect(scenario.github.state.checkRuns).toEqual([]);
   });
 
-  it('reports the CRD schema rejecting the Workflow with the field it named, and exits 1', async () => {
+  it('reports the CRD schema rejecting the Workflow with the field it named, and exits 1', async (test) => {
     // Security contexts are passed through for the cluster to check (see src/schema/k8s.ts).
     const pipeline = fanOut('schema', ['only']).replace(
       'command: [sh, -c, "echo work"]',
       'command: [sh], securityContext: {runAsUser: root}',
     );
-    scenario = await Scenario.start('schema', pipeline);
+    const scenario = await Scenario.open(test, 'schema', pipeline);
     const result = await scenario.submit().done;
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(

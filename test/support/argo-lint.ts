@@ -25,6 +25,21 @@ export interface LintResult {
  * start-up). With `--output simple` each problem is one line: `FILE: in "NAME" (KIND): MESSAGE`.
  */
 export async function lintManifests(files: readonly string[]): Promise<LintResult> {
+  const result = await lintOnce(files);
+  // A file Go cannot read is only logged (`msg="yaml file is not valid"`, without its name) and
+  // does not fail a run over several files: find which, one at a time.
+  if (!UNREADABLE.test(result.output) || files.length === 1) return result;
+  for (const file of files) {
+    const alone = await lintOnce([file]);
+    const reason = UNREADABLE.exec(alone.output);
+    if (reason) result.errors.set(file, [...(result.errors.get(file) ?? []), `unreadable by argo: ${reason[1]}`]);
+  }
+  return { ...result, ok: false };
+}
+
+const UNREADABLE = /msg="(?:yaml|json) file is not valid".*?error="([^"]*)"/;
+
+async function lintOnce(files: readonly string[]): Promise<LintResult> {
   const args = ['lint', '--offline', '--output', 'simple', '--no-color', ...files];
   let output: string;
   let ok = true;
@@ -40,6 +55,8 @@ export async function lintManifests(files: readonly string[]): Promise<LintResul
     ok = false;
   }
   const errors = new Map<string, string[]>();
+  const unreadable = files.length === 1 ? UNREADABLE.exec(output) : null;
+  if (unreadable) errors.set(files[0]!, [`unreadable by argo: ${unreadable[1]}`]);
   for (const line of output.split('\n')) {
     const file = files.find((f) => line.startsWith(`${f}: `));
     if (file) errors.set(file, [...(errors.get(file) ?? []), line.slice(file.length + 2)]);

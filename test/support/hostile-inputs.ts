@@ -9,7 +9,22 @@ const JOB = 'run: {kind: job, container: {image: alpine}}\n';
 export const HOSTILE: Record<string, [string | Buffer, string]> = {
   'alias-bomb.yaml': [
     `${HEADER}a: &a [x, x, x, x, x, x, x, x, x]\n${[...'bcdefghi'].map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`).join('\n')}\n${JOB}`,
-    'yaml-syntax',
+    'too-long',
+  ],
+  // A 256 KiB value repeated by 999 aliases: a 266 KB file that stood for a 262 MB manifest.
+  'alias-wide.yaml': [
+    `${HEADER}run:\n  kind: job\n  container:\n    image: alpine\n    args: [&a "${'v'.repeat(256 * 1024 - 16)}", ${Array(999).fill('*a').join(', ')}]\n`,
+    'too-long',
+  ],
+  'alias-cycle.yaml': [`${HEADER}tags: &x [a, *x]\n${JOB}`, 'too-deep'],
+  'alias-merge-cycle.yaml': [
+    `${HEADER}run: &r {kind: job, container: {image: alpine}, environment: {<<: *r}}\n`,
+    'too-deep',
+  ],
+  'alias-many.yaml': [`${HEADER}tags: [&a x, ${Array(1001).fill('*a').join(', ')}]\n${JOB}`, 'too-long'],
+  'alias-deep.yaml': [
+    `${HEADER}tags: &d ${'['.repeat(100)}x${']'.repeat(100)}\ndescription: ${'['.repeat(60)}*d${']'.repeat(60)}\n${JOB}`,
+    'too-deep',
   ],
   'deep-flow.yaml': [`${HEADER}tags: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n${JOB}`, 'too-deep'],
   'deep-block.yaml': [`${HEADER}tags:\n${'- '.repeat(20_000)}x\n${JOB}`, 'too-deep'],

@@ -1,3 +1,4 @@
+import { renderLogTail, type LogTail } from '../../cluster/pod-log.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { COMMAND_LINE } from '../../load.js';
 import type { ManifestDiff } from './manifest-diff.js';
@@ -5,6 +6,10 @@ import type { ManifestDiff } from './manifest-diff.js';
 /** What the Action found for one Polyaxonfile. */
 export interface FileReport {
   file: string;
+  /** A component is used by other Polyaxonfiles; a pipeline (the default) runs on its own. */
+  role?: 'pipeline' | 'component';
+  /** Why a pull request checks it: "changed", or "uses `hub/trainer.yaml`, changed". */
+  reason?: string;
   diagnostics: Diagnostic[];
   /** The dag as Mermaid, when the file is valid. */
   mermaid?: string;
@@ -23,10 +28,19 @@ const MERMAID_LIMIT = 45_000;
 /** The report shared by the sticky PR comment and the job summary. */
 export function renderReport(
   reports: readonly FileReport[],
-  options: { title: string; footer?: string; limit?: number },
+  options: { title: string; footer?: string; limit?: number; skipped?: number; none?: string },
 ): string {
   const invalid = reports.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
-  const head = `## ${options.title}\n\n${invalid === 0 ? `✅ ${plural(reports.length, 'Polyaxonfile')} valid` : `❌ ${invalid} of ${plural(reports.length, 'Polyaxonfile')} invalid`}\n`;
+  const verdict =
+    reports.length === 0
+      ? `⚠️ ${options.none ?? 'No Polyaxonfile was checked.'}`
+      : invalid === 0
+        ? `✅ ${plural(reports.length, 'Polyaxonfile')} valid`
+        : `❌ ${invalid} of ${plural(reports.length, 'Polyaxonfile')} invalid`;
+  const skipped = options.skipped
+    ? ` (${plural(options.skipped, 'other YAML/JSON file')} skipped: not Polyaxonfiles)`
+    : '';
+  const head = `## ${options.title}\n\n${verdict}${skipped}\n`;
   const sections = reports.map(renderFile);
   let body = [head, ...sections].join('\n');
   const limit = options.limit ?? Infinity;
@@ -50,7 +64,9 @@ function renderFile(report: FileReport): string {
   const verdict = errors.length
     ? `❌ \`${report.file}\`: ${plural(errors.length, 'error')}`
     : `✅ \`${report.file}\`: valid${report.operations !== undefined ? `, ${plural(report.operations, 'operation')}` : ''}`;
-  const lines = [`### ${verdict}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`, ''];
+  const role = report.role === 'component' ? ' (component)' : '';
+  const lines = [`### ${verdict}${warnings ? `, ${plural(warnings, 'warning')}` : ''}${role}`, ''];
+  if (report.reason) lines.push(`_Checked: ${report.reason}._`, '');
   if (report.diagnostics.length) {
     lines.push('| where | | problem | rule |', '|---|---|---|---|');
     for (const d of report.diagnostics) {
@@ -95,3 +111,25 @@ const cell = (text: string) =>
     .replace(/\|/g, '\\|')
     .replace(/</g, '&lt;')
     .replace(/\s*\n\s*/g, ' ');
+
+/**
+ * The failed operations for the job summary: a link to each one's check run, which shows its
+ * log tail; the tail itself when the operation has no check run of its own.
+ */
+export function renderFailureLogs(
+  tails: readonly LogTail[],
+  checkUrl: (operation: string) => string | undefined,
+): string {
+  if (!tails.length) return '';
+  const lines = ['', '#### Failed operations', ''];
+  for (const tail of tails) {
+    const url = checkUrl(tail.operation);
+    const code = tail.exitCode === undefined ? '' : `, exit code ${tail.exitCode}`;
+    lines.push(
+      url
+        ? `- \`${tail.operation}\`: \`${tail.step}\` failed${code}: [last lines of its log](${url})`
+        : `- \`${tail.operation}\`:\n\n${renderLogTail(tail)}\n`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -6,7 +6,7 @@ import { isTemplate } from '../../schema/primitives.js';
 import { parseRef, parseRefValue } from '../refs.js';
 import { coerce } from '../values/coerce.js';
 import type { BindContext } from './context.js';
-import { isJinjaError, parseExpression, type JinjaExpression } from './jinja.js';
+import { isJinjaError, parseTemplate, type JinjaExpression } from './jinja.js';
 import { DAG_GLOBALS, type ValueScope } from './values.js';
 
 /** The words Polyaxon reads the rendered conditions as (spec §8.5), case-insensitively. */
@@ -37,18 +37,24 @@ export function bindCondition(
     // Plain text: Polyaxon reads it as a boolean word; the `invalid-conditions` rule refused others.
     return { expr: { kind: 'literal', type: 'bool', value: TRUE_WORDS.test(conditions.trim()) } };
   }
-  const match = /^\s*\{\{([\s\S]*)\}\}\s*$/.exec(conditions);
-  if (!match?.[1] || match[1].includes('{{'))
+  // One block, nothing around it: Jinja's own tokens decide where it ends (`'}}'` in a string does not).
+  const parts = parseTemplate(conditions);
+  const blocks = isJinjaError(parts) ? [] : parts.filter((part) => part.kind === 'block');
+  const block =
+    blocks.length === 1 && !isJinjaError(parts) && parts.every((p) => p.kind === 'block' || !p.text.trim())
+      ? blocks[0]
+      : undefined;
+  if (isJinjaError(parts))
+    return refuse(
+      parts.error,
+      'pass the values the condition needs as params (e.g. `contextOnly` refs to upstream outputs) and compare them',
+    );
+  if (!block || block.kind !== 'block')
     return refuse(
       '`conditions` must be a single `{{ … }}` expression to be translated to Argo',
       'write the whole condition inside one pair of braces',
     );
-  const parsed = parseExpression(match[1]);
-  if (isJinjaError(parsed))
-    return refuse(
-      parsed.error,
-      'pass the values the condition needs as params (e.g. `contextOnly` refs to upstream outputs) and compare them',
-    );
+  const parsed = block.expression;
 
   const problems: string[] = [];
   const typed = typeExpression(parsed, (path) => operand(path, op, inputs, scope), problems);
@@ -235,9 +241,14 @@ function operand(
 }
 
 function literalOperand(located: LocatedParam, io: IO | undefined): ConditionExpr | string {
-  const raw = located.param.value;
-  if (isTemplate(raw))
-    return `\`${located.name}\` in \`conditions\` is itself a template; compare the params it is made of`;
+  let raw = located.param.value;
+  if (isTemplate(raw)) {
+    // A template that renders to constant text (`{% raw %}…`, `{{ 'x' }}`) is that text.
+    const parts = parseTemplate(String(raw));
+    if (isJinjaError(parts) || parts.some((part) => part.kind !== 'text'))
+      return `\`${located.name}\` in \`conditions\` is itself a template; compare the params it is made of`;
+    raw = parts.map((part) => (part.kind === 'text' ? part.text : '')).join('');
+  }
   const coerced = io ? coerce(io.type, raw, io.isList) : undefined;
   const value = coerced?.ok ? coerced.value : raw;
   const type = valueType(io, value);

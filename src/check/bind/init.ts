@@ -128,8 +128,10 @@ export function bindInit(
       return;
     }
     if (item.dockerfile) {
-      const dockerfile = dockerfileText(item.dockerfile, (value, field) =>
-        text(value, [...at, 'dockerfile', ...field], 'file'),
+      const dockerfile = dockerfileText(
+        item.dockerfile,
+        (value, field) => text(value, [...at, 'dockerfile', ...field], 'file'),
+        (field) => context.templated(origin, [...at, 'dockerfile', field], `dockerfile.${field}`),
       );
       const filename = text(item.dockerfile.filename ?? 'Dockerfile', [...at, 'dockerfile', 'filename']);
       if (!dockerfile || !filename) return;
@@ -193,23 +195,34 @@ type Dockerfile = NonNullable<Init['dockerfile']>;
 function dockerfileText(
   d: Dockerfile,
   text: (value: string, field: Path) => ArgoText | undefined,
+  templated: (field: string) => void,
 ): ArgoText | undefined {
   const lines: (ArgoText | undefined)[] = [];
   const line = (prefix: string, value: string, field: Path) => {
     const translated = text(value, field);
     lines.push(translated && concat(literal(prefix), translated));
   };
+  // A whole list given as a template is rendered into lines by Polyaxon, which Argo cannot do.
+  const listed = <T>(value: T | string | undefined, field: string): T | undefined => {
+    if (typeof value !== 'string') return value;
+    lines.push(undefined);
+    templated(field);
+    return undefined;
+  };
   line('FROM ', d.image, ['image']);
   if (d.langEnv !== undefined)
     for (const variable of ['LC_ALL', 'LANG', 'LANGUAGE']) line(`ENV ${variable} `, d.langEnv, ['langEnv']);
   if (d.shell !== undefined) line('ENV SHELL ', d.shell, ['shell']);
-  (d.path ?? []).forEach((step, i) => line('ENV PATH="${PATH}:', `${step}"`, ['path', i]));
-  pairs(d.env).forEach(([key, value], i) => line(`ENV ${key} `, value, ['env', Array.isArray(d.env) ? i : key]));
+  (listed(d.path, 'path') ?? []).forEach((step, i) => line('ENV PATH="${PATH}:', `${step}"`, ['path', i]));
+  const env = listed(d.env, 'env');
+  pairs(env).forEach(([key, value], i) => line(`ENV ${key} `, value, ['env', Array.isArray(env) ? i : key]));
   const workdir = d.workdir ?? '/code';
   line('WORKDIR ', workdir, ['workdir']);
-  pairs(d.copy).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['copy', i]));
+  pairs(listed(d.copy, 'copy')).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['copy', i]));
   (d.run ?? []).forEach((step, i) => line('RUN ', step, ['run', i]));
-  pairs(d.postRunCopy).forEach(([from, to], i) => line('COPY ', `${from} ${to}`, ['postRunCopy', i]));
+  pairs(listed(d.postRunCopy, 'postRunCopy')).forEach(([from, to], i) =>
+    line('COPY ', `${from} ${to}`, ['postRunCopy', i]),
+  );
   if (d.uid !== undefined && d.gid !== undefined)
     line(
       'RUN ',

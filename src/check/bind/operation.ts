@@ -65,6 +65,20 @@ export function bindTemplate(
     ]),
   ];
 
+  // Context params become the template's input parameters, named as Argo names parameters.
+  for (const name of contextParams) {
+    const located = op.params.get(name);
+    if (!/^[-a-zA-Z0-9_]+$/.test(name))
+      context.report(
+        located ?? op,
+        located ? located.path : [...op.path, 'matrix'],
+        'invalid-name',
+        `\`${name}\` cannot name an Argo parameter`,
+        {
+          hint: 'use letters, digits, `-` and `_`',
+        },
+      );
+  }
   // A nested dag with a timeout of its own is under a deadline; the top one's is the workflow's.
   const ownDeadline = !role.isRoot && dagTimeout(compiled) !== undefined;
   const deadline = role.deadline === true || ownDeadline;
@@ -113,13 +127,10 @@ function wrapMatrix(
   const at = [...op.path, 'matrix'];
   const suggestions = expandMatrix(matrix);
   if (!Array.isArray(suggestions)) {
-    context.report(
-      op,
-      [...at, ...suggestions.at],
-      suggestions.code,
-      suggestions.message,
-      { anchor: 'value', ...(suggestions.hint ? { hint: suggestions.hint } : {}) },
-    );
+    context.report(op, [...at, ...suggestions.at], suggestions.code, suggestions.message, {
+      anchor: 'value',
+      ...(suggestions.hint ? { hint: suggestions.hint } : {}),
+    });
     return undefined;
   }
   if (typeof matrix.concurrency === 'string') context.templated(op, [...at, 'concurrency'], 'matrix concurrency');

@@ -3,7 +3,7 @@ import type { Path } from '../../parse/source.js';
 import type { IO } from '../../schema/io.js';
 import { isTemplate } from '../../schema/primitives.js';
 import type { Rule } from '../rule.js';
-import { checkConstraints } from '../values/constraints.js';
+import { checkConstraints, patternProblem } from '../values/constraints.js';
 import { coerce } from '../values/coerce.js';
 
 const RESERVED = new Set(['globals', 'params', 'connections']);
@@ -73,6 +73,12 @@ export const ioDefinitions: Rule = {
             `${section.slice(0, -1)} \`${io.name}\` of type \`${io.type}\` cannot be turned into an init container automatically`,
             'add a `connection`, or use type git, artifacts, dockerfile or path',
           );
+        const pattern = io.validation?.regex === undefined ? undefined : patternProblem(io.validation.regex);
+        if (pattern)
+          context.report(resolved, [...at, 'validation', 'regex'], 'unsafe-pattern', pattern.message, {
+            hint: pattern.hint,
+            anchor: 'value',
+          });
         // A default value is checked against the type when the file is read (spec §4.1).
         if ('value' in io && io.value !== null && io.value !== undefined && !isTemplate(io.value)) {
           const result = coerce(io.type, io.value, io.isList);

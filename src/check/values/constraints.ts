@@ -1,4 +1,5 @@
 import type { Validation } from '../../schema/io.js';
+import { compilePythonPattern, type PatternError, type PythonPattern } from './python-pattern/index.js';
 
 /**
  * V1Validation checks on a coerced value (spec §4.4). Scalar checks apply to each item of a
@@ -60,26 +61,57 @@ function checkScalar(value: unknown, rules: Validation): string | undefined {
     if (rules.decimalPlaces !== undefined && decimals > rules.decimalPlaces)
       return `must have at most ${rules.decimalPlaces} decimal places`;
   }
+  if (typeof value === 'string' && rules.regex !== undefined) {
+    // Python's re.match: anchored at the start only. A pattern that cannot be used is reported
+    // once, where it is declared (patternProblem), not at every value.
+    const pattern = pythonPattern(rules.regex);
+    const matched = 'reason' in pattern ? true : pattern.matchesStart(value);
+    if (matched === 'undecided')
+      return `is too long (${value.length} characters) to check against the pattern \`${shorten(rules.regex)}\` in bounded time`;
+    if (!matched) return `must match the pattern \`${shorten(rules.regex)}\``;
+  }
   if (typeof value === 'string') {
-    // Python's re.match: anchored at the start only.
-    if (rules.regex !== undefined && !safeRegex(rules.regex)?.test(value))
-      return `must match the pattern \`${rules.regex}\``;
     if (rules.minLength !== undefined && value.length < rules.minLength)
       return `must be at least ${rules.minLength} characters long`;
     if (rules.maxLength !== undefined && value.length > rules.maxLength)
       return `must be at most ${rules.maxLength} characters long`;
-    if (rules.contains !== undefined && !value.includes(String(rules.contains)))
-      return `must contain \`${String(rules.contains)}\``;
-    if (rules.excludes !== undefined && value.includes(String(rules.excludes)))
-      return `must not contain \`${String(rules.excludes)}\``;
+    if (rules.contains !== undefined && !value.includes(asText(rules.contains)))
+      return `must contain \`${asText(rules.contains)}\``;
+    if (rules.excludes !== undefined && value.includes(asText(rules.excludes)))
+      return `must not contain \`${asText(rules.excludes)}\``;
   }
   return undefined;
 }
 
-function safeRegex(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(`^(?:${pattern})`);
-  } catch {
-    return undefined;
-  }
+/** Why a `validation.regex` cannot be used (Python refuses it, or only backtracking can run it), or undefined. */
+export function patternProblem(pattern: string): { message: string; hint: string } | undefined {
+  const compiled = pythonPattern(pattern);
+  if (!('reason' in compiled)) return undefined;
+  const where = compiled.position > 0 ? ` (at character ${compiled.position + 1})` : '';
+  return compiled.unsafe
+    ? {
+        message: `the pattern \`${shorten(pattern)}\` cannot be checked in linear time: ${compiled.reason}${where}`,
+        hint: 'write it without backreferences, lookarounds, atomic groups, possessive quantifiers and huge repeat counts: a pattern that needs backtracking can keep the checker busy for hours on a long value',
+      }
+    : {
+        message: `the pattern \`${shorten(pattern)}\` is not a valid Python regular expression: ${compiled.reason}${where}`,
+        hint: "Polyaxon matches it with Python's `re.match`, which refuses it too",
+      };
 }
+
+/** Compiled patterns, by source: the same few patterns are checked against many values. */
+const compiledPatterns = new Map<string, PythonPattern | PatternError>();
+
+function pythonPattern(pattern: string): PythonPattern | PatternError {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    if (compiledPatterns.size >= 1000) compiledPatterns.clear();
+    compiledPatterns.set(pattern, (compiled = compilePythonPattern(pattern)));
+  }
+  return compiled;
+}
+
+const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** A pattern quoted in a one-line message. */
+const shorten = (pattern: string): string => (pattern.length > 80 ? `${pattern.slice(0, 77)}…` : pattern);

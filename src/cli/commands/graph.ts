@@ -1,10 +1,10 @@
 import { isError } from '../../diagnostics/diagnostic.js';
-import { formatText } from '../../diagnostics/format.js';
 import { renderGraph } from '../../emit/graph.js';
 import { loadPolyaxonfile } from '../../load.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { readInput, repositoryRoot, type Console } from '../io.js';
-import { oneOf, parseCommandLine, READ_OPTIONS, readOptions } from '../options.js';
+import { diagnosticsFormat, oneOf, parseCommandLine, READ_OPTIONS, readOptions } from '../options.js';
+import { printDiagnostics, reporter } from '../report.js';
 
 export const GRAPH_USAGE = `Usage: polyaxon-argo graph FILE [options]
 
@@ -13,9 +13,14 @@ matrix), nested dags as subgraphs, event edges dashed.
 
 Options:
   --format mermaid|dot      diagram language (default: mermaid)
+  --diagnostics text|json   how to print problems (default: text; json: one array on stderr)
   -P, --param NAME=VALUE    a param of the top operation (repeatable)
   --hub DIR                 folder holding hubRef components
   --offline                 refuse to download urlRef components
+  --allow-private-urls      let urlRef use http:// and private or loopback addresses
+  --url-timeout SECONDS     time limit of each urlRef download (default: 10)
+  --root DIR                folder references may not leave (default: the file's git repository)
+  --max-file-size BYTES     largest file read (default: 4194304)
 `;
 
 export async function graphCommand(args: string[], io: Console): Promise<ExitCode> {
@@ -24,12 +29,13 @@ export async function graphCommand(args: string[], io: Console): Promise<ExitCod
     io.stdout(GRAPH_USAGE);
     return ExitCode.Ok;
   }
+  const report = reporter('graph', diagnosticsFormat(values.diagnostics));
   if (positionals.length !== 1) throw new UsageError('graph needs exactly one FILE');
   const format = oneOf('format', values.format, ['mermaid', 'dot'], 'mermaid');
   const options = readOptions(values);
   const input = await readInput(positionals[0]!, io, options.maxBytes);
   if (!('text' in input)) {
-    io.stderr(`${formatText([input])}\n`);
+    printDiagnostics(io, report, [input]);
     return ExitCode.Invalid;
   }
   // A diagram of a pipeline that cannot run would mislead: the same checks as validate, but
@@ -41,7 +47,7 @@ export async function graphCommand(args: string[], io: Console): Promise<ExitCod
     requireTopLevelInputs: false,
     ...(input.absolutePath ? { absolutePath: input.absolutePath } : {}),
   });
-  if (result.diagnostics.length) io.stderr(`${formatText(result.diagnostics)}\n`);
+  printDiagnostics(io, report, result.diagnostics);
   if (!result.root || result.diagnostics.some(isError)) return ExitCode.Invalid;
   io.stdout(renderGraph(result.root, format));
   return ExitCode.Ok;

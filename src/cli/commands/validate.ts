@@ -1,9 +1,17 @@
 import { isError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { formatJson, formatText } from '../../diagnostics/format.js';
+import { formatText } from '../../diagnostics/format.js';
 import { loadPolyaxonfile } from '../../load.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { readInput, repositoryRoot, type Console } from '../io.js';
-import { oneOf, parseCommandLine, READ_OPTIONS, readOptions } from '../options.js';
+import {
+  diagnosticsFormat,
+  oneOf,
+  parseCommandLine,
+  READ_OPTIONS,
+  readOptions,
+  type DiagnosticsFormat,
+} from '../options.js';
+import { printDiagnostics, reporter } from '../report.js';
 
 export const VALIDATE_USAGE = `Usage: polyaxon-argo validate FILE... [options]
 
@@ -11,13 +19,15 @@ Checks Polyaxonfiles (YAML or JSON; \`-\` reads stdin) and every component they 
 Prints one line per problem: FILE:LINE:COLUMN: error: MESSAGE [code].
 
 Options:
-  --format text|json      how to print problems (default: text)
+  --format text|json      how to print problems (default: text; json: one array on stdout)
+  --diagnostics text|json the same as --format (every command takes it)
   -P, --param NAME=VALUE  a param of the top operation (repeatable)
   --hub DIR               folder holding hubRef components (NAME.yaml, NAME/VERSION.yaml)
   --offline               refuse to download urlRef components
   --allow-private-urls    let urlRef use http:// and private or loopback addresses
+  --url-timeout SECONDS   time limit of each urlRef download (default: 10)
   --root DIR              folder references may not leave (default: the file's git repository)
-  --max-file-size BYTES   largest file read (default: 4194304)
+  --max-file-size BYTES   largest file read, standard input included (default: 4194304)
 `;
 
 export async function validateCommand(args: string[], io: Console): Promise<ExitCode> {
@@ -26,8 +36,12 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
     io.stdout(VALIDATE_USAGE);
     return ExitCode.Ok;
   }
+  const format = diagnosticsFormat(
+    values.diagnostics,
+    oneOf<DiagnosticsFormat>('format', values.format, ['text', 'json'], 'text'),
+  );
+  const report = reporter('validate', format);
   if (positionals.length === 0) throw new UsageError('validate needs at least one FILE');
-  const format = oneOf('format', values.format, ['text', 'json'], 'text');
   const options = readOptions(values);
 
   const all: Diagnostic[] = [];
@@ -50,7 +64,7 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
   }
 
   if (format === 'json') {
-    io.stdout(`${formatJson(all)}\n`);
+    printDiagnostics(io, report, all);
   } else {
     if (all.length) io.stderr(`${formatText(all)}\n`);
     const errors = all.filter(isError).length;

@@ -6,20 +6,21 @@ import { get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '../../support/paths.js';
+import { recordProcess } from './leftovers.js';
 
 /**
- * A real Kubernetes control plane on loopback: etcd and kube-apiserver built from the Go module
- * proxy (scripts/setup-kube.sh), with certificates, a service-account signing key and a static
- * admin token generated here. No kubelet and no container runtime: pods are played by the
- * pod simulator.
+ * A real Kubernetes control plane: etcd on loopback and kube-apiserver on the address the node
+ * reaches (node-network.ts), both built from the Go module proxy (scripts/setup-kube.sh), with a
+ * self-signed serving certificate, a service-account signing key and a static admin token
+ * generated here.
  */
 
 const BIN = path.join(REPO_ROOT, '.tools', 'bin');
 
-/** A free loopback port, as the OS hands it out. */
-export async function freePort(): Promise<number> {
+/** A free port on `host` (loopback by default), as the OS hands it out. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
@@ -51,24 +52,34 @@ export class Daemon {
     private readonly args: string[],
     readonly logFile: string,
     private readonly env: Record<string, string> = {},
+    /** A command the binary runs under, e.g. nsenter into the node's namespaces. */
+    private readonly wrapper: string[] = [],
   ) {}
+
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
 
   start(): void {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(path.join(BIN, this.name), this.args, {
+    const binary = path.isAbsolute(this.name) ? this.name : path.join(BIN, this.name);
+    const [command, ...args] = [...this.wrapper, binary, ...this.args];
+    const child = spawn(command!, args, {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
     this.child = child;
+    recordProcess(child.pid);
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs = 10_000): Promise<void> {
     if (!this.child || this.child.exitCode !== null) return;
     this.child.kill('SIGTERM');
-    const killed = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
+    const killed = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(killed);
   }
@@ -77,7 +88,7 @@ export class Daemon {
 /** The line of `<binary> --version` that names the version. */
 export function versionOf(binary: string, args = ['--version']): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(path.join(BIN, binary), args);
+    const child = spawn(path.isAbsolute(binary) ? binary : path.join(BIN, binary), args);
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -111,7 +122,8 @@ export class ControlPlane {
     this.info = info;
   }
 
-  static async start(dir: string): Promise<ControlPlane> {
+  /** `address`: where the apiserver listens, and the address its serving certificate names. */
+  static async start(dir: string, address = '127.0.0.1'): Promise<ControlPlane> {
     mkdirSync(dir, { recursive: true });
     const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
     const etcd = new Daemon(
@@ -145,8 +157,8 @@ export class ControlPlane {
       'kube-apiserver',
       [
         `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
+        `--bind-address=${address}`,
+        `--advertise-address=${address}`,
         `--secure-port=${apiPort}`,
         // With no certificate given, the apiserver writes a self-signed CA and serving certificate here.
         `--cert-dir=${certDir}`,
@@ -157,11 +169,13 @@ export class ControlPlane {
         '--service-account-issuer=https://kubernetes.default.svc',
         '--service-cluster-ip-range=10.96.0.0/24',
         '--enable-priority-and-fairness=false',
+        // The kubelet's node has no resolvable host name: reach it (pods/log, pods/exec) by its IP.
+        '--kubelet-preferred-address-types=InternalIP',
       ],
       path.join(dir, 'kube-apiserver.log'),
     );
     const plane = new ControlPlane(dir, etcd, apiserver, {
-      server: `https://127.0.0.1:${apiPort}`,
+      server: `https://${address}:${apiPort}`,
       token,
       guestToken,
       ca: '',

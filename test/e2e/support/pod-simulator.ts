@@ -1,16 +1,19 @@
 import {
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { WorkflowObject } from '../../../src/watch/workflow-status.js';
 
 /**
- * Plays the kubelet and Argo's executor for the pods the real workflow-controller creates,
- * since nothing can run containers here. For each pod it does what a node would:
+ * Plays the kubelet and Argo's executor for pods the real node should not run: a scenario with
+ * thousands of pods (scale), which one 2-core node would take far too long to start for real.
+ * It takes only pods whose `schedulerName` is SIMULATED_SCHEDULER (set it in the pipeline's dag
+ * `environment`): kube-scheduler leaves them alone, and the simulator binds them to a node that
+ * does not exist, so the real kubelet never sees them. For each such pod it does what a node would:
  *   kubelet   binds the pod to a node, reports it Running, then Succeeded or Failed with the
  *             containers' exit codes, kills it at `activeDeadlineSeconds` or when the
  *             controller signals it, and completes graceful deletions;
@@ -56,6 +59,8 @@ interface Tracked {
   startedMs: number;
 }
 
+/** The scheduler name that hands a pod to the simulator instead of kube-scheduler and the kubelet. */
+export const SIMULATED_SCHEDULER = 'pod-simulator';
 const NODE = 'sim-node';
 const TICK_MS = 100;
 
@@ -98,7 +103,8 @@ export class PodSimulator {
     try {
       const { items } = await this.core.listNamespacedPod({ namespace: this.namespace });
       const fulfilled = await this.fulfilledNodes();
-      for (const pod of items) await this.advance(pod, fulfilled).catch(() => undefined);
+      for (const pod of items.filter((p) => p.spec?.schedulerName === SIMULATED_SCHEDULER))
+        await this.advance(pod, fulfilled).catch(() => undefined);
     } catch {
       // The apiserver is unreachable: try again next tick.
     } finally {

@@ -3,7 +3,10 @@
 A long-running process: one JSON request per line on stdin, one JSON answer per line on stdout.
 
   {"id": 1, "op": "check", "path": "/abs/file.yaml", "params": [["lr", "0.1"]], "hub": "http://127.0.0.1:PORT"}
-  -> {"id": 1, "valid": false, "message": "Polyaxonfile is not valid. <- Pipeline's graph is not acyclic."}
+  -> {"id": 1, "valid": false, "message": "Pipeline's graph is not acyclic."}
+  {"id": 2, "op": "coerce", "cases": [{"type": "int", "value": "1e3"}]}   (an IO value: ok, or the error)
+  {"id": 3, "op": "yaml", "texts": ["a: 1e3"]}
+  -> {"id": 2, "values": [{"value": {"map": [["a", "1e3"]]}}]}   (PyYAML's reading, see plain())
 
 `check` does what `polyaxon check -f FILE -P NAME=VALUE...` does in this version of the package:
 `check_polyaxonfile(polyaxonfile=[FILE], params=[...], to_op=True, validate_params=True)`, which
@@ -69,6 +72,10 @@ def main() -> None:
             op = request.get("op", "check")
             if op == "check":
                 result = check(check_polyaxonfile, request)
+            elif op == "coerce":
+                result = {"values": [coerce(case) for case in request["cases"]]}
+            elif op == "yaml":
+                result = {"values": [read_yaml(text) for text in request["texts"]]}
             elif op == "render":
                 from render import render
 
@@ -96,6 +103,54 @@ def check(check_polyaxonfile, request):
         except Exception as e:  # any exception is Polyaxon refusing the file
             return {"valid": False, "message": describe(e)}
     return {"valid": True}
+
+
+def coerce(case):
+    """An IO's value as Polyaxon validates it (V1IO: type, isList, the value as its default)."""
+    from polyaxon._flow.io.io import V1IO
+
+    try:
+        io = V1IO.from_dict(
+            {"name": "x", "type": case["type"], "isList": case.get("isList", False), "value": case["value"], "isOptional": True}
+        )
+        return {"ok": True, "value": plain(io.value)}
+    except Exception as e:
+        lines = [l.strip() for l in str(e).splitlines() if l.strip() and "errors.pydantic.dev" not in l]
+        return {"ok": False, "error": lines[-1][:300] if lines else type(e).__name__}
+
+
+def read_yaml(text: str):
+    """PyYAML's reading of `text` (as Polyaxon reads files), in a form JSON keeps exactly."""
+    import yaml
+
+    try:
+        return {"value": plain(yaml.safe_load(text))}
+    except Exception as e:
+        return {"error": "{}: {}".format(type(e).__name__, e)}
+
+
+def plain(value):
+    import datetime
+    import math
+
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= 2**53 else {"int": str(value)}
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"float": repr(value)}
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return {"time": math.floor(value.timestamp() * 1000)}
+    if isinstance(value, datetime.date):
+        midnight = datetime.datetime(value.year, value.month, value.day, tzinfo=datetime.timezone.utc)
+        return {"time": math.floor(midnight.timestamp() * 1000)}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {"map": [[plain(k), plain(v)] for k, v in value.items()]}
+    return {"other": repr(value)}
 
 
 def describe(error: BaseException) -> str:

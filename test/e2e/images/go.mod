@@ -1,0 +1,3 @@
+module polyaxon-argo/e2e-images
+
+go 1.24
