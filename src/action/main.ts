@@ -11,6 +11,7 @@ import { COMMAND_LINE } from '../load.js';
 import { checkFile, loadSettings, transpileFile, type CheckedFile, type CheckSettings } from './check-files.js';
 import { parseInputs, type Config } from './inputs.js';
 import { selectFiles } from './select-files.js';
+import { actionTiming } from './timing.js';
 import { diffManifests } from './report/manifest-diff.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, renderReport } from './report/markdown.js';
 import { describeError, maskInputSecrets, redact } from './secrets.js';
@@ -43,7 +44,10 @@ export async function run(): Promise<void> {
 async function checkPolyaxonfiles(config: Config, workspace: string): Promise<void> {
   const pull = context.payload.pull_request as PullRequest | undefined;
   const repository: Repository = context.repo;
-  const client = config.token ? createGitHubClient(config.token, (m) => core.info(redact(m))) : undefined;
+  const timing = actionTiming();
+  const client = config.token
+    ? createGitHubClient(config.token, (m) => core.info(redact(m)), { retryAfterBaseMs: timing.githubRetryAfterBaseMs })
+    : undefined;
 
   const { settings, diagnostics: settingsProblems } = await loadSettings(config, workspace);
   annotate(settingsProblems);
@@ -120,6 +124,7 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
       return;
     }
     await submit(checked[0]!, config, {
+      timing,
       client,
       repository,
       headSha: pull?.head.sha ?? context.sha,
