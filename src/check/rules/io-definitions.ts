@@ -52,7 +52,7 @@ export const ioDefinitions: Rule = {
             `${section.slice(0, -1)} \`${io.name}\` has type \`${io.type ?? 'any'}\` and cannot be a flag; a flag must be of type \`bool\``,
             'set `type: bool`, or drop `isFlag`',
           );
-        if (io.isOptional === false && 'value' in io)
+        if ((io.isOptional === false || io.isOptional === null) && 'value' in io)
           report(
             'value',
             'required-with-default',
