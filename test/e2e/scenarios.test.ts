@@ -4,6 +4,7 @@ import { describe, expect, inject, it, type TestContext } from 'vitest';
 import type { WorkflowObject } from '../../src/watch/workflow-status.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { eventually, savedState } from '../support/run-action.js';
+import { SIMULATED_SCHEDULER } from './support/pod-simulator.js';
 import { HEAD_SHA, maxOverlap, restartApiServer, Scenario, until, type Outcome } from './support/scenario.js';
 
 /**
@@ -342,6 +343,23 @@ run:
     const post = await scenario.submit({}, savedState(killed.stdout)).done;
     expect(post.code).toBe(0);
     await expectStopped(scenario, 'cancelled');
+  });
+});
+
+describe.concurrent('the pod simulator beside the real node', () => {
+  it('plays only the pods of workflows that name its scheduler, which the node never runs', async (test) => {
+    const pipeline = fanOut('simulated', ['first', 'second'], {
+      chained: true,
+      dag: `  environment: {schedulerName: ${SIMULATED_SCHEDULER}}\n`,
+    });
+    const scenario = await Scenario.simulate(test, 'simulated', pipeline, () => ({}));
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    expect(scenario.simulator!.steps.map((s) => s.task)).toEqual(['first', 'second']);
+    // No container ran: kube-scheduler and the kubelet left these pods alone.
+    expect(scenario.steps).toEqual([]);
+    const pods = await scenario.pods();
+    expect(pods.map((p) => p.spec?.nodeName)).toEqual(['sim-node', 'sim-node']);
   });
 });
 
