@@ -31,7 +31,9 @@ export class ArgoServer {
       });
     } catch (error) {
       const cause = (error as Error).cause as Error | undefined;
-      throw new Error(`cannot reach the Argo Server at ${this.base}: ${cause?.message ?? (error as Error).message}`);
+      throw new Error(`cannot reach the Argo Server at ${this.base}: ${cause?.message ?? (error as Error).message}`, {
+        cause: error,
+      });
     }
     const text = await response.text();
     if (!response.ok) {

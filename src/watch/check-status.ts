@@ -33,6 +33,9 @@ export function checkStatusOf(state: OperationState, end?: WorkflowEnd): CheckSt
     case 'Skipped':
     case 'Omitted':
       return { status: 'completed', conclusion: 'skipped' };
+    case undefined:
+    default:
+      break;
   }
   if (end?.nodesUnavailable) return { status: 'completed', conclusion: 'neutral' };
   if (end)

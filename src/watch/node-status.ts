@@ -21,7 +21,11 @@ export function nodesLocation(workflow: WorkflowObject): NodesLocation {
 
 /** `status.compressedNodes` decoded: base64, then gzip, then the JSON of the node map (as Argo's packer writes it). */
 export function decodeCompressedNodes(compressed: string): Record<string, NodeStatus> {
-  const json = gunzipSync(Buffer.from(compressed, 'base64')).toString('utf8');
+  const gzip = Buffer.from(compressed, 'base64');
+  // The gzip trailer gives the size: one output buffer instead of hundreds of 16 KiB chunks.
+  const size = gzip.length >= 4 ? gzip.readUInt32LE(gzip.length - 4) : 0;
+  const chunkSize = Math.min(Math.max(size, 64 * 1024), 64 * 1024 * 1024);
+  const json = gunzipSync(gzip, { chunkSize }).toString('utf8');
   const nodes = JSON.parse(json) as unknown;
   if (!nodes || typeof nodes !== 'object' || Array.isArray(nodes))
     throw new Error('status.compressedNodes does not hold a map of nodes');
