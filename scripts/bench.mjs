@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { actionBenchEnv, reportActionBench } from './bench/action.mjs';
 import { generateDag } from './bench/generate-dag.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -108,7 +109,7 @@ const vitest = spawnSync(
   ['run', '--config', 'test/bench/vitest.config.ts'],
   {
     cwd: root,
-    env: { ...process.env, BENCH_WATCHER_OUT: watcherOut, BENCH_HOSTILE_OUT: hostileOut },
+    env: { ...process.env, BENCH_WATCHER_OUT: watcherOut, BENCH_HOSTILE_OUT: hostileOut, ...actionBenchEnv(work) },
     encoding: 'utf8',
   },
 );
@@ -122,12 +123,13 @@ console.log(
 const hostile = JSON.parse(readFileSync(hostileOut, 'utf8'));
 console.log(`\nhostile files refused (exit 1), wall time of a fresh CLI process:`);
 for (const h of hostile) console.log(`  ${h.file.padEnd(22)} ${h.code.padEnd(16)} ${String(h.ms).padStart(5)} ms`);
+const action = reportActionBench(work);
 
 const dir = path.join(root, 'bench-results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher, hostile }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher, hostile, action }, null, 2)}\n`,
 );
 console.log(`results: ${path.relative(root, file)}`);
