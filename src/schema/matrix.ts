@@ -105,7 +105,7 @@ export const hyperParam = z.discriminatedUnion('kind', [
 export type HyperParam = z.infer<typeof hyperParam>;
 
 const space = z.record(z.string(), hyperParam);
-const metric = strict({ name: z.string().min(1), optimization: z.enum(['maximize', 'minimize']) });
+const metric = strict({ name: z.string().min(1), optimization: z.enum(['maximize', 'minimize']).optional() });
 const tuner = strict({
   hubRef: z.string().min(1),
   presets: stringList.optional(),
@@ -157,7 +157,7 @@ export const matrix = z.discriminatedUnion('kind', [
     params: space.optional(),
     maxIterations: refOr(positiveInt).optional(),
     eta: refOr(z.number().nonnegative()).optional(),
-    resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']) }).optional(),
+    resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']).optional() }).optional(),
     metric: metric.optional(),
     resume: laxBool.optional(),
     ...tuned,

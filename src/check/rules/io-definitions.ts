@@ -1,7 +1,6 @@
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import type { Path } from '../../parse/source.js';
 import type { IO } from '../../schema/io.js';
-import { isTemplate } from '../../schema/primitives.js';
 import type { Rule } from '../rule.js';
 import { checkConstraints, patternProblem } from '../values/constraints.js';
 import { coerce } from '../values/coerce.js';
@@ -79,8 +78,9 @@ export const ioDefinitions: Rule = {
             hint: pattern.hint,
             anchor: 'value',
           });
-        // A default value is checked against the type when the file is read (spec §4.1).
-        if ('value' in io && io.value !== null && io.value !== undefined && !isTemplate(io.value)) {
+        // A default value is checked against the type when the file is read (spec §4.1), a
+        // template too: unlike a param's, it is not rendered first (`{{ lr }}` is no float).
+        if ('value' in io && io.value !== null && io.value !== undefined) {
           const result = coerce(io.type, io.value, io.isList);
           if (!result.ok)
             report(
