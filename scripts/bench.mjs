@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { actionBenchEnv, reportActionBench } from './bench/action.mjs';
 import { generateDag } from './bench/generate-dag.mjs';
+import { benchPolyaxon } from './bench/polyaxon.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -43,8 +45,10 @@ function measure(args, repeats) {
 }
 
 const results = [];
+const inputs = new Map();
 for (const size of sizes) {
   const input = path.join(work, `dag-${size}.yaml`);
+  inputs.set(size, input);
   writeFileSync(input, generateDag(size));
   const output = path.join(work, `dag-${size}.argo.yaml`);
   const json = path.join(work, `dag-${size}.argo.json`);
@@ -99,6 +103,9 @@ console.log(
   `largest dag that fits one etcd object: about ${Math.floor(ETCD_LIMIT / perOp)} operations (${perOp} bytes each); of those measured: ${largest?.operations ?? 'none'}`,
 );
 
+// Polyaxon's own check on the same files, and our validate time as a ratio to it.
+const polyaxon = benchPolyaxon({ root, results, inputs, repeatsFor });
+
 // The GitHub Action's watcher (status handling for a 1,000-operation workflow over 10,000
 // events) and the refusal of hostile files, measured by test/bench/*.bench.ts.
 const watcherOut = path.join(work, 'watcher.json');
@@ -108,7 +115,7 @@ const vitest = spawnSync(
   ['run', '--config', 'test/bench/vitest.config.ts'],
   {
     cwd: root,
-    env: { ...process.env, BENCH_WATCHER_OUT: watcherOut, BENCH_HOSTILE_OUT: hostileOut },
+    env: { ...process.env, BENCH_WATCHER_OUT: watcherOut, BENCH_HOSTILE_OUT: hostileOut, ...actionBenchEnv(work) },
     encoding: 'utf8',
   },
 );
@@ -122,12 +129,13 @@ console.log(
 const hostile = JSON.parse(readFileSync(hostileOut, 'utf8'));
 console.log(`\nhostile files refused (exit 1), wall time of a fresh CLI process:`);
 for (const h of hostile) console.log(`  ${h.file.padEnd(22)} ${h.code.padEnd(16)} ${String(h.ms).padStart(5)} ms`);
+const action = reportActionBench(work);
 
 const dir = path.join(root, 'bench-results');
 mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, watcher, hostile }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results, polyaxon, watcher, hostile, action }, null, 2)}\n`,
 );
 console.log(`results: ${path.relative(root, file)}`);

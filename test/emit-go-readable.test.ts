@@ -45,7 +45,7 @@ run:
 let judge: PolyaxonJudge;
 beforeAll(async () => {
   judge = await startPolyaxonJudge();
-});
+}, 120_000);
 afterAll(() => judge.close());
 
 describe('manifests Go can read', () => {

@@ -13,7 +13,7 @@ import { startPolyaxonJudge, type PolyaxonJudge } from './support/polyaxon-judge
 let judge: PolyaxonJudge;
 beforeAll(async () => {
   judge = await startPolyaxonJudge();
-});
+}, 120_000);
 afterAll(() => judge.close());
 
 type Plain = null | boolean | number | string | Plain[] | { map: [Plain, Plain][] } | { [tag: string]: unknown };

@@ -1,11 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/argo/types.js';
 import { ArgoApi } from '../src/cluster/argo-api.js';
 import { loadKubeConfig } from '../src/cluster/kubeconfig.js';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
+import { ArgoServerStandIn } from './support/argo-server.js';
 import { GitHubStandIn } from './support/github-server.js';
 import { KubeStandIn, type KubeFault } from './support/kube-server.js';
 import { TWO_STEP_PIPELINE } from './support/pipelines.js';
@@ -60,13 +62,18 @@ const event = {
   },
 };
 
-function submit(inputs: Record<string, string> = {}) {
+/**
+ * Runs the bundled Action in submit mode. Its own retry delays and back-offs are a hundred times
+ * shorter (src/action/timing.ts) unless `realTime`: for the tests that measure them.
+ */
+function submit(inputs: Record<string, string> = {}, options: { realTime?: boolean } = {}) {
   return startAction({
     inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false', ...inputs },
     event,
     eventName: 'pull_request',
     apiUrl,
     workspace,
+    ...(options.realTime ? {} : { env: { POLYAXON_ARGO_TIME_SCALE: '0.01' } }),
   });
 }
 
@@ -263,7 +270,7 @@ const HEAD = 'a'.repeat(40);
 describe('submit mode when the Kubernetes API fails', () => {
   it('creates again after a 429, waiting as Retry-After says, and makes one workflow', async () => {
     kube.fail('create', { status: 429, retryAfter: 1, times: 2 });
-    const result = await submit({ wait: 'false' }).done;
+    const result = await submit({ wait: 'false' }, { realTime: true }).done;
     expect(result.code).toBe(0);
     const posts = kube.requestsOf('create');
     expect(posts).toHaveLength(3);
@@ -278,7 +285,7 @@ describe('submit mode when the Kubernetes API fails', () => {
 
   it('gives up on a 429 at once when Retry-After asks for more than it waits, saying nothing was created', async () => {
     kube.fail('create', { status: 429, retryAfter: 600 });
-    const result = await submit().done;
+    const result = await submit({}, { realTime: true }).done;
     expect(result.code).toBe(1);
     expect(kube.requestsOf('create')).toHaveLength(1);
     expect(errorLines(result.stdout)).toEqual([
@@ -288,7 +295,7 @@ describe('submit mode when the Kubernetes API fails', () => {
 
   it('gives up on a 429 that lasts after five attempts', async () => {
     kube.fail('create', { status: 429, retryAfter: 1, times: 100 });
-    const result = await submit().done;
+    const result = await submit({}, { realTime: true }).done;
     expect(result.code).toBe(1);
     expect(kube.requestsOf('create')).toHaveLength(5);
     expect(kube.workflows.size).toBe(0);
@@ -361,7 +368,7 @@ describe('submit mode when the Kubernetes API fails', () => {
   it('waits out a 429 on its reads and its watch while following, and creates each check run once', async () => {
     kube.fail('get', { status: 429, retryAfter: 1 });
     kube.fail('watch', { status: 429, retryAfter: 1 });
-    const action = submit();
+    const action = submit({}, { realTime: true });
     await succeedOnceWatched();
     const result = await action.done;
     expect(result.code).toBe(0);
@@ -372,6 +379,131 @@ describe('submit mode when the Kubernetes API fails', () => {
     expect(watches[1]!.at - watches[0]!.at).toBeGreaterThanOrEqual(1000);
     expect(github.calls.filter((c) => c.operation === 'checks/create')).toHaveLength(3);
     expect(Object.values(checks()).map((history) => history.at(-1))).toEqual(['success', 'success', 'success']);
+  });
+});
+
+/** Plays Argo's packer: the node statuses gzipped and base64-encoded in `status.compressedNodes`. */
+function compress(workflow: WorkflowObject): void {
+  const nodes = workflow.status!.nodes!;
+  delete workflow.status!.nodes;
+  workflow.status!.compressedNodes = gzipSync(JSON.stringify(nodes)).toString('base64');
+}
+
+describe('submit mode on big workflows', () => {
+  it('reads node statuses Argo compressed, and reports every operation', async () => {
+    const action = submit();
+    const name = await eventually(() => [...kube.workflows.keys()][0]);
+    await eventually(() => (kube.openWatches > 0 ? true : undefined));
+    kube.update(name, (wf) => {
+      running(wf, [node('p', 'prepare', 'Running')]);
+      compress(wf);
+    });
+    await eventually(() => (checks()['argo/prepare']?.includes('in_progress') ? true : undefined));
+    kube.update(name, (wf) => {
+      running(
+        wf,
+        [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Failed', { message: 'exit code 3' })],
+        'Failed',
+      );
+      compress(wf);
+    });
+    const result = await action.done;
+    expect(result.code).toBe(1);
+    expect(kube.workflows.get(name)!.status!.compressedNodes).toBeDefined();
+    expect(checks()).toEqual({
+      argo: ['queued', 'in_progress', 'failure'],
+      'argo/prepare': ['queued', 'in_progress', 'success'],
+      'argo/train': ['queued', 'failure'],
+    });
+    expect(errorLines(result.stdout)).toEqual([`::error::workflow ${name} ended Failed: train: exit code 3`]);
+  });
+
+  it('reads offloaded node statuses through the Argo Server when argo-url and argo-token are given', async () => {
+    const argo = new ArgoServerStandIn(kube.workflows);
+    const argoUrl = await argo.start();
+    try {
+      const action = submit({ 'argo-url': argoUrl, 'argo-token': `Bearer ${argo.token}` });
+      const name = await eventually(() => [...kube.workflows.keys()][0]);
+      await eventually(() => (kube.openWatches > 0 ? true : undefined));
+      kube.update(name, (wf) => {
+        running(wf, [node('p', 'prepare', 'Running')]);
+        argo.offload(wf, 'fnv:1');
+      });
+      await eventually(() => (checks()['argo/prepare']?.includes('in_progress') ? true : undefined));
+      kube.update(name, (wf) => {
+        running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded');
+        argo.offload(wf, 'fnv:2');
+      });
+      const result = await action.done;
+      expect(result.code, result.stdout).toBe(0);
+      expect(checks()).toEqual({
+        argo: ['queued', 'in_progress', 'success'],
+        'argo/prepare': ['queued', 'in_progress', 'success'],
+        'argo/train': ['queued', 'success'],
+      });
+      // One read per offload version, each with the token and only the nodes asked for.
+      expect(argo.requests).toEqual([
+        { url: `/api/v1/workflows/ml/${name}?fields=status.nodes`, authorization: `Bearer ${argo.token}` },
+        { url: `/api/v1/workflows/ml/${name}?fields=status.nodes`, authorization: `Bearer ${argo.token}` },
+      ]);
+      expect(result.stdout).toContain(`::add-mask::${argo.token}`);
+      expect(result.stdout.split('\n').filter((l) => l.includes(argo.token) && !l.startsWith('::add-mask::'))).toEqual(
+        [],
+      );
+    } finally {
+      await argo.stop();
+    }
+  });
+
+  it('says why per-operation checks stopped when the nodes are offloaded and no Argo Server is given, and still follows the workflow', async () => {
+    const argo = new ArgoServerStandIn(kube.workflows);
+    const action = submit();
+    const name = await eventually(() => [...kube.workflows.keys()][0]);
+    await eventually(() => (kube.openWatches > 0 ? true : undefined));
+    kube.update(name, (wf) => running(wf, [node('p', 'prepare', 'Running')]));
+    await eventually(() => (checks()['argo/prepare']?.includes('in_progress') ? true : undefined));
+    kube.update(name, (wf) => {
+      running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded');
+      argo.offload(wf, 'fnv:9');
+    });
+    const result = await action.done;
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain(
+      "::notice::Per-operation checks stopped at their last known state: Argo offloaded this workflow's node statuses to its database (`status.offloadNodeStatusVersion`), which only the Argo Server can read: set the inputs `argo-url` and `argo-token` to follow each operation. The workflow itself is still followed.",
+    );
+    expect(checks()).toEqual({
+      argo: ['queued', 'in_progress', 'success'],
+      'argo/prepare': ['queued', 'in_progress', 'neutral'],
+      'argo/train': ['queued', 'neutral'],
+    });
+    expect(result.summary).toContain('Per-operation checks stopped: Argo offloaded');
+  });
+
+  it('says so when the Argo Server refuses the token', async () => {
+    const argo = new ArgoServerStandIn(kube.workflows);
+    const argoUrl = await argo.start();
+    try {
+      const action = submit({ 'argo-url': argoUrl, 'argo-token': 'v2:wrong-token-0123456789' });
+      const name = await eventually(() => [...kube.workflows.keys()][0]);
+      await eventually(() => (kube.openWatches > 0 ? true : undefined));
+      kube.update(name, (wf) => {
+        running(wf, [node('p', 'prepare', 'Succeeded'), node('t', 'train', 'Succeeded')], 'Succeeded');
+        argo.offload(wf, 'fnv:1');
+      });
+      const result = await action.done;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        '::notice::Per-operation checks stopped at their last known state: the offloaded node statuses could not be read: the Argo Server refused to read workflow ml/',
+      );
+      expect(result.stdout).toContain(
+        'token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/ (HTTP 401): check `argo-token`',
+      );
+      expect(
+        result.stdout.split('\n').filter((l) => l.includes('wrong-token-0123456789') && !l.startsWith('::add-mask::')),
+      ).toEqual([]);
+    } finally {
+      await argo.stop();
+    }
   });
 });
 

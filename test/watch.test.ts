@@ -1,6 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { WorkflowNodes } from '../src/cluster/workflow-nodes.js';
 import { checkStatusOf } from '../src/watch/check-status.js';
 import { failureReason } from '../src/watch/failure-reason.js';
+import { decodeCompressedNodes, nodesLocation } from '../src/watch/node-status.js';
 import { operationStates } from '../src/watch/operation-states.js';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
 import { CheckRunReporter } from '../src/github/check-runs.js';
@@ -332,5 +335,50 @@ describe('check-run budget', () => {
     }
     // 21 creates; each operation: in_progress then success; the overall: in_progress, success.
     expect(calls).toEqual({ create: 21, update: 20 * 2 + 2 });
+  });
+});
+
+describe('node statuses wherever Argo keeps them', () => {
+  const compressed = (nodes: unknown) => gzipSync(JSON.stringify(nodes)).toString('base64');
+
+  it('decodes compressed nodes (gzip, base64) once per distinct text, and reads them like plain ones', async () => {
+    const packed: WorkflowObject = {
+      ...workflow,
+      status: { phase: 'Running', compressedNodes: compressed(workflow.status!.nodes) },
+    };
+    expect(nodesLocation(packed)).toBe('compressed');
+    const reader = new WorkflowNodes();
+    const first = await reader.read(packed);
+    expect(first.unavailable).toBeUndefined();
+    expect(operationStates(first.workflow)).toEqual(operationStates(workflow));
+    const again = await reader.read({ ...packed, metadata: { ...packed.metadata, resourceVersion: '2' } });
+    expect(again.workflow.status!.nodes).toBe(first.workflow.status!.nodes);
+  });
+
+  it('keeps the last known nodes, and says why, when they cannot be read', async () => {
+    const reader = new WorkflowNodes();
+    await reader.read(workflow);
+    const offloaded = await reader.read({
+      ...workflow,
+      status: { phase: 'Succeeded', offloadNodeStatusVersion: 'fnv:1' },
+    });
+    expect(offloaded.unavailable).toMatch(/only the Argo Server can read: set the inputs `argo-url` and `argo-token`/);
+    expect(offloaded.workflow.status!.phase).toBe('Succeeded');
+    expect(offloaded.workflow.status!.nodes).toBe(workflow.status!.nodes);
+    const garbled = await reader.read({ ...workflow, status: { phase: 'Running', compressedNodes: 'bm90IGd6aXA=' } });
+    expect(garbled.unavailable).toMatch(/^Argo's compressed node statuses could not be read/);
+    expect(() => decodeCompressedNodes(gzipSync('[1]').toString('base64'))).toThrow(/does not hold a map of nodes/);
+  });
+
+  it('concludes unfinished operations neutral when the nodes were unreadable at the end', () => {
+    const end = { stopped: false, timedOut: false, nodesUnavailable: true };
+    expect(checkStatusOf({ name: 'x', phase: 'Running', outputs: {}, retries: 0 }, end)).toEqual({
+      status: 'completed',
+      conclusion: 'neutral',
+    });
+    expect(checkStatusOf({ name: 'x', phase: 'Succeeded', outputs: {}, retries: 0 }, end)).toEqual({
+      status: 'completed',
+      conclusion: 'success',
+    });
   });
 });

@@ -2,19 +2,21 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
-import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { isError } from '../diagnostics/diagnostic.js';
 import { listChangedFiles } from '../github/changed-files.js';
 import { readFileAtRef } from '../github/file-at-ref.js';
 import { createGitHubClient, statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
-import { COMMAND_LINE } from '../load.js';
+import { annotate } from './annotations.js';
 import { checkFile, loadSettings, transpileFile, type CheckedFile, type CheckSettings } from './check-files.js';
+import { clusterDryRun } from './cluster-dry-run.js';
 import { parseInputs, type Config } from './inputs.js';
-import { selectFiles } from './select-files.js';
 import { diffManifests } from './report/manifest-diff.js';
 import { COMMENT_LIMIT, COMMENT_MARKER, renderReport } from './report/markdown.js';
 import { describeError, maskInputSecrets, redact } from './secrets.js';
+import { selectFiles } from './select-files.js';
 import { submit } from './submit-mode.js';
+import { actionTiming } from './timing.js';
 
 interface PullRequest {
   number: number;
@@ -43,7 +45,10 @@ export async function run(): Promise<void> {
 async function checkPolyaxonfiles(config: Config, workspace: string): Promise<void> {
   const pull = context.payload.pull_request as PullRequest | undefined;
   const repository: Repository = context.repo;
-  const client = config.token ? createGitHubClient(config.token, (m) => core.info(redact(m))) : undefined;
+  const timing = actionTiming();
+  const client = config.token
+    ? createGitHubClient(config.token, (m) => core.info(redact(m)), { retryAfterBaseMs: timing.githubRetryAfterBaseMs })
+    : undefined;
 
   const { settings, diagnostics: settingsProblems } = await loadSettings(config, workspace);
   annotate(settingsProblems);
@@ -84,6 +89,9 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
     checked.push(result);
   }
 
+  const fromFork = pull !== undefined && pull.head.repo?.full_name !== pull.base.repo.full_name;
+  if (config.kubeconfig && config.mode !== 'submit') await clusterDryRun(checked, config, fromFork, timing);
+
   const invalid = checked.filter((f) => f.diagnostics.some(isError));
   if (config.mode === 'transpile') await writeManifests(checked, config, workspace);
 
@@ -106,7 +114,6 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
     return;
   }
   if (config.mode === 'submit') {
-    const fromFork = pull !== undefined && pull.head.repo?.full_name !== pull.base.repo.full_name;
     if (fromFork && context.eventName === 'pull_request_target' && !config.allowForkSubmit) {
       core.setFailed(
         "submit refused: this pull_request_target run would submit a pipeline from a fork, that is containers chosen by someone outside the repository, with this repository's cluster credentials. Submit only after review (e.g. a label-gated or environment-protected job), or set `allow-fork-submit: true` if that is really intended.",
@@ -120,31 +127,12 @@ async function checkPolyaxonfiles(config: Config, workspace: string): Promise<vo
       return;
     }
     await submit(checked[0]!, config, {
+      timing,
       client,
       repository,
       headSha: pull?.head.sha ?? context.sha,
       pullNumber: pull?.number,
     });
-  }
-}
-
-/**
- * Each diagnostic as a workflow-command annotation at its file, line and column. Problems with
- * the `params` input have no place in a file GitHub could show: they are annotations of the
- * step, saying where they come from and which file they were checked against.
- */
-function annotate(diagnostics: readonly Diagnostic[], checkedFile?: string): void {
-  for (const d of diagnostics) {
-    const fromParams = d.location.file === COMMAND_LINE;
-    const properties = fromParams
-      ? { title: d.code }
-      : { title: d.code, file: d.location.file, startLine: d.location.line, startColumn: d.location.column };
-    const text = fromParams
-      ? `input \`params\`${checkedFile ? ` (checking ${checkedFile})` : ''}: ${d.message}`
-      : d.message;
-    const message = redact(d.hint ? `${text}\n${d.hint}` : text);
-    if (d.severity === 'error') core.error(message, properties);
-    else core.warning(message, properties);
   }
 }
 

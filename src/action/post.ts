@@ -5,6 +5,7 @@ import { loadKubeConfig } from '../cluster/kubeconfig.js';
 import { createGitHubClient } from '../github/octokit.js';
 import { addSecrets, describeError, maskInputSecrets, redact } from './secrets.js';
 import { STATE } from './submit-mode.js';
+import { actionTiming } from './timing.js';
 
 /**
  * The post step. When the main step was killed while following a workflow (a cancelled job
@@ -15,13 +16,12 @@ export async function post(): Promise<void> {
   const name = core.getState(STATE.workflow);
   if (!name || core.getState(STATE.finished) === 'true') return;
   maskInputSecrets();
+  const timing = actionTiming();
   try {
     await new ArgoApi(
       loadKubeConfig(core.getInput('kubeconfig'), { onSecret: (value) => addSecrets([value]) }),
       core.getState(STATE.namespace) || 'default',
-      {
-        log: (message) => core.info(redact(message)),
-      },
+      { log: (message) => core.info(redact(message)), policy: timing.retry },
     ).shutdown(name, 'Stop');
     core.info(`Stopped workflow ${name}.`);
   } catch (error) {
@@ -30,7 +30,9 @@ export async function post(): Promise<void> {
   const token = core.getInput('token');
   const checks = JSON.parse(core.getState(STATE.checks) || '{}') as Record<string, number>;
   if (!token || !Object.keys(checks).length) return;
-  const client = createGitHubClient(token, (m) => core.info(redact(m)));
+  const client = createGitHubClient(token, (m) => core.info(redact(m)), {
+    retryAfterBaseMs: timing.githubRetryAfterBaseMs,
+  });
   for (const [checkName, id] of Object.entries(checks)) {
     await client.rest.checks
       .update({

@@ -2,8 +2,10 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { Manifest } from '../argo/types.js';
 import { ArgoApi, ClusterError } from '../cluster/argo-api.js';
+import { ArgoServer } from '../cluster/argo-server.js';
 import { followWorkflow, isFinished } from '../cluster/follow-workflow.js';
 import { loadKubeConfig } from '../cluster/kubeconfig.js';
+import { WorkflowNodes } from '../cluster/workflow-nodes.js';
 import { readFailureLogs, type LogTail } from '../cluster/pod-log.js';
 import { CheckRunReporter } from '../github/check-runs.js';
 import { statusOf, type GitHubClient, type Repository } from '../github/octokit.js';
@@ -14,10 +16,12 @@ import { operationStates } from '../watch/operation-states.js';
 import type { WorkflowObject } from '../watch/workflow-status.js';
 import type { CheckedFile } from './check-files.js';
 import type { Config } from './inputs.js';
+import type { Timing } from './timing.js';
 import { renderFailureLogs } from './report/markdown.js';
 import { addSecrets, describeError, redact } from './secrets.js';
 
 export interface SubmitContext {
+  timing: Timing;
   client: GitHubClient | undefined;
   repository: Repository;
   headSha: string;
@@ -58,7 +62,10 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
       },
     },
   };
-  const api = new ArgoApi(kubeConfig, config.namespace, { log: (message) => core.info(redact(message)) });
+  const api = new ArgoApi(kubeConfig, config.namespace, {
+    log: (message) => core.info(redact(message)),
+    policy: context.timing.retry,
+  });
   const created = await api.create(workflow).catch((error: unknown) => {
     // Submitting again could make a second workflow: say how to find out whether there is one.
     if (error instanceof ClusterError && error.outcomeUnknown) {
@@ -115,10 +122,28 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
   process.once('SIGTERM', onSignal);
   const timer = setTimeout(cancel('timeout'), config.timeout * 1000);
 
+  // Big workflows keep their node statuses compressed, or offloaded to Argo's database.
+  const nodes = new WorkflowNodes(
+    config.argoUrl && config.argoToken ? new ArgoServer(config.argoUrl, config.argoToken) : undefined,
+  );
+  let unavailable: string | undefined;
+  const hydrate = async (version: WorkflowObject): Promise<WorkflowObject> => {
+    const reading = await nodes.read(version);
+    if (reading.unavailable && reading.unavailable !== unavailable)
+      core.notice(
+        redact(
+          `Per-operation checks stopped at their last known state: ${reading.unavailable}. The workflow itself is still followed.`,
+        ),
+      );
+    unavailable = reading.unavailable;
+    return reading.workflow;
+  };
+
   let latest: WorkflowObject = created;
   let stoppedEarly: string | undefined;
   try {
-    for await (const version of followWorkflow(api.source(name), { signal: controller.signal })) {
+    for await (const raw of followWorkflow(api.source(name), { ...context.timing.follow, signal: controller.signal })) {
+      const version = await hydrate(raw);
       latest = version;
       const states = operationStates(version);
       const logTails = await newFailureLogs(version, states);
@@ -144,11 +169,12 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
         : 'the job was cancelled: stopping the workflow',
     );
     await api.shutdown(name, 'Stop').catch((error: unknown) => core.warning(describeError(error)));
-    latest = await api.get(name).catch(() => latest);
+    latest = await api.get(name).then(hydrate, () => latest);
   }
   const end: WorkflowEnd = {
     stopped: aborted === 'cancelled' || stoppedEarly !== undefined,
     timedOut: aborted === 'timeout',
+    ...(unavailable ? { nodesUnavailable: true } : {}),
   };
   const finalStates = operationStates(latest);
   const finalTails = await newFailureLogs(latest, finalStates);
@@ -165,6 +191,7 @@ export async function submit(file: CheckedFile, config: Config, context: SubmitC
       ),
     )
     .write();
+  if (unavailable) await core.summary.addRaw(redact(`\nPer-operation checks stopped: ${unavailable}.\n`)).write();
   if (aborted) core.setFailed(`workflow ${name} ${aborted === 'timeout' ? 'timed out' : 'was cancelled'}`);
   else if (phase !== 'Succeeded' && !stoppedEarly) {
     const reason = failureReason(latest);

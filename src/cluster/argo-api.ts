@@ -24,6 +24,14 @@ export interface ClusterErrorInfo {
   connection?: ConnectionFault;
   /** A create that failed in a way that may still have created the object (5xx, lost connection). */
   outcomeUnknown?: boolean;
+  /** What the API server said was wrong, field by field (a 422's Status `details.causes`). */
+  causes?: StatusCause[];
+}
+
+export interface StatusCause {
+  field?: string;
+  message?: string;
+  reason?: string;
 }
 
 /** A Kubernetes API failure as one readable line, with what is known about it. */
@@ -33,6 +41,7 @@ export class ClusterError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly connection: ConnectionFault | undefined;
   readonly outcomeUnknown: boolean;
+  readonly causes: StatusCause[];
 
   constructor(message: string, info: ClusterErrorInfo = {}) {
     super(message);
@@ -41,6 +50,7 @@ export class ClusterError extends Error {
     this.retryAfterMs = info.retryAfterMs;
     this.connection = info.connection;
     this.outcomeUnknown = info.outcomeUnknown ?? false;
+    this.causes = info.causes ?? [];
   }
 
   /** The same failure, told differently or known better. */
@@ -51,6 +61,7 @@ export class ClusterError extends Error {
       retryAfterMs: this.retryAfterMs,
       connection: this.connection,
       outcomeUnknown: this.outcomeUnknown,
+      causes: this.causes,
       ...info,
     });
   }
@@ -232,7 +243,7 @@ export interface KubeStatus {
   reason?: string;
   message?: string;
   code?: number;
-  details?: { retryAfterSeconds?: number; causes?: { field?: string; message?: string; reason?: string }[] };
+  details?: { retryAfterSeconds?: number; causes?: StatusCause[] };
 }
 
 /** The Status in an error answer's body, or an empty one (a proxy's HTML page, say). */
@@ -277,6 +288,7 @@ export function toClusterError(what: string, error: unknown, namespace: string):
       status: code,
       ...(status.reason ? { reason: status.reason } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(Array.isArray(status.details?.causes) ? { causes: status.details.causes } : {}),
     });
   }
   const failure = error as (Error & { code?: string; cause?: Error & { code?: string } }) | undefined;

@@ -11,6 +11,8 @@ export interface RetryPolicy {
   maxWaitMs: number;
   /** The wait when the server does not say, doubled after each attempt. */
   baseDelayMs: number;
+  /** Multiplies the waits servers ask for (Retry-After); 1 but in tests. */
+  serverWaitScale?: number;
 }
 
 /** About a minute: long enough for API Priority and Fairness (Retry-After: 1) or an API server restart. */
@@ -27,7 +29,8 @@ export function retryDelay(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): number | undefined {
   if (attempt >= policy.maxAttempts) return undefined;
-  const delay = retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1);
+  const delay =
+    retryAfterMs !== undefined ? retryAfterMs * (policy.serverWaitScale ?? 1) : policy.baseDelayMs * 2 ** (attempt - 1);
   return waitedMs + delay <= policy.maxWaitMs ? delay : undefined;
 }
 

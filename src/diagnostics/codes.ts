@@ -140,6 +140,20 @@ export const CODES = {
     'an early-stopping policy only the GitHub Action watcher enforces',
   ),
   'manifest-size': warning('transpile', 'the manifest approaches or exceeds what one etcd object holds'),
+  'run-status-size': warning(
+    'transpile',
+    'a run will hold more node statuses than Argo keeps uncompressed, or more than it can keep at all',
+  ),
+  'pod-annotations-size': warning('transpile', "a run's pods will carry more than Kubernetes' 256 KiB of annotations"),
+  'run-name-too-long': warning(
+    'transpile',
+    "a name Argo or an operator extends at run time will pass Kubernetes' 63 characters (Argo's 52 for a CronWorkflow)",
+  ),
+  'cluster-refused': error(
+    'argo',
+    'the cluster refuses the manifest in a server-side dry run (CRD schema, admission, quota, namespace)',
+  ),
+  'missing-service-account': error('argo', 'a service account the pods run as does not exist in the namespace'),
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

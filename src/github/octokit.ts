@@ -9,8 +9,20 @@ export type GitHubClient = ReturnType<typeof getOctokit>;
  * waits as told) and retries transient server errors. The base URL comes from GITHUB_API_URL,
  * which @actions/github reads, so tests can point it at a local stand-in.
  */
-export function createGitHubClient(token: string, log: (message: string) => void): GitHubClient {
+export function createGitHubClient(
+  token: string,
+  log: (message: string) => void,
+  options: { retryAfterBaseMs?: number } = {},
+): GitHubClient {
+  // Both plugins wait `seconds × retryAfterBaseValue` ms; the tests shrink it (src/action/timing.ts).
+  const retryAfterBaseValue = options.retryAfterBaseMs ?? 1000;
   const throttle: ThrottlingOptions = {
+    retryAfterBaseValue,
+    // GitHub asks for a second between content-creating requests (three for those that notify,
+    // such as comments); the throttling plugin spaces them so. Shrunk with the rest in tests only.
+    ...(retryAfterBaseValue < 1000
+      ? { write: spacedWrites(retryAfterBaseValue), notifications: spacedWrites(3 * retryAfterBaseValue) }
+      : {}),
     onRateLimit: (retryAfter, options, _octokit, retryCount) => {
       log(
         `GitHub rate limit hit on ${options.method} ${options.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : 'giving up'}`,
@@ -24,10 +36,28 @@ export function createGitHubClient(token: string, log: (message: string) => void
   };
   return getOctokit(
     token,
-    { throttle, retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] } } as Parameters<typeof getOctokit>[1],
+    { throttle, retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], retryAfterBaseValue } },
     throttling,
     retry,
   );
+}
+
+/**
+ * A stand-in for the plugin's write limiter (a Bottleneck group: `key(id).schedule(options, job)`)
+ * that spaces jobs `minMs` apart.
+ */
+function spacedWrites(minMs: number): NonNullable<ThrottlingOptions['write']> {
+  let next = 0;
+  const limiter = {
+    schedule: async <T>(_options: unknown, job: () => T | Promise<T>): Promise<T> => {
+      const now = Date.now();
+      const wait = Math.max(0, next - now);
+      next = Math.max(now, next) + minMs;
+      if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+      return job();
+    },
+  };
+  return { key: () => limiter } as unknown as NonNullable<ThrottlingOptions['write']>;
 }
 
 export interface Repository {

@@ -68,7 +68,16 @@ export const INIT_HANDLERS = [
   'artifactRef',
 ] as const;
 
-/** V1Init (spec §6.3). */
+/**
+ * Python's truthiness, as V1Init's validator counts handlers: an empty list or string is unset.
+ */
+/** zod's issue code for refinements (our diagnostic code goes in `params.code`). */
+const ZOD_CUSTOM = 'custom' as const;
+
+const isSet = (value: unknown) =>
+  value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
+
+/** V1Init (spec §6.3), with its validator's rules: one handler per item, and git needs a source. */
 export const init = strict({
   // Handlers Argo cannot run (they need Polyaxon's artifacts store) take templates as Polyaxon does;
   // git, dockerfile and file ones keep literal shapes, which lowering reads.
@@ -84,5 +93,24 @@ export const init = strict({
   connection: z.string().optional(),
   path: z.string().optional(),
   container: k8s(strict(containerShape)).optional(),
+}).superRefine((item, context) => {
+  const handlers = INIT_HANDLERS.filter((handler) => isSet(item[handler]));
+  if (handlers.length > 1)
+    context.addIssue({
+      code: ZOD_CUSTOM,
+      path: [handlers[1]!],
+      message: `an init item sets ${handlers.join(' and ')}; only one of artifacts, paths, git, dockerfile, file, tensorboard, lineageRef, modelRef or artifactRef can be set`,
+      params: { code: 'multiple-init-handlers', hint: 'split it into one init item per handler' },
+    });
+  if (typeof item.git === 'object' && !item.git.url && !item.connection)
+    context.addIssue({
+      code: ZOD_CUSTOM,
+      path: ['git'],
+      message: 'a git init item needs a `url` or a `connection`',
+      params: {
+        code: 'git-without-source',
+        hint: 'add `url:` under `git:`, or a `connection:` naming a git connection',
+      },
+    });
 });
 export type Init = z.infer<typeof init>;

@@ -33,7 +33,8 @@ export const io = strict({
   description: z.string().optional(),
   type: z.string().optional(),
   value: z.unknown().optional(),
-  isOptional: laxBool.optional(),
+  // `isOptional: null` is kept: with a default `value`, Polyaxon reads it as `false` (and refuses).
+  isOptional: laxBool.nullable().optional(),
   isList: laxBool.optional(),
   isFlag: laxBool.optional(),
   argFormat: z.string().optional(),

@@ -148,12 +148,17 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
           `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`,
         ),
       ];
-    case 'custom':
+    case 'custom': {
+      // Rules written as refinements name their own diagnostic code (and hint), and point at the key.
+      const own = issue.params as { code?: DiagnosticCode; hint?: string } | undefined;
+      if (own?.code) return [error(own.code, issue.message, own.hint, 'key')];
+      return [error('invalid-value', `\`${field || 'value'}\`: ${issue.message}`)];
+    }
     default:
       return [
         error(
           'invalid-value',
-          `\`${field || 'value'}\`: ${issue.message}${actual !== undefined && issue.code !== 'custom' ? `, got ${describe(actual)}` : ''}`,
+          `\`${field || 'value'}\`: ${issue.message}${actual !== undefined ? `, got ${describe(actual)}` : ''}`,
         ),
       ];
   }

@@ -105,7 +105,7 @@ export const hyperParam = z.discriminatedUnion('kind', [
 export type HyperParam = z.infer<typeof hyperParam>;
 
 const space = z.record(z.string(), hyperParam);
-const metric = strict({ name: z.string().min(1), optimization: z.enum(['maximize', 'minimize']) });
+const metric = strict({ name: z.string().min(1), optimization: z.enum(['maximize', 'minimize']).optional() });
 const tuner = strict({
   hubRef: z.string().min(1),
   presets: stringList.optional(),
@@ -115,6 +115,11 @@ const tuner = strict({
 });
 const common = { concurrency: refOr(positiveInt).optional(), earlyStopping: refOr(z.array(earlyStopping)).optional() };
 const tuned = { ...common, seed: refOr(z.int()).optional(), tuner: tuner.optional() };
+/**
+ * Kinds whose counts Polyaxon compares with 1 before reading them (`if v and v < 1`): a template
+ * there fails its check (a string cannot be compared with a number), so only numbers are taken.
+ */
+const counted = { concurrency: positiveInt.optional() };
 
 const utilityFunction = strict({
   acquisitionFunction: z.enum(['ucb', 'ei', 'poi']).optional(),
@@ -132,21 +137,27 @@ const utilityFunction = strict({
 
 /** V1Matrix, discriminated by `kind`. */
 export const matrix = z.discriminatedUnion('kind', [
-  strict({ kind: z.literal('mapping'), values: refOr(z.array(z.record(z.string(), z.unknown())).min(1)), ...common }),
-  strict({ kind: z.literal('grid'), params: space, numRuns: refOr(positiveInt).optional(), ...common }),
+  strict({
+    kind: z.literal('mapping'),
+    values: refOr(z.array(z.record(z.string(), z.unknown())).min(1)),
+    ...common,
+    ...counted,
+  }),
+  strict({ kind: z.literal('grid'), params: space, numRuns: positiveInt.optional(), ...common, ...counted }),
   strict({
     kind: z.literal('random'),
     params: space,
-    numRuns: refOr(positiveInt),
+    numRuns: positiveInt,
     seed: refOr(z.int()).optional(),
     ...common,
+    ...counted,
   }),
   strict({
     kind: z.literal('hyperband'),
     params: space.optional(),
     maxIterations: refOr(positiveInt).optional(),
     eta: refOr(z.number().nonnegative()).optional(),
-    resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']) }).optional(),
+    resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']).optional() }).optional(),
     metric: metric.optional(),
     resume: laxBool.optional(),
     ...tuned,
@@ -165,8 +176,9 @@ export const matrix = z.discriminatedUnion('kind', [
     metric,
     params: space,
     maxIterations: refOr(positiveInt).optional(),
-    numRuns: refOr(positiveInt).optional(),
+    numRuns: positiveInt.optional(),
     ...tuned,
+    ...counted,
   }),
   // Polyaxon 2.18 dropped `hyperopt` for `tpe`: refused with that advice (the kind stays known so
   // the message can say so).
@@ -182,6 +194,6 @@ export const matrix = z.discriminatedUnion('kind', [
     error: '`hyperopt` matrices were replaced by `tpe` in Polyaxon 2.18 (the same fields, without `algorithm`)',
     path: ['kind'],
   }),
-  strict({ kind: z.literal('iterative'), maxIterations: refOr(positiveInt), params: space.optional(), ...tuned }),
+  strict({ kind: z.literal('iterative'), maxIterations: positiveInt, params: space.optional(), ...tuned, ...counted }),
 ]);
 export type Matrix = z.infer<typeof matrix>;

@@ -143,5 +143,16 @@ export const stringMap = z.record(
   z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value)),
 );
 
-/** Datetimes: YAML 1.1 timestamps arrive as Date objects, others as ISO strings. */
-export const datetime = z.union([z.date().transform((d) => d.toISOString()), z.string().min(1)]);
+/**
+ * Datetimes as pydantic reads them: YAML 1.1 timestamps arrive as Date objects; text must be an
+ * ISO date or date-time (`2024-01-31`, `2024-01-31T10:00:00Z`) or a Unix timestamp.
+ */
+export const datetime = z.union([
+  z.date().transform((d) => d.toISOString()),
+  z.number().transform((n) => new Date(Math.abs(n) > 2e10 ? n : n * 1000).toISOString()),
+  z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[-+]\d{2}(:?\d{2})?)?)?|-?\d+(\.\d+)?)$/, {
+      error: 'expected an ISO date-time such as `2024-01-31T10:00:00Z`',
+    }),
+]);

@@ -374,6 +374,16 @@ describe.concurrent('example pipelines on real pods', () => {
     },
   );
 
+  // A transpiler bug, reported: the file init's content is put into its shell command between
+  // single quotes when Argo substitutes the param, so a value holding a quote breaks the script
+  // (and could run commands). Passing it through an environment variable would keep it data.
+  it.fails("init.yaml: writes a file init's content holding a quote as given", async (test) => {
+    const scenario = await Scenario.openFixture(test, 'init-quote', 'init.yaml');
+    const result = await scenario.submit({ params: "config=it's: 1" }).done;
+    expect(result.code, result.stdout).toBe(0);
+    expect(scenario.run('train').files['/plx-context/artifacts/config/config.yaml']).toBe("it's: 1");
+  });
+
   pipeline(
     'cache-and-queue.yaml',
     'serves featurize from the cache the second time, through the queues',

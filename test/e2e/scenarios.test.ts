@@ -4,6 +4,7 @@ import { describe, expect, inject, it, type TestContext } from 'vitest';
 import type { WorkflowObject } from '../../src/watch/workflow-status.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { eventually, savedState } from '../support/run-action.js';
+import { SIMULATED_SCHEDULER } from './support/pod-simulator.js';
 import { HEAD_SHA, maxOverlap, restartApiServer, Scenario, until, type Outcome } from './support/scenario.js';
 
 /**
@@ -345,6 +346,23 @@ run:
   });
 });
 
+describe.concurrent('the pod simulator beside the real node', () => {
+  it('plays only the pods of workflows that name its scheduler, which the node never runs', async (test) => {
+    const pipeline = fanOut('simulated', ['first', 'second'], {
+      chained: true,
+      dag: `  environment: {schedulerName: ${SIMULATED_SCHEDULER}}\n`,
+    });
+    const scenario = await Scenario.simulate(test, 'simulated', pipeline, () => ({}));
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    expect(scenario.simulator!.steps.map((s) => s.task)).toEqual(['first', 'second']);
+    // No container ran: kube-scheduler and the kubelet left these pods alone.
+    expect(scenario.steps).toEqual([]);
+    const pods = await scenario.pods();
+    expect(pods.map((p) => p.spec?.nodeName)).toEqual(['sim-node', 'sim-node']);
+  });
+});
+
 /** Alone: the other scenarios' executors would lose the apiserver too. */
 describe('an apiserver restart', () => {
   it('is survived by the watch, which reports nothing twice', async (test) => {
@@ -352,10 +370,12 @@ describe('an apiserver restart', () => {
       test,
       'restart',
       fanOut('restart', ['first', 'second', 'third'], { chained: true }),
-      () => ({ runMs: 2000 }),
+      // first outlasts the restart: its executor reports only once the apiserver has caught up
+      // (right after a start, its authorizer may refuse the service account for a moment).
+      (step) => ({ runMs: step.task === 'first' ? 20_000 : 2000 }),
     );
     const action = scenario.submit();
-    await eventually(() => (scenario.checks()['argo/first']?.includes('in_progress') ? true : undefined), 30_000);
+    await until('first to run', () => (scenario.runs.some((s) => s.task === 'first') ? true : undefined));
     await restartApiServer();
     const result = await action.done;
     expect(result.code, result.stdout).toBe(0);

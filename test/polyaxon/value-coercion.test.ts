@@ -147,7 +147,7 @@ interface Verdict {
 let judge: PolyaxonJudge;
 beforeAll(async () => {
   judge = await startPolyaxonJudge();
-});
+}, 120_000);
 afterAll(() => judge.close());
 
 async function expectSameVerdicts(cases: { type: string; value: unknown; isList?: boolean }[]): Promise<void> {

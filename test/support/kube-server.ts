@@ -24,6 +24,8 @@ export interface KubeFault {
   echoAuthorization?: boolean;
   /** How many requests fail this way (default 1). */
   times?: number;
+  /** A 422's field-by-field reasons (`details.causes`). */
+  causes?: { field?: string; message?: string; reason?: string }[];
 }
 
 /** What the API server says for each status, by default (k8s.io/apimachinery's errors and APF). */
@@ -51,6 +53,8 @@ const STATUS_DEFAULTS: Record<number, { reason: string; message: string }> = {
  */
 export class KubeStandIn {
   readonly namespaces = new Set(['ml']);
+  /** Service accounts as `namespace/name`; every namespace has its `default`. */
+  readonly serviceAccounts = new Set<string>();
   readonly workflows = new Map<string, WorkflowObject>();
   readonly requests: {
     operation?: KubeOperation;
@@ -128,6 +132,14 @@ export class KubeStandIn {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const account = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/]+)$/.exec(url.pathname);
+    if (account && req.method === 'GET') {
+      this.requests.push({ method: 'GET', url: url.pathname, at: Date.now() });
+      const [, namespace, name] = account as unknown as [string, string, string];
+      return this.namespaces.has(namespace) && (name === 'default' || this.serviceAccounts.has(`${namespace}/${name}`))
+        ? this.json(res, 200, { kind: 'ServiceAccount', apiVersion: 'v1', metadata: { name, namespace } })
+        : this.status(res, 404, 'NotFound', `serviceaccounts "${name}" not found`);
+    }
     const match = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/workflows(?:\/([^/]+))?$/.exec(url.pathname);
     const [, namespace, name] = (match ?? []) as unknown as [string, string, string | undefined];
     const operation: KubeOperation | undefined = !match
@@ -170,6 +182,8 @@ export class KubeStandIn {
         namespace,
         uid: `uid-${this.counter}`,
       };
+      // A server-side dry run answers as a create would, and stores nothing.
+      if (url.searchParams.get('dryRun') === 'All') return this.json(res, 201, workflow);
       if (this.workflows.has(workflow.metadata.name!))
         return this.status(
           res,
@@ -252,7 +266,10 @@ export class KubeStandIn {
       res.end(`<html><body><h1>${code}</h1>${message}</body></html>`);
       return;
     }
-    const details = fault.retryAfter !== undefined ? { retryAfterSeconds: fault.retryAfter } : {};
+    const details = {
+      ...(fault.retryAfter !== undefined ? { retryAfterSeconds: fault.retryAfter } : {}),
+      ...(fault.causes ? { causes: fault.causes } : {}),
+    };
     res.writeHead(code, { 'content-type': 'application/json', ...headers });
     res.end(
       JSON.stringify({

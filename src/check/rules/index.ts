@@ -3,7 +3,6 @@ import { acyclic } from './acyclic.js';
 import { conditionsAreExpressions } from './conditions.js';
 import { dagComponentNames } from './dag-component-names.js';
 import { dagHasOperations } from './dag-has-operations.js';
-import { initHandlers } from './init-handlers.js';
 import { ioDefinitions } from './io-definitions.js';
 import { joinTargets } from './join-targets.js';
 import { knownUpstream } from './known-upstream.js';
@@ -20,7 +19,6 @@ export const RULES: readonly Rule[] = [
   acyclic,
   dagComponentNames,
   ioDefinitions,
-  initHandlers,
   runPatchMatchesRuntime,
   conditionsAreExpressions,
   matrixSpace,

@@ -1,7 +1,6 @@
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import type { Path } from '../../parse/source.js';
 import type { IO } from '../../schema/io.js';
-import { isTemplate } from '../../schema/primitives.js';
 import type { Rule } from '../rule.js';
 import { checkConstraints, patternProblem } from '../values/constraints.js';
 import { coerce } from '../values/coerce.js';
@@ -52,7 +51,7 @@ export const ioDefinitions: Rule = {
             `${section.slice(0, -1)} \`${io.name}\` has type \`${io.type ?? 'any'}\` and cannot be a flag; a flag must be of type \`bool\``,
             'set `type: bool`, or drop `isFlag`',
           );
-        if (io.isOptional === false && 'value' in io)
+        if ((io.isOptional === false || io.isOptional === null) && 'value' in io)
           report(
             'value',
             'required-with-default',
@@ -79,8 +78,9 @@ export const ioDefinitions: Rule = {
             hint: pattern.hint,
             anchor: 'value',
           });
-        // A default value is checked against the type when the file is read (spec §4.1).
-        if ('value' in io && io.value !== null && io.value !== undefined && !isTemplate(io.value)) {
+        // A default value is checked against the type when the file is read (spec §4.1), a
+        // template too: unlike a param's, it is not rendered first (`{{ lr }}` is no float).
+        if ('value' in io && io.value !== null && io.value !== undefined) {
           const result = coerce(io.type, io.value, io.isList);
           if (!result.ok)
             report(

@@ -1,4 +1,4 @@
-import { DISTRIBUTIONS, RANGE_KINDS, type Matrix } from '../../schema/matrix.js';
+import { DISTRIBUTIONS, type Matrix } from '../../schema/matrix.js';
 import type { Rule } from '../rule.js';
 
 const NON_UNIFORM = new Set<string>(DISTRIBUTIONS.filter((d) => d !== 'uniform'));
@@ -46,21 +46,22 @@ export const matrixSpace: Rule = {
         );
       }
       const input = inputs.find((io) => io.name === name);
-      if (!input || input.type === undefined) continue;
+      if (!input) continue;
+      // Polyaxon's validate_io: only choice and pchoice take any input type (an untyped one too).
       const needed =
         hp.kind === 'daterange'
           ? ['date']
           : hp.kind === 'datetimerange'
             ? ['datetime']
-            : (RANGE_KINDS as readonly string[]).includes(hp.kind)
-              ? ['int', 'float']
-              : undefined;
-      if (needed && !needed.includes(input.type)) {
+            : hp.kind === 'choice' || hp.kind === 'pchoice'
+              ? undefined
+              : ['int', 'float'];
+      if (needed && (input.type === undefined || !needed.includes(input.type))) {
         context.report(
           op,
           at,
           'matrix-type-mismatch',
-          `\`${name}\` is a \`${hp.kind}\` space but the input \`${name}\` has type \`${input.type}\`; it needs ${needed.map((t) => `\`${t}\``).join(' or ')}`,
+          `\`${name}\` is a \`${hp.kind}\` space but the input \`${name}\` ${input.type === undefined ? 'has no type' : `has type \`${input.type}\``}; it needs ${needed.map((t) => `\`${t}\``).join(' or ')}`,
           { anchor: 'value', hint: 'use `kind: choice` for non-numeric values, or change the input type' },
         );
       }

@@ -120,10 +120,16 @@ export class Scenario {
    * serve, such as thousands of pods. Its pipeline must set `schedulerName: pod-simulator`
    * (dag `environment`), so that kube-scheduler and the kubelet leave its pods to the simulator.
    */
-  static async simulate(namespace: string, pipeline: string, behave: SimulatedBehaviour): Promise<Scenario> {
+  static async simulate(
+    test: TestContext,
+    namespace: string,
+    pipeline: string,
+    behave: SimulatedBehaviour,
+  ): Promise<Scenario> {
     const scenario = new Scenario(namespace, pipeline, () => undefined, behave);
     await scenario.setUp();
     scenario.simulator!.start();
+    test.onTestFinished(() => scenario.stop());
     return scenario;
   }
 

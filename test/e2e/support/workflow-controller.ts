@@ -115,8 +115,8 @@ async function installCrds(api: ApiextensionsV1Api): Promise<void> {
   };
   const start = Date.now();
   while (!(await established())) {
-    if (Date.now() - start > 30_000)
-      throw new Error(`Argo's CRDs were not established within 30s: ${names.join(', ')}`);
+    if (Date.now() - start > 120_000)
+      throw new Error(`Argo's CRDs were not established within 120s: ${names.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
