@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isError } from '../../src/diagnostics/diagnostic.js';
-import { readConnectionCatalog } from '../../src/lower/connections.js';
+import { readConnectionCatalog } from '../../src/resolve/connection-catalog.js';
 import { transpile } from '../../src/transpile.js';
 import { serveHub, startPolyaxonJudge, type PolyaxonJudge } from '../support/polyaxon-judge.js';
 import { EXTERNAL_FIXTURES, REPO_ROOT } from '../support/paths.js';
