@@ -294,3 +294,20 @@ component:
     why: 'Python counts `True` as 1 in a lax integer field; `concurrency: true` is a mistake, not a 1.',
   },
 ];
+
+/** The table as the README shows it (print it with `npx tsx` or from a test when it changes). */
+export function markdownTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const where = (d: DeliberateDifference) =>
+    [...(d.files ?? []).map((f) => `\`${f.replace(/^fixtures\//, '')}\``), ...(d.mutations ? ['generated'] : [])].join(
+      ', ',
+    );
+  return [
+    '| difference | where | Polyaxon 2.18 | polyaxon-argo | kind | why |',
+    '|---|---|---|---|---|---|',
+    ...DELIBERATE_DIFFERENCES.map(
+      (d) =>
+        `| ${cell(d.case)} | ${cell(where(d))} | ${d.polyaxon} | ${d.ours}${d.codes ? ` (${d.codes.map((c) => `\`${c}\``).join(', ')})` : ''} | ${d.kind} | ${cell(d.why)} |`,
+    ),
+  ].join('\n');
+}
