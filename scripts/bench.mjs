@@ -104,7 +104,7 @@ console.log(
 );
 
 // Polyaxon's own check on the same files, and our validate time as a ratio to it.
-const polyaxon = benchPolyaxon({ root, results, inputs, repeatsFor });
+const polyaxon = benchPolyaxon({ root, results, inputs });
 
 // The GitHub Action's watcher (status handling for a 1,000-operation workflow over 10,000
 // events) and the refusal of hostile files, measured by test/bench/*.bench.ts.

@@ -81,7 +81,11 @@ function refused(
         hint: `create the namespace (and install Argo Workflows), or set ${optionRef('namespace')} to one that exists`,
       },
     ];
-  const causes: StatusCause[] = error.causes.filter((cause) => cause.field || cause.message);
+  // The API server adds a cause with no field ("<nil>") saying the CEL rules were skipped
+  // because of the others: it is not a problem of its own.
+  const causes: StatusCause[] = error.causes.filter(
+    (cause) => (cause.field || cause.message) && !/some validation rules were not checked/.test(cause.message ?? ''),
+  );
   // Strict field validation names unknown fields in the message only.
   const unknown = [...detail.matchAll(/unknown field "([^"]+)"/g)].map((m) => ({
     field: m[1],

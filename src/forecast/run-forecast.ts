@@ -264,12 +264,12 @@ function substitute(parameter: Parameter, parent: Map<string, string>, item: unk
   });
 }
 
-/** How Argo labels an item in a node's name: the value, or `key=value` pairs in key order. */
+/** How Argo labels an item in a node's name: the value, or `key:value` pairs in key order (`sweep(0:batch:1,lr:0.01)`). */
 function itemLabel(item: unknown): string {
   if (item && typeof item === 'object' && !Array.isArray(item))
     return Object.keys(item)
       .sort()
-      .map((key) => `${key}=${format((item as Record<string, unknown>)[key])}`)
+      .map((key) => `${key}:${format((item as Record<string, unknown>)[key])}`)
       .join(',');
   return format(item);
 }

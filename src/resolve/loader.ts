@@ -108,9 +108,11 @@ export function createLoader(options: LoaderOptions = {}): Loader {
         throw new LoadError(`hubRef \`${reference}\` is not of the form \`[owner/]name[:version]\``);
       }
       const root = path.resolve(options.hubDir);
+      // Polyaxon's registry reads `NAME/latest.yaml` for a version-less `hubRef: NAME`: a hub laid out
+      // that way (or with `NAME.yaml`) reads the same here.
       const candidates = version
         ? [`${name}/${version}.yaml`, `${name}/${version}.yml`]
-        : [`${name}.yaml`, `${name}.yml`];
+        : [`${name}.yaml`, `${name}.yml`, `${name}/latest.yaml`, `${name}/latest.yml`];
       for (const candidate of candidates) {
         const file = path.join(root, candidate);
         try {

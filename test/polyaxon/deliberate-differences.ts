@@ -139,7 +139,7 @@ export const DELIBERATE_DIFFERENCES: DeliberateDifference[] = [
     why: 'PyYAML keeps big integers exactly; we would round them on the way to Argo, so we refuse instead (quote it to keep it as text).',
   },
   {
-    case: 'Kubernetes objects: types, unknown fields, quantities, names (containers, resources, volume mounts, env, affinity, securityContext)',
+    case: 'Kubernetes objects: types, unknown fields, quantities, names (containers, resources, volume mounts, env and `toEnv` names, affinity, securityContext)',
     files: [
       'fixtures/invalid/affinity-misspelled.yaml',
       'fixtures/invalid/invalid-resource-quantity.yaml',
@@ -148,7 +148,7 @@ export const DELIBERATE_DIFFERENCES: DeliberateDifference[] = [
       'fixtures/external/files/polyaxon-quick-start__scheduling_services_notebook__1.yaml',
     ],
     mutations: ['field:retype', 'field:unknown', 'field:drop', 'yaml:scalar'],
-    at: /(container|sidecars\[\]|volumes\[\]|resources|volumeMounts|env|affinity|securityContext|tolerations)/,
+    at: /(container|sidecars\[\]|volumes\[\]|resources|volumeMounts|env|affinity|securityContext|tolerations|toEnv)/,
     witness: `version: 1.1\nkind: component\nrun: {kind: job, container: {image: busybox, resources: {limits: {cpu: lots}}}}\n`,
     polyaxon: 'valid',
     ours: 'invalid',
@@ -294,3 +294,20 @@ component:
     why: 'Python counts `True` as 1 in a lax integer field; `concurrency: true` is a mistake, not a 1.',
   },
 ];
+
+/** The table as the README shows it (print it with `npx tsx` or from a test when it changes). */
+export function markdownTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const where = (d: DeliberateDifference) =>
+    [...(d.files ?? []).map((f) => `\`${f.replace(/^fixtures\//, '')}\``), ...(d.mutations ? ['generated'] : [])].join(
+      ', ',
+    );
+  return [
+    '| difference | where | Polyaxon 2.18 | polyaxon-argo | kind | why |',
+    '|---|---|---|---|---|---|',
+    ...DELIBERATE_DIFFERENCES.map(
+      (d) =>
+        `| ${cell(d.case)} | ${cell(where(d))} | ${d.polyaxon} | ${d.ours}${d.codes ? ` (${d.codes.map((c) => `\`${c}\``).join(', ')})` : ''} | ${d.kind} | ${cell(d.why)} |`,
+    ),
+  ].join('\n');
+}
