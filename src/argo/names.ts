@@ -8,14 +8,11 @@
 export const MAX_NAME_LENGTH = 63;
 
 export function toArgoName(name: string, maxLength = MAX_NAME_LENGTH): string {
-  let out = name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^-+|-+$/g, '');
+  // Runs of other characters and dashes become one dash; no dash at either end.
+  let out = trimDashes(name.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
   if (out === '') out = 'x';
   if (!/^[a-z]/.test(out)) out = `x-${out}`;
-  if (out.length > maxLength) out = `${out.slice(0, maxLength - 9).replace(/-+$/, '')}-${hash(name)}`;
+  if (out.length > maxLength) out = `${trimDashes(out.slice(0, maxLength - 9))}-${hash(name)}`;
   return out;
 }
 
@@ -32,7 +29,7 @@ export class NameTable {
     let candidate = base;
     for (let n = 2; this.used.has(candidate); n++) {
       const suffix = `-${n}`;
-      candidate = `${base.slice(0, this.maxLength - suffix.length).replace(/-+$/, '')}${suffix}`;
+      candidate = `${trimDashes(base.slice(0, this.maxLength - suffix.length))}${suffix}`;
     }
     this.used.add(candidate);
     this.origins.set(candidate, name);
@@ -48,4 +45,13 @@ export function hash(text: string): string {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Without dashes at either end; a loop, not `/-+$/`, which is quadratic on a long run of dashes. */
+function trimDashes(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === '-') start++;
+  while (end > start && text[end - 1] === '-') end--;
+  return text.slice(start, end);
 }

@@ -27,7 +27,7 @@ export function parseRef(ref: string): ParsedRef | { error: string; hint?: strin
   return {
     error: `\`${ref}\` is not a valid reference: it must be \`ops.NAME\`, \`runs.UUID\` or \`dag\``,
     hint: ref.startsWith('op.') || !ref.includes('.') ? `did you mean \`ops.${ref.replace(/^op\./, '')}\`?` : undefined,
-  } as { error: string; hint?: string };
+  };
 }
 
 export interface RefValue {
@@ -56,7 +56,7 @@ export function parseRefValue(raw: string, ref: ParsedRef): RefValue | { error: 
     return {
       error: `\`${raw}\` is not a value a reference can read: it must start with \`inputs.\`, \`outputs.\`, \`artifacts.\` or \`globals.\``,
       hint: section === 'output' || section === 'input' ? `did you mean \`${section}s.${key}\`?` : undefined,
-    } as { error: string; hint?: string };
+    };
   }
   if (parts.length === 3 && section !== 'artifacts')
     return { error: `could not parse value \`${raw}\`: only \`artifacts.\` values have three parts` };

@@ -62,7 +62,7 @@ function value(expr: ConditionExpr): { source: string; type: ValueType | 'mixed'
 function literal(expr: Extract<ConditionExpr, { kind: 'literal' }>): string {
   if (Array.isArray(expr.value)) return `[${expr.value.map((item: ConditionExpr) => value(item).source).join(', ')}]`;
   if (typeof expr.value === 'string') return exprString(expr.value);
-  return String(expr.value);
+  return typeof expr.value === 'number' ? String(expr.value) : expr.value ? 'true' : 'false';
 }
 
 /** Python's truthiness of a value. */

@@ -3,6 +3,7 @@ import { isLiteral, render, renderExpression, type ArgoText, type Delivery } fro
 import type { ResourceTemplate } from '../model/pipeline.js';
 import type { Template } from '../argo/types.js';
 import { lowerContainer, type ArgoContainer } from './container.js';
+import { inputParameters } from './templates.js';
 
 /** A text in a manifest, written once the whole manifest is: see `writeManifest`. */
 export class ManifestText {
@@ -22,7 +23,10 @@ export interface Manifest {
  * A resource template → the Argo template that creates the Kubeflow job and waits on its
  * primary replicas. The manifest is returned as an object: it is written as text last.
  */
-export function lowerResource(template: ResourceTemplate): { body: Omit<Template, 'name'>; manifest: Manifest } {
+export function lowerResource(template: ResourceTemplate): {
+  body: Pick<Template, 'inputs' | 'resource'>;
+  manifest: Manifest;
+} {
   const write = (text: ArgoText, delivery: Delivery) => new ManifestText(text, delivery);
   const containers: ArgoContainer[] = [];
   const specs: Record<string, unknown> = {};
@@ -59,19 +63,7 @@ export function lowerResource(template: ResourceTemplate): { body: Omit<Template
   const { role, replicas } = template.primary;
   return {
     body: {
-      ...(template.inputs.length
-        ? {
-            inputs: {
-              parameters: template.inputs.map((i) => ({
-                name: i.name,
-                ...(i.default ? { default: render(i.default, 'argv') } : {}),
-              })),
-            },
-          }
-        : {}),
-      ...(Object.keys(template.settings.annotations).length
-        ? { metadata: { annotations: template.settings.annotations } }
-        : {}),
+      inputs: inputParameters(template.inputs),
       resource: {
         action: 'create',
         setOwnerReference: true,

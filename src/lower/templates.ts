@@ -36,7 +36,7 @@ export class Templates {
         break;
       case 'resource': {
         const { body, manifest } = lowerResource(bound);
-        name = this.add(bound.preferredName, withSettings(body, bound.settings), manifest);
+        name = this.add(bound.preferredName, templateBody(body, bound.settings), manifest);
         break;
       }
       case 'dag': {
@@ -72,7 +72,7 @@ export class Templates {
   }
 }
 
-export function inputParameters(inputs: readonly TemplateInput[]): Body['inputs'] {
+export function inputParameters(inputs: readonly TemplateInput[]): Body['inputs'] | undefined {
   if (!inputs.length) return undefined;
   return {
     parameters: inputs.map((input) => ({
@@ -91,30 +91,46 @@ function containerBody(bound: ContainerTemplate): Body {
       ...(output.default ? { default: render(output.default, 'argv') } : {}),
     },
   }));
-  const body: Body = {
-    ...(bound.inputs.length ? { inputs: inputParameters(bound.inputs) } : {}),
-    ...(outputs.length ? { outputs: { parameters: outputs } } : {}),
-    ...(bound.daemon ? { daemon: true } : {}),
-    container: lowerContainer(bound.container),
-    ...(bound.initContainers.length ? { initContainers: bound.initContainers.map((c) => lowerContainer(c)) } : {}),
-    ...(bound.sidecars.length ? { sidecars: bound.sidecars.map((c) => lowerContainer(c)) } : {}),
-    ...(bound.volumes.length ? { volumes: bound.volumes } : {}),
-  };
-  return withSettings(body, bound.settings);
+  return templateBody(
+    {
+      inputs: inputParameters(bound.inputs),
+      ...(outputs.length ? { outputs: { parameters: outputs } } : {}),
+      ...(bound.daemon ? { daemon: true } : {}),
+      container: lowerContainer(bound.container),
+      ...(bound.initContainers.length ? { initContainers: bound.initContainers.map((c) => lowerContainer(c)) } : {}),
+      ...(bound.sidecars.length ? { sidecars: bound.sidecars.map((c) => lowerContainer(c)) } : {}),
+      ...(bound.volumes.length ? { volumes: bound.volumes } : {}),
+    },
+    bound.settings,
+  );
 }
 
-/** Pod metadata, pod fields and the operation's settings, in the order Argo's Template lists them. */
-function withSettings(body: Body, settings: Partial<PodSettings>): Body {
+type Parts = Pick<
+  Body,
+  'inputs' | 'outputs' | 'daemon' | 'container' | 'initContainers' | 'sidecars' | 'volumes' | 'resource'
+>;
+
+/** A leaf template: its parts, pod metadata, pod fields and settings, in the order Argo's Template lists them. */
+export function templateBody(parts: Parts, settings: Partial<PodSettings>): Body {
   const labels = settings.labels ?? {};
   const annotations = settings.annotations ?? {};
-  const metadata = {
-    ...body.metadata,
-    ...(Object.keys(labels).length ? { labels } : {}),
-    ...(Object.keys(annotations).length ? { annotations } : {}),
-  };
-  return sortTemplate({
-    ...body,
-    ...(Object.keys(metadata).length ? { metadata } : {}),
+  return {
+    ...(parts.inputs ? { inputs: parts.inputs } : {}),
+    ...(parts.outputs ? { outputs: parts.outputs } : {}),
+    ...(Object.keys(labels).length || Object.keys(annotations).length
+      ? {
+          metadata: {
+            ...(Object.keys(labels).length ? { labels } : {}),
+            ...(Object.keys(annotations).length ? { annotations } : {}),
+          },
+        }
+      : {}),
+    ...(parts.daemon ? { daemon: parts.daemon } : {}),
+    ...(parts.container ? { container: parts.container } : {}),
+    ...(parts.initContainers ? { initContainers: parts.initContainers } : {}),
+    ...(parts.sidecars ? { sidecars: parts.sidecars } : {}),
+    ...(parts.volumes ? { volumes: parts.volumes } : {}),
+    ...(parts.resource ? { resource: parts.resource } : {}),
     ...(settings.nodeSelector ? { nodeSelector: settings.nodeSelector } : {}),
     ...(settings.affinity ? { affinity: settings.affinity } : {}),
     ...(settings.tolerations ? { tolerations: settings.tolerations } : {}),
@@ -147,38 +163,5 @@ function withSettings(body: Body, settings: Partial<PodSettings>): Body {
     ...(settings.semaphore
       ? { synchronization: { semaphores: [{ configMapKeyRef: { name: QUEUES_CONFIGMAP, key: settings.semaphore } }] } }
       : {}),
-  });
-}
-
-/** Stable key order for templates (the order of the Template type), whatever order fields were added in. */
-const TEMPLATE_ORDER = [
-  'inputs',
-  'outputs',
-  'metadata',
-  'daemon',
-  'container',
-  'initContainers',
-  'sidecars',
-  'volumes',
-  'resource',
-  'nodeSelector',
-  'affinity',
-  'tolerations',
-  'serviceAccountName',
-  'securityContext',
-  'priorityClassName',
-  'schedulerName',
-  'hostAliases',
-  'podSpecPatch',
-  'retryStrategy',
-  'activeDeadlineSeconds',
-  'memoize',
-  'synchronization',
-];
-function sortTemplate<T extends object>(body: T): T {
-  const order = (key: string) => {
-    const i = TEMPLATE_ORDER.indexOf(key);
-    return i === -1 ? TEMPLATE_ORDER.length : i;
   };
-  return Object.fromEntries(Object.entries(body).sort(([a], [b]) => order(a) - order(b))) as T;
 }

@@ -1,5 +1,4 @@
 import { diagnostic } from '../diagnostics/diagnostic.js';
-import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseSource } from '../parse/parse-source.js';

@@ -64,7 +64,7 @@ export function compileOperation(op: ResolvedOperation, inherited: Inherited): C
   const queue = patch(component.queue, op.operation.queue ?? inherited.queue, strategy);
 
   const settings: Inherited = {
-    ...(environment !== undefined ? { environment: environment as Environment | string } : {}),
+    ...(environment !== undefined ? { environment: environment } : {}),
     ...(termination !== undefined ? { termination } : {}),
     ...(cache !== undefined ? { cache } : {}),
     ...(plugins !== undefined ? { plugins } : {}),

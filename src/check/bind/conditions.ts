@@ -165,8 +165,8 @@ function finalValueProblem(expr: ConditionExpr): string | undefined {
         !FALSE_WORDS.test(expr.value.trim())
       )
         return `\`conditions\` would render \`${expr.value}\`, which is not true or false`;
-      if (expr.type === 'number' && expr.value !== 0 && expr.value !== 1)
-        return `\`conditions\` would render ${String(expr.value)}, which is not true or false`;
+      if (typeof expr.value === 'number' && expr.value !== 0 && expr.value !== 1)
+        return `\`conditions\` would render ${expr.value}, which is not true or false`;
       if (expr.type === 'list' || expr.type === 'dict')
         return '`conditions` would render a list, which is not true or false';
       return undefined;

@@ -51,7 +51,7 @@ export function attachConnections(
       );
       return;
     }
-    const mount = mountConnection(connection, context, [...at, index]);
+    const mount = mountConnection(connection, context);
     if (!mount) return;
     out.env.push(...mount.env);
     out.envFrom.push(...mount.envFrom);
@@ -61,7 +61,7 @@ export function attachConnections(
   return out;
 }
 
-function mountConnection(c: Connection, context: BindContext, at: Path): ConnectionMounts | undefined {
+function mountConnection(c: Connection, context: BindContext): ConnectionMounts | undefined {
   const catalog = context.options.connections;
   if (!catalog) return undefined;
   // The catalog's values go into the manifest too: checked at their place in the catalog.

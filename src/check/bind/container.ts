@@ -152,7 +152,7 @@ function checkList(
   const out: Checked[] = [];
   (values ?? []).forEach((value, i) => {
     const checked = checkPlain(value, context, origin, [...at, i], what);
-    if (checked) out.push(checked as Checked);
+    if (checked) out.push(checked);
   });
   return out;
 }

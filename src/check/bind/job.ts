@@ -12,7 +12,7 @@ import { bindEnvironment } from './environment.js';
 import { bindInit } from './init.js';
 import { parameterText, templateInputs } from './inputs.js';
 import { checkPorts, isPortNumber } from './kubernetes.js';
-import { built, checkPlain } from './plain.js';
+import { built } from './plain.js';
 import { bindSettings } from './settings.js';
 import { parameter, TextScope } from './text.js';
 import { checkVolumes } from './volumes.js';

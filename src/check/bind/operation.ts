@@ -139,7 +139,7 @@ function wrapMatrix(
   // with the operation's params before expanding it, which Argo cannot: templates are refused.
   const items = suggestions.map((suggestion, index) =>
     Object.fromEntries(
-      keys.map((key) => {
+      keys.map((key): [string, ArgoText | number | boolean] => {
         const value = suggestion[key];
         if (typeof value === 'number' || typeof value === 'boolean') return [key, value];
         const text = parameterText(value);

@@ -31,7 +31,7 @@ function mergeField(current: unknown, next: unknown, strategy: PatchStrategy): u
     case 'pre_merge': {
       if (isPlainObject(current) && isPlainObject(next)) return patch(current, next, strategy);
       if (Array.isArray(current) && Array.isArray(next)) {
-        const [first, second] = strategy === 'post_merge' ? [current, next] : [next, current];
+        const [first, second]: [unknown[], unknown[]] = strategy === 'post_merge' ? [current, next] : [next, current];
         const keys = new Set(first.map((item) => JSON.stringify(item)));
         return [...first, ...second.filter((item) => !keys.has(JSON.stringify(item)))];
       }

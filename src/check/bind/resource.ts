@@ -120,7 +120,8 @@ export function bindResource(
       run[key] !== undefined ? checkPlain(run[key], context, origin, [...runAt, key], `\`${key}\``) : undefined;
     if (checked !== undefined) extra[key] = checked;
   }
-  if (run.nProcPerNode !== undefined) extra.nprocPerNode = String(run.nProcPerNode);
+  if (typeof run.nProcPerNode === 'string' || typeof run.nProcPerNode === 'number')
+    extra.nprocPerNode = String(run.nProcPerNode);
   const parameters = templateInputs([...inputs.values()], contextParams, undefined, context, origin, [
     ...origin.path,
     'inputs',

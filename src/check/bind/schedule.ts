@@ -1,7 +1,6 @@
 import type { BoundSchedule } from '../../model/pipeline.js';
 import type { ResolvedOperation } from '../../resolve/model.js';
 import { POLYAXON_PRESETS } from '../../schema/cron.js';
-import type { Schedule } from '../../schema/schedule.js';
 import type { BindContext } from './context.js';
 
 /**
@@ -12,7 +11,7 @@ import type { BindContext } from './context.js';
  * schedule runs once, at that minute of that year.
  */
 export function bindSchedule(root: ResolvedOperation, context: BindContext): BoundSchedule | undefined {
-  const schedule = root.operation.schedule as Schedule | undefined;
+  const schedule = root.operation.schedule;
   if (!schedule) return undefined;
   const mark = context.mark();
   const at = [...root.path, 'schedule'];

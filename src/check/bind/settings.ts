@@ -207,7 +207,7 @@ function bindPlugins(
       case 'logLevel':
         if (typeof setting === 'string' && setting.includes('{{'))
           context.templated(origin, at('plugins', key), 'plugins.logLevel');
-        else out.env.push({ name: LOG_LEVEL_VARIABLE, value: literal(String(setting)) });
+        else if (typeof setting === 'string') out.env.push({ name: LOG_LEVEL_VARIABLE, value: literal(setting) });
         break;
       default:
         if (setting === false || (Array.isArray(setting) && setting.length === 0)) break;

@@ -88,7 +88,7 @@ export function expandMatrix(matrix: Matrix): Suggestion[] | MatrixProblem {
           at: [typeof matrix.numRuns === 'string' ? 'numRuns' : 'seed'],
         };
       if (matrix.numRuns > MAX_SUGGESTIONS) return tooLarge(matrix.numRuns, ['numRuns']);
-      const params = Object.entries(matrix.params) as [string, HyperParam][];
+      const params = Object.entries<HyperParam>(matrix.params);
       const checked = checkSpaces(params);
       if (!Array.isArray(checked)) return checked;
       // All-discrete spaces hold a finite number of distinct suggestions (spec §7).
