@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { earlyStopping } from './early-stopping.js';
 import { params } from './param.js';
 import { laxBool, positiveInt, refOr, strict, stringList } from './primitives.js';
+import { laxFloat } from './primitives-python.js';
 
 /**
  * Matrix (spec §7): hyper-parameter spaces and the search that explores them.
  * Each hyper-parameter `value` accepts the list, `"a:b:c"` string and mapping forms Polyaxon does.
  */
 
-const num = z.number();
+/** Range bounds are Python floats: `1e-3`, which PyYAML reads as text, is 0.001. */
+const num = laxFloat;
 /** `"0.01:0.1:5"`: colon-separated numbers (dates for date ranges). */
 const colonString = (parts: number, optional = 0) =>
   z
@@ -125,12 +127,12 @@ const utilityFunction = strict({
   acquisitionFunction: z.enum(['ucb', 'ei', 'poi']).optional(),
   gaussianProcess: strict({
     kernel: z.enum(['matern', 'rbf']).optional(),
-    lengthScale: z.number().optional(),
-    nu: z.number().optional(),
+    lengthScale: laxFloat.optional(),
+    nu: laxFloat.optional(),
     numRestartsOptimizer: z.int().optional(),
   }).optional(),
-  kappa: z.number().optional(),
-  eps: z.number().optional(),
+  kappa: laxFloat.optional(),
+  eps: laxFloat.optional(),
   numWarmup: z.int().optional(),
   numIterations: z.int().optional(),
 });
@@ -156,7 +158,7 @@ export const matrix = z.discriminatedUnion('kind', [
     kind: z.literal('hyperband'),
     params: space.optional(),
     maxIterations: refOr(positiveInt).optional(),
-    eta: refOr(z.number().nonnegative()).optional(),
+    eta: refOr(laxFloat.pipe(z.number().nonnegative())).optional(),
     resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']).optional() }).optional(),
     metric: metric.optional(),
     resume: laxBool.optional(),

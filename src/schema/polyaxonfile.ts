@@ -12,7 +12,7 @@ import { matrix } from './matrix.js';
 import { params } from './param.js';
 import { plugins } from './plugins.js';
 import { laxBool, name, positiveInt, refOr, strict, stringList } from './primitives.js';
-import { version } from './primitives-python.js';
+import { laxFloat, version } from './primitives-python.js';
 import { LEAF_RUNTIMES, LEAF_RUNTIME_SHAPES, type LeafRuntimeKind } from './runtime.js';
 import { schedule } from './schedule.js';
 import { termination } from './termination.js';
@@ -47,7 +47,7 @@ const baseShape = {
   build: refOr(build).optional(),
   hooks: refOr(z.array(hook)).optional(),
   isApproved: refOr(laxBool).optional(),
-  cost: refOr(z.number()).optional(),
+  cost: refOr(laxFloat).optional(),
   mount: z.array(mountItem).optional(),
   template: templateSection.optional(),
 };

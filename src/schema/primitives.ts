@@ -65,6 +65,7 @@ function templateFor(description: string): z.ZodString {
 
 /** A short English description of what a schema accepts, for error messages. */
 export function describeSchema(schema: z.ZodType): string {
+  if (schema.description) return schema.description;
   const def = schema._zod.def as { type: string; out?: z.ZodType; entries?: Record<string, string> };
   switch (def.type) {
     case 'pipe':
