@@ -32,8 +32,14 @@ export const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
 export const BRACE_VARIABLE = 'POLYAXON_ARGO_LBRACE';
 /** The `logLevel` plugin's variable. */
 export const LOG_LEVEL_VARIABLE = 'POLYAXON_LOG_LEVEL';
+/**
+ * The run's uuid inside its pods: the id of its node in the workflow, which Argo writes on each
+ * pod as an annotation (`{{tasks.NAME.id}}` from the dag), read through the downward API.
+ */
+export const UUID_VARIABLE = 'POLYAXON_ARGO_UUID';
+export const NODE_ID_ANNOTATION = 'workflows.argoproj.io/node-id';
 /** Variables we define in containers: a user's env must not redefine them. */
-export const RESERVED_ENV = new Set([BRACE_VARIABLE, LOG_LEVEL_VARIABLE]);
+export const RESERVED_ENV = new Set([BRACE_VARIABLE, LOG_LEVEL_VARIABLE, UUID_VARIABLE]);
 
 /** Polyaxon's context paths inside a transpiled job. A job writes output NAME to `RUN_OUTPUTS_PATH/NAME`. */
 export const CONTEXT_PATH = '/plx-context';
@@ -63,6 +69,9 @@ export const INIT_CONTAINER_PREFIX = 'init-';
  * nested dag's `termination.timeout` bounds every pod under it.
  */
 export const DEADLINE_INPUT = 'plx-deadline';
+
+/** The input that carries the operation's name to its template, for `{{ globals.name }}`. */
+export const NAME_INPUT = 'plx-name';
 
 /** Images of the init containers we generate. */
 export const GIT_IMAGE = 'alpine/git:2.45.2';

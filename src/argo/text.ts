@@ -20,7 +20,9 @@ export type Segment =
   /** An Argo variable, written `{{NAME}}`: `inputs.parameters.lr`, `workflow.name`… */
   | { readonly kind: 'variable'; readonly name: string }
   /** An expression tag `{{=…}}`. Its source is ours: it never holds `{{` or `}}`. */
-  | { readonly kind: 'expression'; readonly source: string };
+  | { readonly kind: 'expression'; readonly source: string }
+  /** A variable the container itself defines, written `$(NAME)` for the kubelet (argv and file only). */
+  | { readonly kind: 'environment'; readonly name: string };
 
 export interface ArgoText {
   readonly segments: readonly Segment[];
@@ -48,6 +50,7 @@ const BRACE = `$(${BRACE_VARIABLE})`;
 export const literal = (text: string): ArgoText => ({ segments: text ? [{ kind: 'literal', text }] : [] });
 export const variable = (name: string): ArgoText => ({ segments: [{ kind: 'variable', name }] });
 export const expression = (source: string): ArgoText => ({ segments: [{ kind: 'expression', source }] });
+export const environment = (name: string): ArgoText => ({ segments: [{ kind: 'environment', name }] });
 export const EMPTY: ArgoText = { segments: [] };
 
 /** Texts joined end to end; adjacent literals merge, so encoding sees every seam. */
@@ -79,6 +82,9 @@ export const literalText = (text: ArgoText): string =>
  * it keeps, so writing (`render`) never fails.
  */
 export function encodingProblem(text: ArgoText, delivery: Delivery): string | undefined {
+  const local = text.segments.find((segment) => segment.kind === 'environment');
+  if (delivery === 'plain' && local)
+    return `\`${local.name}\` is known only inside the container: it can be used in its command, args and env values`;
   if (delivery === 'plain') {
     for (const [i, segment] of text.segments.entries()) {
       if (segment.kind !== 'literal') continue;
@@ -114,6 +120,8 @@ export function render(text: ArgoText, delivery: Delivery): string {
             : `{{${segment.name}}}`;
         case 'expression':
           return `{{=${segment.source}}}`;
+        case 'environment':
+          return `$(${segment.name})`;
       }
     })
     .join('');
@@ -137,11 +145,12 @@ export function renderExpression(text: ArgoText, delivery: Delivery): string {
 /** Where a value meets another value, or a literal brace: a `{{` may form there once values are known. */
 function seamsBraces(segments: readonly Segment[]): boolean {
   return segments.some((segment, i) => {
-    if (segment.kind === 'literal') return false;
+    if (segment.kind === 'literal' || segment.kind === 'environment') return false;
     const [before, after] = [segments[i - 1], segments[i + 1]];
+    const value = (s: Segment) => s.kind === 'variable' || s.kind === 'expression';
     return (
-      (before !== undefined && (before.kind !== 'literal' || before.text.endsWith('{'))) ||
-      (after !== undefined && (after.kind !== 'literal' || after.text.startsWith('{')))
+      (before !== undefined && (value(before) || (before.kind === 'literal' && before.text.endsWith('{')))) ||
+      (after !== undefined && (value(after) || (after.kind === 'literal' && after.text.startsWith('{'))))
     );
   });
 }
@@ -159,6 +168,7 @@ function joined(text: ArgoText, literalText = (value: string) => value, escapeVa
     .map((segment) => {
       if (segment.kind === 'literal') return exprString(literalText(segment.text));
       if (segment.kind === 'expression') return `(${segment.source})`;
+      if (segment.kind === 'environment') return exprString(`$(${segment.name})`);
       const value = expressionOf(segment.name);
       return escapeValues ? `sprig.replace('$', '$$', ${value})` : value;
     })

@@ -258,13 +258,16 @@ describe.concurrent('example pipelines on real pods', () => {
     expect(exitCodes.filter((m) => /exit code 22/.test(m))).toHaveLength(2);
   });
 
-  pipeline('globals.yaml', 'gives each operation its run name, namespace and artifacts path', async (test) => {
-    const { scenario } = await runFixture(test, 'globals', 'globals.yaml');
+  pipeline('globals.yaml', 'gives each operation its run uuid, namespace and artifacts path', async (test) => {
+    const { scenario, workflow } = await runFixture(test, 'globals', 'globals.yaml');
     const train = scenario.run('train');
+    // The run's uuid is its node's id, inside the pod and as `ref: ops.train, value: globals.uuid`.
+    const trainId = Object.values(workflow.status?.nodes ?? {}).find((n) => n.displayName === 'train')?.id;
+    expect(trainId).toBeDefined();
     expect(train.argv).toEqual([
       'python',
       'train.py',
-      `--run=${train.pod}`,
+      `--run=${trainId}`,
       '--namespace=globals',
       '--artifacts=/plx-context/artifacts/run',
     ]);
@@ -273,11 +276,9 @@ describe.concurrent('example pipelines on real pods', () => {
     expect(register.argv[3]).toBe('Succeeded');
   });
 
-  // A transpiler bug, reported: `ops.train` `globals.uuid` reads the task's node id, while train
-  // itself gets its pod name for `{{ globals.uuid }}`: one run, two different uuids.
-  it.fails('globals.yaml: gives register the same uuid train got for itself', async (test) => {
+  it('globals.yaml: gives register the same uuid train got for itself', async (test) => {
     const { scenario } = await runFixture(test, 'globals-uuid', 'globals.yaml');
-    expect(scenario.run('register').argv[2]).toBe(scenario.run('train').pod);
+    expect(scenario.run('register').argv[2]).toBe(scenario.run('train').argv[2]?.replace('--run=', ''));
   });
 
   pipeline(
@@ -374,10 +375,9 @@ describe.concurrent('example pipelines on real pods', () => {
     },
   );
 
-  // A transpiler bug, reported: the file init's content is put into its shell command between
-  // single quotes when Argo substitutes the param, so a value holding a quote breaks the script
-  // (and could run commands). Passing it through an environment variable would keep it data.
-  it.fails('a file init writes content holding a quote as given', async (test) => {
+  // The file init's content reaches its script as an environment variable: a value holding a
+  // quote stays data (it once was pasted into the shell command between single quotes).
+  it('a file init writes content holding a quote as given', async (test) => {
     const pipeline = `version: 1.1
 kind: component
 name: init-quote

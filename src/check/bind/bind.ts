@@ -1,5 +1,6 @@
 import { toArgoName } from '../../argo/names.js';
-import type { ArgoText } from '../../argo/text.js';
+import { NAME_INPUT } from '../../argo/contract.js';
+import { literal, type ArgoText } from '../../argo/text.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { BoundPipeline } from '../../model/pipeline.js';
 import type { ResolvedOperation } from '../../resolve/model.js';
@@ -39,7 +40,12 @@ export function bindPipeline(root: ResolvedOperation, options: ArgoOptions): Bin
   for (const input of template?.inputs ?? []) {
     const located = root.params.get(input.name);
     const io = compiled.component.inputs?.find((i) => i.name === input.name);
-    const value: ArgoText | undefined = located ? bindValue(located, io, root, undefined, context) : input.default;
+    const value: ArgoText | undefined =
+      input.name === NAME_INPUT
+        ? literal(root.name)
+        : located
+          ? bindValue(located, io, root, undefined, context)
+          : input.default;
     args.push(value === undefined ? { name: input.name } : { name: input.name, value });
   }
   const dagRun = compiled.run.kind === 'dag' ? compiled.run : undefined;

@@ -1,6 +1,6 @@
-import { DEADLINE_INPUT } from '../../argo/contract.js';
+import { DEADLINE_INPUT, NAME_INPUT } from '../../argo/contract.js';
 import { NameTable } from '../../argo/names.js';
-import type { ArgoText } from '../../argo/text.js';
+import { literal, type ArgoText } from '../../argo/text.js';
 import type { BoundOperation, BoundTemplate, DagTemplate } from '../../model/pipeline.js';
 import { graphOf } from '../../graph/dag-graph.js';
 import type { ResolvedOperation } from '../../resolve/model.js';
@@ -83,9 +83,11 @@ export function bindDag(
     const args = new Map<string, ArgoText>();
     for (const input of template.inputs) {
       const value =
-        input.name === DEADLINE_INPUT
-          ? taskDeadline(entry.compiled, template, deadline)
-          : argumentOf(entry, input.name);
+        input.name === NAME_INPUT
+          ? literal(op.name)
+          : input.name === DEADLINE_INPUT
+            ? taskDeadline(entry.compiled, template, deadline)
+            : argumentOf(entry, input.name);
       if (value !== undefined) args.set(input.name, value);
     }
     const depends = bindDepends(

@@ -1,3 +1,4 @@
+import { NAME_INPUT } from '../../argo/contract.js';
 import { literal, variable, type ArgoText } from '../../argo/text.js';
 import type { BoundHook } from '../../model/pipeline.js';
 import type { LocatedParam, ResolvedComponent, ResolvedOperation } from '../../resolve/model.js';
@@ -92,7 +93,12 @@ export function bindHooks(compiled: CompiledOperation, subject: string | undefin
       for (const input of template.inputs) {
         const located = params.get(input.name);
         const io = component.component.inputs?.find((i) => i.name === input.name);
-        const value = located ? bindValue(located, io, hookOperation, undefined, context) : defaults[input.name];
+        const value =
+          input.name === NAME_INPUT
+            ? literal(hookOperation.name)
+            : located
+              ? bindValue(located, io, hookOperation, undefined, context)
+              : defaults[input.name];
         if (value !== undefined) args.set(input.name, value);
         else if (!input.default)
           context.report(

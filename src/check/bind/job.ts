@@ -1,6 +1,15 @@
-import { CONTEXT_PATH, CONTEXT_VOLUME, DEADLINE_INPUT, OUTPUTS_VOLUME, RUN_OUTPUTS_PATH } from '../../argo/contract.js';
+import {
+  CONTEXT_PATH,
+  CONTEXT_VOLUME,
+  DEADLINE_INPUT,
+  NAME_INPUT,
+  NODE_ID_ANNOTATION,
+  OUTPUTS_VOLUME,
+  RUN_OUTPUTS_PATH,
+  UUID_VARIABLE,
+} from '../../argo/contract.js';
 import { expression, expressionOf, type ArgoText } from '../../argo/text.js';
-import type { ContainerTemplate } from '../../model/pipeline.js';
+import type { BoundContainer, BoundEnvVar, ContainerTemplate } from '../../model/pipeline.js';
 import type { Path } from '../../parse/source.js';
 import type { Container, Volume } from '../../schema/k8s.js';
 import type { Init } from '../../schema/init.js';
@@ -120,6 +129,7 @@ export function bindJob(
     ...origin.path,
     'inputs',
   ]);
+  if (scope.usesName) parameters.push({ name: NAME_INPUT });
   if (deadline) parameters.push({ name: DEADLINE_INPUT });
   if (
     !main ||
@@ -155,6 +165,16 @@ export function bindJob(
       ? [...main.ports, ...run.ports.map((containerPort) => built({ containerPort }))]
       : main.ports;
 
+  // The uuid, read from the pod's node-id annotation, first in every container that may use it.
+  const uuid: BoundEnvVar[] = scope.usesUuid
+    ? [
+        {
+          name: UUID_VARIABLE,
+          valueFrom: built({ fieldRef: { fieldPath: `metadata.annotations['${NODE_ID_ANNOTATION}']` } }),
+        },
+      ]
+    : [];
+  const withUuid = (c: BoundContainer): BoundContainer => (uuid.length ? { ...c, env: [...uuid, ...c.env] } : c);
   return {
     kind: 'container',
     preferredName: typeof component.name === 'string' ? component.name : op.name || 'job',
@@ -171,9 +191,9 @@ export function bindJob(
       labels: { ...pod.labels, ...settings.settings.labels },
       annotations: { ...pod.annotations, ...settings.settings.annotations },
     },
-    container: { ...main, env, envFrom: [...main.envFrom, ...attached.envFrom], volumeMounts, ports },
-    initContainers,
-    sidecars: sidecars.filter((s) => s !== undefined),
+    container: withUuid({ ...main, env, envFrom: [...main.envFrom, ...attached.envFrom], volumeMounts, ports }),
+    initContainers: initContainers.map(withUuid),
+    sidecars: sidecars.filter((s) => s !== undefined).map(withUuid),
     volumes,
   };
 }

@@ -1,4 +1,4 @@
-import { DEADLINE_INPUT } from '../../argo/contract.js';
+import { DEADLINE_INPUT, NAME_INPUT } from '../../argo/contract.js';
 import { toArgoName } from '../../argo/names.js';
 import { expression, expressionOf, variable, type ArgoText } from '../../argo/text.js';
 import type { BoundTemplate, MatrixTemplate } from '../../model/pipeline.js';
@@ -170,7 +170,7 @@ function wrapMatrix(
   // The wrapper takes the operation's other params and hands them on, with each item's values.
   const passed = inner.inputs
     .map((i) => i.name)
-    .filter((name) => !keys.includes(name) && (op.params.has(name) || name === DEADLINE_INPUT));
+    .filter((name) => !keys.includes(name) && (op.params.has(name) || name === DEADLINE_INPUT || name === NAME_INPUT));
   return {
     kind: 'matrix',
     preferredName: `${op.name || inner.preferredName}-matrix`,

@@ -1,3 +1,4 @@
+import { NAME_INPUT } from '../../argo/contract.js';
 import type { BoundContainer, BoundReplica, ResourceTemplate } from '../../model/pipeline.js';
 import type { Path } from '../../parse/source.js';
 import type { Container, Volume } from '../../schema/k8s.js';
@@ -78,6 +79,7 @@ export function bindResource(
 
   const replicas: BoundReplica[] = [];
   let primary: { role: string; replicas: number } | undefined;
+  let usesName = false;
   for (const [field, role] of Object.entries(spec.roles)) {
     const replica = run[field] as Replica | string | undefined;
     if (replica === undefined) continue;
@@ -94,6 +96,15 @@ export function bindResource(
       Array.isArray(replica.connections) ? replica.connections : [],
     );
     const bound = bindReplica(replica, role, spec.container, scope, compiled, at, context);
+    usesName ||= scope.usesName;
+    // The job's pods are the training operator's, not Argo's: they carry no node id.
+    if (scope.usesUuid)
+      context.unsupported(
+        origin,
+        at,
+        `\`{{ globals.uuid }}\` is not known to a ${spec.kind}'s pods, which Argo does not create`,
+        'pass an id through a param',
+      );
     if (!bound) continue;
     replicas.push(bound);
     if (!primary || role === 'Chief' || role === 'Master' || role === 'Launcher')
@@ -126,6 +137,7 @@ export function bindResource(
     ...origin.path,
     'inputs',
   ]);
+  if (usesName) parameters.push({ name: NAME_INPUT });
   if (!settings || context.refusedSince(mark)) return undefined;
   return {
     kind: 'resource',

@@ -1,5 +1,21 @@
-import { ARTIFACTS_PATH, CONTEXT_PATH, RUN_ARTIFACTS_PATH, RUN_OUTPUTS_PATH } from '../../argo/contract.js';
-import { concat, expression, expressionOf, join, literal, variable, type ArgoText } from '../../argo/text.js';
+import {
+  ARTIFACTS_PATH,
+  CONTEXT_PATH,
+  NAME_INPUT,
+  RUN_ARTIFACTS_PATH,
+  RUN_OUTPUTS_PATH,
+  UUID_VARIABLE,
+} from '../../argo/contract.js';
+import {
+  concat,
+  environment,
+  expression,
+  expressionOf,
+  join,
+  literal,
+  variable,
+  type ArgoText,
+} from '../../argo/text.js';
 import type { ConnectionCatalog } from '../../resolve/connection-catalog.js';
 import type { IO } from '../../schema/io.js';
 import { isJinjaError, parseTemplate, type JinjaExpression } from './jinja.js';
@@ -13,6 +29,10 @@ import { isJinjaError, parseTemplate, type JinjaExpression } from './jinja.js';
 export class TextScope {
   usesOutputsPath = false;
   usesContextPath = false;
+  /** `{{ globals.uuid }}`: the containers define the uuid variable. */
+  usesUuid = false;
+  /** `{{ globals.name }}`: the template takes the operation's name as an input. */
+  usesName = false;
 
   constructor(
     private readonly inputs: ReadonlyMap<string, IO>,
@@ -95,6 +115,8 @@ export class TextScope {
         };
       if (typeof global === 'string')
         return this.path(global, global.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
+      if (second === 'uuid') this.usesUuid = true;
+      if (second === 'name') this.usesName = true;
       return global;
     }
     if (head === 'connections' && path.length === 3 && second !== undefined && third !== undefined) {
@@ -177,8 +199,8 @@ const flag = (name: string): ArgoText =>
 
 /** `{{ globals.KEY }}` inside a job's container (its own run): a path, or Argo text. */
 export const JOB_GLOBALS: Record<string, string | ArgoText> = {
-  uuid: variable('pod.name'),
-  name: variable('pod.name'),
+  uuid: environment(UUID_VARIABLE),
+  name: variable(`inputs.parameters.${NAME_INPUT}`),
   namespace: variable('workflow.namespace'),
   created_at: variable('workflow.creationTimestamp'),
   context_path: CONTEXT_PATH,
