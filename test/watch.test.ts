@@ -244,7 +244,7 @@ describe('operation states from a workflow status', () => {
 
   it('treats a workflow whose entrypoint is one job as one operation', () => {
     const single: WorkflowObject = {
-      metadata: { name: 'job-abc', annotations: { 'polyaxon-argo.io/pipeline': 'job' } },
+      metadata: { name: 'job-abc', labels: { 'polyaxon-argo.io/pipeline': 'job' } },
       spec: { entrypoint: 'job' },
       status: {
         phase: 'Succeeded',
