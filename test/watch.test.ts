@@ -262,14 +262,13 @@ describe('check-run budget', () => {
     const client = {
       rest: {
         checks: {
-          create: async () => ({ data: { id: ++calls.create } }),
-          update: async () => ({ data: {} }),
+          create: () => Promise.resolve({ data: { id: ++calls.create } }),
+          update: () => {
+            calls.update++;
+            return Promise.resolve({ data: {} });
+          },
         },
       },
-    };
-    client.rest.checks.update = async () => {
-      calls.update++;
-      return { data: {} };
     };
     return { client: client as unknown as GitHubClient, calls };
   }
