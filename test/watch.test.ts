@@ -244,7 +244,7 @@ describe('operation states from a workflow status', () => {
 
   it('treats a workflow whose entrypoint is one job as one operation', () => {
     const single: WorkflowObject = {
-      metadata: { name: 'job-abc', annotations: { 'polyaxon-argo.io/pipeline': 'job' } },
+      metadata: { name: 'job-abc', labels: { 'polyaxon-argo.io/pipeline': 'job' } },
       spec: { entrypoint: 'job' },
       status: {
         phase: 'Succeeded',
@@ -262,14 +262,13 @@ describe('check-run budget', () => {
     const client = {
       rest: {
         checks: {
-          create: async () => ({ data: { id: ++calls.create } }),
-          update: async () => ({ data: {} }),
+          create: () => Promise.resolve({ data: { id: ++calls.create } }),
+          update: () => {
+            calls.update++;
+            return Promise.resolve({ data: {} });
+          },
         },
       },
-    };
-    client.rest.checks.update = async () => {
-      calls.update++;
-      return { data: {} };
     };
     return { client: client as unknown as GitHubClient, calls };
   }

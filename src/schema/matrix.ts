@@ -123,6 +123,9 @@ const tuned = { ...common, seed: refOr(z.int()).optional(), tuner: tuner.optiona
  */
 const counted = { concurrency: positiveInt.optional() };
 
+/** zod's issue code for refinements. */
+const ZOD_CUSTOM = 'custom' as const;
+
 const utilityFunction = strict({
   acquisitionFunction: z.enum(['ucb', 'ei', 'poi']).optional(),
   gaussianProcess: strict({
@@ -135,6 +138,16 @@ const utilityFunction = strict({
   eps: laxFloat.optional(),
   numWarmup: z.int().optional(),
   numIterations: z.int().optional(),
+}).superRefine((utility, context) => {
+  // Polyaxon's validator: ucb (the default) needs kappa; ei and poi need eps.
+  const acquisition = utility.acquisitionFunction ?? 'ucb';
+  const needed = acquisition === 'ucb' ? 'kappa' : 'eps';
+  if (utility[needed] === undefined)
+    context.addIssue({
+      code: ZOD_CUSTOM,
+      path: [needed],
+      message: `the acquisition function \`${acquisition}\` needs \`${needed}\``,
+    });
 });
 
 /** V1Matrix, discriminated by `kind`. */

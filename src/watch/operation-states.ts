@@ -1,4 +1,4 @@
-import { OPERATIONS_ANNOTATION } from '../argo/contract.js';
+import { OPERATIONS_ANNOTATION, PIPELINE_LABEL } from '../argo/contract.js';
 import type { NodeStatus, WorkflowObject } from './workflow-status.js';
 
 /** Where one Polyaxon operation of the top dag stands, read from the workflow's nodes. */
@@ -34,21 +34,24 @@ export function operationStates(workflow: WorkflowObject): OperationState[] {
   for (const [key, name] of Object.entries(names)) {
     if (key.startsWith(prefix)) states.set(key.slice(prefix.length), { name, outputs: {}, retries: 0 });
   }
+  // Argo names the root node after the workflow; the search is for statuses written otherwise.
+  const byName = workflow.metadata.name ? nodes[workflow.metadata.name] : undefined;
   if (states.size === 0) {
     // A workflow whose entrypoint is a single job: the workflow is the one operation.
-    const root = Object.values(nodes).find((n) => n.name === workflow.metadata.name);
-    const name = workflow.metadata.annotations?.['polyaxon-argo.io/pipeline'] ?? workflow.metadata.name ?? 'workflow';
+    const root = byName ?? Object.values(nodes).find((n) => n.name === workflow.metadata.name);
+    const name = workflow.metadata.labels?.[PIPELINE_LABEL] ?? workflow.metadata.name ?? 'workflow';
     return [root ? fromNode(name, root, nodes) : { name, outputs: {}, retries: 0 }];
   }
 
-  const rootDag = Object.values(nodes).find(
-    (n) => n.templateName === entrypoint && n.type === 'DAG' && (!n.boundaryID || !nodes[n.boundaryID]),
-  );
-  for (const node of Object.values(nodes)) {
-    if (!rootDag || node.boundaryID !== rootDag.id || !node.displayName) continue;
+  const isRoot = (n: NodeStatus) =>
+    n.templateName === entrypoint && n.type === 'DAG' && (!n.boundaryID || !nodes[n.boundaryID]);
+  const rootDag = byName && isRoot(byName) ? byName : Object.values(nodes).find(isRoot);
+  if (!rootDag) return [...states.values()];
+  for (const id in nodes) {
+    const node = nodes[id]!;
+    if (node.boundaryID !== rootDag.id || !node.displayName) continue;
     const state = states.get(node.displayName);
-    if (!state) continue;
-    Object.assign(state, fromNode(state.name, node, nodes));
+    if (state) Object.assign(state, fromNode(state.name, node, nodes));
   }
   return [...states.values()];
 }

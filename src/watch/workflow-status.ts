@@ -23,6 +23,7 @@ export interface WorkflowObject {
     namespace?: string;
     uid?: string;
     resourceVersion?: string;
+    labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };
   spec?: { entrypoint?: string; shutdown?: string };
