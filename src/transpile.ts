@@ -3,6 +3,8 @@ import { bindPipeline, type ArgoOptions } from './check/bind/bind.js';
 import { isError, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CLI_SPELLING, optionRef, spellDiagnostics } from './diagnostics/option-names.js';
 import { emitManifest, type OutputFormat } from './emit/manifest.js';
+import { forecastDiagnostics } from './forecast/forecast-diagnostics.js';
+import { forecastRun } from './forecast/run-forecast.js';
 import { loadPolyaxonfile, type LoadOptions } from './load.js';
 import { lowerPipeline } from './lower/workflow.js';
 import type { BoundPipeline } from './model/pipeline.js';
@@ -64,14 +66,10 @@ export async function transpile(name: string, text: string, options: TranspileOp
   const manifest = lowerPipeline(checked.pipeline);
   const output = emitManifest(manifest, options.format ?? 'yaml');
   const size = sizeWarning(checked.root, manifest, Buffer.byteLength(output));
-  return {
-    output,
-    manifest,
-    root: checked.root,
-    diagnostics: size
-      ? [...checked.diagnostics, ...spellDiagnostics([size], options.optionSpelling ?? CLI_SPELLING)]
-      : checked.diagnostics,
-  };
+  // What the run will meet in the cluster (status size, annotation sizes, names), at the operation concerned.
+  const forecasts = forecastDiagnostics(forecastRun(manifest), checked.root);
+  const spelt = spellDiagnostics([...(size ? [size] : []), ...forecasts], options.optionSpelling ?? CLI_SPELLING);
+  return { output, manifest, root: checked.root, diagnostics: [...checked.diagnostics, ...spelt] };
 }
 
 /** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */

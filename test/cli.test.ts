@@ -61,6 +61,23 @@ describe('validate', () => {
     expect(hint).toMatch(/^ {4}hint: add `kind: component`/);
   });
 
+  it("reports what Argo cannot express, as the Action does; --polyaxon-only keeps to Polyaxon's rules", async () => {
+    const file = path.join(REPO_ROOT, 'fixtures', 'invalid-argo', 'schedule-in-dag.yaml');
+    const argo = memoryConsole();
+    expect(await runCli(['validate', '--diagnostics', 'json', file], argo.io)).toBe(1);
+    expect(JSON.parse(argo.out.stdout)).toMatchObject([
+      { code: 'not-supported-by-argo', location: { line: 8, column: 5 } },
+    ]);
+    const polyaxon = memoryConsole();
+    expect(await runCli(['validate', '--polyaxon-only', file], polyaxon.io)).toBe(0);
+    expect(polyaxon.out.stderr).toBe('1 file valid\n');
+    const unknown = memoryConsole();
+    const catalogFile = path.join(REPO_ROOT, 'fixtures', 'pipelines', 'connections.yaml');
+    const connections = path.join(REPO_ROOT, 'fixtures', 'invalid-argo', 'unknown-connection.yaml');
+    expect(await runCli(['validate', '--connections', catalogFile, connections], unknown.io)).toBe(1);
+    expect(unknown.out.stderr).toContain('connection `warehouse` is not in the connections catalog');
+  });
+
   it('reports every invalid file of a batch, not just the first', async () => {
     const { io, out } = memoryConsole();
     const code = await runCli(

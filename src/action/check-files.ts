@@ -4,8 +4,6 @@ import path from 'node:path';
 import type { Manifest } from '../argo/types.js';
 import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderGraph } from '../emit/graph.js';
-import { forecastDiagnostics } from '../forecast/forecast-diagnostics.js';
-import { forecastRun } from '../forecast/run-forecast.js';
 import { readConnectionCatalog, type ConnectionCatalog } from '../resolve/connection-catalog.js';
 import { transpile, type TranspileResult } from '../transpile.js';
 import { paramsFor, type Config } from './inputs.js';
@@ -86,9 +84,6 @@ export async function checkFile(file: string, settings: CheckSettings, role: Rol
     return { file, role, diagnostics: [unreadable], result: { diagnostics: [unreadable] } };
   }
   const result = await transpileFile(file, text, settings, role);
-  // What the run will meet in the cluster, told at the operation concerned.
-  if (result.manifest && result.root)
-    result.diagnostics = [...result.diagnostics, ...forecastDiagnostics(forecastRun(result.manifest), result.root)];
   const valid = !result.diagnostics.some(isError);
   return {
     file,

@@ -25,7 +25,10 @@ const NAME = 'sweep-x7k2p';
 /** Nodes as Argo writes them: a root dag, 19 plain operations, and a matrix (dag → task group → pods). */
 function nodes(): Record<string, NodeStatus> {
   const all: Record<string, NodeStatus & Record<string, unknown>> = {};
-  const common = (id: string, extra: Record<string, unknown>) => ({
+  const common = (
+    id: string,
+    extra: Record<string, unknown> & { name: string },
+  ): NodeStatus & Record<string, unknown> => ({
     id,
     templateScope: `local/${NAME}`,
     startedAt: '2026-11-25T10:00:00Z',
@@ -49,7 +52,7 @@ function nodes(): Record<string, NodeStatus> {
       boundaryID: root,
       inputs: { parameters: [{ name: 'data', value: 's3://ml-data/clean.parquet' }] },
       outputs: { parameters: [{ name: 'model', value: `s3://models/op-${i}` }], exitCode: '0' },
-    }) as NodeStatus;
+    });
   }
   const sweep = `${NAME}-2000000`;
   const group = `${NAME}-2000001`;
@@ -74,7 +77,7 @@ function nodes(): Record<string, NodeStatus> {
           { name: 'data', value: 's3://ml-data/clean.parquet' },
         ],
       },
-    }) as NodeStatus;
+    });
   }
   all[group] = common(group, {
     name: `${NAME}.sweep.items`,
@@ -84,7 +87,7 @@ function nodes(): Record<string, NodeStatus> {
     phase: 'Running',
     boundaryID: sweep,
     children: items,
-  }) as NodeStatus;
+  });
   all[sweep] = common(sweep, {
     name: `${NAME}.sweep`,
     displayName: 'sweep',
@@ -93,7 +96,7 @@ function nodes(): Record<string, NodeStatus> {
     phase: 'Running',
     boundaryID: root,
     children: [group],
-  }) as NodeStatus;
+  });
   all[root] = common(root, {
     name: NAME,
     displayName: NAME,
@@ -101,7 +104,7 @@ function nodes(): Record<string, NodeStatus> {
     templateName: 'sweep',
     phase: 'Running',
     children,
-  }) as NodeStatus;
+  });
   return all;
 }
 

@@ -1,6 +1,6 @@
 import { isError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { readConnectionCatalog, type ConnectionCatalog } from '../../resolve/connection-catalog.js';
 import { transpile } from '../../transpile.js';
+import { readCatalogOption } from '../catalog.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { readInput, repositoryRoot, type Console } from '../io.js';
 import { generateNameProblem, nameProblem, namespaceProblem, type NamedKind } from '../kubernetes-names.js';
@@ -64,15 +64,14 @@ export async function transpileCommand(args: string[], io: Console): Promise<Exi
 
   const naming = { name: values.name, generateName: values['generate-name'], namespace: values.namespace };
   const problems = nameDiagnostics(naming, kind === 'workflow-template' ? 'WorkflowTemplate' : 'Workflow');
-  let connections: ConnectionCatalog | undefined;
-  if (values.connections !== undefined) {
-    const file = await readInput(values.connections, io, options.maxBytes);
-    const catalog = 'text' in file ? readConnectionCatalog(file.name, file.text) : { diagnostics: [file] };
-    if (!catalog.catalog || catalog.diagnostics.some(isError)) {
-      printDiagnostics(io, report, [...problems, ...catalog.diagnostics]);
-      return ExitCode.Invalid;
-    }
-    connections = catalog.catalog;
+  const { catalog: connections, diagnostics: catalogProblems } = await readCatalogOption(
+    values.connections,
+    io,
+    options.maxBytes,
+  );
+  if (catalogProblems.some(isError)) {
+    printDiagnostics(io, report, [...problems, ...catalogProblems]);
+    return ExitCode.Invalid;
   }
 
   const input = await readInput(positionals[0]!, io, options.maxBytes);
