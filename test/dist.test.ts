@@ -37,6 +37,18 @@ describe('the CLI bundle', () => {
   });
 });
 
+describe('the Action bundle', () => {
+  // Start-up time: GitHub starts the Action afresh in every job; parsing is most of its start.
+  it('stays under 8 MB, with our own Kubernetes client rather than @kubernetes/client-node', () => {
+    const dist = process.env.POLYAXON_ARGO_DIST
+      ? path.resolve(process.env.POLYAXON_ARGO_DIST)
+      : path.join(REPO_ROOT, 'dist');
+    const bundle = readFileSync(path.join(dist, 'index.js'), 'utf8');
+    expect(Buffer.byteLength(bundle)).toBeLessThan(8 * 1024 * 1024);
+    expect(bundle).not.toMatch(/MODULE: \.\/node_modules\/@kubernetes\/client-node\//);
+  });
+});
+
 describe('toolchain', () => {
   it('runs the tests on Node 24, the runtime the Action uses (runs.using: node24)', () => {
     expect(process.versions.node.split('.')[0]).toBe('24');

@@ -20,7 +20,7 @@ function scripted(gets: WorkflowObject[], streams: (WatchEvent[] | 'hang')[]) {
   const watchedFrom: string[] = [];
   let getCount = 0;
   const source: WorkflowSource = {
-    get: async () => gets[Math.min(getCount++, gets.length - 1)]!,
+    get: () => Promise.resolve(gets[Math.min(getCount++, gets.length - 1)]!),
     watch: async (resourceVersion, onEvent, signal) => {
       watchedFrom.push(resourceVersion);
       const script = streams.shift() ?? 'hang';

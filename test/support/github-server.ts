@@ -28,7 +28,7 @@ function nullable(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) out[key] = nullable(value);
   if (out.nullable === true) {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
   }
   return out;
 }
@@ -322,7 +322,7 @@ export class GitHubStandIn {
     if (page * perPage < items.length) {
       const next = new URL(url.pathname + url.search, base);
       next.searchParams.set('page', String(page + 1));
-      headers.link = `<${next}>; rel="next"`;
+      headers.link = `<${next.href}>; rel="next"`;
     }
     return [200, slice, headers];
   }
