@@ -24,8 +24,17 @@ const NAME = 'sweep-x7k2p';
 
 /** Nodes as Argo writes them: a root dag, 19 plain operations, and a matrix (dag → task group → pods). */
 function nodes(): Record<string, NodeStatus> {
-  const all: Record<string, NodeStatus & Record<string, unknown>> = {};
-  const common = (id: string, extra: Record<string, unknown>) => ({
+  /** The fields the watcher reads, and those Argo writes besides, which the decoding must carry. */
+  type ArgoNode = Omit<NodeStatus, 'outputs'> & {
+    templateScope?: string;
+    progress?: string;
+    resourcesDuration?: Record<string, number>;
+    hostNodeName?: string;
+    inputs?: { parameters: { name: string; value: string }[] };
+    outputs?: { parameters?: { name: string; value: string }[]; exitCode?: string };
+  };
+  const all: Record<string, ArgoNode> = {};
+  const common = (id: string, extra: Omit<ArgoNode, 'id'>): ArgoNode => ({
     id,
     templateScope: `local/${NAME}`,
     startedAt: '2026-11-25T10:00:00Z',
@@ -49,7 +58,7 @@ function nodes(): Record<string, NodeStatus> {
       boundaryID: root,
       inputs: { parameters: [{ name: 'data', value: 's3://ml-data/clean.parquet' }] },
       outputs: { parameters: [{ name: 'model', value: `s3://models/op-${i}` }], exitCode: '0' },
-    }) as NodeStatus;
+    });
   }
   const sweep = `${NAME}-2000000`;
   const group = `${NAME}-2000001`;
@@ -74,7 +83,7 @@ function nodes(): Record<string, NodeStatus> {
           { name: 'data', value: 's3://ml-data/clean.parquet' },
         ],
       },
-    }) as NodeStatus;
+    });
   }
   all[group] = common(group, {
     name: `${NAME}.sweep.items`,
@@ -84,7 +93,7 @@ function nodes(): Record<string, NodeStatus> {
     phase: 'Running',
     boundaryID: sweep,
     children: items,
-  }) as NodeStatus;
+  });
   all[sweep] = common(sweep, {
     name: `${NAME}.sweep`,
     displayName: 'sweep',
@@ -93,7 +102,7 @@ function nodes(): Record<string, NodeStatus> {
     phase: 'Running',
     boundaryID: root,
     children: [group],
-  }) as NodeStatus;
+  });
   all[root] = common(root, {
     name: NAME,
     displayName: NAME,
@@ -101,7 +110,7 @@ function nodes(): Record<string, NodeStatus> {
     templateName: 'sweep',
     phase: 'Running',
     children,
-  }) as NodeStatus;
+  });
   return all;
 }
 
