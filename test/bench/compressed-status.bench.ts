@@ -24,11 +24,17 @@ const NAME = 'sweep-x7k2p';
 
 /** Nodes as Argo writes them: a root dag, 19 plain operations, and a matrix (dag → task group → pods). */
 function nodes(): Record<string, NodeStatus> {
-  const all: Record<string, NodeStatus & Record<string, unknown>> = {};
-  const common = (
-    id: string,
-    extra: Record<string, unknown> & { name: string },
-  ): NodeStatus & Record<string, unknown> => ({
+  /** The fields the watcher reads, and those Argo writes besides, which the decoding must carry. */
+  type ArgoNode = Omit<NodeStatus, 'outputs'> & {
+    templateScope?: string;
+    progress?: string;
+    resourcesDuration?: Record<string, number>;
+    hostNodeName?: string;
+    inputs?: { parameters: { name: string; value: string }[] };
+    outputs?: { parameters?: { name: string; value: string }[]; exitCode?: string };
+  };
+  const all: Record<string, ArgoNode> = {};
+  const common = (id: string, extra: Omit<ArgoNode, 'id'>): ArgoNode => ({
     id,
     templateScope: `local/${NAME}`,
     startedAt: '2026-11-25T10:00:00Z',
