@@ -174,7 +174,7 @@ export const matrix = z.discriminatedUnion('kind', [
     eta: refOr(laxFloat.pipe(z.number().nonnegative())).optional(),
     resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']).optional() }).optional(),
     metric: metric.optional(),
-    resume: laxBool.optional(),
+    resume: refOr(laxBool).optional(),
     ...tuned,
   }),
   strict({

@@ -168,13 +168,12 @@ export const DELIBERATE_DIFFERENCES: DeliberateDifference[] = [
     why: 'Polyaxon renders `conditions` only when the operation is about to run, and fails it then. We check up front.',
   },
   {
-    case: 'checks Polyaxon leaves to run time: cron syntax, `toInit` types, IO names, refs to undeclared outputs, unsafe regexes',
+    case: 'checks Polyaxon leaves to run time: cron syntax, `toInit` types, IO names, unsafe regexes',
     files: [
       'fixtures/invalid/invalid-cron.yaml',
       'fixtures/invalid/init-needs-type.yaml',
       'fixtures/invalid/init-not-possible.yaml',
       'fixtures/invalid/invalid-io-name.yaml',
-      'fixtures/invalid/context-only-ref-undeclared-output.yaml',
       'fixtures/invalid/unsafe-pattern.yaml',
     ],
     mutations: ['yaml:scalar', 'field:retype'],
@@ -182,16 +181,28 @@ export const DELIBERATE_DIFFERENCES: DeliberateDifference[] = [
     witness: `version: 1.1\nkind: component\ninputs: [{name: "0:1", type: int, value: 1}]\n${JOB}\n`,
     polyaxon: 'valid',
     ours: 'invalid',
-    codes: [
-      'invalid-value',
-      'init-needs-type',
-      'init-not-possible',
-      'invalid-io-name',
-      'unknown-ref-value',
-      'unsafe-pattern',
-    ],
+    codes: ['invalid-value', 'init-needs-type', 'init-not-possible', 'invalid-io-name', 'unsafe-pattern'],
     kind: 'stricter',
-    why: 'Each fails only when the operation runs (a schedule that never fires, an init container that cannot be built, an Argo parameter name Argo refuses, an output that is never written, a regex that hangs the checker).',
+    why: 'Each fails only when the operation runs (a schedule that never fires, an init container that cannot be built, an Argo parameter name Argo refuses, a regex that hangs the checker).',
+  },
+  {
+    case: 'a `contextOnly` param reading what does not exist (`ref: dag, value: inputs.X` of an undeclared input, an undeclared output)',
+    files: ['fixtures/invalid/context-only-ref-undeclared-output.yaml'],
+    mutations: '*',
+    witness: `version: 1.1
+kind: component
+run:
+  kind: dag
+  operations:
+  - name: a
+    params: {lr: {ref: dag, value: inputs.lr, contextOnly: true}}
+    component: {${JOB}}
+`,
+    polyaxon: 'valid',
+    ours: 'invalid',
+    codes: ['unknown-ref-value'],
+    kind: 'stricter',
+    why: 'Polyaxon does not check the refs of context-only params; the run then gets no value (an empty `{{ name }}`). We check them like any ref.',
   },
   {
     case: 'nested dags checked up front (cycles, unnamed or unknown operations, params)',

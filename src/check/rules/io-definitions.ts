@@ -89,7 +89,9 @@ export const ioDefinitions: Rule = {
               `the default value of ${section.slice(0, -1)} \`${io.name}\` does not fit type \`${io.type}\`: ${result.reason}`,
             );
           else {
-            const broken = checkConstraints(result.value, io.validation);
+            // The legacy `options` list is folded into `validation.options`, as Polyaxon does.
+            const validation = io.options ? { ...io.validation, options: io.options } : io.validation;
+            const broken = checkConstraints(result.value, validation);
             if (broken)
               report(
                 'value',
