@@ -261,7 +261,7 @@ component:
   },
   {
     case: 'a param with no value for a required output',
-    mutations: ['field:drop', 'field:retype', 'param:retype'],
+    mutations: ['field:drop', 'field:retype', 'param:retype', 'yaml:scalar'],
     at: /params\.[^.]+(\.value)?$/,
     witness: `version: 1.1
 kind: operation
