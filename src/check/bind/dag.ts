@@ -47,7 +47,7 @@ export function bindDag(
     if (op && child) entries.set(name, { op, compiled: child, task: taskNames.claim(name) });
   }
   for (const entry of entries.values()) {
-    const template = bindTemplate(entry.compiled, context, { deadline });
+    const template = sharedTemplate(entry, compiled, context, deadline);
     if (template) entry.template = template;
   }
 
@@ -152,4 +152,61 @@ export function bindDag(
  */
 function taskDeadline(compiled: CompiledOperation, template: BoundTemplate, underDeadline: boolean): ArgoText {
   return deadlineArgument(template.kind === 'matrix' ? undefined : dagTimeout(compiled), underDeadline);
+}
+
+/** Operation fields that change nothing in the template an operation runs (nor in what is checked there). */
+const TASK_FIELDS = new Set([
+  'kind',
+  'version',
+  'name',
+  'description',
+  'params',
+  'dagRef',
+  'hubRef',
+  'pathRef',
+  'urlRef',
+  'component',
+  'dependencies',
+  'trigger',
+  'events',
+  'conditions',
+  'skipOnUpstreamSkip',
+  'isApproved',
+]);
+
+/** Templates already bound: by what a dag passes down, the component, and what decides the rest. */
+const shared = new WeakMap<object, WeakMap<object, Map<string, BoundTemplate | undefined>>>();
+
+/**
+ * The template of an operation, bound once for all the operations of a dag that run the same
+ * component with nothing of their own that changes it (their params reach only the task's
+ * arguments): a dag of thousands of operations over a few components binds a few templates.
+ * Anything else is bound on its own.
+ */
+function sharedTemplate(
+  entry: Entry,
+  dag: CompiledOperation,
+  context: BindContext,
+  deadline: boolean,
+): BoundTemplate | undefined {
+  const { op, compiled } = entry;
+  const { operation } = op;
+  const plain =
+    Object.keys(operation).every((field) => TASK_FIELDS.has(field)) &&
+    typeof operation.events !== 'string' &&
+    typeof operation.dependencies !== 'string' &&
+    typeof operation.isApproved !== 'string' &&
+    [...op.params.values()].every(
+      ({ param }) =>
+        !param.contextOnly && param.toEnv === undefined && param.connection === undefined && param.toInit === undefined,
+    );
+  if (!plain) return bindTemplate(compiled, context, { deadline });
+  let byComponent = shared.get(dag.inheritedByChildren);
+  if (!byComponent) shared.set(dag.inheritedByChildren, (byComponent = new WeakMap()));
+  let templates = byComponent.get(compiled.resolved);
+  if (!templates) byComponent.set(compiled.resolved, (templates = new Map()));
+  // An unnamed component's template is named after its operation.
+  const key = `${deadline}|${typeof compiled.component.name === 'string' ? '' : op.name}`;
+  if (!templates.has(key)) templates.set(key, bindTemplate(compiled, context, { deadline }));
+  return templates.get(key);
 }
