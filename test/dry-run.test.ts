@@ -86,6 +86,27 @@ describe('the dry run in validate mode', () => {
     expect(result.summary).toContain('the cluster refuses the Workflow');
   });
 
+  it('refuses an operation whose pods would run as a service account the namespace does not have', async () => {
+    writeFileSync(
+      path.join(workspace, 'polyaxonfile.yaml'),
+      TWO_STEP_PIPELINE.replace(
+        'inputs: [{name: data, type: str}], run: {kind: job,',
+        'inputs: [{name: data, type: str}], run: {kind: job, environment: {serviceAccountName: trainer-bot},',
+      ),
+    );
+    const result = await validate();
+    expect(result.code, result.stdout).toBe(1);
+    expect(
+      kube.requests.map((r) => `${r.method} ${r.url}`),
+      result.stdout,
+    ).toContain('GET /api/v1/namespaces/ml/serviceaccounts/trainer-bot');
+    expect(result.stdout).toContain(
+      '::error title=missing-service-account,file=polyaxonfile.yaml,line=9,col=5::the pods would run as service account `trainer-bot`, which does not exist in namespace `ml`',
+    );
+    kube.serviceAccounts.add('ml/trainer-bot');
+    expect((await validate()).code).toBe(0);
+  });
+
   it('warns, and does not fail, when the cluster cannot judge (the credentials may not create workflows)', async () => {
     kube.fail('create', {
       status: 403,

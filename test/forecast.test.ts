@@ -77,6 +77,32 @@ const workflow = (templates: Template[], extra: Partial<Manifest['metadata']> = 
   spec: { entrypoint: 'main', templates },
 });
 
+describe('forecasts as diagnostics', () => {
+  it('tells each kind of forecast with its own code, at the operation it concerns or at the operations', async () => {
+    const result = await transpile('sweep.yaml', sweep(100), { kind: 'workflow', offline: true });
+    const diagnostics = forecastDiagnostics(
+      [
+        { kind: 'pod-annotations', operation: ['sweep'], message: 'annotations' },
+        { kind: 'name-length', operation: [], message: 'name', hint: 'shorten it' },
+      ],
+      result.root!,
+    );
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'pod-annotations-size',
+        location: expect.objectContaining({ line: 9, column: 5 }),
+      }),
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'run-name-too-long',
+        location: expect.objectContaining({ line: 6, column: 3 }),
+        hint: 'shorten it',
+      }),
+    ]);
+  });
+});
+
 describe('pod annotations', () => {
   it("adds Argo's node name, which names each matrix item by its values, to the template's annotations", () => {
     const big = 'v'.repeat(100 * 1024);

@@ -127,7 +127,9 @@ describe('Jinja', () => {
     expect(parseTemplate('{{ connections.training-data.bucket }}')).toMatchObject({
       error: expect.stringContaining("connections['training-data']"),
     });
-    expect(parseTemplate('{{ tls-verify }}')).toMatchObject({ error: expect.stringContaining("params['tls-verify'].value") });
+    expect(parseTemplate('{{ tls-verify }}')).toMatchObject({
+      error: expect.stringContaining("params['tls-verify'].value"),
+    });
   });
 
   it('reads Jinja literals, raw blocks and comments as text', () => {
@@ -162,7 +164,13 @@ describe('Jinja', () => {
         kind: 'in',
         negated: false,
         item: { kind: 'reference', path: ['x'], source: 'x' },
-        container: { kind: 'list', items: [{ kind: 'number', value: 1 }, { kind: 'number', value: 2 }] },
+        container: {
+          kind: 'list',
+          items: [
+            { kind: 'number', value: 1 },
+            { kind: 'number', value: 2 },
+          ],
+        },
       },
     });
   });
@@ -189,7 +197,9 @@ describe('YAML 1.1 as PyYAML reads it', () => {
   it('warns, at its place, about a directive it does not know, and reads on', () => {
     const { source, diagnostics } = parseSource('x.yaml', '%FOO bar\n---\na: 1\n');
     expect(source?.value).toEqual({ a: 1 });
-    expect(diagnostics).toMatchObject([{ severity: 'warning', code: 'yaml-warning', location: { line: 1, column: 1 } }]);
+    expect(diagnostics).toMatchObject([
+      { severity: 'warning', code: 'yaml-warning', location: { line: 1, column: 1 } },
+    ]);
   });
 
   it('keeps y/n as strings but reads yes/on as booleans and 0755 as octal', () => {
@@ -308,6 +318,8 @@ describe('manifest size', () => {
         location: expect.objectContaining({ line: 6, column: 3 }),
         message: expect.stringContaining('MiB; Argo keeps it in one etcd object'),
       }),
+      // 6,000 node statuses will not fit the Workflow either, even compressed.
+      expect.objectContaining({ severity: 'warning', code: 'run-status-size' }),
     ]);
     const small = await transpile('wide.yaml', pipeline(100), { kind: 'workflow' });
     expect(small.diagnostics).toEqual([]);
@@ -426,5 +438,56 @@ describe('a parsed source', () => {
       endLine: 5,
       endColumn: 28,
     });
+  });
+});
+
+describe("the project's names (globals.project_name, owner_name, project_unique_name)", () => {
+  const tagged = `version: 1.1
+kind: component
+name: tagger
+run:
+  kind: job
+  container:
+    image: alpine
+    args: ["--image={{ globals.project_unique_name }}:latest", "--project={{ globals.project_name }}"]
+`;
+
+  it('reads workflow parameters that --project sets once', async () => {
+    const result = await transpile('tag.yaml', tagged, {
+      kind: 'workflow',
+      project: { owner: 'acme', name: 'vision' },
+    });
+    expect(result.diagnostics).toEqual([]);
+    const manifest = parse(result.output!);
+    expect(manifest.spec.arguments.parameters).toEqual([
+      { name: 'polyaxon-owner', value: 'acme' },
+      { name: 'polyaxon-project', value: 'vision' },
+    ]);
+    expect(manifest.spec.templates[0].container.args).toEqual([
+      '--image={{workflow.parameters.polyaxon-owner}}.{{workflow.parameters.polyaxon-project}}:latest',
+      '--project={{workflow.parameters.polyaxon-project}}',
+    ]);
+  });
+
+  it('refuses a Workflow without the names, where they are read, and says how to give them', async () => {
+    const result = await transpile('tag.yaml', tagged, { kind: 'workflow', project: { name: 'vision' } });
+    expect(result.output).toBeUndefined();
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'untranslatable-template',
+        location: expect.objectContaining({ line: 8, column: 12 }),
+        message: '`{{ globals.project_unique_name }}` names the Polyaxon project, which Argo does not know',
+        hint: 'name it once with `--project OWNER/NAME`, or write a WorkflowTemplate (`--kind workflow-template`) that takes it when submitted',
+      }),
+    ]);
+  });
+
+  it('leaves them to whoever submits a WorkflowTemplate', async () => {
+    const result = await transpile('tag.yaml', tagged, { kind: 'workflow-template' });
+    expect(result.diagnostics).toEqual([]);
+    expect(parse(result.output!).spec.arguments.parameters).toEqual([
+      { name: 'polyaxon-owner' },
+      { name: 'polyaxon-project' },
+    ]);
   });
 });

@@ -69,6 +69,7 @@ export async function transpileFile(
     optionSpelling: ACTION_SPELLING,
     ...(config.hub ? { hubDir: path.resolve(workspace, config.hub) } : {}),
     ...(catalog ? { connections: catalog } : {}),
+    ...(config.project ? { project: config.project } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseProjectName } from '../check/bind/project.js';
 
 /**
  * Every input of action.yml, read and checked in one place. All problems are reported
@@ -61,6 +62,16 @@ const config = z.object({
   ),
   kind: z.enum(['workflow', 'workflow-template'], {
     error: (issue) => `input \`kind\` must be workflow or workflow-template, got \`${String(issue.input)}\``,
+  }),
+  project: z.string().transform((value, ctx) => {
+    if (value === '') return undefined;
+    const project = parseProjectName(value);
+    if (!project)
+      ctx.addIssue({
+        code: 'custom',
+        message: `input \`project\` must be OWNER/NAME or NAME (letters, digits, - and _), got \`${value}\``,
+      });
+    return project;
   }),
   outputDir: z.string().min(1, { error: 'input `output-dir` cannot be empty' }),
   comment: bool('comment'),
@@ -136,6 +147,7 @@ export function parseInputs(readInput: (name: string) => string): { config?: Con
     offline: get('offline'),
     params: get('params'),
     kind: get('kind'),
+    project: get('project'),
     outputDir: get('output-dir'),
     comment: get('comment'),
     kubeconfig: get('kubeconfig'),

@@ -19,6 +19,8 @@ export const ACTION_SPELLING: OptionSpelling = (name, value) => {
       return `the input \`kind: ${value ?? 'workflow-template'}\``;
     case 'namespace':
       return 'the input `namespace`';
+    case 'project':
+      return `the input \`project: ${value ?? 'OWNER/NAME'}\``;
     case 'allow-private-urls':
     case 'root':
     case 'max-file-size':

@@ -73,6 +73,13 @@ export const DEADLINE_INPUT = 'plx-deadline';
 /** The input that carries the operation's name to its template, for `{{ globals.name }}`. */
 export const NAME_INPUT = 'plx-name';
 
+/**
+ * Workflow parameters (`spec.arguments`) for what Polyaxon knows from the project a run belongs
+ * to: set once per workflow (`--project OWNER/NAME`, or `-p` when a template is submitted).
+ */
+export const PROJECT_PARAMETER = 'polyaxon-project';
+export const OWNER_PARAMETER = 'polyaxon-owner';
+
 /** Images of the init containers we generate. */
 export const GIT_IMAGE = 'alpine/git:2.45.2';
 export const SHELL_IMAGE = 'busybox:1.36';

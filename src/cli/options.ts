@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS } from '../resolve/loader.js';
+import { parseProjectName, type ProjectName } from '../check/bind/project.js';
 import { UsageError } from './exit-codes.js';
 
 /** Options every command that reads Polyaxonfiles shares. */
@@ -112,4 +113,12 @@ export function asksForJson(command: string | undefined, args: readonly string[]
   const explicit = last('--diagnostics');
   if (explicit !== undefined) return explicit === 'json';
   return (command === 'validate' || command === 'transpile') && last('--format') === 'json';
+}
+
+/** `--project [OWNER/]NAME`, as transpile options. */
+export function projectOption(value: string | undefined): { project?: ProjectName } {
+  if (value === undefined) return {};
+  const project = parseProjectName(value);
+  if (!project) throw new UsageError(`--project takes OWNER/NAME or NAME (letters, digits, - and _), got \`${value}\``);
+  return { project };
 }

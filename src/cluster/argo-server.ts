@@ -15,7 +15,7 @@ export class ArgoServer {
     token: string,
     private readonly timeoutMs = 30_000,
   ) {
-    this.base = url.replace(/\/+$/, '');
+    this.base = trimTrailingSlashes(url);
     // `argo auth token` prints "Bearer …"; a bare token is accepted too.
     this.authorization = /^Bearer\s/i.test(token.trim()) ? token.trim() : `Bearer ${token.trim()}`;
   }
@@ -55,4 +55,11 @@ export class ArgoServer {
     const body = JSON.parse(text) as { status?: { nodes?: Record<string, NodeStatus> } };
     return body.status?.nodes ?? {};
   }
+}
+
+/** `url` without its trailing slashes (a loop, not a regex, to stay linear on any input). */
+function trimTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }

@@ -8,7 +8,16 @@ import type { Diagnostic } from './diagnostic.js';
  * default).
  */
 export type OptionName =
-  'hub' | 'offline' | 'param' | 'connections' | 'kind' | 'namespace' | 'allow-private-urls' | 'root' | 'max-file-size';
+  | 'hub'
+  | 'offline'
+  | 'param'
+  | 'connections'
+  | 'kind'
+  | 'namespace'
+  | 'allow-private-urls'
+  | 'root'
+  | 'max-file-size'
+  | 'project';
 
 /** Spells an option for one surface; `value` is the example value (`DIR`, `epochs=VALUE`), if any. */
 export type OptionSpelling = (name: OptionName, value: string | undefined) => string;

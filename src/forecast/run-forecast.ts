@@ -251,7 +251,8 @@ function taskValues(task: DagTask, parent: Map<string, string>, item: unknown): 
 
 function substitute(parameter: Parameter, parent: Map<string, string>, item: unknown): string {
   const value = parameter.value ?? '';
-  return value.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_, expression: string) => {
+  return value.replace(/\{\{([^{}]+)\}\}/g, (_, spaced: string) => {
+    const expression = spaced.trim();
     if (expression === 'item') return typeof item === 'string' ? item : JSON.stringify(item ?? '');
     const itemKey = /^item\.(.+)$/.exec(expression)?.[1];
     if (itemKey !== undefined && item && typeof item === 'object') {

@@ -85,7 +85,7 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
             ),
           ];
         }
-        const guess = suggest(String(actual), options);
+        const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
         return [
           error(
             'invalid-value',
@@ -207,7 +207,9 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string')
     return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-  return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} ${String(value)}`;
+  if (typeof value === 'number' && Number.isInteger(value)) return `the integer ${value}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
+  return `a ${typeof value}`;
 }
 
 /** The raw value at `path`, matching snake_case keys to camelCase segments like `locate`. */

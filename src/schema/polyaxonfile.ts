@@ -13,7 +13,7 @@ import { params } from './param.js';
 import { plugins } from './plugins.js';
 import { laxBool, name, positiveInt, refOr, strict, stringList } from './primitives.js';
 import { laxFloat, version } from './primitives-python.js';
-import { LEAF_RUNTIMES, LEAF_RUNTIME_SHAPES, type LeafRuntimeKind } from './runtime.js';
+import { LEAF_RUNTIMES, LEAF_RUNTIME_SHAPES } from './runtime.js';
 import { schedule } from './schedule.js';
 import { termination } from './termination.js';
 

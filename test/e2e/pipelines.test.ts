@@ -363,7 +363,7 @@ describe.concurrent('example pipelines on real pods', () => {
         '/plx-context/artifacts/models/train.py': 'print("models v1.2.0")\n',
         '/plx-context/artifacts/repo/train.py': 'print("models main")\n',
         '/plx-context/artifacts/config/config.yaml': 'lr: 0.1',
-        '/plx-context/artifacts/dockerfile/Dockerfile': 'FROM python:3.12\nRUN pip install torch\n',
+        '/plx-context/artifacts/dockerfile/Dockerfile': 'FROM python:3.12\nWORKDIR /code\nRUN pip install torch\n',
       });
       const inits = scenario.steps.filter((s) => !s.nested && s.container.startsWith('init-')).map((s) => s.container);
       expect(inits).toEqual(['init-0-git', 'init-1-git', 'init-2-file', 'init-3-dockerfile', 'init-4']);

@@ -238,6 +238,11 @@ run:
       'ref-type-mismatch',
       'unexpected-param',
       'invalid-default',
+      // An operation of a nested dag is kept as a plain mapping until that dag runs.
+      'missing-field',
+      'invalid-type',
+      'unknown-field',
+      'invalid-value',
     ],
     kind: 'stricter',
     why: '`polyaxon check` validates only the top dag; a nested dag is checked when it starts running, and fails then. We check every dag, at any depth, before anything runs.',

@@ -58,10 +58,15 @@ export const KNOWN_RENDERING_DIFFERENCES: RenderingDifference[] = [
     matches: (m) => /^[[{]/.test(m.ours) && asJson(m.ours) !== undefined && pythonRepr(asJson(m.ours)) === m.polyaxon,
   },
   {
-    what: 'floats render as Python writes them (`100.0`, `1e-07`, `1e+16`); we write JavaScript numbers (`100`, `1e-7`, `10000000000000000`)',
-    matches: (m) =>
-      m.ours.replace(numbers, (n) => (n.includes('.') || /e/i.test(n) || Number(n) >= 1e16 ? pythonFloat(n) : n)) ===
-        m.polyaxon || m.ours.replace(numbers, pythonFloat) === m.polyaxon,
+    what: 'floats render as Python writes them (`100.0`, `1e-07`, `1e+16`; in env values `1e-7`); we write JavaScript numbers (`100`, `1e-7`, `10000000000000000`)',
+    matches: (m) => {
+      const python = [
+        m.ours.replace(numbers, (n) => (n.includes('.') || /e/i.test(n) || Number(n) >= 1e16 ? pythonFloat(n) : n)),
+        m.ours.replace(numbers, pythonFloat),
+      ];
+      // Env values drop the exponent's leading zero (`e-6` where str() writes `e-06`).
+      return [...python, ...python.map((p) => p.replace(/e-0(\d)/g, 'e-$1'))].includes(m.polyaxon);
+    },
   },
   {
     what: 'booleans render as `True`/`False` in `{{ x }}`; we write `true`/`false`',
@@ -72,7 +77,7 @@ export const KNOWN_RENDERING_DIFFERENCES: RenderingDifference[] = [
     matches: (m) => /\['--/.test(m.polyaxon) && m.ours.includes('--'),
   },
   {
-    what: "globals take Argo's values: `{{ globals.uuid }}` and `name` are the pod name, `namespace` the workflow's, the artifacts paths under /plx-context/artifacts/run (Polyaxon renders `run_outputs_path` empty without its artifacts store)",
+    what: "globals take Argo's values: `{{ globals.uuid }}` is the run's node id, `namespace` the workflow's, the artifacts paths under /plx-context/artifacts/run (Polyaxon renders `run_outputs_path` empty without its artifacts store)",
     byDesign: true,
     matches: (m) =>
       /^(globals\.yaml|download-and-merge\.yaml)/.test(m.case) ||

@@ -15,8 +15,13 @@ import { corpusFiles, HUBS } from './corpora.js';
  * grouped by what stops them. The counts print on every run; they may only go up (BASELINE).
  */
 
-/** Files that transpile today, per kind: raise these as the transpiler learns more. */
-const BASELINE = { dag: 0, other: 66 };
+/**
+ * Files that transpile today, per kind: raise these as the transpiler learns more. (`other` was
+ * 66 while `{{ globals.uuid }}` read the pod's name, which is not the uuid `ops.X globals.uuid`
+ * gives downstream; it is now the run's node id, known only inside the container, so the 2 files
+ * that put it in `workingDir`, which the kubelet does not expand, are refused with a located error.)
+ */
+const BASELINE = { dag: 1, other: 64 };
 
 let judge: PolyaxonJudge;
 let hubUrl: string;
@@ -68,6 +73,8 @@ describe('the external corpus on Argo', () => {
         offline: true,
         cwd: REPO_ROOT,
         hubDir: HUBS.external,
+        // What a user names once for `{{ globals.project_name }}` and its kin.
+        project: { owner: 'acme', name: 'corpus' },
         ...(catalog ? { connections: catalog } : {}),
       });
       if (result.output) {

@@ -110,7 +110,9 @@ const cell = (text: string) =>
   text
     .replace(/\|/g, '\\|')
     .replace(/</g, '&lt;')
-    .replace(/\s*\n\s*/g, ' ');
+    .split('\n')
+    .map((line) => line.trim())
+    .join(' ');
 
 /**
  * The failed operations for the job summary: a link to each one's check run, which shows its

@@ -1,3 +1,4 @@
+import { workflowValue } from './project.js';
 import { toArgoName } from '../../argo/names.js';
 import { NAME_INPUT } from '../../argo/contract.js';
 import { literal, type ArgoText } from '../../argo/text.js';
@@ -68,6 +69,11 @@ export function bindPipeline(root: ResolvedOperation, options: ArgoOptions): Bin
       describedAt,
       'a description',
     );
+  // After every text is bound (hooks included): the workflow parameters they read.
+  for (const parameter of [...context.workflowValues].sort()) {
+    const value = workflowValue(parameter, options);
+    args.push(value === undefined ? { name: parameter } : { name: parameter, value: literal(value) });
+  }
   if (!template || !volumes || context.hasErrors()) return { diagnostics: context.diagnostics };
 
   const isDag = template.kind === 'dag' || template.kind === 'matrix';

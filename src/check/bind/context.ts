@@ -2,6 +2,8 @@ import type { Diagnostic, DiagnosticCode } from '../../diagnostics/diagnostic.js
 import { diagnosticAt, type DiagnosticOptions, type Path, type SourceFile } from '../../parse/source.js';
 import type { ConnectionCatalog } from '../../resolve/connection-catalog.js';
 import { encodingProblem, type ArgoText, type Delivery } from '../../argo/text.js';
+import { projectGlobal } from './project.js';
+import type { TextError } from './text.js';
 
 /** What the transpiler is asked to write, besides the Polyaxonfile itself. */
 export interface ArgoOptions {
@@ -10,7 +12,18 @@ export interface ArgoOptions {
   name?: string;
   generateName?: string;
   connections?: ConnectionCatalog;
+  /** The Polyaxon project runs belong to, for `{{ globals.project_name }}` and its kin. */
+  project?: ProjectName;
 }
+
+/** `OWNER/NAME` as Polyaxon's CLI takes it (`-p`); the owner may be left out. */
+export interface ProjectName {
+  owner?: string;
+  name: string;
+}
+
+/** The workflow parameters the pipeline's text reads (`PROJECT_PARAMETER`, `OWNER_PARAMETER`). */
+export type WorkflowValues = Set<string>;
 
 export interface Origin {
   source: SourceFile;
@@ -27,6 +40,10 @@ export class BindContext {
   /** The `termination.ttl` operations set for their own pods. */
   podTtl: number | undefined;
   readonly watcherEarlyStopping: unknown[] = [];
+  /** Workflow parameters some text reads: each becomes one of `spec.arguments`. */
+  readonly workflowValues: WorkflowValues = new Set();
+  /** `{{ globals.project_name }}` and its kin, reading (and declaring) workflow parameters. */
+  readonly projectGlobal = (key: string): ArgoText | TextError => projectGlobal(key, this.options, this.workflowValues);
 
   constructor(readonly options: ArgoOptions) {}
 

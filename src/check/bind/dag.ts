@@ -204,7 +204,7 @@ function sharedTemplate(
   let byComponent = shared.get(dag.inheritedByChildren);
   if (!byComponent) shared.set(dag.inheritedByChildren, (byComponent = new WeakMap()));
   let templates = byComponent.get(compiled.resolved);
-  if (!templates) byComponent.set(compiled.resolved, (templates = new Map()));
+  if (!templates) byComponent.set(compiled.resolved, (templates = new Map<string, BoundTemplate | undefined>()));
   // An unnamed component's template is named after its operation.
   const key = `${deadline}|${typeof compiled.component.name === 'string' ? '' : op.name}`;
   if (!templates.has(key)) templates.set(key, bindTemplate(compiled, context, { deadline }));

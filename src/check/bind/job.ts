@@ -94,6 +94,7 @@ export function bindJob(
     new Set(outputs.map((o) => o.name)),
     context.options.connections,
     connections,
+    context.projectGlobal,
   );
   const main = bindContainer(run.container, 'main', scope, context, origin, [...runAt, 'container']);
   const pod = bindEnvironment(compiled.environment, context, origin, [...runAt, 'environment']);

@@ -94,6 +94,7 @@ export function bindResource(
       new Set(),
       context.options.connections,
       Array.isArray(replica.connections) ? replica.connections : [],
+      context.projectGlobal,
     );
     const bound = bindReplica(replica, role, spec.container, scope, compiled, at, context);
     usesName ||= scope.usesName;

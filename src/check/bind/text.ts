@@ -19,6 +19,7 @@ import {
 import type { ConnectionCatalog } from '../../resolve/connection-catalog.js';
 import type { IO } from '../../schema/io.js';
 import { isJinjaError, parseTemplate, type JinjaExpression } from './jinja.js';
+import { isProjectGlobal, PROJECT_GLOBAL_NAMES } from './project.js';
 
 /**
  * Jinja in a template's strings (command, args, env, image, init items…) → Argo text over the
@@ -42,6 +43,8 @@ export class TextScope {
     private readonly connections: ConnectionCatalog | undefined,
     /** Connections attached to the run (`run.connections`), the ones templates may read. */
     private readonly attachedConnections: readonly string[],
+    /** `{{ globals.project_name }}` and its kin, as workflow parameters; none where absent. */
+    private readonly projectGlobal?: (key: string) => ArgoText | TextError,
   ) {}
 
   /** Translated text, or why it cannot be. */
@@ -107,11 +110,12 @@ export class TextScope {
       return { error: `\`{{ ${dotted} }}\`: a param has value, as_str, as_arg, type and connection` };
     }
     if (head === 'globals' && path.length === 2 && second !== undefined) {
+      if (this.projectGlobal && isProjectGlobal(second)) return this.projectGlobal(second);
       const global = JOB_GLOBALS[second];
       if (global === undefined)
         return {
           error: `\`{{ globals.${second} }}\` has no equivalent in Argo`,
-          hint: `available: ${Object.keys(JOB_GLOBALS).join(', ')}`,
+          hint: `available: ${[...Object.keys(JOB_GLOBALS), ...(this.projectGlobal ? PROJECT_GLOBAL_NAMES : [])].join(', ')}`,
         };
       if (typeof global === 'string')
         return this.path(global, global.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');

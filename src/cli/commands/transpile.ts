@@ -4,7 +4,7 @@ import { readCatalogOption } from '../catalog.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { readInput, repositoryRoot, type Console } from '../io.js';
 import { generateNameProblem, nameProblem, namespaceProblem, type NamedKind } from '../kubernetes-names.js';
-import { diagnosticsFormat, oneOf, parseCommandLine, READ_OPTIONS, readOptions } from '../options.js';
+import { diagnosticsFormat, oneOf, parseCommandLine, projectOption, READ_OPTIONS, readOptions } from '../options.js';
 import { prepareOutput, writeOutput } from '../output-file.js';
 import { commandLineDiagnostic, printDiagnostics, reporter } from '../report.js';
 
@@ -22,6 +22,7 @@ Options:
   --format yaml|json        output format (default: yaml); json also prints problems as JSON
   --diagnostics text|json   how to print problems (default: text; json: one array on stderr)
   --connections FILE        the connections catalog (see the README)
+  --project [OWNER/]NAME    the Polyaxon project, for {{ globals.project_name }} and its kin
   -P, --param NAME=VALUE    a param of the top operation (repeatable)
   --hub DIR                 folder holding hubRef components
   --offline                 refuse to download urlRef components
@@ -39,6 +40,7 @@ const OPTIONS = {
   name: { type: 'string' },
   'generate-name': { type: 'string' },
   connections: { type: 'string' },
+  project: { type: 'string' },
 } as const;
 
 export async function transpileCommand(args: string[], io: Console): Promise<ExitCode> {
@@ -90,6 +92,7 @@ export async function transpileCommand(args: string[], io: Console): Promise<Exi
     ...(naming.name !== undefined ? { name: naming.name } : {}),
     ...(naming.generateName !== undefined ? { generateName: naming.generateName } : {}),
     ...(connections ? { connections } : {}),
+    ...projectOption(values.project),
   });
   // A schedule makes a CronWorkflow, whose names are shorter: known only now.
   if (result.manifest?.kind === 'CronWorkflow') problems.push(...nameDiagnostics(naming, 'CronWorkflow'));

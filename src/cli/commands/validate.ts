@@ -9,6 +9,7 @@ import {
   diagnosticsFormat,
   oneOf,
   parseCommandLine,
+  projectOption,
   READ_OPTIONS,
   readOptions,
   type DiagnosticsFormat,
@@ -25,6 +26,7 @@ Options:
   --polyaxon-only         Polyaxon's rules only (what \`polyaxon check\` would say)
   --kind KIND             workflow (default) or workflow-template: what it would be transpiled as
   --connections FILE      the connections catalog (see the README)
+  --project [OWNER/]NAME  the Polyaxon project, for {{ globals.project_name }} and its kin
   --format text|json      how to print problems (default: text; json: one array on stdout)
   --diagnostics text|json the same as --format (every command takes it)
   -P, --param NAME=VALUE  a param of the top operation (repeatable)
@@ -41,6 +43,7 @@ const OPTIONS = {
   'polyaxon-only': { type: 'boolean' },
   kind: { type: 'string' },
   connections: { type: 'string' },
+  project: { type: 'string' },
 } as const;
 
 export async function validateCommand(args: string[], io: Console): Promise<ExitCode> {
@@ -59,8 +62,11 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
     throw new UsageError('standard input (`-`) can hold a Polyaxonfile or the connections catalog, not both');
   const kind = oneOf('kind', values.kind, ['workflow', 'workflow-template'], 'workflow');
   const polyaxonOnly = Boolean(values['polyaxon-only']);
-  if (polyaxonOnly && (values.kind !== undefined || values.connections !== undefined))
-    throw new UsageError("--polyaxon-only checks Polyaxon's rules alone: --kind and --connections do not apply");
+  if (polyaxonOnly && (values.kind !== undefined || values.connections !== undefined || values.project !== undefined))
+    throw new UsageError(
+      "--polyaxon-only checks Polyaxon's rules alone: --kind, --connections and --project do not apply",
+    );
+  const project = projectOption(values.project);
   const options = readOptions(values);
   const { catalog, diagnostics: catalogProblems } = await readCatalogOption(values.connections, io, options.maxBytes);
   if (catalogProblems.some(isError)) {
@@ -72,7 +78,7 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
   let invalid = 0;
   for (const argument of positionals) {
     const input = await readInput(argument, io, options.maxBytes);
-    let diagnostics: Diagnostic[] = [];
+    let diagnostics: Diagnostic[];
     if (!('text' in input)) diagnostics = [input];
     else {
       const common = {
@@ -83,8 +89,14 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
       };
       diagnostics = polyaxonOnly
         ? (await loadPolyaxonfile(input.name, input.text, common)).diagnostics
-        : (await transpile(input.name, input.text, { ...common, kind, ...(catalog ? { connections: catalog } : {}) }))
-            .diagnostics;
+        : (
+            await transpile(input.name, input.text, {
+              ...common,
+              kind,
+              ...project,
+              ...(catalog ? { connections: catalog } : {}),
+            })
+          ).diagnostics;
     }
     if (diagnostics.some(isError)) invalid++;
     all.push(...diagnostics);
