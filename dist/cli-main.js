@@ -113,7 +113,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8893);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3275);
 
 
 
@@ -130,7 +130,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8893:
+/***/ 3275:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -571,7 +571,302 @@ function createLoader(options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/argo/contract.ts
+/**
+ * The contract between what we write and what reads it: annotation and label keys (read by the
+ * GitHub Action's watcher and reports), the variables and paths a transpiled job sees (the README's
+ * runtime contract), and the names we generate, which users' own names must not take.
+ * One module, so the emitter and every reader agree.
+ */
+const PREFIX = 'polyaxon-argo.io';
+/** Workflow label: the pipeline's name (its Argo form). */
+const PIPELINE_LABEL = `${PREFIX}/pipeline`;
+/** Workflow annotation, JSON: `DAG-template/task` → Polyaxon operation name. */
+const OPERATIONS_ANNOTATION = `${PREFIX}/operations`;
+/** Workflow annotation, JSON: the early-stopping policies only the Action's watcher enforces. */
+const EARLY_STOPPING_ANNOTATION = `${PREFIX}/early-stopping`;
+/** Pod annotations: an operation's tags (comma-separated) and cost. */
+const TAGS_ANNOTATION = `${PREFIX}/tags`;
+const COST_ANNOTATION = `${PREFIX}/cost`;
+/** Pod label on operations with their own `termination.ttl`, selected by the workflow's podGC. */
+const POD_TTL_LABEL = `${PREFIX}/ttl`;
+/** Labels and annotations the Action adds when it submits. */
+const COMMIT_LABEL = (/* unused pure expression or super */ null && (`${PREFIX}/commit`));
+const PULL_REQUEST_ANNOTATION = (/* unused pure expression or super */ null && (`${PREFIX}/pull-request`));
+/** The Argo annotation that describes a workflow in its UI. */
+const DESCRIPTION_ANNOTATION = 'workflows.argoproj.io/description';
+/** ConfigMaps the cluster provides (documented in the README). */
+const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
+const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
+/** The variable every container defines as `{`, so `$(POLYAXON_ARGO_LBRACE)` writes a literal brace. */
+const BRACE_VARIABLE = 'POLYAXON_ARGO_LBRACE';
+/** The `logLevel` plugin's variable. */
+const LOG_LEVEL_VARIABLE = 'POLYAXON_LOG_LEVEL';
+/**
+ * The run's uuid inside its pods: the id of its node in the workflow, which Argo writes on each
+ * pod as an annotation (`{{tasks.NAME.id}}` from the dag), read through the downward API.
+ */
+const UUID_VARIABLE = 'POLYAXON_ARGO_UUID';
+const NODE_ID_ANNOTATION = 'workflows.argoproj.io/node-id';
+/** Variables we define in containers: a user's env must not redefine them. */
+const RESERVED_ENV = new Set([BRACE_VARIABLE, LOG_LEVEL_VARIABLE, UUID_VARIABLE]);
+/** Polyaxon's context paths inside a transpiled job. A job writes output NAME to `RUN_OUTPUTS_PATH/NAME`. */
+const CONTEXT_PATH = '/plx-context';
+const ARTIFACTS_PATH = `${CONTEXT_PATH}/artifacts`;
+const RUN_ARTIFACTS_PATH = `${ARTIFACTS_PATH}/run`;
+const RUN_OUTPUTS_PATH = `${RUN_ARTIFACTS_PATH}/outputs`;
+/** Volumes we add: emptyDirs that make the paths above exist, and the plugins' mounts. */
+const OUTPUTS_VOLUME = 'plx-outputs';
+const CONTEXT_VOLUME = 'plx-context';
+const SHM_VOLUME = 'plx-shm';
+const DOCKER_VOLUME = 'plx-docker';
+/** Volumes for connections are named `conn-<name>`, `conn-<name>-secret`, `conn-<name>-config`. */
+const CONNECTION_VOLUME_PREFIX = 'conn-';
+/** Volume names a user's volumes must not take. */
+const isGeneratedVolume = (name) => [OUTPUTS_VOLUME, CONTEXT_VOLUME, SHM_VOLUME, DOCKER_VOLUME].includes(name) ||
+    name.startsWith(CONNECTION_VOLUME_PREFIX);
+/** Container names Argo keeps for itself. */
+const ARGO_CONTAINERS = new Set(['main', 'wait', 'init']);
+/** Init containers are named `init-<index>[-<handler>]`. */
+const INIT_CONTAINER_PREFIX = 'init-';
+/**
+ * The input that carries a dag's deadline (Unix seconds) down to the operations inside it: a
+ * nested dag's `termination.timeout` bounds every pod under it.
+ */
+const DEADLINE_INPUT = 'plx-deadline';
+/** The input that carries the operation's name to its template, for `{{ globals.name }}`. */
+const NAME_INPUT = 'plx-name';
+/**
+ * Workflow parameters (`spec.arguments`) for what Polyaxon knows from the project a run belongs
+ * to: set once per workflow (`--project OWNER/NAME`, or `-p` when a template is submitted).
+ */
+const PROJECT_PARAMETER = 'polyaxon-project';
+const OWNER_PARAMETER = 'polyaxon-owner';
+/** Images of the init containers we generate. */
+const GIT_IMAGE = 'alpine/git:2.45.2';
+const SHELL_IMAGE = 'busybox:1.36';
+
+;// CONCATENATED MODULE: ./src/argo/text.ts
+
+const BRACE = `$(${BRACE_VARIABLE})`;
+const literal = (text) => ({ segments: text ? [{ kind: 'literal', text }] : [] });
+const variable = (name) => ({ segments: [{ kind: 'variable', name }] });
+const expression = (source) => ({ segments: [{ kind: 'expression', source }] });
+const environment = (name) => ({ segments: [{ kind: 'environment', name }] });
+const EMPTY = { segments: [] };
+/** Texts joined end to end; adjacent literals merge, so encoding sees every seam. */
+function concat(...texts) {
+    const segments = [];
+    for (const text of texts) {
+        for (const segment of text.segments) {
+            const last = segments.at(-1);
+            if (segment.kind === 'literal' && last?.kind === 'literal') {
+                segments[segments.length - 1] = { kind: 'literal', text: last.text + segment.text };
+            }
+            else if (segment.kind !== 'literal' || segment.text)
+                segments.push(segment);
+        }
+    }
+    return { segments };
+}
+const join = (texts, separator) => concat(...texts.flatMap((text, i) => (i === 0 ? [text] : [literal(separator), text])));
+/** The text holds no variable or expression: it is known before the run. */
+const isLiteral = (text) => text.segments.every((s) => s.kind === 'literal');
+/** The literal text of a text known before the run. */
+const literalText = (text) => text.segments.map((s) => (s.kind === 'literal' ? s.text : '')).join('');
+/**
+ * Why `text` cannot be written for `delivery`, if it cannot. Binding calls this for every text
+ * it keeps, so writing (`render`) never fails.
+ */
+function encodingProblem(text, delivery) {
+    const local = text.segments.find((segment) => segment.kind === 'environment');
+    if (delivery === 'plain' && local)
+        return `\`${local.name}\` is known only inside the container: it can be used in its command, args and env values`;
+    if (delivery === 'plain') {
+        for (const [i, segment] of text.segments.entries()) {
+            if (segment.kind !== 'literal')
+                continue;
+            if (segment.text.includes('{{'))
+                return `\`${abbreviate(segment.text)}\` holds \`{{\`, which Argo would read as a tag`;
+            if ((i > 0 && segment.text.startsWith('{')) || (i < text.segments.length - 1 && segment.text.endsWith('{')))
+                return `a \`{\` next to a value in \`${abbreviate(segment.text)}\` would form \`{{\`, which Argo would read as a tag`;
+        }
+        return undefined;
+    }
+    if (delivery === 'file')
+        return undefined; // every `$` is escaped: the reference we insert stays whole.
+    // Inside an unclosed `$(`, the reference we insert would end the user's one.
+    for (const segment of text.segments) {
+        if (segment.kind === 'literal' && /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(segment.text))
+            return `\`$(\` before \`{{\` in \`${abbreviate(segment.text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``;
+    }
+    return undefined;
+}
+/** The text as written into the manifest. Binding has checked `encodingProblem` already. */
+function render(text, delivery) {
+    if (delivery !== 'plain' && seamsBraces(text.segments))
+        return `{{=${encodeWhile(text, delivery)}}}`;
+    return text.segments
+        .map((segment) => {
+        switch (segment.kind) {
+            case 'literal':
+                if (delivery === 'plain')
+                    return segment.text;
+                return encodePairs(delivery === 'file' ? escapeDollars(segment.text) : segment.text);
+            case 'variable':
+                // In a file, a `$` in the value must stay a `$`.
+                return delivery === 'file'
+                    ? `{{=sprig.replace('$', '$$', ${expressionOf(segment.name)})}}`
+                    : `{{${segment.name}}}`;
+            case 'expression':
+                return `{{=${segment.source}}}`;
+            case 'environment':
+                return `$(${segment.name})`;
+        }
+    })
+        .join('');
+}
+/**
+ * The text as one expression (expr-lang) yielding what `render` writes once Argo has substituted
+ * it: for places where a value must be transformed as a whole (JSON-quoted in a manifest).
+ */
+function renderExpression(text, delivery) {
+    if (delivery === 'plain')
+        return joined(text);
+    if (seamsBraces(text.segments))
+        return encodeWhile(text, delivery);
+    // As `render` writes it: literals encoded now, values (which hold no `{{`) as they come.
+    return joined(text, (literalText) => encodePairs(delivery === 'file' ? escapeDollars(literalText) : literalText), delivery === 'file');
+}
+/** Where a value meets another value, or a literal brace: a `{{` may form there once values are known. */
+function seamsBraces(segments) {
+    return segments.some((segment, i) => {
+        if (segment.kind === 'literal' || segment.kind === 'environment')
+            return false;
+        const [before, after] = [segments[i - 1], segments[i + 1]];
+        const value = (s) => s.kind === 'variable' || s.kind === 'expression';
+        return ((before !== undefined && (value(before) || (before.kind === 'literal' && before.text.endsWith('{')))) ||
+            (after !== undefined && (value(after) || (after.kind === 'literal' && after.text.startsWith('{')))));
+    });
+}
+/** An expression building the whole text and encoding its `{{` (and, in a file, its `$`) as it runs. */
+function encodeWhile(text, delivery) {
+    const whole = delivery === 'file' ? `sprig.replace('$', '$$', ${joined(text)})` : joined(text);
+    return `sprig.replace('{' + '{', '{${BRACE}', ${whole})`;
+}
+/** The segments as one string expression; literals as `literalText` writes them (as they are by default). */
+function joined(text, literalText = (value) => value, escapeValues = false) {
+    if (text.segments.length === 0)
+        return "''";
+    return text.segments
+        .map((segment) => {
+        if (segment.kind === 'literal')
+            return exprString(literalText(segment.text));
+        if (segment.kind === 'expression')
+            return `(${segment.source})`;
+        if (segment.kind === 'environment')
+            return exprString(`$(${segment.name})`);
+        const value = expressionOf(segment.name);
+        return escapeValues ? `sprig.replace('$', '$$', ${value})` : value;
+    })
+        .join(' + ');
+}
+/** `a{{b` → `a{$(POLYAXON_ARGO_LBRACE)b`: the second brace of each pair, left to right. */
+const encodePairs = (text) => (text.includes('{{') ? text.replaceAll('{{', `{${BRACE}`) : text);
+/** Kubernetes' escape for `$`, for text that must reach a file exactly as written. */
+const escapeDollars = (text) => text.replaceAll('$', '$$$$');
+/** Parts of Argo variable names that a user named (tasks, parameters, items): written in brackets. */
+const NAMED_AFTER = new Set(['tasks', 'parameters', 'item', 'labels', 'annotations']);
+/** An Argo variable read inside an expression: `tasks['train-1'].outputs.parameters['loss']`. */
+function expressionOf(name) {
+    const parts = name.split('.');
+    return parts
+        .map((part, i) => (i === 0 ? part : NAMED_AFTER.has(parts[i - 1] ?? '') ? `['${part}']` : `.${part}`))
+        .join('');
+}
+/**
+ * A value computed while the workflow runs (a task's output), as it must be passed on: its `{{`
+ * encoded as a literal value's are, by an expression that runs on it while it is still data.
+ * The expression spells the braces `'{' + '{'`, never `{{`.
+ */
+const encodedValueOf = (name) => expression(`sprig.replace('{' + '{', '{${BRACE}', ${expressionOf(name)})`);
+const hasEncodedBraces = (rendered) => rendered.includes(BRACE);
+/**
+ * A string literal of expr-lang, safe inside a tag: quotes and backslashes escaped, braces as
+ * `\u007b`/`\u007d` so the tag's source never holds `{{` or `}}`.
+ */
+function exprString(value) {
+    let out = "'";
+    for (const c of value) {
+        if (c === "'" || c === '\\')
+            out += `\\${c}`;
+        else if (c === '{')
+            out += '\\u007b';
+        else if (c === '}')
+            out += '\\u007d';
+        else if (c === '\n')
+            out += '\\n';
+        else if (c === '\r')
+            out += '\\r';
+        else if (c === '\t')
+            out += '\\t';
+        else
+            out += c;
+    }
+    return `${out}'`;
+}
+const abbreviate = (text) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+;// CONCATENATED MODULE: ./src/check/bind/project.ts
+
+
+
+/** `{{ globals.KEY }}` that name the project: the workflow parameters each reads. */
+const PROJECT_GLOBALS = {
+    project_name: [PROJECT_PARAMETER],
+    owner_name: [OWNER_PARAMETER],
+    project_unique_name: [OWNER_PARAMETER, PROJECT_PARAMETER],
+};
+const isProjectGlobal = (key) => Object.hasOwn(PROJECT_GLOBALS, key);
+const PROJECT_GLOBAL_NAMES = Object.keys(PROJECT_GLOBALS);
+/**
+ * A project global as Argo text over workflow parameters (spec §5.7: `project_unique_name` is
+ * `owner.project`), recording in `used` the parameters the workflow must declare. A Workflow
+ * needs their values now; a WorkflowTemplate may leave them to whoever submits it.
+ */
+function projectGlobal(key, options, used) {
+    const parameters = PROJECT_GLOBALS[key] ?? [];
+    const missing = parameters.filter((p) => workflowValue(p, options) === undefined);
+    if (missing.length && options.kind === 'workflow')
+        return {
+            error: `\`{{ globals.${key} }}\` names the Polyaxon project, which Argo does not know`,
+            hint: `name it once with ${(0,option_names/* optionRef */.$j)('project', missing.includes(OWNER_PARAMETER) ? 'OWNER/NAME' : 'NAME')}, or write a WorkflowTemplate (${(0,option_names/* optionRef */.$j)('kind', 'workflow-template')}) that takes it when submitted`,
+        };
+    for (const parameter of parameters)
+        used.add(parameter);
+    const [first, second] = parameters.map((p) => variable(`workflow.parameters.${p}`));
+    if (!first)
+        return literal('');
+    return second ? concat(first, literal('.'), second) : first;
+}
+/** The value the workflow gives a project parameter, if the options name it. */
+function workflowValue(parameter, options) {
+    return parameter === PROJECT_PARAMETER ? options.project?.name : options.project?.owner;
+}
+/** Polyaxon's owner and project names: slugs. */
+const SLUG = /^[a-z0-9][-a-z0-9_]*$/i;
+/** `OWNER/NAME` or `NAME`, as `--project` and the Action's `project` input take it; undefined if malformed. */
+function parseProjectName(text) {
+    const parts = text.split('/');
+    const name = parts.pop() ?? '';
+    const owner = parts.pop();
+    if (parts.length || !SLUG.test(name) || (owner !== undefined && !SLUG.test(owner)))
+        return undefined;
+    return owner === undefined ? { name } : { owner, name };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/options.ts
+
 
 
 
@@ -658,6 +953,15 @@ function asksForJson(command, args) {
     if (explicit !== undefined)
         return explicit === 'json';
     return (command === 'validate' || command === 'transpile') && last('--format') === 'json';
+}
+/** `--project [OWNER/]NAME`, as transpile options. */
+function projectOption(value) {
+    if (value === undefined)
+        return {};
+    const project = parseProjectName(value);
+    if (!project)
+        throw new UsageError(`--project takes OWNER/NAME or NAME (letters, digits, - and _), got \`${value}\``);
+    return { project };
 }
 
 // EXTERNAL MODULE: ./src/diagnostics/diagnostic.ts
@@ -10094,7 +10398,7 @@ const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
         },
     });
 });
-function literal(value, params) {
+function schemas_literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
@@ -11905,7 +12209,7 @@ function coerceValue(type, value, isList, decode) {
             // Say what the type wants; when the text would do but for being JSON (`+5`, `0x10`), say that.
             const asText = coerceValue(type, value, false, false);
             return asText.ok
-                ? fail(`Polyaxon reads a ${type} given as text as JSON, and \`${abbreviate(value)}\` is not JSON`)
+                ? fail(`Polyaxon reads a ${type} given as text as JSON, and \`${coerce_abbreviate(value)}\` is not JSON`)
                 : asText;
         }
     }
@@ -12058,7 +12362,7 @@ function decodeJson(text) {
         return NOT_JSON;
     }
 }
-const abbreviate = (text) => (text.length > 40 ? `${text.slice(0, 37)}...` : text);
+const coerce_abbreviate = (text) => (text.length > 40 ? `${text.slice(0, 37)}...` : text);
 /** An item of a list (or a value of a dict): pydantic's lax reading of the item type, no JSON decoding. */
 function coerceItem(type, item, generic = false) {
     // In `List[str]` it is Python's str, which takes only strings; the `str` IO type (isList) takes anything.
@@ -12287,7 +12591,9 @@ const ioDefinitions = {
                     if (!result.ok)
                         report('value', 'invalid-default', `the default value of ${section.slice(0, -1)} \`${io.name}\` does not fit type \`${io.type}\`: ${result.reason}`);
                     else {
-                        const broken = checkConstraints(result.value, io.validation);
+                        // The legacy `options` list is folded into `validation.options`, as Polyaxon does.
+                        const validation = io.options ? { ...io.validation, options: io.options } : io.validation;
+                        const broken = checkConstraints(result.value, validation);
                         if (broken)
                             report('value', 'invalid-default', `the default value of ${section.slice(0, -1)} \`${io.name}\` ${broken}`);
                     }
@@ -12450,20 +12756,20 @@ const interval = {
     minSamples: schemas_int().nonnegative().optional(),
 };
 const policy = discriminatedUnion('kind', [
-    strict({ kind: literal('median'), ...interval, evaluationInterval: interval.evaluationInterval.optional() }),
+    strict({ kind: schemas_literal('median'), ...interval, evaluationInterval: interval.evaluationInterval.optional() }),
     strict({
-        kind: literal('truncation'),
+        kind: schemas_literal('truncation'),
         percent: laxFloat.optional(),
         ...interval,
         includeSucceeded: laxBool.optional(),
     }),
-    strict({ kind: literal('diff'), percent: laxFloat.optional(), ...interval }),
+    strict({ kind: schemas_literal('diff'), percent: laxFloat.optional(), ...interval }),
 ]);
 /** V1EarlyStopping (spec §8.7), on dags and matrices. */
 const earlyStopping = discriminatedUnion('kind', [
-    strict({ kind: literal('failure_early_stopping'), percent: refOr(laxFloat.pipe(schemas_number().min(0).max(100))) }),
+    strict({ kind: schemas_literal('failure_early_stopping'), percent: refOr(laxFloat.pipe(schemas_number().min(0).max(100))) }),
     strict({
-        kind: literal('metric_early_stopping'),
+        kind: schemas_literal('metric_early_stopping'),
         metric: schemas_string().min(1),
         value: refOr(laxFloat),
         optimization: union([schemas_enum(['maximize', 'minimize']), schemas_number()]),
@@ -12574,7 +12880,7 @@ const locScaleQ = union([
     strict({ loc: num, scale: num, q: num, size: num.optional() }),
 ]);
 const pchoiceValue = array(tuple([unknown(), schemas_number().min(0).lt(1)]));
-const hp = (kind, value) => strict({ kind: literal(kind), value: refOr(value) });
+const hp = (kind, value) => strict({ kind: schemas_literal(kind), value: refOr(value) });
 const DISTRIBUTIONS = [
     'pchoice',
     'uniform',
@@ -12663,14 +12969,14 @@ const utilityFunction = strict({
 /** V1Matrix, discriminated by `kind`. */
 const matrix = discriminatedUnion('kind', [
     strict({
-        kind: literal('mapping'),
+        kind: schemas_literal('mapping'),
         values: refOr(array(record(schemas_string(), unknown())).min(1)),
         ...common,
         ...counted,
     }),
-    strict({ kind: literal('grid'), params: space, numRuns: positiveInt.optional(), ...common, ...counted }),
+    strict({ kind: schemas_literal('grid'), params: space, numRuns: positiveInt.optional(), ...common, ...counted }),
     strict({
-        kind: literal('random'),
+        kind: schemas_literal('random'),
         params: space,
         numRuns: positiveInt,
         seed: refOr(schemas_int()).optional(),
@@ -12678,17 +12984,17 @@ const matrix = discriminatedUnion('kind', [
         ...counted,
     }),
     strict({
-        kind: literal('hyperband'),
+        kind: schemas_literal('hyperband'),
         params: space.optional(),
         maxIterations: refOr(positiveInt).optional(),
         eta: refOr(laxFloat.pipe(schemas_number().nonnegative())).optional(),
         resource: strict({ name: schemas_string().min(1), type: schemas_enum(['int', 'float']).optional() }).optional(),
         metric: metric.optional(),
-        resume: laxBool.optional(),
+        resume: refOr(laxBool).optional(),
         ...tuned,
     }),
     strict({
-        kind: literal('bayes'),
+        kind: schemas_literal('bayes'),
         numInitialRuns: refOr(positiveInt),
         maxIterations: refOr(positiveInt),
         metric,
@@ -12697,7 +13003,7 @@ const matrix = discriminatedUnion('kind', [
         ...tuned,
     }),
     strict({
-        kind: literal('tpe'),
+        kind: schemas_literal('tpe'),
         metric,
         params: space,
         maxIterations: refOr(positiveInt).optional(),
@@ -12708,7 +13014,7 @@ const matrix = discriminatedUnion('kind', [
     // Polyaxon 2.18 dropped `hyperopt` for `tpe`: refused with that advice (the kind stays known so
     // the message can say so).
     strict({
-        kind: literal('hyperopt'),
+        kind: schemas_literal('hyperopt'),
         metric,
         params: space,
         algorithm: schemas_enum(['tpe', 'rand', 'anneal']).optional(),
@@ -12719,7 +13025,7 @@ const matrix = discriminatedUnion('kind', [
         error: '`hyperopt` matrices were replaced by `tpe` in Polyaxon 2.18 (the same fields, without `algorithm`)',
         path: ['kind'],
     }),
-    strict({ kind: literal('iterative'), maxIterations: positiveInt, params: space.optional(), ...tuned, ...counted }),
+    strict({ kind: schemas_literal('iterative'), maxIterations: positiveInt, params: space.optional(), ...tuned, ...counted }),
 ]);
 
 ;// CONCATENATED MODULE: ./src/check/rules/matrix-space.ts
@@ -13178,7 +13484,7 @@ function convert(issue, source, path) {
                         error('missing-field', `missing required field \`${issue.discriminator}\` in \`${formatPath(path.slice(0, -1)) || 'file'}\``, `add \`kind:\` with one of: ${options.join(', ')}`, 'key', path.slice(0, -1)),
                     ];
                 }
-                const guess = suggest(String(actual), options);
+                const guess = typeof actual === 'string' ? suggest(actual, options) : undefined;
                 return [
                     error('invalid-value', `\`${field}\` must be one of: ${options.join(', ')}; got ${issues_describe(actual)}`, guess ? `did you mean \`${guess}\`?` : undefined),
                 ];
@@ -13271,7 +13577,11 @@ function issues_describe(value) {
         return 'a mapping';
     if (typeof value === 'string')
         return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
-    return `${typeof value === 'number' && Number.isInteger(value) ? 'the integer' : `the ${typeof value}`} ${String(value)}`;
+    if (typeof value === 'number' && Number.isInteger(value))
+        return `the integer ${value}`;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return `the ${typeof value} ${String(value)}`;
+    return `a ${typeof value}`;
 }
 /** The raw value at `path`, matching snake_case keys to camelCase segments like `locate`. */
 function valueAt(root, path) {
@@ -13377,7 +13687,7 @@ const affinity = k8s(strict({
 
 
 /** V1Environment: pod-level settings of a run (spec §6.4). */
-const environment = strict({
+const environment_environment = strict({
     labels: stringMap.optional(),
     annotations: stringMap.optional(),
     nodeSelector: stringMap.optional(),
@@ -13397,7 +13707,7 @@ const environment = strict({
     priority: primitives_int.optional(),
     restartPolicy: schemas_enum(['Always', 'OnFailure', 'Never', 'ExitCode']).optional(),
 });
-const environmentField = refOr(environment);
+const environmentField = refOr(environment_environment);
 
 ;// CONCATENATED MODULE: ./src/schema/events.ts
 
@@ -13510,7 +13820,36 @@ const io = strict({
 
 
 
-/** A join param: like a V1Param but always full form (spec §8.10). */
+/** zod's issue code for refinements (our diagnostic code goes in `params.code`). */
+const joins_ZOD_CUSTOM = 'custom';
+/**
+ * What a join param may read from each matched run, as Polyaxon parses it (V1Param.get_spec):
+ * `inputs`, `outputs`, `io` or `artifacts` whole; `inputs.X`, `outputs.X`, `artifacts.X` or
+ * `globals.X`; `artifacts.X.Y`; or an artifacts `{files, dirs}` mapping.
+ */
+function joinValueProblem(value) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+        return undefined;
+    if (typeof value !== 'string')
+        return 'a join param reads `outputs.NAME`, `inputs.NAME`, `artifacts.NAME` or `globals.NAME` of each run';
+    const open = value.indexOf('{{');
+    const close = value.lastIndexOf('}}');
+    const inner = open !== -1 && close > open + 2 ? value.slice(open + 2, close) : value;
+    const parts = inner
+        .trim()
+        .split('.')
+        .map((part) => part.trim());
+    if (parts.length > 3)
+        return `\`${value}\` has more than three parts`;
+    if (parts.length === 1 && !['inputs', 'outputs', 'io', 'artifacts'].includes(parts[0]))
+        return `\`${value}\` must be one of \`inputs\`, \`outputs\`, \`io\`, \`artifacts\` or a field of one`;
+    if (parts.length === 2 && !['inputs', 'outputs', 'artifacts', 'globals'].includes(parts[0]))
+        return `\`${parts[0]}\` in \`${value}\` must be \`inputs\`, \`outputs\`, \`artifacts\` or \`globals\``;
+    if (parts.length === 3 && parts[0] !== 'artifacts')
+        return `only \`artifacts\` values have three parts, not \`${value}\``;
+    return undefined;
+}
+/** A join param: like a V1Param but always full form (spec §8.10), its value a reference into each run. */
 const joinParam = strict({
     value: unknown(),
     ref: schemas_string().optional(),
@@ -13518,9 +13857,18 @@ const joinParam = strict({
     connection: schemas_string().optional(),
     toInit: laxBool.optional(),
     toEnv: envVarName.optional(),
+}).superRefine((param, context) => {
+    const problem = joinValueProblem(param.value);
+    if (problem)
+        context.addIssue({
+            code: joins_ZOD_CUSTOM,
+            path: ['value'],
+            message: problem,
+            params: { code: 'invalid-ref-value', hint: 'e.g. `value: outputs.loss`' },
+        });
 });
 /** V1Join: collect values from runs matched by a query; creates no dag edge. */
-const join = strict({
+const joins_join = strict({
     query: schemas_string().min(1),
     sort: schemas_string().optional(),
     limit: refOr(schemas_int().positive().max(5000)).optional(),
@@ -13567,7 +13915,7 @@ const plugins = strict({
  * since it contains them.
  */
 const podShape = {
-    environment: refOr(environment).optional(),
+    environment: refOr(environment_environment).optional(),
     connections: refOr(array(schemas_string())).optional(),
     volumes: refOr(array(volume)).optional(),
     init: refOr(array(init)).optional(),
@@ -13654,7 +14002,7 @@ const LEAF_RUNTIME_SHAPES = {
     service: serviceShape,
     ...distributedShapes,
 };
-const variant = (kind, shape) => strict({ kind: literal(kind), ...shape });
+const variant = (kind, shape) => strict({ kind: schemas_literal(kind), ...shape });
 /** Each non-dag runtime schema, by kind. */
 const LEAF_RUNTIMES = {
     job: variant('job', LEAF_RUNTIME_SHAPES.job),
@@ -13761,14 +14109,14 @@ const timedelta = union([
 /** V1Schedule (spec §8.1), discriminated by `kind`. */
 const schedule = discriminatedUnion('kind', [
     strict({
-        kind: literal('cron'),
+        kind: schemas_literal('cron'),
         cron: schemas_string().refine((value) => value.includes('{{') || cronProblem(value) === undefined, {
             error: (issue) => `invalid cron schedule: ${cronProblem(String(issue.input))}`,
         }),
         ...schedule_common,
     }),
-    strict({ kind: literal('interval'), frequency: timedelta, ...schedule_common }),
-    strict({ kind: literal('datetime'), startAt: refOr(primitives_datetime) }),
+    strict({ kind: schemas_literal('interval'), frequency: timedelta, ...schedule_common }),
+    strict({ kind: schemas_literal('datetime'), startAt: refOr(primitives_datetime) }),
 ]);
 
 ;// CONCATENATED MODULE: ./src/schema/termination.ts
@@ -13838,14 +14186,14 @@ const lazyComponent = lazy(() => component);
 const dagShape = {
     operations: refOr(array(lazyOperation)).optional(),
     components: refOr(array(lazyComponent)).optional(),
-    environment: refOr(environment).optional(),
+    environment: refOr(environment_environment).optional(),
     connections: refOr(array(schemas_string())).optional(),
     volumes: refOr(array(volume)).optional(),
     concurrency: refOr(positiveInt).optional(),
     earlyStopping: refOr(array(earlyStopping)).optional(),
 };
 const RUNTIME_SHAPES = { ...LEAF_RUNTIME_SHAPES, dag: dagShape };
-const dag = strict({ kind: literal('dag'), ...dagShape });
+const dag = strict({ kind: schemas_literal('dag'), ...dagShape });
 const runtime = discriminatedUnion('kind', [
     LEAF_RUNTIMES.job,
     LEAF_RUNTIMES.notifier,
@@ -13861,11 +14209,11 @@ const runtime = discriminatedUnion('kind', [
 ]);
 /** An operation's `runPatch`: the fields of its component's run kind, all optional. */
 const runPatchFor = (kind) => kind === 'dag'
-    ? strict({ kind: literal('dag').optional(), ...dagShape })
-    : strict({ kind: literal(kind).optional(), ...LEAF_RUNTIME_SHAPES[kind] });
+    ? strict({ kind: schemas_literal('dag').optional(), ...dagShape })
+    : strict({ kind: schemas_literal(kind).optional(), ...LEAF_RUNTIME_SHAPES[kind] });
 const componentShape = {
     ...baseShape,
-    kind: literal('component').optional(),
+    kind: schemas_literal('component').optional(),
     inputs: array(io).optional(),
     outputs: array(io).optional(),
     run: runtime,
@@ -13874,7 +14222,7 @@ const component = strict(componentShape);
 const REFERENCE_FIELDS = ['hubRef', 'dagRef', 'urlRef', 'pathRef', 'component'];
 const operationShape = {
     ...baseShape,
-    kind: literal('operation').optional(),
+    kind: schemas_literal('operation').optional(),
     params: params.optional(),
     hubRef: schemas_string().min(1).optional(),
     dagRef: schemas_string().min(1).optional(),
@@ -13887,7 +14235,7 @@ const operationShape = {
     schedule: schedule.optional(),
     events: refOr(array(eventTrigger)).optional(),
     matrix: matrix.optional(),
-    joins: refOr(array(join)).optional(),
+    joins: refOr(array(joins_join)).optional(),
     dependencies: refOr(array(schemas_string())).optional(),
     trigger: refOr(schemas_enum(TRIGGERS)).optional(),
     conditions: schemas_string({ error: 'expected a string holding a `{{ … }}` expression, e.g. "{{ loss < 0.5 }}"' })
@@ -15258,246 +15606,6 @@ function trimDashes(text) {
     return text.slice(start, end);
 }
 
-;// CONCATENATED MODULE: ./src/argo/contract.ts
-/**
- * The contract between what we write and what reads it: annotation and label keys (read by the
- * GitHub Action's watcher and reports), the variables and paths a transpiled job sees (the README's
- * runtime contract), and the names we generate, which users' own names must not take.
- * One module, so the emitter and every reader agree.
- */
-const PREFIX = 'polyaxon-argo.io';
-/** Workflow label: the pipeline's name (its Argo form). */
-const PIPELINE_LABEL = `${PREFIX}/pipeline`;
-/** Workflow annotation, JSON: `DAG-template/task` → Polyaxon operation name. */
-const OPERATIONS_ANNOTATION = `${PREFIX}/operations`;
-/** Workflow annotation, JSON: the early-stopping policies only the Action's watcher enforces. */
-const EARLY_STOPPING_ANNOTATION = `${PREFIX}/early-stopping`;
-/** Pod annotations: an operation's tags (comma-separated) and cost. */
-const TAGS_ANNOTATION = `${PREFIX}/tags`;
-const COST_ANNOTATION = `${PREFIX}/cost`;
-/** Pod label on operations with their own `termination.ttl`, selected by the workflow's podGC. */
-const POD_TTL_LABEL = `${PREFIX}/ttl`;
-/** Labels and annotations the Action adds when it submits. */
-const COMMIT_LABEL = (/* unused pure expression or super */ null && (`${PREFIX}/commit`));
-const PULL_REQUEST_ANNOTATION = (/* unused pure expression or super */ null && (`${PREFIX}/pull-request`));
-/** The Argo annotation that describes a workflow in its UI. */
-const DESCRIPTION_ANNOTATION = 'workflows.argoproj.io/description';
-/** ConfigMaps the cluster provides (documented in the README). */
-const CACHE_CONFIGMAP = 'polyaxon-argo-cache';
-const QUEUES_CONFIGMAP = 'polyaxon-argo-queues';
-/** The variable every container defines as `{`, so `$(POLYAXON_ARGO_LBRACE)` writes a literal brace. */
-const BRACE_VARIABLE = 'POLYAXON_ARGO_LBRACE';
-/** The `logLevel` plugin's variable. */
-const LOG_LEVEL_VARIABLE = 'POLYAXON_LOG_LEVEL';
-/**
- * The run's uuid inside its pods: the id of its node in the workflow, which Argo writes on each
- * pod as an annotation (`{{tasks.NAME.id}}` from the dag), read through the downward API.
- */
-const UUID_VARIABLE = 'POLYAXON_ARGO_UUID';
-const NODE_ID_ANNOTATION = 'workflows.argoproj.io/node-id';
-/** Variables we define in containers: a user's env must not redefine them. */
-const RESERVED_ENV = new Set([BRACE_VARIABLE, LOG_LEVEL_VARIABLE, UUID_VARIABLE]);
-/** Polyaxon's context paths inside a transpiled job. A job writes output NAME to `RUN_OUTPUTS_PATH/NAME`. */
-const CONTEXT_PATH = '/plx-context';
-const ARTIFACTS_PATH = `${CONTEXT_PATH}/artifacts`;
-const RUN_ARTIFACTS_PATH = `${ARTIFACTS_PATH}/run`;
-const RUN_OUTPUTS_PATH = `${RUN_ARTIFACTS_PATH}/outputs`;
-/** Volumes we add: emptyDirs that make the paths above exist, and the plugins' mounts. */
-const OUTPUTS_VOLUME = 'plx-outputs';
-const CONTEXT_VOLUME = 'plx-context';
-const SHM_VOLUME = 'plx-shm';
-const DOCKER_VOLUME = 'plx-docker';
-/** Volumes for connections are named `conn-<name>`, `conn-<name>-secret`, `conn-<name>-config`. */
-const CONNECTION_VOLUME_PREFIX = 'conn-';
-/** Volume names a user's volumes must not take. */
-const isGeneratedVolume = (name) => [OUTPUTS_VOLUME, CONTEXT_VOLUME, SHM_VOLUME, DOCKER_VOLUME].includes(name) ||
-    name.startsWith(CONNECTION_VOLUME_PREFIX);
-/** Container names Argo keeps for itself. */
-const ARGO_CONTAINERS = new Set(['main', 'wait', 'init']);
-/** Init containers are named `init-<index>[-<handler>]`. */
-const INIT_CONTAINER_PREFIX = 'init-';
-/**
- * The input that carries a dag's deadline (Unix seconds) down to the operations inside it: a
- * nested dag's `termination.timeout` bounds every pod under it.
- */
-const DEADLINE_INPUT = 'plx-deadline';
-/** The input that carries the operation's name to its template, for `{{ globals.name }}`. */
-const NAME_INPUT = 'plx-name';
-/** Images of the init containers we generate. */
-const GIT_IMAGE = 'alpine/git:2.45.2';
-const SHELL_IMAGE = 'busybox:1.36';
-
-;// CONCATENATED MODULE: ./src/argo/text.ts
-
-const BRACE = `$(${BRACE_VARIABLE})`;
-const text_literal = (text) => ({ segments: text ? [{ kind: 'literal', text }] : [] });
-const variable = (name) => ({ segments: [{ kind: 'variable', name }] });
-const expression = (source) => ({ segments: [{ kind: 'expression', source }] });
-const text_environment = (name) => ({ segments: [{ kind: 'environment', name }] });
-const EMPTY = { segments: [] };
-/** Texts joined end to end; adjacent literals merge, so encoding sees every seam. */
-function concat(...texts) {
-    const segments = [];
-    for (const text of texts) {
-        for (const segment of text.segments) {
-            const last = segments.at(-1);
-            if (segment.kind === 'literal' && last?.kind === 'literal') {
-                segments[segments.length - 1] = { kind: 'literal', text: last.text + segment.text };
-            }
-            else if (segment.kind !== 'literal' || segment.text)
-                segments.push(segment);
-        }
-    }
-    return { segments };
-}
-const text_join = (texts, separator) => concat(...texts.flatMap((text, i) => (i === 0 ? [text] : [text_literal(separator), text])));
-/** The text holds no variable or expression: it is known before the run. */
-const isLiteral = (text) => text.segments.every((s) => s.kind === 'literal');
-/** The literal text of a text known before the run. */
-const literalText = (text) => text.segments.map((s) => (s.kind === 'literal' ? s.text : '')).join('');
-/**
- * Why `text` cannot be written for `delivery`, if it cannot. Binding calls this for every text
- * it keeps, so writing (`render`) never fails.
- */
-function encodingProblem(text, delivery) {
-    const local = text.segments.find((segment) => segment.kind === 'environment');
-    if (delivery === 'plain' && local)
-        return `\`${local.name}\` is known only inside the container: it can be used in its command, args and env values`;
-    if (delivery === 'plain') {
-        for (const [i, segment] of text.segments.entries()) {
-            if (segment.kind !== 'literal')
-                continue;
-            if (segment.text.includes('{{'))
-                return `\`${text_abbreviate(segment.text)}\` holds \`{{\`, which Argo would read as a tag`;
-            if ((i > 0 && segment.text.startsWith('{')) || (i < text.segments.length - 1 && segment.text.endsWith('{')))
-                return `a \`{\` next to a value in \`${text_abbreviate(segment.text)}\` would form \`{{\`, which Argo would read as a tag`;
-        }
-        return undefined;
-    }
-    if (delivery === 'file')
-        return undefined; // every `$` is escaped: the reference we insert stays whole.
-    // Inside an unclosed `$(`, the reference we insert would end the user's one.
-    for (const segment of text.segments) {
-        if (segment.kind === 'literal' && /(?<!\$)(?:\$\$)*\$\([^)]*\{\{/.test(segment.text))
-            return `\`$(\` before \`{{\` in \`${text_abbreviate(segment.text)}\`: Kubernetes would read them as one \`$(VARIABLE)\``;
-    }
-    return undefined;
-}
-/** The text as written into the manifest. Binding has checked `encodingProblem` already. */
-function render(text, delivery) {
-    if (delivery !== 'plain' && seamsBraces(text.segments))
-        return `{{=${encodeWhile(text, delivery)}}}`;
-    return text.segments
-        .map((segment) => {
-        switch (segment.kind) {
-            case 'literal':
-                if (delivery === 'plain')
-                    return segment.text;
-                return encodePairs(delivery === 'file' ? escapeDollars(segment.text) : segment.text);
-            case 'variable':
-                // In a file, a `$` in the value must stay a `$`.
-                return delivery === 'file'
-                    ? `{{=sprig.replace('$', '$$', ${expressionOf(segment.name)})}}`
-                    : `{{${segment.name}}}`;
-            case 'expression':
-                return `{{=${segment.source}}}`;
-            case 'environment':
-                return `$(${segment.name})`;
-        }
-    })
-        .join('');
-}
-/**
- * The text as one expression (expr-lang) yielding what `render` writes once Argo has substituted
- * it: for places where a value must be transformed as a whole (JSON-quoted in a manifest).
- */
-function renderExpression(text, delivery) {
-    if (delivery === 'plain')
-        return joined(text);
-    if (seamsBraces(text.segments))
-        return encodeWhile(text, delivery);
-    // As `render` writes it: literals encoded now, values (which hold no `{{`) as they come.
-    return joined(text, (literalText) => encodePairs(delivery === 'file' ? escapeDollars(literalText) : literalText), delivery === 'file');
-}
-/** Where a value meets another value, or a literal brace: a `{{` may form there once values are known. */
-function seamsBraces(segments) {
-    return segments.some((segment, i) => {
-        if (segment.kind === 'literal' || segment.kind === 'environment')
-            return false;
-        const [before, after] = [segments[i - 1], segments[i + 1]];
-        const value = (s) => s.kind === 'variable' || s.kind === 'expression';
-        return ((before !== undefined && (value(before) || (before.kind === 'literal' && before.text.endsWith('{')))) ||
-            (after !== undefined && (value(after) || (after.kind === 'literal' && after.text.startsWith('{')))));
-    });
-}
-/** An expression building the whole text and encoding its `{{` (and, in a file, its `$`) as it runs. */
-function encodeWhile(text, delivery) {
-    const whole = delivery === 'file' ? `sprig.replace('$', '$$', ${joined(text)})` : joined(text);
-    return `sprig.replace('{' + '{', '{${BRACE}', ${whole})`;
-}
-/** The segments as one string expression; literals as `literalText` writes them (as they are by default). */
-function joined(text, literalText = (value) => value, escapeValues = false) {
-    if (text.segments.length === 0)
-        return "''";
-    return text.segments
-        .map((segment) => {
-        if (segment.kind === 'literal')
-            return exprString(literalText(segment.text));
-        if (segment.kind === 'expression')
-            return `(${segment.source})`;
-        if (segment.kind === 'environment')
-            return exprString(`$(${segment.name})`);
-        const value = expressionOf(segment.name);
-        return escapeValues ? `sprig.replace('$', '$$', ${value})` : value;
-    })
-        .join(' + ');
-}
-/** `a{{b` → `a{$(POLYAXON_ARGO_LBRACE)b`: the second brace of each pair, left to right. */
-const encodePairs = (text) => (text.includes('{{') ? text.replaceAll('{{', `{${BRACE}`) : text);
-/** Kubernetes' escape for `$`, for text that must reach a file exactly as written. */
-const escapeDollars = (text) => text.replaceAll('$', '$$$$');
-/** Parts of Argo variable names that a user named (tasks, parameters, items): written in brackets. */
-const NAMED_AFTER = new Set(['tasks', 'parameters', 'item', 'labels', 'annotations']);
-/** An Argo variable read inside an expression: `tasks['train-1'].outputs.parameters['loss']`. */
-function expressionOf(name) {
-    const parts = name.split('.');
-    return parts
-        .map((part, i) => (i === 0 ? part : NAMED_AFTER.has(parts[i - 1] ?? '') ? `['${part}']` : `.${part}`))
-        .join('');
-}
-/**
- * A value computed while the workflow runs (a task's output), as it must be passed on: its `{{`
- * encoded as a literal value's are, by an expression that runs on it while it is still data.
- * The expression spells the braces `'{' + '{'`, never `{{`.
- */
-const encodedValueOf = (name) => expression(`sprig.replace('{' + '{', '{${BRACE}', ${expressionOf(name)})`);
-const hasEncodedBraces = (rendered) => rendered.includes(BRACE);
-/**
- * A string literal of expr-lang, safe inside a tag: quotes and backslashes escaped, braces as
- * `\u007b`/`\u007d` so the tag's source never holds `{{` or `}}`.
- */
-function exprString(value) {
-    let out = "'";
-    for (const c of value) {
-        if (c === "'" || c === '\\')
-            out += `\\${c}`;
-        else if (c === '{')
-            out += '\\u007b';
-        else if (c === '}')
-            out += '\\u007d';
-        else if (c === '\n')
-            out += '\\n';
-        else if (c === '\r')
-            out += '\\r';
-        else if (c === '\t')
-            out += '\\t';
-        else
-            out += c;
-    }
-    return `${out}'`;
-}
-const text_abbreviate = (text) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
-
 ;// CONCATENATED MODULE: ./src/check/bind/patch.ts
 function patch(current, next, strategy = 'post_merge') {
     if (next === undefined || next === null)
@@ -15579,6 +15687,7 @@ function compileOperation(op, inherited) {
 ;// CONCATENATED MODULE: ./src/check/bind/context.ts
 
 
+
 /**
  * State shared while one pipeline is bound: the options, the diagnostics, and what operations
  * decide for the whole workflow (the one pod ttl, the watcher's early-stopping policies).
@@ -15591,6 +15700,10 @@ class BindContext {
     /** The `termination.ttl` operations set for their own pods. */
     podTtl;
     watcherEarlyStopping = [];
+    /** Workflow parameters some text reads: each becomes one of `spec.arguments`. */
+    workflowValues = new Set();
+    /** `{{ globals.project_name }}` and its kin, reading (and declaring) workflow parameters. */
+    projectGlobal = (key) => projectGlobal(key, this.options, this.workflowValues);
     constructor(options) {
         this.options = options;
     }
@@ -16017,12 +16130,12 @@ const ESCAPES = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0'
  */
 function parameterText(value) {
     if (value === null || value === undefined)
-        return text_literal('');
+        return literal('');
     if (typeof value === 'string')
-        return text_literal(value);
+        return literal(value);
     if (value instanceof Date)
-        return text_literal(value.toISOString());
-    return text_literal(JSON.stringify(value));
+        return literal(value.toISOString());
+    return literal(JSON.stringify(value));
 }
 /** Whether a task may leave the input out: it has a `value`, or is optional or delay-validated. */
 const hasDefault = (io) => 'value' in io || io.isOptional === true || io.delayValidation === true;
@@ -16037,7 +16150,7 @@ function templateInputs(inputs, contextParams, scope, context, origin, at) {
         if (hasDefault(io))
             input.default = parameterText(io.value);
         if (io.description) {
-            const translated = scope ? scope.translate(io.description) : text_literal(io.description);
+            const translated = scope ? scope.translate(io.description) : literal(io.description);
             const where = [...at, index, 'description'];
             if ('error' in translated)
                 context.report(origin, where, 'untranslatable-template', translated.error, { anchor: 'value' });
@@ -16141,7 +16254,7 @@ function refValue(located, scope, context) {
         return scope.inputOf(parsedRef.name, key) ?? fail(`\`${parsedRef.name}\` gives no value for its input \`${key}\``);
     if (section === 'globals' && key !== undefined) {
         if (key === 'name')
-            return text_literal(parsedRef.name);
+            return literal(parsedRef.name);
         if (key === 'namespace')
             return variable('workflow.namespace');
         const field = TASK_GLOBALS[key];
@@ -16165,7 +16278,7 @@ function templatedValue(located, op, scope, context, seen) {
     const out = [];
     for (const part of parts) {
         if (part.kind === 'text') {
-            out.push(text_literal(part.text));
+            out.push(literal(part.text));
             continue;
         }
         const path = part.expression.kind === 'reference' ? part.expression.path : [];
@@ -16738,7 +16851,7 @@ function settings_cache(value, compiled, context, out, at) {
         ...inputs.map((name) => expressionOf(`inputs.parameters.${name}`)),
     ];
     out.memoize = {
-        key: concat(text_literal('polyaxon-'), expression(`sprig.sha256sum(sprig.toJson([${parts.join(', ')}]))`)),
+        key: concat(literal('polyaxon-'), expression(`sprig.sha256sum(sprig.toJson([${parts.join(', ')}]))`)),
         ...(typeof value.ttl === 'number' ? { maxAge: `${value.ttl}s` } : {}),
     };
 }
@@ -16777,7 +16890,7 @@ function bindPlugins(value, compiled, context, at) {
                 if (typeof setting === 'string' && setting.includes('{{'))
                     context.templated(origin, at('plugins', key), 'plugins.logLevel');
                 else if (typeof setting === 'string')
-                    out.env.push({ name: LOG_LEVEL_VARIABLE, value: text_literal(setting) });
+                    out.env.push({ name: LOG_LEVEL_VARIABLE, value: literal(setting) });
                 break;
             default:
                 if (setting === false || (Array.isArray(setting) && setting.length === 0))
@@ -16824,7 +16937,7 @@ deadline = false) {
             entries.set(name, { op, compiled: child, task: taskNames.claim(name) });
     }
     for (const entry of entries.values()) {
-        const template = bindTemplate(entry.compiled, context, { deadline });
+        const template = sharedTemplate(entry, compiled, context, deadline);
         if (template)
             entry.template = template;
     }
@@ -16860,7 +16973,7 @@ deadline = false) {
         const args = new Map();
         for (const input of template.inputs) {
             const value = input.name === NAME_INPUT
-                ? text_literal(op.name)
+                ? literal(op.name)
                 : input.name === DEADLINE_INPUT
                     ? taskDeadline(entry.compiled, template, deadline)
                     : argumentOf(entry, input.name);
@@ -16918,6 +17031,55 @@ deadline = false) {
 function taskDeadline(compiled, template, underDeadline) {
     return deadlineArgument(template.kind === 'matrix' ? undefined : dagTimeout(compiled), underDeadline);
 }
+/** Operation fields that change nothing in the template an operation runs (nor in what is checked there). */
+const TASK_FIELDS = new Set([
+    'kind',
+    'version',
+    'name',
+    'description',
+    'params',
+    'dagRef',
+    'hubRef',
+    'pathRef',
+    'urlRef',
+    'component',
+    'dependencies',
+    'trigger',
+    'events',
+    'conditions',
+    'skipOnUpstreamSkip',
+    'isApproved',
+]);
+/** Templates already bound: by what a dag passes down, the component, and what decides the rest. */
+const shared = new WeakMap();
+/**
+ * The template of an operation, bound once for all the operations of a dag that run the same
+ * component with nothing of their own that changes it (their params reach only the task's
+ * arguments): a dag of thousands of operations over a few components binds a few templates.
+ * Anything else is bound on its own.
+ */
+function sharedTemplate(entry, dag, context, deadline) {
+    const { op, compiled } = entry;
+    const { operation } = op;
+    const plain = Object.keys(operation).every((field) => TASK_FIELDS.has(field)) &&
+        typeof operation.events !== 'string' &&
+        typeof operation.dependencies !== 'string' &&
+        typeof operation.isApproved !== 'string' &&
+        [...op.params.values()].every(({ param }) => !param.contextOnly && param.toEnv === undefined && param.connection === undefined && param.toInit === undefined);
+    if (!plain)
+        return bindTemplate(compiled, context, { deadline });
+    let byComponent = shared.get(dag.inheritedByChildren);
+    if (!byComponent)
+        shared.set(dag.inheritedByChildren, (byComponent = new WeakMap()));
+    let templates = byComponent.get(compiled.resolved);
+    if (!templates)
+        byComponent.set(compiled.resolved, (templates = new Map()));
+    // An unnamed component's template is named after its operation.
+    const key = `${deadline}|${typeof compiled.component.name === 'string' ? '' : op.name}`;
+    if (!templates.has(key))
+        templates.set(key, bindTemplate(compiled, context, { deadline }));
+    return templates.get(key);
+}
 
 ;// CONCATENATED MODULE: ./src/check/bind/connections.ts
 
@@ -16969,7 +17131,7 @@ function mountConnection(c, context) {
         return undefined;
     const out = noMounts();
     for (const variable of c.env ?? [])
-        out.env.push({ name: variable.name, value: text_literal(variable.value) });
+        out.env.push({ name: variable.name, value: literal(variable.value) });
     const volumeName = `${CONNECTION_VOLUME_PREFIX}${c.name}`
         .toLowerCase()
         .replace(/[^a-z0-9-]/g, '-')
@@ -17417,8 +17579,8 @@ function bindInit(items, compiled, scope, context) {
         const generated = (handler, image, script, env, args = []) => {
             const base = {
                 name: `${INIT_CONTAINER_PREFIX}${index}-${handler}`,
-                image: text_literal(image),
-                command: [text_literal('sh'), text_literal('-c'), text_literal(script), text_literal('sh')],
+                image: literal(image),
+                command: [literal('sh'), literal('-c'), literal(script), literal('sh')],
                 ...(args.length ? { args } : {}),
                 env,
                 envFrom: [],
@@ -17467,7 +17629,7 @@ function bindInit(items, compiled, scope, context) {
             if (!content || !filename || (item.file.chmod !== undefined && !chmod))
                 return;
             const env = [
-                { name: 'TARGET', value: target ?? text_literal(ARTIFACTS_PATH) },
+                { name: 'TARGET', value: target ?? literal(ARTIFACTS_PATH) },
                 { name: 'FILENAME', value: filename },
                 { name: 'CONTENT', value: content, file: true },
             ];
@@ -17483,7 +17645,7 @@ function bindInit(items, compiled, scope, context) {
             if (!dockerfile || !filename)
                 return;
             const env = [
-                { name: 'TARGET', value: target ?? text_literal(`${ARTIFACTS_PATH}/dockerfile`) },
+                { name: 'TARGET', value: target ?? literal(`${ARTIFACTS_PATH}/dockerfile`) },
                 { name: 'FILENAME', value: filename },
                 { name: 'CONTENT', value: dockerfile, file: true },
             ];
@@ -17509,7 +17671,7 @@ function bindInit(items, compiled, scope, context) {
 function connectionUrl(item, compiled, context, at) {
     const url = item.connection ? context.options.connections?.byName.get(item.connection)?.schema?.url : undefined;
     if (typeof url === 'string' && url)
-        return text_literal(url);
+        return literal(url);
     context.report(compiled.resolved, at, 'unknown-connection', `git init needs a URL: connection \`${item.connection}\` is not in the connections catalog or has no \`schema.url\``, { hint: 'pass `--connections FILE` with the connection and its `schema: {url: …}`' });
     return undefined;
 }
@@ -17522,7 +17684,7 @@ function dockerfileText(d, text, templated) {
     const lines = [];
     const line = (prefix, value, field) => {
         const translated = text(value, field);
-        lines.push(translated && concat(text_literal(prefix), translated));
+        lines.push(translated && concat(literal(prefix), translated));
     };
     // A whole list given as a template is rendered into lines by Polyaxon, which Argo cannot do.
     const listed = (value, field) => {
@@ -17552,7 +17714,7 @@ function dockerfileText(d, text, templated) {
         line('COPY ', `${d.workdirPath} ${workdir}`, ['workdirPath']);
     if (lines.some((l) => l === undefined))
         return undefined;
-    return text_join(lines.filter((l) => l !== undefined), '\n');
+    return join(lines.filter((l) => l !== undefined), '\n');
 }
 /** Dockerfile `env` (a mapping or `[key, value]` pairs) and `copy` (`[from, to]` pairs or paths). */
 function pairs(value) {
@@ -17564,6 +17726,7 @@ function pairs(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/check/bind/text.ts
+
 
 
 
@@ -17579,6 +17742,7 @@ class TextScope {
     outputs;
     connections;
     attachedConnections;
+    projectGlobal;
     usesOutputsPath = false;
     usesContextPath = false;
     /** `{{ globals.uuid }}`: the containers define the uuid variable. */
@@ -17589,12 +17753,15 @@ class TextScope {
     /** Context-only params: template inputs without an IO declaration. */
     contextParams, outputs, connections, 
     /** Connections attached to the run (`run.connections`), the ones templates may read. */
-    attachedConnections) {
+    attachedConnections, 
+    /** `{{ globals.project_name }}` and its kin, as workflow parameters; none where absent. */
+    projectGlobal) {
         this.inputs = inputs;
         this.contextParams = contextParams;
         this.outputs = outputs;
         this.connections = connections;
         this.attachedConnections = attachedConnections;
+        this.projectGlobal = projectGlobal;
     }
     /** Translated text, or why it cannot be. */
     translate(text) {
@@ -17604,7 +17771,7 @@ class TextScope {
         const out = [];
         for (const part of parts) {
             if (part.kind === 'text') {
-                out.push(text_literal(part.text));
+                out.push(literal(part.text));
                 continue;
             }
             const piece = this.block(part.expression, part.source);
@@ -17616,7 +17783,7 @@ class TextScope {
     }
     block(expression, source) {
         if (expression.kind === 'number')
-            return text_literal(String(expression.value));
+            return literal(String(expression.value));
         if (expression.kind !== 'reference')
             return {
                 error: `\`{{ ${source} }}\` is a Jinja expression that cannot be translated to Argo here: only references such as \`{{ lr }}\`, \`{{ params.lr.as_arg }}\` or \`{{ globals.uuid }}\` can`,
@@ -17653,7 +17820,7 @@ class TextScope {
                         return arg;
                     args.push(arg);
                 }
-                return text_join(args, ' ');
+                return join(args, ' ');
             }
             const io = this.inputs.get(second);
             if ((!io && !this.contextParams.has(second)) || path.length !== 3)
@@ -17661,19 +17828,21 @@ class TextScope {
             if (third === 'value' || third === 'as_str')
                 return parameter(second);
             if (third === 'as_arg')
-                return io ? this.asArg(io) : concat(text_literal(`--${second}=`), parameter(second));
+                return io ? this.asArg(io) : concat(literal(`--${second}=`), parameter(second));
             if (third === 'type')
-                return text_literal(io?.type ?? '');
+                return literal(io?.type ?? '');
             if (third === 'connection')
-                return text_literal(io?.connection ?? '');
+                return literal(io?.connection ?? '');
             return { error: `\`{{ ${dotted} }}\`: a param has value, as_str, as_arg, type and connection` };
         }
         if (head === 'globals' && path.length === 2 && second !== undefined) {
+            if (this.projectGlobal && isProjectGlobal(second))
+                return this.projectGlobal(second);
             const global = JOB_GLOBALS[second];
             if (global === undefined)
                 return {
                     error: `\`{{ globals.${second} }}\` has no equivalent in Argo`,
-                    hint: `available: ${Object.keys(JOB_GLOBALS).join(', ')}`,
+                    hint: `available: ${[...Object.keys(JOB_GLOBALS), ...(this.projectGlobal ? PROJECT_GLOBAL_NAMES : [])].join(', ')}`,
                 };
             if (typeof global === 'string')
                 return this.path(global, global.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
@@ -17703,7 +17872,7 @@ class TextScope {
                     error: `connection \`${second}\` has no schema field \`${third}\``,
                     hint: `its fields: ${Object.keys(connection.schema ?? {}).join(', ') || 'none'}`,
                 };
-            return text_literal(typeof value === 'string' ? value : JSON.stringify(value));
+            return literal(typeof value === 'string' ? value : JSON.stringify(value));
         }
         if (head === 'inputs' || head === 'outputs' || head === 'dag' || head === 'ops')
             return {
@@ -17730,7 +17899,7 @@ class TextScope {
             return scoped.translate(io.argFormat);
         }
         if (!nullable)
-            return concat(text_literal(`--${io.name}=`), parameter(io.name));
+            return concat(literal(`--${io.name}=`), parameter(io.name));
         const value = expressionOf(`inputs.parameters.${io.name}`);
         return expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`);
     }
@@ -17739,7 +17908,7 @@ class TextScope {
             this.usesOutputsPath = true;
         else
             this.usesContextPath = true;
-        return text_literal(value);
+        return literal(value);
     }
 }
 /** `{{inputs.parameters.NAME}}`. Polyaxon IO names are valid Argo parameter names as they are. */
@@ -17752,7 +17921,7 @@ const isTrueExpression = (value) => `sprig.lower(sprig.trim(${value})) in [${tex
 const text_flag = (name) => expression(`${isTrueExpression(expressionOf(`inputs.parameters.${name}`))} ? '--${name}' : ''`);
 /** `{{ globals.KEY }}` inside a job's container (its own run): a path, or Argo text. */
 const JOB_GLOBALS = {
-    uuid: text_environment(UUID_VARIABLE),
+    uuid: environment(UUID_VARIABLE),
     name: variable(`inputs.parameters.${NAME_INPUT}`),
     namespace: variable('workflow.namespace'),
     created_at: variable('workflow.creationTimestamp'),
@@ -17760,7 +17929,7 @@ const JOB_GLOBALS = {
     artifacts_path: ARTIFACTS_PATH,
     run_artifacts_path: RUN_ARTIFACTS_PATH,
     run_outputs_path: RUN_OUTPUTS_PATH,
-    run_relative_outputs_path: text_literal('run/outputs'),
+    run_relative_outputs_path: literal('run/outputs'),
 };
 
 ;// CONCATENATED MODULE: ./src/check/bind/volumes.ts
@@ -17829,7 +17998,7 @@ deadline = false) {
     if (!run.container.image)
         context.unsupported(origin, [...runAt, 'container'], 'the container has no `image`; Argo needs one (Polyaxon `build` sections are not supported)', 'set `run.container.image`');
     const connections = renderConnectionNames(Array.isArray(run.connections) ? run.connections : [], compiled, context, origin, [...runAt, 'connections']);
-    const scope = new TextScope(inputs, new Set(contextParams), new Set(outputs.map((o) => o.name)), context.options.connections, connections);
+    const scope = new TextScope(inputs, new Set(contextParams), new Set(outputs.map((o) => o.name)), context.options.connections, connections, context.projectGlobal);
     const main = bindContainer(run.container, 'main', scope, context, origin, [...runAt, 'container']);
     const pod = bindEnvironment(compiled.environment, context, origin, [...runAt, 'environment']);
     const settings = bindSettings(compiled, context);
@@ -18383,7 +18552,7 @@ function bindResource(compiled, kind, contextParams, context) {
             context.templated(origin, at, field);
             continue;
         }
-        const scope = new TextScope(inputs, new Set(contextParams), new Set(), context.options.connections, Array.isArray(replica.connections) ? replica.connections : []);
+        const scope = new TextScope(inputs, new Set(contextParams), new Set(), context.options.connections, Array.isArray(replica.connections) ? replica.connections : [], context.projectGlobal);
         const bound = bindReplica(replica, role, spec.container, scope, compiled, at, context);
         usesName ||= scope.usesName;
         // The job's pods are the training operator's, not Argo's: they carry no node id.
@@ -18708,16 +18877,16 @@ function bindHooks(compiled, subject, context) {
                 ? {}
                 : {
                     uuid: variable(subject ? `tasks.${subject}.id` : 'workflow.uid'),
-                    name: text_literal(op.name),
+                    name: literal(op.name),
                     status: variable(subject ? `tasks.${subject}.status` : 'workflow.status'),
-                    kind: text_literal(compiled.run.kind),
+                    kind: literal(compiled.run.kind),
                 };
             const args = new Map();
             for (const input of template.inputs) {
                 const located = params.get(input.name);
                 const io = component.component.inputs?.find((i) => i.name === input.name);
                 const value = input.name === NAME_INPUT
-                    ? text_literal(hookOperation.name)
+                    ? literal(hookOperation.name)
                     : located
                         ? bindValue(located, io, hookOperation, undefined, context)
                         : defaults[input.name];
@@ -18880,6 +19049,7 @@ function toSeconds(value) {
 
 
 
+
 /**
  * The last check: a pipeline Polyaxon accepts → the bound model lowering writes, or located
  * errors for whatever Argo cannot express or would refuse when the workflow runs. Runs on a
@@ -18899,7 +19069,7 @@ function bindPipeline(root, options) {
         const located = root.params.get(input.name);
         const io = compiled.component.inputs?.find((i) => i.name === input.name);
         const value = input.name === NAME_INPUT
-            ? text_literal(root.name)
+            ? literal(root.name)
             : located
                 ? bindValue(located, io, root, undefined, context)
                 : input.default;
@@ -18920,6 +19090,11 @@ function bindPipeline(root, options) {
         : [...compiled.resolved.path, 'description'];
     if (description)
         checkPlain(description, context, root.operation.description ? root : compiled.resolved, describedAt, 'a description');
+    // After every text is bound (hooks included): the workflow parameters they read.
+    for (const parameter of [...context.workflowValues].sort()) {
+        const value = workflowValue(parameter, options);
+        args.push(value === undefined ? { name: parameter } : { name: parameter, value: literal(value) });
+    }
     if (!template || !volumes || context.hasErrors())
         return { diagnostics: context.diagnostics };
     const isDag = template.kind === 'dag' || template.kind === 'matrix';
@@ -19288,7 +19463,8 @@ function taskValues(task, parent, item) {
 }
 function substitute(parameter, parent, item) {
     const value = parameter.value ?? '';
-    return value.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_, expression) => {
+    return value.replace(/\{\{([^{}]+)\}\}/g, (_, spaced) => {
+        const expression = spaced.trim();
         if (expression === 'item')
             return typeof item === 'string' ? item : JSON.stringify(item ?? '');
         const itemKey = /^item\.(.+)$/.exec(expression)?.[1];
@@ -20388,6 +20564,7 @@ Options:
   --format yaml|json        output format (default: yaml); json also prints problems as JSON
   --diagnostics text|json   how to print problems (default: text; json: one array on stderr)
   --connections FILE        the connections catalog (see the README)
+  --project [OWNER/]NAME    the Polyaxon project, for {{ globals.project_name }} and its kin
   -P, --param NAME=VALUE    a param of the top operation (repeatable)
   --hub DIR                 folder holding hubRef components
   --offline                 refuse to download urlRef components
@@ -20404,6 +20581,7 @@ const OPTIONS = {
     name: { type: 'string' },
     'generate-name': { type: 'string' },
     connections: { type: 'string' },
+    project: { type: 'string' },
 };
 async function transpileCommand(args, io) {
     const { values, positionals } = parseCommandLine(args, OPTIONS);
@@ -20448,6 +20626,7 @@ async function transpileCommand(args, io) {
         ...(naming.name !== undefined ? { name: naming.name } : {}),
         ...(naming.generateName !== undefined ? { generateName: naming.generateName } : {}),
         ...(connections ? { connections } : {}),
+        ...projectOption(values.project),
     });
     // A schedule makes a CronWorkflow, whose names are shorter: known only now.
     if (result.manifest?.kind === 'CronWorkflow')
@@ -20504,6 +20683,7 @@ Options:
   --polyaxon-only         Polyaxon's rules only (what \`polyaxon check\` would say)
   --kind KIND             workflow (default) or workflow-template: what it would be transpiled as
   --connections FILE      the connections catalog (see the README)
+  --project [OWNER/]NAME  the Polyaxon project, for {{ globals.project_name }} and its kin
   --format text|json      how to print problems (default: text; json: one array on stdout)
   --diagnostics text|json the same as --format (every command takes it)
   -P, --param NAME=VALUE  a param of the top operation (repeatable)
@@ -20519,6 +20699,7 @@ const validate_OPTIONS = {
     'polyaxon-only': { type: 'boolean' },
     kind: { type: 'string' },
     connections: { type: 'string' },
+    project: { type: 'string' },
 };
 async function validateCommand(args, io) {
     const { values, positionals } = parseCommandLine(args, validate_OPTIONS);
@@ -20534,8 +20715,9 @@ async function validateCommand(args, io) {
         throw new UsageError('standard input (`-`) can hold a Polyaxonfile or the connections catalog, not both');
     const kind = oneOf('kind', values.kind, ['workflow', 'workflow-template'], 'workflow');
     const polyaxonOnly = Boolean(values['polyaxon-only']);
-    if (polyaxonOnly && (values.kind !== undefined || values.connections !== undefined))
-        throw new UsageError("--polyaxon-only checks Polyaxon's rules alone: --kind and --connections do not apply");
+    if (polyaxonOnly && (values.kind !== undefined || values.connections !== undefined || values.project !== undefined))
+        throw new UsageError("--polyaxon-only checks Polyaxon's rules alone: --kind, --connections and --project do not apply");
+    const project = projectOption(values.project);
     const options = readOptions(values);
     const { catalog, diagnostics: catalogProblems } = await readCatalogOption(values.connections, io, options.maxBytes);
     if (catalogProblems.some(diagnostic/* isError */.bJ)) {
@@ -20546,7 +20728,7 @@ async function validateCommand(args, io) {
     let invalid = 0;
     for (const argument of positionals) {
         const input = await (0,cli_io/* readInput */.R5)(argument, io, options.maxBytes);
-        let diagnostics = [];
+        let diagnostics;
         if (!('text' in input))
             diagnostics = [input];
         else {
@@ -20558,8 +20740,12 @@ async function validateCommand(args, io) {
             };
             diagnostics = polyaxonOnly
                 ? (await loadPolyaxonfile(input.name, input.text, common)).diagnostics
-                : (await transpile(input.name, input.text, { ...common, kind, ...(catalog ? { connections: catalog } : {}) }))
-                    .diagnostics;
+                : (await transpile(input.name, input.text, {
+                    ...common,
+                    kind,
+                    ...project,
+                    ...(catalog ? { connections: catalog } : {}),
+                })).diagnostics;
         }
         if (diagnostics.some(diagnostic/* isError */.bJ))
             invalid++;
