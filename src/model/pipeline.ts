@@ -169,8 +169,8 @@ export interface MatrixTemplate extends TemplateBase {
   kind: 'matrix';
   task: string;
   inner: BoundTemplate;
-  /** Each item: the matrix params' values; texts as parameter text, numbers and booleans as they are. */
-  items: Record<string, ArgoText | number | boolean>[];
+  /** Each item: the matrix params' values; integers as they are, everything else as parameter text. */
+  items: Record<string, ArgoText | number>[];
   /** The inner inputs the wrapper hands on from its own inputs. */
   passed: string[];
   /** The deadline each run starts with (a dag with a timeout), handed as the deadline input. */

@@ -7,7 +7,7 @@ import type { Container } from '../../schema/k8s.js';
 import type { BindContext, Origin } from './context.js';
 import { checkPlain } from './plain.js';
 import { checkPorts, checkResources, dnsLabelProblem } from './kubernetes.js';
-import type { TextScope } from './text.js';
+import type { RenderForm, TextScope } from './text.js';
 
 /** Where a container's translated fields go (see Delivery). */
 const DELIVERY = { image: 'plain', workingDir: 'plain', command: 'argv', args: 'argv' } as const satisfies Record<
@@ -46,8 +46,8 @@ export function bindContainer(
   at: Path,
 ): BoundContainer | undefined {
   const mark = context.mark();
-  const text = (value: string, path: Path, delivery: Delivery): ArgoText | undefined => {
-    const translated = scope.translate(value);
+  const text = (value: string, path: Path, delivery: Delivery, form?: RenderForm): ArgoText | undefined => {
+    const translated = scope.translate(value, form);
     if ('error' in translated) {
       context.report(origin, path, 'untranslatable-template', translated.error, {
         anchor: 'value',
@@ -101,7 +101,8 @@ export function bindContainer(
         },
       );
     if (variable.value !== undefined) {
-      const value = text(variable.value, [...path, 'value'], 'argv');
+      // Polyaxon writes values into env vars as JSON (`true`), into command lines as Python (`True`).
+      const value = text(variable.value, [...path, 'value'], 'argv', 'json');
       if (value) env.push({ name: variable.name, value });
     } else if (variable.valueFrom !== undefined) {
       const valueFrom = checkPlain(variable.valueFrom, context, origin, [...path, 'valueFrom'], '`env[].valueFrom`');

@@ -3,18 +3,28 @@ import type { TemplateInput } from '../../model/pipeline.js';
 import type { Path } from '../../parse/source.js';
 import type { IO } from '../../schema/io.js';
 import type { BindContext, Origin } from './context.js';
+import { pythonBool, pythonFloat } from './python-text.js';
 import type { TextScope } from './text.js';
 
 /**
- * A Polyaxon value → the text an Argo parameter carries: strings as written; numbers and
- * booleans as their JSON text (`0.01`, `true`); lists and mappings as compact JSON (spec §4.2
- * `str` coercion); null as the empty string.
+ * A Polyaxon value → the text an Argo parameter carries, which `{{ NAME }}` puts on a command
+ * line as Polyaxon's Jinja does: strings as written; booleans and floats (a `float` input's, or
+ * any number with a fraction) as Python writes them (`True`, `100.0`, `1e-07`); integers as
+ * written; lists and mappings as compact JSON (spec §4.2 `str` coercion); null as the empty string.
  */
-export function parameterText(value: unknown): ArgoText {
-  if (value === null || value === undefined) return literal('');
-  if (typeof value === 'string') return literal(value);
-  if (value instanceof Date) return literal(value.toISOString());
-  return literal(JSON.stringify(value));
+export function parameterText(value: unknown, type?: string): ArgoText {
+  return literal(scalarText(value, type) ?? JSON.stringify(value));
+}
+
+/** The text of a scalar value (see `parameterText`); undefined for lists and mappings. */
+export function scalarText(value: unknown, type?: string): string | undefined {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean') return pythonBool(value);
+  if (typeof value === 'number')
+    return type === 'float' || !Number.isInteger(value) ? pythonFloat(value) : String(value);
+  return undefined;
 }
 
 /** Whether a task may leave the input out: it has a `value`, or is optional or delay-validated. */
@@ -35,7 +45,7 @@ export function templateInputs(
 ): TemplateInput[] {
   const out: TemplateInput[] = inputs.map((io, index) => {
     const input: TemplateInput = { name: io.name };
-    if (hasDefault(io)) input.default = parameterText(io.value);
+    if (hasDefault(io)) input.default = parameterText(io.value, io.type);
     if (io.description) {
       const translated = scope ? scope.translate(io.description) : literal(io.description);
       const where = [...at, index, 'description'];

@@ -23,7 +23,7 @@ import { parameterText, templateInputs } from './inputs.js';
 import { checkPorts, isPortNumber } from './kubernetes.js';
 import { built } from './plain.js';
 import { bindSettings } from './settings.js';
-import { parameter, TextScope } from './text.js';
+import { inputText, TextScope } from './text.js';
 import { checkVolumes } from './volumes.js';
 
 /** The fields of a job-like run (job, service, notifier, cleaner, tuner). */
@@ -147,7 +147,7 @@ export function bindJob(
   const env = [...main.env];
   for (const io of inputs.values()) {
     const variable = op.params.get(io.name)?.param.toEnv ?? io.toEnv;
-    if (variable) env.push({ name: variable, value: parameter(io.name) });
+    if (variable) env.push({ name: variable, value: inputText(io, 'json') });
   }
   env.push(...settings.plugins.env, ...attached.env);
   const volumes = [...ownVolumes, ...settings.plugins.volumes, ...attached.volumes];
@@ -182,7 +182,7 @@ export function bindJob(
     inputs: parameters,
     outputs: outputs.map((io) => ({
       name: io.name,
-      ...('value' in io || io.isOptional === true ? { default: parameterText(io.value) } : {}),
+      ...('value' in io || io.isOptional === true ? { default: parameterText(io.value, io.type) } : {}),
     })),
     daemon: isService,
     settings: {

@@ -137,12 +137,14 @@ function wrapMatrix(
   const mark = context.mark();
   // Each item's values travel as parameter text, like any param's; Polyaxon renders the matrix
   // with the operation's params before expanding it, which Argo cannot: templates are refused.
+  const types = new Map((compiled.component.inputs ?? []).map((io) => [io.name, io.type]));
   const items = suggestions.map((suggestion, index) =>
     Object.fromEntries(
-      keys.map((key): [string, ArgoText | number | boolean] => {
+      keys.map((key): [string, ArgoText | number] => {
         const value = suggestion[key];
-        if (typeof value === 'number' || typeof value === 'boolean') return [key, value];
-        const text = parameterText(value);
+        // Integers stay JSON numbers; floats and booleans become the text Polyaxon renders.
+        if (typeof value === 'number' && Number.isInteger(value) && types.get(key) !== 'float') return [key, value];
+        const text = parameterText(value, types.get(key));
         const where = matrix.kind === 'mapping' ? [...at, 'values', index, key] : [...at, 'params', key];
         if (typeof value === 'string' && value.includes('{{'))
           context.report(

@@ -47,10 +47,15 @@ export class TextScope {
     private readonly projectGlobal?: (key: string) => ArgoText | TextError,
   ) {}
 
+  /** How the text being translated writes values (see `RenderForm`). */
+  private form: RenderForm = 'python';
+
   /** Translated text, or why it cannot be. */
-  translate(text: string): ArgoText | TextError {
+  translate(text: string, form: RenderForm = 'python'): ArgoText | TextError {
     const parts = parseTemplate(text);
     if (isJinjaError(parts)) return { error: parts.error };
+    // Polyaxon reads an env value that is one value back as JSON; one with text around stays text.
+    this.form = parts.length === 1 && parts[0]?.kind === 'block' ? form : 'python';
     const out: ArgoText[] = [];
     for (const part of parts) {
       if (part.kind === 'text') {
@@ -75,7 +80,7 @@ export class TextScope {
     const dotted = path.join('.');
     if (path.length === 1 && head !== undefined) {
       const io = this.inputs.get(head);
-      if (io) return io.isFlag ? flag(head) : parameter(head);
+      if (io) return io.isFlag ? flag(head) : inputText(io, this.form);
       if (this.contextParams.has(head)) return parameter(head);
       if (this.outputs.has(head))
         return {
@@ -170,7 +175,7 @@ export class TextScope {
       const scoped = new TextScope(new Map([[io.name, { ...io, isFlag: false }]]), new Set(), new Set(), undefined, []);
       return scoped.translate(io.argFormat);
     }
-    if (!nullable) return concat(literal(`--${io.name}=`), parameter(io.name));
+    if (!nullable) return concat(literal(`--${io.name}=`), inputText(io, 'json'));
     const value = expressionOf(`inputs.parameters.${io.name}`);
     return expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`);
   }
@@ -189,6 +194,19 @@ export interface TextError {
 
 /** `{{inputs.parameters.NAME}}`. Polyaxon IO names are valid Argo parameter names as they are. */
 export const parameter = (name: string): ArgoText => variable(`inputs.parameters.${name}`);
+
+/**
+ * How a rendered value is written. Polyaxon's Jinja writes `{{ NAME }}` into a command line as
+ * Python's `str()` does (`True`), which is how a parameter carries a boolean (`parameterText`);
+ * it writes `as_arg` and an env value that is one value as JSON (`true`).
+ */
+export type RenderForm = 'python' | 'json';
+
+/** An input's value as `form` writes it: a boolean's text lowercased for JSON. */
+export const inputText = (io: IO, form: RenderForm): ArgoText =>
+  form === 'json' && io.type === 'bool'
+    ? expression(`sprig.lower(${expressionOf(`inputs.parameters.${io.name}`)})`)
+    : parameter(io.name);
 
 /** The words Polyaxon reads as true (spec §4.2 `bool`), for values that arrive as text. */
 export const TRUE_WORDS = ['true', '1', 'yes', 'on', 't', 'y'];

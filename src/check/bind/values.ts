@@ -63,7 +63,7 @@ export function bindValue(
   if (param.ref !== undefined) return refValue(located, scope, context);
   if (isTemplate(param.value)) return templatedValue(located, op, scope, context, new Set());
   const coerced = io ? coerce(io.type, param.value, io.isList) : undefined;
-  return context.encodable(parameterText(coerced?.ok ? coerced.value : param.value), 'argv', located, [
+  return context.encodable(parameterText(coerced?.ok ? coerced.value : param.value, io?.type), 'argv', located, [
     ...located.path,
     'value',
   ]);
