@@ -115,7 +115,10 @@ const tuner = strict({
   namespace: z.string().optional(),
   params: params.optional(),
 });
-const common = { concurrency: refOr(laxPositiveInt).optional(), earlyStopping: refOr(z.array(earlyStopping)).optional() };
+const common = {
+  concurrency: refOr(laxPositiveInt).optional(),
+  earlyStopping: refOr(z.array(earlyStopping)).optional(),
+};
 const tuned = { ...common, seed: refOr(z.int()).optional(), tuner: tuner.optional() };
 /**
  * Kinds whose counts Polyaxon compares with 1 before reading them (`if v and v < 1`): a template

@@ -120,11 +120,15 @@ describe.concurrent('example pipelines on real pods', () => {
     expect(scenario.runs.map((s) => s.argv)).toEqual([['/bin/sh'], ['/bin/sh'], ['/bin/sh']]);
   });
 
-  pipeline('yaml11-scalars.yaml', 'passes YAML 1.1 scalars as Polyaxon reads and renders them (`yes` is the boolean True)', async (test) => {
-    const { scenario } = await runFixture(test, 'yaml11', 'yaml11-scalars.yaml');
-    // No command, and alpine has no ENTRYPOINT: the args are the command line, as in Kubernetes.
-    expect(scenario.run('job').argv).toEqual(['True', 'on', '493']);
-  });
+  pipeline(
+    'yaml11-scalars.yaml',
+    'passes YAML 1.1 scalars as Polyaxon reads and renders them (`yes` is the boolean True)',
+    async (test) => {
+      const { scenario } = await runFixture(test, 'yaml11', 'yaml11-scalars.yaml');
+      // No command, and alpine has no ENTRYPOINT: the args are the command line, as in Kubernetes.
+      expect(scenario.run('job').argv).toEqual(['True', 'on', '493']);
+    },
+  );
 
   pipeline('operation-with-params.yaml', "passes the operation's params down as workflow arguments", async (test) => {
     const { scenario } = await runFixture(test, 'operation-params', 'operation-with-params.yaml');
