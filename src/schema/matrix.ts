@@ -54,7 +54,20 @@ const locScaleQ = z.union([
   z.tuple([num, num, num, num]),
   strict({ loc: num, scale: num, q: num, size: num.optional() }),
 ]);
-const pchoiceValue = z.array(z.tuple([z.unknown(), z.number().min(0).lt(1)]));
+/** `[value, probability]` pairs; Polyaxon refuses probabilities that sum to more than 1. */
+const pchoiceValue = z
+  .array(z.tuple([z.unknown(), z.number().min(0).lt(1)]))
+  .min(1)
+  .superRefine((pairs, context) => {
+    // Summed in order, as Python's sum() does, so the same rounding decides.
+    const total = pairs.reduce((sum, [, probability]) => sum + probability, 0);
+    if (total > 1)
+      context.addIssue({
+        code: 'custom',
+        message: `the probabilities sum to ${total}, more than 1`,
+        params: { hint: 'make the probabilities of the outcomes add up to 1' },
+      });
+  });
 
 const hp = <K extends string, V extends z.ZodType>(kind: K, value: V) =>
   strict({ kind: z.literal(kind), value: refOr(value) });
@@ -88,7 +101,7 @@ export const RANGE_KINDS = [
 /** One hyper-parameter: its kind and the value space. */
 export const hyperParam = z.discriminatedUnion('kind', [
   hp('choice', z.array(z.unknown()).min(1)),
-  hp('pchoice', pchoiceValue.min(1)),
+  hp('pchoice', pchoiceValue),
   hp('range', rangeValue),
   hp('linspace', spaceValue),
   hp('logspace', spaceValue),
@@ -172,7 +185,8 @@ export const matrix = z.discriminatedUnion('kind', [
   }),
   strict({
     kind: z.literal('hyperband'),
-    params: space.optional(),
+    // Polyaxon iterates them to check `resource` is not one of them: without them it fails.
+    params: space,
     maxIterations: refOr(positiveInt).optional(),
     eta: refOr(laxFloat.pipe(z.number().nonnegative())).optional(),
     resource: strict({ name: z.string().min(1), type: z.enum(['int', 'float']).optional() }).optional(),

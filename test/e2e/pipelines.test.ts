@@ -372,7 +372,8 @@ describe.concurrent('example pipelines on real pods', () => {
       const inits = scenario.steps.filter((s) => !s.nested && s.container.startsWith('init-')).map((s) => s.container);
       expect(inits).toEqual(['init-0-git', 'init-1-git', 'init-2-file', 'init-3-dockerfile', 'init-4']);
       const clones = scenario.steps.filter((s) => s.nested && s.argv[0] === 'git' && s.argv[1] === 'clone');
-      expect(clones.map((s) => s.argv[2])).toEqual([
+      // `git clone [flags] -- URL TARGET`: the URL comes after `--`, so it cannot be read as an option.
+      expect(clones.map((s) => s.argv[s.argv.indexOf('--') + 1])).toEqual([
         'https://github.com/acme/models.git',
         'https://github.com/acme/models.git',
       ]);

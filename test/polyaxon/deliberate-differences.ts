@@ -243,6 +243,7 @@ run:
       'invalid-type',
       'unknown-field',
       'invalid-value',
+      'missing-value',
     ],
     kind: 'stricter',
     why: '`polyaxon check` validates only the top dag; a nested dag is checked when it starts running, and fails then. We check every dag, at any depth, before anything runs.',
