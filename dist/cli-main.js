@@ -113,7 +113,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3275);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8641);
 
 
 
@@ -130,7 +130,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3275:
+/***/ 8641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10857,6 +10857,14 @@ function typeWords(type) {
 const primitives_int = schemas_int();
 const positiveInt = schemas_int().positive();
 const nonNegativeInt = schemas_int().nonnegative();
+/** pydantic's lax integer, as a matrix's `concurrency` is read: the text of one counts too (`"12"`). */
+const laxPositiveInt = union([
+    positiveInt,
+    schemas_string()
+        .regex(/^[+-]?\d+$/)
+        .transform(Number)
+        .pipe(positiveInt),
+]);
 /** Polyaxon's booleans are pydantic's lax ones: `"true"`, `"Yes"`, `1`, `"t"` (not stripped of spaces). */
 const laxBool = preprocess((value) => {
     if (typeof value === 'string') {
@@ -12879,7 +12887,19 @@ const locScaleQ = union([
     tuple([num, num, num, num]),
     strict({ loc: num, scale: num, q: num, size: num.optional() }),
 ]);
-const pchoiceValue = array(tuple([unknown(), schemas_number().min(0).lt(1)]));
+/** `[value, probability]` pairs; Polyaxon refuses probabilities that sum to more than 1. */
+const pchoiceValue = array(tuple([unknown(), schemas_number().min(0).lt(1)]))
+    .min(1)
+    .superRefine((pairs, context) => {
+    // Summed in order, as Python's sum() does, so the same rounding decides.
+    const total = pairs.reduce((sum, [, probability]) => sum + probability, 0);
+    if (total > 1)
+        context.addIssue({
+            code: 'custom',
+            message: `the probabilities sum to ${total}, more than 1`,
+            params: { hint: 'make the probabilities of the outcomes add up to 1' },
+        });
+});
 const hp = (kind, value) => strict({ kind: schemas_literal(kind), value: refOr(value) });
 const DISTRIBUTIONS = [
     'pchoice',
@@ -12909,7 +12929,7 @@ const RANGE_KINDS = (/* unused pure expression or super */ null && ([
 /** One hyper-parameter: its kind and the value space. */
 const hyperParam = discriminatedUnion('kind', [
     hp('choice', array(unknown()).min(1)),
-    hp('pchoice', pchoiceValue.min(1)),
+    hp('pchoice', pchoiceValue),
     hp('range', rangeValue),
     hp('linspace', spaceValue),
     hp('logspace', spaceValue),
@@ -12934,13 +12954,16 @@ const tuner = strict({
     namespace: schemas_string().optional(),
     params: params.optional(),
 });
-const common = { concurrency: refOr(positiveInt).optional(), earlyStopping: refOr(array(earlyStopping)).optional() };
+const common = {
+    concurrency: refOr(laxPositiveInt).optional(),
+    earlyStopping: refOr(array(earlyStopping)).optional(),
+};
 const tuned = { ...common, seed: refOr(schemas_int()).optional(), tuner: tuner.optional() };
 /**
  * Kinds whose counts Polyaxon compares with 1 before reading them (`if v and v < 1`): a template
  * there fails its check (a string cannot be compared with a number), so only numbers are taken.
  */
-const counted = { concurrency: positiveInt.optional() };
+const counted = { concurrency: laxPositiveInt.optional() };
 /** zod's issue code for refinements. */
 const matrix_ZOD_CUSTOM = 'custom';
 const utilityFunction = strict({
@@ -12985,7 +13008,8 @@ const matrix = discriminatedUnion('kind', [
     }),
     strict({
         kind: schemas_literal('hyperband'),
-        params: space.optional(),
+        // Polyaxon iterates them to check `resource` is not one of them: without them it fails.
+        params: space,
         maxIterations: refOr(positiveInt).optional(),
         eta: refOr(laxFloat.pipe(schemas_number().nonnegative())).optional(),
         resource: strict({ name: schemas_string().min(1), type: schemas_enum(['int', 'float']).optional() }).optional(),
@@ -14426,8 +14450,11 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
 /** The first place in `document` that breaks a limit, or none. Iterative: depth cannot overflow it. */
 function checkInputLimits(document, at) {
     const stack = [{ node: document.contents, depth: 0 }];
+    let hasAliases = false;
     while (stack.length) {
         const { node, depth, key, isKey } = stack.pop();
+        if ((0,dist/* isAlias */.Vj)(node))
+            hasAliases = true;
         const offset = node?.range?.[0] ?? 0;
         if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
             if (depth >= INPUT_LIMITS.depth) {
@@ -14435,7 +14462,8 @@ function checkInputLimits(document, at) {
                     input_limits_refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator'),
                 ];
             }
-            for (const item of [...node.items].reverse()) {
+            for (let i = node.items.length - 1; i >= 0; i--) {
+                const item = node.items[i];
                 if ((0,dist/* isPair */.tO)(item))
                     stack.push({ node: item.value, depth: depth + 1, key: item.key }, { node: item.key, depth: depth + 1, isKey: true });
                 else
@@ -14461,7 +14489,8 @@ function checkInputLimits(document, at) {
             }
         }
     }
-    return checkAliases(document, at);
+    // Measuring what aliases expand to walks the file again: only files that have aliases need it.
+    return hasAliases ? checkAliases(document, at) : [];
 }
 /**
  * What the aliases make of the file: at most INPUT_LIMITS.aliases of them, no alias inside the
@@ -16121,21 +16150,63 @@ function tokenize(source, base) {
 /** Python's string escapes Jinja reads. */
 const ESCAPES = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
 
+;// CONCATENATED MODULE: ./src/check/bind/python-text.ts
+/**
+ * How Polyaxon's Jinja writes a scalar into a container's command line: Python's `str()`.
+ * `True`/`False` for booleans; floats as Python's shortest repr (`100.0`, `1e-07`, `1e+16`),
+ * which differs from JavaScript's (`100`, `1e-7`, `10000000000000000`).
+ */
+const pythonBool = (value) => (value ? 'True' : 'False');
+/** `repr(float)`: the shortest digits that read back, in Python's layout. */
+function python_text_pythonFloat(value) {
+    if (Number.isNaN(value))
+        return 'nan';
+    if (!Number.isFinite(value))
+        return value > 0 ? 'inf' : '-inf';
+    if (value === 0)
+        return Object.is(value, -0) ? '-0.0' : '0.0';
+    // toExponential() without a precision gives the shortest digits that read back: "-7.01e-6".
+    const [mantissa = '', power = '0'] = value.toExponential().split('e');
+    const sign = mantissa.startsWith('-') ? '-' : '';
+    const digits = mantissa.replace(/^-/, '').replace('.', '');
+    const exponent = Number(power);
+    // Python writes exponents below -4 or from 16 up in scientific notation, with two digits at least.
+    if (exponent < -4 || exponent >= 16) {
+        const fraction = digits.length > 1 ? `.${digits.slice(1)}` : '';
+        const magnitude = String(Math.abs(exponent)).padStart(2, '0');
+        return `${sign}${digits[0]}${fraction}e${exponent < 0 ? '-' : '+'}${magnitude}`;
+    }
+    if (exponent < 0)
+        return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+    const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
+    return `${sign}${whole}.${digits.slice(exponent + 1) || '0'}`;
+}
+
 ;// CONCATENATED MODULE: ./src/check/bind/inputs.ts
 
+
 /**
- * A Polyaxon value → the text an Argo parameter carries: strings as written; numbers and
- * booleans as their JSON text (`0.01`, `true`); lists and mappings as compact JSON (spec §4.2
- * `str` coercion); null as the empty string.
+ * A Polyaxon value → the text an Argo parameter carries, which `{{ NAME }}` puts on a command
+ * line as Polyaxon's Jinja does: strings as written; booleans and floats (a `float` input's, or
+ * any number with a fraction) as Python writes them (`True`, `100.0`, `1e-07`); integers as
+ * written; lists and mappings as compact JSON (spec §4.2 `str` coercion); null as the empty string.
  */
-function parameterText(value) {
+function parameterText(value, type) {
+    return literal(scalarText(value, type) ?? JSON.stringify(value));
+}
+/** The text of a scalar value (see `parameterText`); undefined for lists and mappings. */
+function scalarText(value, type) {
     if (value === null || value === undefined)
-        return literal('');
+        return '';
     if (typeof value === 'string')
-        return literal(value);
+        return value;
     if (value instanceof Date)
-        return literal(value.toISOString());
-    return literal(JSON.stringify(value));
+        return value.toISOString();
+    if (typeof value === 'boolean')
+        return pythonBool(value);
+    if (typeof value === 'number')
+        return type === 'float' || !Number.isInteger(value) ? python_text_pythonFloat(value) : String(value);
+    return undefined;
 }
 /** Whether a task may leave the input out: it has a `value`, or is optional or delay-validated. */
 const hasDefault = (io) => 'value' in io || io.isOptional === true || io.delayValidation === true;
@@ -16148,7 +16219,7 @@ function templateInputs(inputs, contextParams, scope, context, origin, at) {
     const out = inputs.map((io, index) => {
         const input = { name: io.name };
         if (hasDefault(io))
-            input.default = parameterText(io.value);
+            input.default = parameterText(io.value, io.type);
         if (io.description) {
             const translated = scope ? scope.translate(io.description) : literal(io.description);
             const where = [...at, index, 'description'];
@@ -16205,7 +16276,7 @@ function bindValue(located, io, op, scope, context) {
     if (isTemplate(param.value))
         return templatedValue(located, op, scope, context, new Set());
     const coerced = io ? coerce(io.type, param.value, io.isList) : undefined;
-    return context.encodable(parameterText(coerced?.ok ? coerced.value : param.value), 'argv', located, [
+    return context.encodable(parameterText(coerced?.ok ? coerced.value : param.value, io?.type), 'argv', located, [
         ...located.path,
         'value',
     ]);
@@ -17384,8 +17455,8 @@ const BOUND_FIELDS = new Set([
  */
 function bindContainer(container, role, scope, context, origin, at) {
     const mark = context.mark();
-    const text = (value, path, delivery) => {
-        const translated = scope.translate(value);
+    const text = (value, path, delivery, form) => {
+        const translated = scope.translate(value, form);
         if ('error' in translated) {
             context.report(origin, path, 'untranslatable-template', translated.error, {
                 anchor: 'value',
@@ -17424,7 +17495,8 @@ function bindContainer(container, role, scope, context, origin, at) {
                 hint: 'use another name',
             });
         if (variable.value !== undefined) {
-            const value = text(variable.value, [...path, 'value'], 'argv');
+            // Polyaxon writes values into env vars as JSON (`true`), into command lines as Python (`True`).
+            const value = text(variable.value, [...path, 'value'], 'argv', 'json');
             if (value)
                 env.push({ name: variable.name, value });
         }
@@ -17763,11 +17835,15 @@ class TextScope {
         this.attachedConnections = attachedConnections;
         this.projectGlobal = projectGlobal;
     }
+    /** How the text being translated writes values (see `RenderForm`). */
+    form = 'python';
     /** Translated text, or why it cannot be. */
-    translate(text) {
+    translate(text, form = 'python') {
         const parts = parseTemplate(text);
         if (isJinjaError(parts))
             return { error: parts.error };
+        // Polyaxon reads an env value that is one value back as JSON; one with text around stays text.
+        this.form = parts.length === 1 && parts[0]?.kind === 'block' ? form : 'python';
         const out = [];
         for (const part of parts) {
             if (part.kind === 'text') {
@@ -17794,7 +17870,7 @@ class TextScope {
         if (path.length === 1 && head !== undefined) {
             const io = this.inputs.get(head);
             if (io)
-                return io.isFlag ? text_flag(head) : parameter(head);
+                return io.isFlag ? text_flag(head) : inputText(io, this.form);
             if (this.contextParams.has(head))
                 return parameter(head);
             if (this.outputs.has(head))
@@ -17899,7 +17975,7 @@ class TextScope {
             return scoped.translate(io.argFormat);
         }
         if (!nullable)
-            return concat(literal(`--${io.name}=`), parameter(io.name));
+            return concat(literal(`--${io.name}=`), inputText(io, 'json'));
         const value = expressionOf(`inputs.parameters.${io.name}`);
         return expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`);
     }
@@ -17913,6 +17989,10 @@ class TextScope {
 }
 /** `{{inputs.parameters.NAME}}`. Polyaxon IO names are valid Argo parameter names as they are. */
 const parameter = (name) => variable(`inputs.parameters.${name}`);
+/** An input's value as `form` writes it: a boolean's text lowercased for JSON. */
+const inputText = (io, form) => form === 'json' && io.type === 'bool'
+    ? expression(`sprig.lower(${expressionOf(`inputs.parameters.${io.name}`)})`)
+    : parameter(io.name);
 /** The words Polyaxon reads as true (spec §4.2 `bool`), for values that arrive as text. */
 const text_TRUE_WORDS = ['true', '1', 'yes', 'on', 't', 'y'];
 /** An Argo expression: is this text one of Polyaxon's true words? */
@@ -18040,7 +18120,7 @@ deadline = false) {
     for (const io of inputs.values()) {
         const variable = op.params.get(io.name)?.param.toEnv ?? io.toEnv;
         if (variable)
-            env.push({ name: variable, value: parameter(io.name) });
+            env.push({ name: variable, value: inputText(io, 'json') });
     }
     env.push(...settings.plugins.env, ...attached.env);
     const volumes = [...ownVolumes, ...settings.plugins.volumes, ...attached.volumes];
@@ -18074,7 +18154,7 @@ deadline = false) {
         inputs: parameters,
         outputs: outputs.map((io) => ({
             name: io.name,
-            ...('value' in io || io.isOptional === true ? { default: parameterText(io.value) } : {}),
+            ...('value' in io || io.isOptional === true ? { default: parameterText(io.value, io.type) } : {}),
         })),
         daemon: isService,
         settings: {
@@ -18768,11 +18848,13 @@ function wrapMatrix(compiled, inner, keys, context, deadline) {
     const mark = context.mark();
     // Each item's values travel as parameter text, like any param's; Polyaxon renders the matrix
     // with the operation's params before expanding it, which Argo cannot: templates are refused.
+    const types = new Map((compiled.component.inputs ?? []).map((io) => [io.name, io.type]));
     const items = suggestions.map((suggestion, index) => Object.fromEntries(keys.map((key) => {
         const value = suggestion[key];
-        if (typeof value === 'number' || typeof value === 'boolean')
+        // Integers stay JSON numbers; floats and booleans become the text Polyaxon renders.
+        if (typeof value === 'number' && Number.isInteger(value) && types.get(key) !== 'float')
             return [key, value];
-        const text = parameterText(value);
+        const text = parameterText(value, types.get(key));
         const where = matrix.kind === 'mapping' ? [...at, 'values', index, key] : [...at, 'params', key];
         if (typeof value === 'string' && value.includes('{{'))
             context.report(op, where, 'untranslatable-template', 'templates in matrix values are not rendered before the matrix is expanded', {
@@ -19494,7 +19576,6 @@ function statusSize(manifest, spec, workflowName, expansion, maxWorkflowSize) {
         return [];
     const json = JSON.stringify(Object.fromEntries(expansion.nodes.map((n) => [n.id, n])));
     const nodeBytes = Buffer.byteLength(json);
-    const gzipBytes = (0,external_node_zlib_namespaceObject.gzipSync)(json).length;
     // Extrapolated when the run has more nodes than were built (the count is exact up to there).
     const scale = expansion.truncated ? estimatedNodes(spec) / built : 1;
     const nodes = Math.round(built * scale);
@@ -19503,9 +19584,10 @@ function statusSize(manifest, spec, workflowName, expansion, maxWorkflowSize) {
     // which Argo never compresses.
     const base = Buffer.byteLength(JSON.stringify(manifest)) + pods * (workflowName.length + 20) + 1024;
     const plain = base + nodeBytes * scale;
-    const compressed = base + Math.ceil((gzipBytes * scale * 4) / 3);
     if (plain <= maxWorkflowSize)
         return [];
+    // Only a run too big to keep plain is compressed: gzip only then.
+    const compressed = base + Math.ceil(((0,external_node_zlib_namespaceObject.gzipSync)(json).length * scale * 4) / 3);
     const fanOut = [...expansion.perOperation.values()].sort((a, b) => b.nodes - a.nodes)[0];
     const where = fanOut?.path ?? [];
     const size = (bytes) => bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;

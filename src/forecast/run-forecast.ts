@@ -288,7 +288,6 @@ function statusSize(
   if (!built) return [];
   const json = JSON.stringify(Object.fromEntries(expansion.nodes.map((n) => [n.id, n])));
   const nodeBytes = Buffer.byteLength(json);
-  const gzipBytes = gzipSync(json).length;
   // Extrapolated when the run has more nodes than were built (the count is exact up to there).
   const scale = expansion.truncated ? estimatedNodes(spec) / built : 1;
   const nodes = Math.round(built * scale);
@@ -297,8 +296,9 @@ function statusSize(
   // which Argo never compresses.
   const base = Buffer.byteLength(JSON.stringify(manifest)) + pods * (workflowName.length + 20) + 1024;
   const plain = base + nodeBytes * scale;
-  const compressed = base + Math.ceil((gzipBytes * scale * 4) / 3);
   if (plain <= maxWorkflowSize) return [];
+  // Only a run too big to keep plain is compressed: gzip only then.
+  const compressed = base + Math.ceil((gzipSync(json).length * scale * 4) / 3);
   const fanOut = [...expansion.perOperation.values()].sort((a, b) => b.nodes - a.nodes)[0];
   const where = fanOut?.path ?? [];
   const size = (bytes: number) =>

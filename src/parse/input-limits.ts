@@ -41,8 +41,10 @@ interface Visit {
 /** The first place in `document` that breaks a limit, or none. Iterative: depth cannot overflow it. */
 export function checkInputLimits(document: Document, at: (offset: number) => Location): Diagnostic[] {
   const stack: Visit[] = [{ node: document.contents, depth: 0 }];
+  let hasAliases = false;
   while (stack.length) {
     const { node, depth, key, isKey } = stack.pop()!;
+    if (isAlias(node)) hasAliases = true;
     const offset = (node as Node | null)?.range?.[0] ?? 0;
     if (isMap(node) || isSeq(node)) {
       if (depth >= INPUT_LIMITS.depth) {
@@ -55,7 +57,8 @@ export function checkInputLimits(document: Document, at: (offset: number) => Loc
           ),
         ];
       }
-      for (const item of [...node.items].reverse()) {
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const item: unknown = node.items[i];
         if (isPair(item))
           stack.push(
             { node: item.value, depth: depth + 1, key: item.key },
@@ -97,7 +100,8 @@ export function checkInputLimits(document: Document, at: (offset: number) => Loc
       }
     }
   }
-  return checkAliases(document, at);
+  // Measuring what aliases expand to walks the file again: only files that have aliases need it.
+  return hasAliases ? checkAliases(document, at) : [];
 }
 
 interface Measure {

@@ -125,8 +125,8 @@ describe.concurrent('example pipelines on real pods', () => {
     'passes YAML 1.1 scalars as Polyaxon reads and renders them (`yes` is the boolean True)',
     async (test) => {
       const { scenario } = await runFixture(test, 'yaml11', 'yaml11-scalars.yaml');
-      // No command, and alpine has no ENTRYPOINT: the args are the command line, as in Kubernetes.
-      expect(scenario.run('job').argv).toEqual(['True', 'on', '493']);
+      // As Polyaxon renders them: the boolean `yes` is `True`, the string "on" stays, 0755 is octal 493.
+      expect(scenario.run('job').argv).toEqual(['echo', 'True', 'on', '493']);
     },
   );
 
