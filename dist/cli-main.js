@@ -20382,7 +20382,7 @@ function sizeWarning(root, manifest, bytes) {
     const megabytes = (bytes / 1024 / 1024).toFixed(1);
     const over = bytes > ETCD_LIMIT_BYTES;
     return diagnosticAt(root.component?.dag?.source ?? root.source, at, 'manifest-size', `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`, {
-        hint: `operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; ${(0,option_names/* optionRef */.$j)('kind', 'workflow-template')} at least keeps the spec out of each run`,
+        hint: `operations whose templates come out identical share one: reuse components (dagRef) and keep per-operation settings out of them to shrink it, or split the pipeline; ${(0,option_names/* optionRef */.$j)('kind', 'workflow-template')} at least keeps the spec out of each run`,
     });
 }
 

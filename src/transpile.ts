@@ -88,7 +88,7 @@ function sizeWarning(root: ResolvedOperation, manifest: Manifest, bytes: number)
     'manifest-size',
     `the ${manifest.kind} is ${megabytes} MiB; Argo keeps it in one etcd object (1.5 MiB by default)${over ? ', so creating it will fail' : ', and its status grows while it runs'}`,
     {
-      hint: `operations with the same component and environment share one template: reuse components (dagRef) to shrink it, or split the pipeline; ${optionRef('kind', 'workflow-template')} at least keeps the spec out of each run`,
+      hint: `operations whose templates come out identical share one: reuse components (dagRef) and keep per-operation settings out of them to shrink it, or split the pipeline; ${optionRef('kind', 'workflow-template')} at least keeps the spec out of each run`,
     },
   );
 }
