@@ -13,7 +13,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
-          // Builds the real `argo` CLI once (cached outside the repo) before any test needs it.
+          // Builds the real `argo` CLI and argo-eval, and installs the pinned `polyaxon` package, once
+          // (cached outside the repo) before any test needs them.
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 30_000,
           sequence: { groupOrder: 0 },
@@ -24,7 +25,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          // Builds and starts etcd, kube-apiserver and Argo's workflow-controller on loopback.
+          // Builds and starts a real cluster on this machine: etcd, kube-apiserver, kube-scheduler,
+          // a kubelet with containerd and runc in its own network namespace, Argo's workflow-controller.
           globalSetup: ['test/e2e/support/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 60_000,

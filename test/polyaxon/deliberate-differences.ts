@@ -84,7 +84,7 @@ export const DELIBERATE_DIFFERENCES: DeliberateDifference[] = [
     ours: 'invalid',
     codes: ['unexpected-param'],
     kind: '2.18, not yet',
-    why: 'Polyaxon 2.18 makes an undeclared param a context value (usable as `{{ name }}`) unless `strictParams: true`. We still refuse it, as 2.16 did (operation-params.ts: the lead is restructuring it).',
+    why: 'Polyaxon 2.18 makes an undeclared param a context value (usable as `{{ name }}`) unless `strictParams: true`. We still refuse it, as 2.16 did: a misspelt param name is a more common mistake than a context value.',
   },
   {
     case: 'a reference to a `kind: operation` file',
@@ -264,23 +264,6 @@ component:
     codes: ['invalid-type', 'missing-field'],
     kind: 'stricter',
     why: 'Polyaxon accepts it and fails when the matrix is expanded; we expand matrices before the run, so we need the values.',
-  },
-  {
-    case: 'a param with no value for a required output',
-    mutations: ['field:drop', 'field:retype', 'param:retype', 'yaml:scalar'],
-    at: /params\.[^.]+(\.value)?$/,
-    witness: `version: 1.1
-kind: operation
-params: {model: {value: null}}
-component:
-  outputs: [{name: model, type: str}]
-  ${JOB}
-`,
-    polyaxon: 'invalid',
-    ours: 'valid',
-    polyaxonSays: 'No value was provided for the non optional key',
-    kind: '2.18, not yet',
-    why: 'A param given for an output is validated like an input (outputs are delayed only when no param is passed). To fix in operation-params.ts (missing-value), which the lead is restructuring.',
   },
   {
     case: 'a whole float (`2.0`, `1.5e+3`) where Polyaxon wants an integer',

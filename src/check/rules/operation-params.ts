@@ -70,7 +70,10 @@ function checkLiteral(
   if (isTemplate(value)) return;
   const at = [...located.path, 'value'];
   if (value === null || value === undefined) {
-    const required = section === 'input' ? isRequiredInput(io) : isRequiredOutput(io);
+    // An output a param is given for is validated like an input: only its own
+    // `delayValidation: true` postpones it (Polyaxon delays outputs when no param is given).
+    const required =
+      section === 'input' ? isRequiredInput(io) : !io.isOptional && !('value' in io) && io.delayValidation !== true;
     if (required)
       context.report(
         located,
