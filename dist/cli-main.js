@@ -16194,21 +16194,17 @@ function python_text_pythonFloat(value) {
  * written; lists and mappings as compact JSON (spec §4.2 `str` coercion); null as the empty string.
  */
 function parameterText(value, type) {
-    return literal(scalarText(value, type) ?? JSON.stringify(value));
-}
-/** The text of a scalar value (see `parameterText`); undefined for lists and mappings. */
-function scalarText(value, type) {
     if (value === null || value === undefined)
-        return '';
+        return literal('');
     if (typeof value === 'string')
-        return value;
+        return literal(value);
     if (value instanceof Date)
-        return value.toISOString();
+        return literal(value.toISOString());
     if (typeof value === 'boolean')
-        return pythonBool(value);
+        return literal(pythonBool(value));
     if (typeof value === 'number')
-        return type === 'float' || !Number.isInteger(value) ? python_text_pythonFloat(value) : String(value);
-    return undefined;
+        return literal(type === 'float' || !Number.isInteger(value) ? python_text_pythonFloat(value) : String(value));
+    return literal(JSON.stringify(value));
 }
 /** Whether a task may leave the input out: it has a `value`, or is optional or delay-validated. */
 const hasDefault = (io) => 'value' in io || io.isOptional === true || io.delayValidation === true;

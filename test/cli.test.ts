@@ -498,3 +498,26 @@ describe('the bundled CLI (dist/cli.js)', () => {
     expect(uncached).toEqual(first);
   });
 });
+
+describe('--project', () => {
+  const tagged = `version: 1.1
+kind: component
+name: tagger
+run: {kind: job, container: {image: alpine, args: ["{{ globals.project_unique_name }}"]}}
+`;
+
+  it('names the project the project globals read, on transpile and validate alike', async () => {
+    const { io, out } = memoryConsole(tagged);
+    expect(await runCli(['transpile', '-', '--project', 'acme/vision'], io)).toBe(0);
+    expect(out.stdout).toContain('- name: polyaxon-owner\n        value: acme\n');
+    const bare = memoryConsole(tagged);
+    expect(await runCli(['validate', '-'], bare.io)).toBe(1);
+    expect(bare.out.stderr).toContain('hint: name it once with `--project OWNER/NAME`');
+  });
+
+  it('is a usage error when it is not OWNER/NAME or NAME', async () => {
+    const { io, out } = memoryConsole(tagged);
+    expect(await runCli(['transpile', '-', '--project', 'a/b/c'], io)).toBe(2);
+    expect(out.stderr).toContain('--project takes OWNER/NAME or NAME');
+  });
+});

@@ -2,7 +2,7 @@ import type { Diagnostic, DiagnosticCode } from '../../diagnostics/diagnostic.js
 import { diagnosticAt, type DiagnosticOptions, type Path, type SourceFile } from '../../parse/source.js';
 import type { ConnectionCatalog } from '../../resolve/connection-catalog.js';
 import { encodingProblem, type ArgoText, type Delivery } from '../../argo/text.js';
-import { projectGlobal } from './project.js';
+import { projectGlobal, type ProjectName } from './project.js';
 import type { TextError } from './text.js';
 
 /** What the transpiler is asked to write, besides the Polyaxonfile itself. */
@@ -15,15 +15,6 @@ export interface ArgoOptions {
   /** The Polyaxon project runs belong to, for `{{ globals.project_name }}` and its kin. */
   project?: ProjectName;
 }
-
-/** `OWNER/NAME` as Polyaxon's CLI takes it (`-p`); the owner may be left out. */
-export interface ProjectName {
-  owner?: string;
-  name: string;
-}
-
-/** The workflow parameters the pipeline's text reads (`PROJECT_PARAMETER`, `OWNER_PARAMETER`). */
-export type WorkflowValues = Set<string>;
 
 export interface Origin {
   source: SourceFile;
@@ -41,7 +32,7 @@ export class BindContext {
   podTtl: number | undefined;
   readonly watcherEarlyStopping: unknown[] = [];
   /** Workflow parameters some text reads: each becomes one of `spec.arguments`. */
-  readonly workflowValues: WorkflowValues = new Set();
+  readonly workflowValues = new Set<string>();
   /** `{{ globals.project_name }}` and its kin, reading (and declaring) workflow parameters. */
   readonly projectGlobal = (key: string): ArgoText | TextError => projectGlobal(key, this.options, this.workflowValues);
 

@@ -13,18 +13,13 @@ import type { TextScope } from './text.js';
  * written; lists and mappings as compact JSON (spec §4.2 `str` coercion); null as the empty string.
  */
 export function parameterText(value: unknown, type?: string): ArgoText {
-  return literal(scalarText(value, type) ?? JSON.stringify(value));
-}
-
-/** The text of a scalar value (see `parameterText`); undefined for lists and mappings. */
-export function scalarText(value: unknown, type?: string): string | undefined {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'boolean') return pythonBool(value);
+  if (value === null || value === undefined) return literal('');
+  if (typeof value === 'string') return literal(value);
+  if (value instanceof Date) return literal(value.toISOString());
+  if (typeof value === 'boolean') return literal(pythonBool(value));
   if (typeof value === 'number')
-    return type === 'float' || !Number.isInteger(value) ? pythonFloat(value) : String(value);
-  return undefined;
+    return literal(type === 'float' || !Number.isInteger(value) ? pythonFloat(value) : String(value));
+  return literal(JSON.stringify(value));
 }
 
 /** Whether a task may leave the input out: it has a `value`, or is optional or delay-validated. */

@@ -1,10 +1,14 @@
 import { OWNER_PARAMETER, PROJECT_PARAMETER } from '../../argo/contract.js';
 import { concat, literal, variable, type ArgoText } from '../../argo/text.js';
 import { optionRef } from '../../diagnostics/option-names.js';
-import type { ArgoOptions, ProjectName } from './context.js';
-
-export type { ProjectName };
+import type { ArgoOptions } from './context.js';
 import type { TextError } from './text.js';
+
+/** `OWNER/NAME` as Polyaxon's CLI takes it (`-p`); the owner may be left out. */
+export interface ProjectName {
+  owner?: string;
+  name: string;
+}
 
 /** `{{ globals.KEY }}` that name the project: the workflow parameters each reads. */
 const PROJECT_GLOBALS: Record<string, readonly string[]> = {
