@@ -10857,14 +10857,6 @@ function typeWords(type) {
 const primitives_int = schemas_int();
 const positiveInt = schemas_int().positive();
 const nonNegativeInt = schemas_int().nonnegative();
-/** pydantic's lax integer, as a matrix's `concurrency` is read: the text of one counts too (`"12"`). */
-const laxPositiveInt = union([
-    positiveInt,
-    schemas_string()
-        .regex(/^[+-]?\d+$/)
-        .transform(Number)
-        .pipe(positiveInt),
-]);
 /** Polyaxon's booleans are pydantic's lax ones: `"true"`, `"Yes"`, `1`, `"t"` (not stripped of spaces). */
 const laxBool = preprocess((value) => {
     if (typeof value === 'string') {
@@ -12955,7 +12947,7 @@ const tuner = strict({
     params: params.optional(),
 });
 const common = {
-    concurrency: refOr(laxPositiveInt).optional(),
+    concurrency: refOr(positiveInt).optional(),
     earlyStopping: refOr(array(earlyStopping)).optional(),
 };
 const tuned = { ...common, seed: refOr(schemas_int()).optional(), tuner: tuner.optional() };
@@ -12963,7 +12955,7 @@ const tuned = { ...common, seed: refOr(schemas_int()).optional(), tuner: tuner.o
  * Kinds whose counts Polyaxon compares with 1 before reading them (`if v and v < 1`): a template
  * there fails its check (a string cannot be compared with a number), so only numbers are taken.
  */
-const counted = { concurrency: laxPositiveInt.optional() };
+const counted = { concurrency: positiveInt.optional() };
 /** zod's issue code for refinements. */
 const matrix_ZOD_CUSTOM = 'custom';
 const utilityFunction = strict({

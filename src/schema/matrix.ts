@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { earlyStopping } from './early-stopping.js';
 import { params } from './param.js';
-import { laxBool, laxPositiveInt, positiveInt, refOr, strict, stringList } from './primitives.js';
+import { laxBool, positiveInt, refOr, strict, stringList } from './primitives.js';
 import { laxFloat } from './primitives-python.js';
 
 /**
@@ -129,7 +129,7 @@ const tuner = strict({
   params: params.optional(),
 });
 const common = {
-  concurrency: refOr(laxPositiveInt).optional(),
+  concurrency: refOr(positiveInt).optional(),
   earlyStopping: refOr(z.array(earlyStopping)).optional(),
 };
 const tuned = { ...common, seed: refOr(z.int()).optional(), tuner: tuner.optional() };
@@ -137,7 +137,7 @@ const tuned = { ...common, seed: refOr(z.int()).optional(), tuner: tuner.optiona
  * Kinds whose counts Polyaxon compares with 1 before reading them (`if v and v < 1`): a template
  * there fails its check (a string cannot be compared with a number), so only numbers are taken.
  */
-const counted = { concurrency: laxPositiveInt.optional() };
+const counted = { concurrency: positiveInt.optional() };
 
 /** zod's issue code for refinements. */
 const ZOD_CUSTOM = 'custom' as const;

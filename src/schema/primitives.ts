@@ -108,15 +108,6 @@ export function typeWords(type: string): string {
 export const int = z.int();
 export const positiveInt = z.int().positive();
 export const nonNegativeInt = z.int().nonnegative();
-/** pydantic's lax integer, as a matrix's `concurrency` is read: the text of one counts too (`"12"`). */
-export const laxPositiveInt = z.union([
-  positiveInt,
-  z
-    .string()
-    .regex(/^[+-]?\d+$/)
-    .transform(Number)
-    .pipe(positiveInt),
-]);
 
 /** Polyaxon's booleans are pydantic's lax ones: `"true"`, `"Yes"`, `1`, `"t"` (not stripped of spaces). */
 export const laxBool = z.preprocess((value) => {

@@ -250,7 +250,7 @@ run:
   },
   {
     case: 'a hyper-parameter without a value',
-    mutations: ['field:drop', 'field:retype'],
+    mutations: ['field:drop', 'field:retype', 'yaml:scalar'],
     at: /matrix\.params\.[^.]+\.value$/,
     witness: `version: 1.1
 kind: operation
@@ -264,6 +264,23 @@ component:
     codes: ['invalid-type', 'missing-field'],
     kind: 'stricter',
     why: 'Polyaxon accepts it and fails when the matrix is expanded; we expand matrices before the run, so we need the values.',
+  },
+  {
+    case: 'a count of a matrix (`concurrency`, `maxIterations`, `numRuns`…) written as the text of a number (`"12"`)',
+    mutations: ['field:retype'],
+    at: /matrix\.(concurrency|maxIterations|numRuns|numInitialRuns|seed|eta)$/,
+    witness: `version: 1.1
+kind: operation
+matrix: {kind: mapping, concurrency: "2", values: [{lr: 0.1}]}
+component:
+  inputs: [{name: lr, type: float}]
+  ${JOB}
+`,
+    polyaxon: 'valid',
+    ours: 'invalid',
+    codes: ['invalid-type'],
+    kind: 'stricter',
+    why: 'pydantic reads such text as the number in some of these fields, and keeps it as text in others, where Polyaxon 2.18 then fails comparing it with 1 (`str < int`). We take a number, or a template.',
   },
   {
     case: 'a whole float (`2.0`, `1.5e+3`) where Polyaxon wants an integer',
