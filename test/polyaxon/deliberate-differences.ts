@@ -177,7 +177,7 @@ export const DELIBERATE_DIFFERENCES: DeliberateDifference[] = [
       'fixtures/invalid/unsafe-pattern.yaml',
     ],
     mutations: ['yaml:scalar', 'field:retype'],
-    at: /(inputs|outputs)\[\]\.name$/,
+    at: /((inputs|outputs)\[\]\.name|schedule\.cron)$/,
     witness: `version: 1.1\nkind: component\ninputs: [{name: "0:1", type: int, value: 1}]\n${JOB}\n`,
     polyaxon: 'valid',
     ours: 'invalid',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { transpile } from '../../src/transpile.js';
 import { startArgoEval, type ArgoEval } from '../support/argo-eval.js';
+import { seedFrom } from '../support/seed.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { startPolyaxonJudge, type PolyaxonJudge } from '../support/polyaxon-judge.js';
 import { KNOWN_RENDERING_DIFFERENCES, type RenderingDifference } from './rendering-differences.js';
@@ -17,14 +18,15 @@ import { KNOWN_RENDERING_DIFFERENCES, type RenderingDifference } from './renderi
  * (argo-eval). Compared: command, args and the env vars the Polyaxonfile declares (its `env` and
  * `toEnv`). Cases: every operation of the example pipelines whose params are literals (each run
  * alone, as Polyaxon would run it), and generated jobs over every way a param reaches the
- * command line (types, isFlag, argFormat, as_arg, as_args, toEnv). POLYAXON_RENDER_SEED replays.
+ * command line (types, isFlag, argFormat, as_arg, as_args, toEnv). Their seed is fixed unless
+ * POLYAXON_RENDER_SEED says `random` (or N, to replay).
  *
  * Known differences (rendering-differences.ts) are lowering's to fix: each must still happen
  * (an `it.fails` per entry turns red when it is fixed, so the entry is removed), and any other
  * difference fails the test.
  */
 
-const SEED = Number(process.env.POLYAXON_RENDER_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SEED = seedFrom(process.env.POLYAXON_RENDER_SEED, 1_115_920_878);
 const GENERATED = Number(process.env.POLYAXON_RENDER_COUNT ?? 100);
 
 let judge: PolyaxonJudge;
