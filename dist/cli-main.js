@@ -12844,6 +12844,23 @@ const colonString = (parts, optional = 0) => schemas_string()
     .refine((s) => !s.includes('{{') && s.split(':').length >= parts && s.split(':').length <= parts + optional, {
     error: `expected ${parts}${optional ? ` to ${parts + optional}` : ''} values separated by \`:\``,
 });
+/** `start`, `stop` and the third value (`step`, `num`) of a range or space, in any of its forms. */
+function bounds(value) {
+    if (typeof value === 'string')
+        return value.includes('{{') ? [] : value.split(':').map(Number);
+    if (Array.isArray(value))
+        return value;
+    const { start, stop, step, num: count } = value;
+    return [start, stop, step ?? count];
+}
+/** Polyaxon's check of a range or space: `stop` strictly above `start`, and a third value that is not 0. */
+const ordered = (schema) => schema.superRefine((value, context) => {
+    const [start, stop, third] = bounds(value);
+    if (typeof start === 'number' && typeof stop === 'number' && start >= stop)
+        context.addIssue({ code: 'custom', message: `\`stop\` (${stop}) must be above \`start\` (${start})` });
+    if (third === 0)
+        context.addIssue({ code: 'custom', message: 'the third value (`step` or `num`) cannot be 0' });
+});
 const rangeValue = union([colonString(3), tuple([num, num, num]), strict({ start: num, stop: num, step: num })]);
 const spaceValue = union([
     colonString(3, 1),
@@ -12893,6 +12910,8 @@ const pchoiceValue = array(tuple([unknown(), schemas_number().min(0).lt(1)]))
         });
 });
 const hp = (kind, value) => strict({ kind: schemas_literal(kind), value: refOr(value) });
+/** A range or space: checked in order once its form is known (a template has no bounds yet). */
+const hpOrdered = (kind, value) => strict({ kind: schemas_literal(kind), value: ordered(refOr(value)) });
 const DISTRIBUTIONS = [
     'pchoice',
     'uniform',
@@ -12920,12 +12939,13 @@ const RANGE_KINDS = (/* unused pure expression or super */ null && ([
 ]));
 /** One hyper-parameter: its kind and the value space. */
 const hyperParam = discriminatedUnion('kind', [
-    hp('choice', array(unknown()).min(1)),
+    // Polyaxon takes an empty choice; the run then has no value (empty-matrix, when transpiled).
+    hp('choice', array(unknown())),
     hp('pchoice', pchoiceValue),
-    hp('range', rangeValue),
-    hp('linspace', spaceValue),
-    hp('logspace', spaceValue),
-    hp('geomspace', spaceValue),
+    hpOrdered('range', rangeValue),
+    hpOrdered('linspace', spaceValue),
+    hpOrdered('logspace', spaceValue),
+    hpOrdered('geomspace', spaceValue),
     hp('daterange', dateRangeValue),
     hp('datetimerange', dateRangeValue),
     hp('uniform', lowHigh),
@@ -13482,7 +13502,8 @@ function convert(issue, source, path) {
             });
         }
         case 'invalid_type': {
-            if (actual === undefined) {
+            // zod says `nonoptional` for a required key of `unknown` type that is missing.
+            if (actual === undefined || issue.expected === 'nonoptional') {
                 const name = path.at(-1);
                 const parent = path.slice(0, -1);
                 const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';
@@ -13869,14 +13890,15 @@ function joinValueProblem(value) {
 }
 /** A join param: like a V1Param but always full form (spec §8.10), its value a reference into each run. */
 const joinParam = strict({
-    value: unknown(),
+    // Polyaxon takes a join param without a value (it then reads nothing).
+    value: unknown().optional(),
     ref: schemas_string().optional(),
     contextOnly: laxBool.optional(),
     connection: schemas_string().optional(),
     toInit: laxBool.optional(),
     toEnv: envVarName.optional(),
 }).superRefine((param, context) => {
-    const problem = joinValueProblem(param.value);
+    const problem = param.value === undefined ? undefined : joinValueProblem(param.value);
     if (problem)
         context.addIssue({
             code: joins_ZOD_CUSTOM,

@@ -53,7 +53,8 @@ function convert(issue: z.core.$ZodIssue, source: SourceFile, path: Path): Diagn
       });
     }
     case 'invalid_type': {
-      if (actual === undefined) {
+      // zod says `nonoptional` for a required key of `unknown` type that is missing.
+      if (actual === undefined || issue.expected === 'nonoptional') {
         const name = path.at(-1);
         const parent = path.slice(0, -1);
         const where = parent.length ? ` in \`${formatPath(parent)}\`` : '';

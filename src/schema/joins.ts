@@ -33,14 +33,15 @@ function joinValueProblem(value: unknown): string | undefined {
 
 /** A join param: like a V1Param but always full form (spec §8.10), its value a reference into each run. */
 const joinParam = strict({
-  value: z.unknown(),
+  // Polyaxon takes a join param without a value (it then reads nothing).
+  value: z.unknown().optional(),
   ref: z.string().optional(),
   contextOnly: laxBool.optional(),
   connection: z.string().optional(),
   toInit: laxBool.optional(),
   toEnv: envVarName.optional(),
 }).superRefine((param, context) => {
-  const problem = joinValueProblem(param.value);
+  const problem = param.value === undefined ? undefined : joinValueProblem(param.value);
   if (problem)
     context.addIssue({
       code: ZOD_CUSTOM,

@@ -19,6 +19,23 @@ const colonString = (parts: number, optional = 0) =>
       error: `expected ${parts}${optional ? ` to ${parts + optional}` : ''} values separated by \`:\``,
     });
 
+/** `start`, `stop` and the third value (`step`, `num`) of a range or space, in any of its forms. */
+function bounds(value: unknown): unknown[] {
+  if (typeof value === 'string') return value.includes('{{') ? [] : value.split(':').map(Number);
+  if (Array.isArray(value)) return value;
+  const { start, stop, step, num: count } = value as Record<string, unknown>;
+  return [start, stop, step ?? count];
+}
+
+/** Polyaxon's check of a range or space: `stop` strictly above `start`, and a third value that is not 0. */
+const ordered = <T extends z.ZodType>(schema: T) =>
+  schema.superRefine((value, context) => {
+    const [start, stop, third] = bounds(value);
+    if (typeof start === 'number' && typeof stop === 'number' && start >= stop)
+      context.addIssue({ code: 'custom', message: `\`stop\` (${stop}) must be above \`start\` (${start})` });
+    if (third === 0) context.addIssue({ code: 'custom', message: 'the third value (`step` or `num`) cannot be 0' });
+  });
+
 const rangeValue = z.union([colonString(3), z.tuple([num, num, num]), strict({ start: num, stop: num, step: num })]);
 const spaceValue = z.union([
   colonString(3, 1),
@@ -71,6 +88,9 @@ const pchoiceValue = z
 
 const hp = <K extends string, V extends z.ZodType>(kind: K, value: V) =>
   strict({ kind: z.literal(kind), value: refOr(value) });
+/** A range or space: checked in order once its form is known (a template has no bounds yet). */
+const hpOrdered = <K extends string, V extends z.ZodType>(kind: K, value: V) =>
+  strict({ kind: z.literal(kind), value: ordered(refOr(value)) });
 
 export const DISTRIBUTIONS = [
   'pchoice',
@@ -100,12 +120,13 @@ export const RANGE_KINDS = [
 
 /** One hyper-parameter: its kind and the value space. */
 export const hyperParam = z.discriminatedUnion('kind', [
-  hp('choice', z.array(z.unknown()).min(1)),
+  // Polyaxon takes an empty choice; the run then has no value (empty-matrix, when transpiled).
+  hp('choice', z.array(z.unknown())),
   hp('pchoice', pchoiceValue),
-  hp('range', rangeValue),
-  hp('linspace', spaceValue),
-  hp('logspace', spaceValue),
-  hp('geomspace', spaceValue),
+  hpOrdered('range', rangeValue),
+  hpOrdered('linspace', spaceValue),
+  hpOrdered('logspace', spaceValue),
+  hpOrdered('geomspace', spaceValue),
   hp('daterange', dateRangeValue),
   hp('datetimerange', dateRangeValue),
   hp('uniform', lowHigh),
