@@ -15831,6 +15831,12 @@ function typeOf(expr) {
  */
 const isJinjaError = (value) => typeof value === 'object' && value !== null && 'error' in value && 'offset' in value;
 /** Does the text contain anything Jinja would render? */
+/** The param a reference reads: `x` or `params.x.value`; undefined for anything else. */
+function paramNameOf(path) {
+    if (path.length === 1)
+        return path[0];
+    return path.length === 3 && path[0] === 'params' && path[2] === 'value' ? path[1] : undefined;
+}
 const hasJinja = (text) => /\{[{%#]/.test(text);
 /**
  * Splits a template into text and `{{ … }}` blocks. Jinja's ways of writing literal braces,
@@ -16365,11 +16371,7 @@ function templatedValue(located, op, scope, context, seen) {
             continue;
         }
         const path = part.expression.kind === 'reference' ? part.expression.path : [];
-        const name = path.length === 1
-            ? path[0]
-            : path.length === 3 && path[0] === 'params' && path[2] === 'value'
-                ? path[1]
-                : undefined;
+        const name = paramNameOf(path);
         const other = name !== undefined && name !== located.name && !seen.has(name) ? op.params.get(name) : undefined;
         if (!other) {
             context.report(located, at, 'untranslatable-template', `\`{{ ${part.source} }}\` in a param value must name another param of operation \`${op.name}\` (Polyaxon would render it empty)`, { anchor: 'value', hint: 'pass the value directly, or through a `contextOnly` param' });
@@ -16581,11 +16583,7 @@ const jsType = (value) => typeof value === 'number'
                 : 'string';
 /** A name in the condition → the operand it means: the operation's param of that name. */
 function operand(path, op, inputs, scope) {
-    const name = path.length === 1
-        ? path[0]
-        : path.length === 3 && path[0] === 'params' && path[2] === 'value'
-            ? path[1]
-            : undefined;
+    const name = paramNameOf(path);
     const located = name !== undefined ? op.params.get(name) : undefined;
     if (!located || name === undefined)
         return `\`${path.join('.')}\` in \`conditions\` is not a param of operation \`${op.name}\``;
@@ -17847,29 +17845,27 @@ class TextScope {
         this.attachedConnections = attachedConnections;
         this.projectGlobal = projectGlobal;
     }
-    /** How the text being translated writes values (see `RenderForm`). */
-    form = 'python';
     /** Translated text, or why it cannot be. */
     translate(text, form = 'python') {
         const parts = parseTemplate(text);
         if (isJinjaError(parts))
             return { error: parts.error };
         // Polyaxon reads an env value that is one value back as JSON; one with text around stays text.
-        this.form = parts.length === 1 && parts[0]?.kind === 'block' ? form : 'python';
+        const used = parts.length === 1 && parts[0]?.kind === 'block' ? form : 'python';
         const out = [];
         for (const part of parts) {
             if (part.kind === 'text') {
                 out.push(literal(part.text));
                 continue;
             }
-            const piece = this.block(part.expression, part.source);
+            const piece = this.block(part.expression, part.source, used);
             if ('error' in piece)
                 return piece;
             out.push(piece);
         }
         return concat(...out);
     }
-    block(expression, source) {
+    block(expression, source, form) {
         if (expression.kind === 'number')
             return literal(String(expression.value));
         if (expression.kind !== 'reference')
@@ -17882,7 +17878,7 @@ class TextScope {
         if (path.length === 1 && head !== undefined) {
             const io = this.inputs.get(head);
             if (io)
-                return io.isFlag ? text_flag(head) : inputText(io, this.form);
+                return io.isFlag ? text_flag(head) : inputText(io, form);
             if (this.contextParams.has(head))
                 return parameter(head);
             if (this.outputs.has(head))

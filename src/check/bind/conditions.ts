@@ -6,7 +6,7 @@ import { isTemplate } from '../../schema/primitives.js';
 import { parseRef, parseRefValue } from '../refs.js';
 import { coerce } from '../values/coerce.js';
 import type { BindContext } from './context.js';
-import { isJinjaError, parseTemplate, type JinjaExpression } from './jinja.js';
+import { isJinjaError, paramNameOf, parseTemplate, type JinjaExpression } from './jinja.js';
 import { DAG_GLOBALS, type ValueScope } from './values.js';
 
 /** The words Polyaxon reads the rendered conditions as (spec §8.5), case-insensitively. */
@@ -223,12 +223,7 @@ function operand(
   inputs: ReadonlyMap<string, IO>,
   scope: ValueScope | undefined,
 ): ConditionExpr | string {
-  const name =
-    path.length === 1
-      ? path[0]
-      : path.length === 3 && path[0] === 'params' && path[2] === 'value'
-        ? path[1]
-        : undefined;
+  const name = paramNameOf(path);
   const located = name !== undefined ? op.params.get(name) : undefined;
   if (!located || name === undefined)
     return `\`${path.join('.')}\` in \`conditions\` is not a param of operation \`${op.name}\``;

@@ -32,6 +32,12 @@ export type JinjaExpression =
   | { kind: 'and' | 'or'; left: JinjaExpression; right: JinjaExpression };
 
 /** Does the text contain anything Jinja would render? */
+/** The param a reference reads: `x` or `params.x.value`; undefined for anything else. */
+export function paramNameOf(path: readonly string[]): string | undefined {
+  if (path.length === 1) return path[0];
+  return path.length === 3 && path[0] === 'params' && path[2] === 'value' ? path[1] : undefined;
+}
+
 export const hasJinja = (text: string): boolean => /\{[{%#]/.test(text);
 
 /**

@@ -47,29 +47,26 @@ export class TextScope {
     private readonly projectGlobal?: (key: string) => ArgoText | TextError,
   ) {}
 
-  /** How the text being translated writes values (see `RenderForm`). */
-  private form: RenderForm = 'python';
-
   /** Translated text, or why it cannot be. */
   translate(text: string, form: RenderForm = 'python'): ArgoText | TextError {
     const parts = parseTemplate(text);
     if (isJinjaError(parts)) return { error: parts.error };
     // Polyaxon reads an env value that is one value back as JSON; one with text around stays text.
-    this.form = parts.length === 1 && parts[0]?.kind === 'block' ? form : 'python';
+    const used = parts.length === 1 && parts[0]?.kind === 'block' ? form : 'python';
     const out: ArgoText[] = [];
     for (const part of parts) {
       if (part.kind === 'text') {
         out.push(literal(part.text));
         continue;
       }
-      const piece = this.block(part.expression, part.source);
+      const piece = this.block(part.expression, part.source, used);
       if ('error' in piece) return piece;
       out.push(piece);
     }
     return concat(...out);
   }
 
-  private block(expression: JinjaExpression, source: string): ArgoText | TextError {
+  private block(expression: JinjaExpression, source: string, form: RenderForm): ArgoText | TextError {
     if (expression.kind === 'number') return literal(String(expression.value));
     if (expression.kind !== 'reference')
       return {
@@ -80,7 +77,7 @@ export class TextScope {
     const dotted = path.join('.');
     if (path.length === 1 && head !== undefined) {
       const io = this.inputs.get(head);
-      if (io) return io.isFlag ? flag(head) : inputText(io, this.form);
+      if (io) return io.isFlag ? flag(head) : inputText(io, form);
       if (this.contextParams.has(head)) return parameter(head);
       if (this.outputs.has(head))
         return {

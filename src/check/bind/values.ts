@@ -8,7 +8,7 @@ import { parseRef, parseRefValue } from '../refs.js';
 import { coerce } from '../values/coerce.js';
 import type { BindContext } from './context.js';
 import { parameterText } from './inputs.js';
-import { isJinjaError, parseTemplate } from './jinja.js';
+import { isJinjaError, paramNameOf, parseTemplate } from './jinja.js';
 
 /** An operation of the dag being bound, as the params of other operations may read it. */
 export interface Upstream {
@@ -158,12 +158,7 @@ function templatedValue(
       continue;
     }
     const path = part.expression.kind === 'reference' ? part.expression.path : [];
-    const name =
-      path.length === 1
-        ? path[0]
-        : path.length === 3 && path[0] === 'params' && path[2] === 'value'
-          ? path[1]
-          : undefined;
+    const name = paramNameOf(path);
     const other = name !== undefined && name !== located.name && !seen.has(name) ? op.params.get(name) : undefined;
     if (!other) {
       context.report(
