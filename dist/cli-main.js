@@ -1,27 +1,46 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1604:
+/***/ 18:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hn: () => (/* binding */ repositoryRoot),
-/* harmony export */   R5: () => (/* binding */ readInput),
-/* harmony export */   bC: () => (/* binding */ processConsole)
-/* harmony export */ });
-/* unused harmony export readCapped */
-/* harmony import */ var _diagnostics_diagnostic_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2869);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(646);
-/* harmony import */ var _resolve_read_file_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6485);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  bC: () => (/* binding */ processConsole),
+  R5: () => (/* binding */ readInput),
+  Hn: () => (/* binding */ repositoryRoot)
+});
+
+// UNUSED EXPORTS: BOUNDED_HEAP_FROM_BYTES, readCapped
+
+// EXTERNAL MODULE: ./src/diagnostics/diagnostic.ts
+var diagnostic = __nccwpck_require__(2869);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+// EXTERNAL MODULE: ./src/diagnostics/option-names.ts
+var option_names = __nccwpck_require__(646);
+// EXTERNAL MODULE: ./src/resolve/read-file.ts
+var read_file = __nccwpck_require__(6485);
+;// CONCATENATED MODULE: ./src/cli/io.ts
 
 
 
 
 
+
+/**
+ * A Polyaxonfile's YAML tree takes about 70 times its text in heap, all of it short-lived. Up to
+ * 1 MiB of text, V8 grows the heap as it likes (up to 4x per collection): fastest, and the peak
+ * stays under 300 MB. Above, the heap grows by 20% per collection: on Node 20 a 20,000-operation
+ * file (3 MB) then peaks at about 430 MB instead of 520 to 590, for about a quarter more time.
+ */
+const BOUNDED_HEAP_FROM_BYTES = 1024 * 1024;
 const processConsole = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -30,6 +49,10 @@ const processConsole = {
         if (!bytes)
             process.stdin.destroy();
         return bytes;
+    },
+    sizeHeapFor: (bytes) => {
+        if (bytes > BOUNDED_HEAP_FROM_BYTES)
+            (0,external_node_v8_namespaceObject.setFlagsFromString)('--heap-growing-percent=20');
     },
     cwd: process.cwd(),
 };
@@ -56,7 +79,7 @@ async function readCapped(stream, maxBytes) {
  */
 async function readInput(argument, io, maxBytes) {
     const name = argument === '-' ? '<stdin>' : argument;
-    const fail = (message, hint) => (0,_diagnostics_diagnostic_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnostic */ .YK)({
+    const fail = (message, hint) => (0,diagnostic/* diagnostic */.YK)({
         code: 'unreadable-file',
         message,
         location: { file: name, line: 1, column: 1 },
@@ -71,12 +94,13 @@ async function readInput(argument, io, maxBytes) {
         bytes = input;
     }
     else {
-        absolutePath = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(io.cwd, argument);
-        const read = await (0,_resolve_read_file_js__WEBPACK_IMPORTED_MODULE_4__/* .readRegularFile */ .X)(absolutePath, maxBytes, argument);
+        absolutePath = external_node_path_default().resolve(io.cwd, argument);
+        const read = await (0,read_file/* readRegularFile */.X)(absolutePath, maxBytes, argument);
         if (!Buffer.isBuffer(read))
-            return fail((0,_diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .spellOptions */ .rt)(read.problem, _diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .CLI_SPELLING */ .Id), read.hint && (0,_diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .spellOptions */ .rt)(read.hint, _diagnostics_option_names_js__WEBPACK_IMPORTED_MODULE_3__/* .CLI_SPELLING */ .Id));
+            return fail((0,option_names/* spellOptions */.rt)(read.problem, option_names/* CLI_SPELLING */.Id), read.hint && (0,option_names/* spellOptions */.rt)(read.hint, option_names/* CLI_SPELLING */.Id));
         bytes = read;
     }
+    io.sizeHeapFor?.(bytes.byteLength);
     let text;
     try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -94,13 +118,13 @@ async function readInput(argument, io, maxBytes) {
 function repositoryRoot(absolutePath, cwd) {
     if (!absolutePath)
         return cwd;
-    for (let dir = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(absolutePath);; dir = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(dir)) {
-        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, '.git')))
+    for (let dir = external_node_path_default().dirname(absolutePath);; dir = external_node_path_default().dirname(dir)) {
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(dir, '.git')))
             return dir;
-        if (node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(dir) === dir)
+        if (external_node_path_default().dirname(dir) === dir)
             break;
     }
-    return absolutePath.startsWith(node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(cwd) + (node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)) ? cwd : node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(absolutePath);
+    return absolutePath.startsWith(external_node_path_default().resolve(cwd) + (external_node_path_default()).sep) ? cwd : external_node_path_default().dirname(absolutePath);
 }
 
 
@@ -110,20 +134,12 @@ function repositoryRoot(absolutePath, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8877);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1604);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8641);
+/* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(18);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8641);
 
 
-
-// A large Polyaxonfile's YAML tree is short-lived garbage hundreds of MB deep: grow the heap by
-// 20% per collection instead of V8's default (up to 4x). On Node 20 a 20,000-operation file then
-// peaks at 430 MB instead of 556 MB, at about the same speed. Node 24 sizes its young generation
-// at startup, out of this call's reach (`node --max-semi-space-size=16` helps there).
-(0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--heap-growing-percent=20');
-// The only place that touches process state: everything else is testable as runCli().
-process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .runCli */ .a)(process.argv.slice(2), _io_js__WEBPACK_IMPORTED_MODULE_1__/* .processConsole */ .bC);
+// The only place that touches process state (with `processConsole`): everything else is testable as runCli().
+process.exitCode = await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .runCli */ .a)(process.argv.slice(2), _io_js__WEBPACK_IMPORTED_MODULE_0__/* .processConsole */ .bC);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -991,6 +1007,17 @@ function formatJson(diagnostics) {
  * spaces again from each of them, quadratic in a value quoted in the message.)
  */
 const oneLine = (text) => text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));
+/**
+ * A count (a non-negative integer) as messages write it, `5,001`: what `toLocaleString('en-US')`
+ * gives, without loading the ICU locale data on its first call (about 15 ms of a CLI run).
+ */
+function formatCount(count) {
+    const digits = String(count);
+    let text = '';
+    for (let i = 0; i < digits.length; i++)
+        text += (i > 0 && (digits.length - i) % 3 === 0 ? ',' : '') + digits[i];
+    return text;
+}
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -14438,6 +14465,7 @@ function checkTree(root, options, rules = RULES) {
 ;// CONCATENATED MODULE: ./src/parse/input-limits.ts
 
 
+
 /**
  * Bounds on what one Polyaxonfile may hold, checked on the parsed document before anything
  * else reads it, so hostile input gets a located one-line refusal instead of a stack overflow
@@ -14528,7 +14556,7 @@ function checkAliases(document, at) {
         const offset = node.range?.[0] ?? 0;
         if ((0,dist/* isAlias */.Vj)(node)) {
             if (++aliases > INPUT_LIMITS.aliases) {
-                found = input_limits_refusal('too-long', `this file uses more than ${INPUT_LIMITS.aliases.toLocaleString('en-US')} aliases`, at(offset), 'write the values out, or generate the file without anchors and aliases');
+                found = input_limits_refusal('too-long', `this file uses more than ${formatCount(INPUT_LIMITS.aliases)} aliases`, at(offset), 'write the values out, or generate the file without anchors and aliases');
                 return none;
             }
             const target = anchors.get(node.source);
@@ -15533,8 +15561,8 @@ function dot(name, graph) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./src/cli/io.ts
-var cli_io = __nccwpck_require__(1604);
+// EXTERNAL MODULE: ./src/cli/io.ts + 1 modules
+var cli_io = __nccwpck_require__(18);
 ;// CONCATENATED MODULE: ./src/cli/commands/graph.ts
 
 
@@ -16674,8 +16702,13 @@ function bindDepends(op, upstream, taskOf, context) {
     const skipOnUpstreamSkip = op.operation.skipOnUpstreamSkip === true;
     // One entry per upstream operation, in the order its first edge is written.
     const byUpstream = new Map();
-    for (const edge of upstream)
-        byUpstream.set(edge.from, [...(byUpstream.get(edge.from) ?? []), edge]);
+    for (const edge of upstream) {
+        const edges = byUpstream.get(edge.from);
+        if (edges)
+            edges.push(edge);
+        else
+            byUpstream.set(edge.from, [edge]);
+    }
     const triggerClauses = [];
     const eventClauses = [];
     for (const [from, edges] of byUpstream) {
@@ -18375,6 +18408,7 @@ function sample(hp, next) {
 
 ;// CONCATENATED MODULE: ./src/check/bind/matrix/expand.ts
 
+
 /** The largest fan-out we generate: beyond this a workflow does not fit in one etcd object. */
 const MAX_SUGGESTIONS = 10_000;
 /**
@@ -18517,7 +18551,7 @@ function checkSpaces(params) {
 }
 const tooLarge = (size, at) => ({
     code: 'matrix-too-large',
-    message: `the matrix has ${size.toLocaleString('en-US')} runs; one workflow holds at most ${MAX_SUGGESTIONS.toLocaleString('en-US')}`,
+    message: `the matrix has ${formatCount(size)} runs; one workflow holds at most ${formatCount(MAX_SUGGESTIONS)}`,
     at,
     hint: 'narrow the space or set a smaller `numRuns`',
 });
@@ -19376,6 +19410,7 @@ function templateOperations(manifest) {
 
 
 
+
 /** Argo's default MAX_WORKFLOW_SIZE (workflow/packer). */
 const DEFAULT_MAX_WORKFLOW_SIZE = 1024 * 1024;
 /** Kubernetes' limit on all of an object's annotations, keys and values (TotalAnnotationSizeLimitB). */
@@ -19386,6 +19421,12 @@ const CRON_NAME_LIMIT = 52;
 const LABEL_LIMIT = 63;
 /** Above this many nodes the synthetic status is extrapolated rather than built. */
 const SYNTHESIZED_NODES = 50_000;
+/**
+ * Nodes serialized (and gzipped) to weigh them: a larger run is weighed by an even sample of
+ * this many, its size scaled from theirs. The nodes of a run are alike, so the sample's bytes
+ * per node, plain and gzipped, are the run's to within a few percent.
+ */
+const WEIGHED_NODES = 1_000;
 const TIME = '2026-01-01T00:00:00Z';
 /** What an unknown parameter value (an output, a workflow parameter) weighs, in characters. */
 const UNKNOWN_VALUE = 'x'.repeat(40);
@@ -19395,7 +19436,7 @@ function forecastRun(manifest, options = {}) {
     const workflowName = runName(manifest);
     const expansion = expand(spec, workflowName, run_forecast_operationNames(manifest));
     return [
-        ...statusSize(manifest, spec, workflowName, expansion, options.maxWorkflowSize ?? DEFAULT_MAX_WORKFLOW_SIZE),
+        ...statusSize(options.manifestBytes ?? storedBytes(manifest), spec, workflowName, expansion, options.maxWorkflowSize ?? DEFAULT_MAX_WORKFLOW_SIZE),
         ...podAnnotations(spec, workflowName, expansion),
         ...names(manifest, spec, workflowName),
     ];
@@ -19578,35 +19619,38 @@ function itemLabel(item) {
     return format(item);
 }
 const format = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
-function statusSize(manifest, spec, workflowName, expansion, maxWorkflowSize) {
+/** A manifest's size as the API server keeps it in etcd: compact JSON. */
+const storedBytes = (manifest) => Buffer.byteLength(JSON.stringify(manifest));
+function statusSize(manifestBytes, spec, workflowName, expansion, maxWorkflowSize) {
     const built = expansion.nodes.length;
     if (!built)
         return [];
-    const json = JSON.stringify(Object.fromEntries(expansion.nodes.map((n) => [n.id, n])));
-    const nodeBytes = Buffer.byteLength(json);
-    // Extrapolated when the run has more nodes than were built (the count is exact up to there).
-    const scale = expansion.truncated ? estimatedNodes(spec) / built : 1;
-    const nodes = Math.round(built * scale);
-    const pods = Math.round(expansion.nodes.filter((n) => n.type === 'Pod').length * scale);
+    const stride = Math.ceil(built / WEIGHED_NODES);
+    const sample = stride === 1 ? expansion.nodes : expansion.nodes.filter((_, i) => i % stride === 0);
+    const json = JSON.stringify(Object.fromEntries(sample.map((n) => [n.id, n])));
+    // The count is exact up to SYNTHESIZED_NODES and extrapolated above.
+    const nodes = expansion.truncated ? estimatedNodes(spec) : built;
+    const perSampled = nodes / sample.length;
+    const pods = Math.round((expansion.nodes.filter((n) => n.type === 'Pod').length * nodes) / built);
     // Besides the nodes: the spec as submitted, and one `taskResultsCompletionStatus` entry per pod,
     // which Argo never compresses.
-    const base = Buffer.byteLength(JSON.stringify(manifest)) + pods * (workflowName.length + 20) + 1024;
-    const plain = base + nodeBytes * scale;
+    const base = manifestBytes + pods * (workflowName.length + 20) + 1024;
+    const plain = base + Buffer.byteLength(json) * perSampled;
     if (plain <= maxWorkflowSize)
         return [];
-    // Only a run too big to keep plain is compressed: gzip only then.
-    const compressed = base + Math.ceil(((0,external_node_zlib_namespaceObject.gzipSync)(json).length * scale * 4) / 3);
+    // Only a run too big to keep plain is compressed (gzip, then base64): gzip only then.
+    const compressed = base + Math.ceil(((0,external_node_zlib_namespaceObject.gzipSync)(json).length * perSampled * 4) / 3);
     const fanOut = [...expansion.perOperation.values()].sort((a, b) => b.nodes - a.nodes)[0];
     const where = fanOut?.path ?? [];
     const size = (bytes) => bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
     const limit = size(maxWorkflowSize);
-    const share = fanOut ? `, ${fanOut.nodes.toLocaleString('en-US')} of them for this operation` : '';
+    const share = fanOut ? `, ${formatCount(fanOut.nodes)} of them for this operation` : '';
     if (compressed > maxWorkflowSize)
         return [
             {
                 kind: 'status-size',
                 operation: where,
-                message: `a run of this pipeline will hold about ${nodes.toLocaleString('en-US')} node statuses${share}: about ${size(compressed)} even compressed, over Argo's ${limit} workflow size (MAX_WORKFLOW_SIZE), so the run will fail with "workflow is longer than maximum allowed size" unless the controller offloads node statuses to a database`,
+                message: `a run of this pipeline will hold about ${formatCount(nodes)} node statuses${share}: about ${size(compressed)} even compressed, over Argo's ${limit} workflow size (MAX_WORKFLOW_SIZE), so the run will fail with "workflow is longer than maximum allowed size" unless the controller offloads node statuses to a database`,
                 hint: 'split the matrix or the pipeline into smaller ones, or configure node status offloading (persistence.nodeStatusOffLoad) and give the Action argo-url and argo-token',
             },
         ];
@@ -19614,7 +19658,7 @@ function statusSize(manifest, spec, workflowName, expansion, maxWorkflowSize) {
         {
             kind: 'status-size',
             operation: where,
-            message: `a run of this pipeline will hold about ${nodes.toLocaleString('en-US')} node statuses${share}, about ${size(plain)}: over Argo's ${limit} (MAX_WORKFLOW_SIZE), so Argo will keep them compressed in status.compressedNodes (about ${size(compressed)} in all); tools that read status.nodes will see none`,
+            message: `a run of this pipeline will hold about ${formatCount(nodes)} node statuses${share}, about ${size(plain)}: over Argo's ${limit} (MAX_WORKFLOW_SIZE), so Argo will keep them compressed in status.compressedNodes (about ${size(compressed)} in all); tools that read status.nodes will see none`,
             hint: 'the Action reads compressed statuses; `kubectl get workflow -o yaml` and scripts reading status.nodes do not',
         },
     ];
@@ -20373,9 +20417,11 @@ async function transpile(name, text, options) {
         return checked;
     const manifest = lowerPipeline(checked.pipeline);
     const output = emitManifest(manifest, options.format ?? 'yaml');
-    const size = sizeWarning(checked.root, manifest, Buffer.byteLength(output));
+    // Weighed as etcd will hold it, whatever format it is written in.
+    const manifestBytes = storedBytes(manifest);
+    const size = sizeWarning(checked.root, manifest, manifestBytes);
     // What the run will meet in the cluster (status size, annotation sizes, names), at the operation concerned.
-    const forecasts = forecastDiagnostics(forecastRun(manifest), checked.root);
+    const forecasts = forecastDiagnostics(forecastRun(manifest, { manifestBytes }), checked.root);
     const spelt = (0,option_names/* spellDiagnostics */.P0)([...(size ? [size] : []), ...forecasts], options.optionSpelling ?? option_names/* CLI_SPELLING */.Id);
     return { output, manifest, root: checked.root, diagnostics: [...checked.diagnostics, ...spelt] };
 }
@@ -21263,13 +21309,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/prom
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 8877:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 
 /***/ }),
 
@@ -27239,7 +27278,7 @@ var identity = __nccwpck_require__(1127);
 var map = __nccwpck_require__(7451);
 var seq = __nccwpck_require__(1706);
 var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var tags = __nccwpck_require__(7637);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -27609,7 +27648,7 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 7637:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

@@ -4,7 +4,7 @@ import { isError, sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './
 import { CLI_SPELLING, optionRef, spellDiagnostics } from './diagnostics/option-names.js';
 import { emitManifest, type OutputFormat } from './emit/manifest.js';
 import { forecastDiagnostics } from './forecast/forecast-diagnostics.js';
-import { forecastRun } from './forecast/run-forecast.js';
+import { forecastRun, storedBytes } from './forecast/run-forecast.js';
 import { loadPolyaxonfile, type LoadOptions } from './load.js';
 import { lowerPipeline } from './lower/workflow.js';
 import type { BoundPipeline } from './model/pipeline.js';
@@ -65,9 +65,11 @@ export async function transpile(name: string, text: string, options: TranspileOp
   if (!checked.pipeline || !checked.root) return checked;
   const manifest = lowerPipeline(checked.pipeline);
   const output = emitManifest(manifest, options.format ?? 'yaml');
-  const size = sizeWarning(checked.root, manifest, Buffer.byteLength(output));
+  // Weighed as etcd will hold it, whatever format it is written in.
+  const manifestBytes = storedBytes(manifest);
+  const size = sizeWarning(checked.root, manifest, manifestBytes);
   // What the run will meet in the cluster (status size, annotation sizes, names), at the operation concerned.
-  const forecasts = forecastDiagnostics(forecastRun(manifest), checked.root);
+  const forecasts = forecastDiagnostics(forecastRun(manifest, { manifestBytes }), checked.root);
   const spelt = spellDiagnostics([...(size ? [size] : []), ...forecasts], options.optionSpelling ?? CLI_SPELLING);
   return { output, manifest, root: checked.root, diagnostics: [...checked.diagnostics, ...spelt] };
 }

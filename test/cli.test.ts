@@ -130,6 +130,16 @@ describe('validate', () => {
     );
   });
 
+  it("tells the console each file's size before reading it (the process sizes its heap by it)", async () => {
+    const stdin = 'version: 1.1\nkind: component\nrun: {kind: job, container: {image: "alpine:3.20"}}\n';
+    const { io } = memoryConsole(stdin);
+    const sizes: number[] = [];
+    io.sizeHeapFor = (bytes) => sizes.push(bytes);
+    const file = fixture('pipelines/simple_dag_pipeline.yml');
+    expect(await runCli(['validate', file, '-'], io)).toBe(0);
+    expect(sizes).toEqual([statSync(file).size, Buffer.byteLength(stdin)]);
+  });
+
   it('refuses files over --max-file-size, and missing files, as located errors', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
     writeFileSync(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest, Template } from '../src/argo/types.js';
+import { formatCount } from '../src/diagnostics/format.js';
 import { forecastDiagnostics } from '../src/forecast/forecast-diagnostics.js';
 import { forecastRun } from '../src/forecast/run-forecast.js';
 import { transpile } from '../src/transpile.js';
@@ -170,5 +171,12 @@ describe('names Argo and operators extend at run time', () => {
     expect(warning!.message).toMatch(
       /^the PyTorchJob will be named up to 63 characters, and the training operator names its Master Services `<job>-master-<index>`: 72 characters/,
     );
+  });
+});
+
+describe('counts in messages', () => {
+  it("groups thousands as toLocaleString('en-US') does", () => {
+    for (const count of [0, 7, 999, 1000, 5001, 65_536, 999_999, 1_000_000, 1_234_567_890])
+      expect(formatCount(count)).toBe(count.toLocaleString('en-US'));
   });
 });

@@ -309,7 +309,7 @@ describe('manifest size', () => {
     `version: 1.1\nkind: component\nname: wide\nrun:\n  kind: dag\n  operations:\n${Array.from({ length: operations }, (_, i) => `  - {name: op-${i}, component: {name: step-${i}, run: {kind: job, container: {image: "ghcr.io/acme/step:${i}", args: [--index, "${i}"]}}}}\n`).join('')}`;
 
   it("warns, where the operations are listed, before Argo's etcd limit is reached", async () => {
-    const big = await transpile('wide.yaml', pipeline(6000), { kind: 'workflow' });
+    const big = await transpile('wide.yaml', pipeline(8000), { kind: 'workflow' });
     expect(big.output).toBeDefined();
     expect(big.diagnostics).toEqual([
       expect.objectContaining({
@@ -318,11 +318,19 @@ describe('manifest size', () => {
         location: expect.objectContaining({ line: 6, column: 3 }),
         message: expect.stringContaining('MiB; Argo keeps it in one etcd object'),
       }),
-      // 6,000 node statuses will not fit the Workflow either, even compressed.
+      // 8,000 node statuses will not fit the Workflow either, even compressed.
       expect.objectContaining({ severity: 'warning', code: 'run-status-size' }),
     ]);
     const small = await transpile('wide.yaml', pipeline(100), { kind: 'workflow' });
     expect(small.diagnostics).toEqual([]);
+  });
+
+  it('weighs the manifest as etcd keeps it (compact JSON), whatever format it is written in', async () => {
+    const yaml = await transpile('wide.yaml', pipeline(8000), { kind: 'workflow' });
+    const json = await transpile('wide.yaml', pipeline(8000), { kind: 'workflow', format: 'json' });
+    const stored = (Buffer.byteLength(JSON.stringify(yaml.manifest)) / 1024 / 1024).toFixed(1);
+    for (const result of [yaml, json])
+      expect(result.diagnostics[0]!.message).toContain(`the Workflow is ${stored} MiB;`);
   });
 });
 

@@ -26,3 +26,14 @@ export function formatJson(diagnostics: readonly Diagnostic[]): string {
  * spaces again from each of them, quadratic in a value quoted in the message.)
  */
 const oneLine = (text: string): string => text.replace(/\s+/g, (run) => (run.includes('\n') ? ' ' : run));
+
+/**
+ * A count (a non-negative integer) as messages write it, `5,001`: what `toLocaleString('en-US')`
+ * gives, without loading the ICU locale data on its first call (about 15 ms of a CLI run).
+ */
+export function formatCount(count: number): string {
+  const digits = String(count);
+  let text = '';
+  for (let i = 0; i < digits.length; i++) text += (i > 0 && (digits.length - i) % 3 === 0 ? ',' : '') + digits[i];
+  return text;
+}

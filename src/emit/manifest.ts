@@ -35,6 +35,8 @@ const GO_YAML_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 const GO_YAML_ESCAPES = new RegExp(GO_YAML_ESCAPE.source, 'g');
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+/** Either of the above may be in a string holding this: one test clears almost every string. */
+const UNUSUAL = /[\u007f-\u009f\u2028\u2029\ufffe\uffff\ud800-\udfff]/;
 
 function escapeForGoYaml(character: string): string {
   const code = character.charCodeAt(0);
@@ -52,6 +54,7 @@ function readableByGo(manifest: Manifest): { value: unknown; escape: boolean } {
   let surrogates = false;
   const scan = (value: unknown): void => {
     if (typeof value === 'string') {
+      if (!UNUSUAL.test(value)) return;
       if (GO_YAML_ESCAPE.test(value)) escape = true;
       if (LONE_SURROGATE.test(value)) surrogates = true;
     } else if (Array.isArray(value)) value.forEach(scan);

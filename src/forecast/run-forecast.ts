@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { OPERATIONS_ANNOTATION } from '../argo/contract.js';
 import type { DagTask, Manifest, Parameter, Template, WorkflowSpec } from '../argo/types.js';
+import { formatCount } from '../diagnostics/format.js';
 import { templateOperations } from './template-operations.js';
 
 /**
@@ -25,6 +26,8 @@ export interface Forecast {
 export interface ForecastOptions {
   /** The controller's MAX_WORKFLOW_SIZE (default 1 MiB), above which it compresses node statuses. */
   maxWorkflowSize?: number;
+  /** The manifest's size as the API server stores it (compact JSON), when the caller has it. */
+  manifestBytes?: number;
 }
 
 /** Argo's default MAX_WORKFLOW_SIZE (workflow/packer). */
@@ -37,6 +40,12 @@ export const CRON_NAME_LIMIT = 52;
 export const LABEL_LIMIT = 63;
 /** Above this many nodes the synthetic status is extrapolated rather than built. */
 const SYNTHESIZED_NODES = 50_000;
+/**
+ * Nodes serialized (and gzipped) to weigh them: a larger run is weighed by an even sample of
+ * this many, its size scaled from theirs. The nodes of a run are alike, so the sample's bytes
+ * per node, plain and gzipped, are the run's to within a few percent.
+ */
+const WEIGHED_NODES = 1_000;
 
 /** A node as Argo's controller stores it, close enough to weigh it (workflow/controller, wfv1.NodeStatus). */
 interface SyntheticNode {
@@ -79,7 +88,13 @@ export function forecastRun(manifest: Manifest, options: ForecastOptions = {}): 
   const workflowName = runName(manifest);
   const expansion = expand(spec, workflowName, operationNames(manifest));
   return [
-    ...statusSize(manifest, spec, workflowName, expansion, options.maxWorkflowSize ?? DEFAULT_MAX_WORKFLOW_SIZE),
+    ...statusSize(
+      options.manifestBytes ?? storedBytes(manifest),
+      spec,
+      workflowName,
+      expansion,
+      options.maxWorkflowSize ?? DEFAULT_MAX_WORKFLOW_SIZE,
+    ),
     ...podAnnotations(spec, workflowName, expansion),
     ...names(manifest, spec, workflowName),
   ];
@@ -277,8 +292,11 @@ function itemLabel(item: unknown): string {
 
 const format = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** A manifest's size as the API server keeps it in etcd: compact JSON. */
+export const storedBytes = (manifest: Manifest): number => Buffer.byteLength(JSON.stringify(manifest));
+
 function statusSize(
-  manifest: Manifest,
+  manifestBytes: number,
   spec: WorkflowSpec,
   workflowName: string,
   expansion: Expansion,
@@ -286,31 +304,32 @@ function statusSize(
 ): Forecast[] {
   const built = expansion.nodes.length;
   if (!built) return [];
-  const json = JSON.stringify(Object.fromEntries(expansion.nodes.map((n) => [n.id, n])));
-  const nodeBytes = Buffer.byteLength(json);
-  // Extrapolated when the run has more nodes than were built (the count is exact up to there).
-  const scale = expansion.truncated ? estimatedNodes(spec) / built : 1;
-  const nodes = Math.round(built * scale);
-  const pods = Math.round(expansion.nodes.filter((n) => n.type === 'Pod').length * scale);
+  const stride = Math.ceil(built / WEIGHED_NODES);
+  const sample = stride === 1 ? expansion.nodes : expansion.nodes.filter((_, i) => i % stride === 0);
+  const json = JSON.stringify(Object.fromEntries(sample.map((n) => [n.id, n])));
+  // The count is exact up to SYNTHESIZED_NODES and extrapolated above.
+  const nodes = expansion.truncated ? estimatedNodes(spec) : built;
+  const perSampled = nodes / sample.length;
+  const pods = Math.round((expansion.nodes.filter((n) => n.type === 'Pod').length * nodes) / built);
   // Besides the nodes: the spec as submitted, and one `taskResultsCompletionStatus` entry per pod,
   // which Argo never compresses.
-  const base = Buffer.byteLength(JSON.stringify(manifest)) + pods * (workflowName.length + 20) + 1024;
-  const plain = base + nodeBytes * scale;
+  const base = manifestBytes + pods * (workflowName.length + 20) + 1024;
+  const plain = base + Buffer.byteLength(json) * perSampled;
   if (plain <= maxWorkflowSize) return [];
-  // Only a run too big to keep plain is compressed: gzip only then.
-  const compressed = base + Math.ceil((gzipSync(json).length * scale * 4) / 3);
+  // Only a run too big to keep plain is compressed (gzip, then base64): gzip only then.
+  const compressed = base + Math.ceil((gzipSync(json).length * perSampled * 4) / 3);
   const fanOut = [...expansion.perOperation.values()].sort((a, b) => b.nodes - a.nodes)[0];
   const where = fanOut?.path ?? [];
   const size = (bytes: number) =>
     bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`;
   const limit = size(maxWorkflowSize);
-  const share = fanOut ? `, ${fanOut.nodes.toLocaleString('en-US')} of them for this operation` : '';
+  const share = fanOut ? `, ${formatCount(fanOut.nodes)} of them for this operation` : '';
   if (compressed > maxWorkflowSize)
     return [
       {
         kind: 'status-size',
         operation: where,
-        message: `a run of this pipeline will hold about ${nodes.toLocaleString('en-US')} node statuses${share}: about ${size(compressed)} even compressed, over Argo's ${limit} workflow size (MAX_WORKFLOW_SIZE), so the run will fail with "workflow is longer than maximum allowed size" unless the controller offloads node statuses to a database`,
+        message: `a run of this pipeline will hold about ${formatCount(nodes)} node statuses${share}: about ${size(compressed)} even compressed, over Argo's ${limit} workflow size (MAX_WORKFLOW_SIZE), so the run will fail with "workflow is longer than maximum allowed size" unless the controller offloads node statuses to a database`,
         hint: 'split the matrix or the pipeline into smaller ones, or configure node status offloading (persistence.nodeStatusOffLoad) and give the Action argo-url and argo-token',
       },
     ];
@@ -318,7 +337,7 @@ function statusSize(
     {
       kind: 'status-size',
       operation: where,
-      message: `a run of this pipeline will hold about ${nodes.toLocaleString('en-US')} node statuses${share}, about ${size(plain)}: over Argo's ${limit} (MAX_WORKFLOW_SIZE), so Argo will keep them compressed in status.compressedNodes (about ${size(compressed)} in all); tools that read status.nodes will see none`,
+      message: `a run of this pipeline will hold about ${formatCount(nodes)} node statuses${share}, about ${size(plain)}: over Argo's ${limit} (MAX_WORKFLOW_SIZE), so Argo will keep them compressed in status.compressedNodes (about ${size(compressed)} in all); tools that read status.nodes will see none`,
       hint: 'the Action reads compressed statuses; `kubectl get workflow -o yaml` and scripts reading status.nodes do not',
     },
   ];

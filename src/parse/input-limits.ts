@@ -2,6 +2,7 @@ import { diagnostic } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
+import { formatCount } from '../diagnostics/format.js';
 
 /**
  * Bounds on what one Polyaxonfile may hold, checked on the parsed document before anything
@@ -133,7 +134,7 @@ function checkAliases(document: Document, at: (offset: number) => Location): Dia
       if (++aliases > INPUT_LIMITS.aliases) {
         found = refusal(
           'too-long',
-          `this file uses more than ${INPUT_LIMITS.aliases.toLocaleString('en-US')} aliases`,
+          `this file uses more than ${formatCount(INPUT_LIMITS.aliases)} aliases`,
           at(offset),
           'write the values out, or generate the file without anchors and aliases',
         );

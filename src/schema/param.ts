@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { laxBool, strict } from './primitives.js';
 import { envVarName } from './k8s.js';
 
-const FULL_FORM_KEYS = [
+const FULL_FORM_KEYS = new Set([
   'value',
   'ref',
   'contextOnly',
@@ -12,7 +12,7 @@ const FULL_FORM_KEYS = [
   'context_only',
   'to_init',
   'to_env',
-];
+]);
 
 /**
  * Short form (spec §5.2): anything that is not a mapping with one of the V1Param keys is the
@@ -21,14 +21,17 @@ const FULL_FORM_KEYS = [
 export function expandShortForm(raw: unknown): unknown {
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)) {
     const keys = Object.keys(raw);
-    if (keys.length === 0 || keys.some((k) => FULL_FORM_KEYS.includes(k))) {
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(raw))
-        out[key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())] = value;
-      return out;
-    }
+    if (keys.length === 0 || keys.some((k) => FULL_FORM_KEYS.has(k))) return camelKeys(raw);
   }
   return { value: raw };
+}
+
+/** `to_env` → `toEnv`: Polyaxon reads V1Param's fields in either spelling. */
+function camelKeys(raw: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw))
+    out[key.includes('_') ? key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : key] = value;
+  return out;
 }
 
 const fullForm = strict({
@@ -54,11 +57,7 @@ export const fullFormParams = z.record(
   z.string(),
   z.preprocess(
     (raw) =>
-      raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)
-        ? Object.fromEntries(
-            Object.entries(raw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
-          )
-        : raw,
+      raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date) ? camelKeys(raw) : raw,
     fullForm,
   ),
 );

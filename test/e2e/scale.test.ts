@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forecastRun } from '../../src/forecast/run-forecast.js';
+import { transpile } from '../../src/transpile.js';
 import { decodeCompressedNodes } from '../../src/watch/node-status.js';
 import { SIMULATED_SCHEDULER } from './support/pod-simulator.js';
 import { HEAD_SHA, restartWorkflowController, Scenario } from './support/scenario.js';
@@ -94,6 +96,18 @@ describe('a workflow whose node statuses Argo compresses', () => {
     expect(pods).toHaveLength(ITEMS + 1);
     expect(pods.filter((n) => n.phase === 'Failed')).toHaveLength(1);
     expect(scenario.simulator!.steps.filter((s) => s.task === 'sweep')).toHaveLength(ITEMS);
+
+    // What `transpile` forecast for this run, from the manifest alone, is what Argo wrote.
+    const { manifest } = await transpile('sweep.yaml', pipeline, { kind: 'workflow', offline: true });
+    const [forecast] = forecastRun(manifest!, { maxWorkflowSize: MAX_WORKFLOW_SIZE });
+    const told = /about ([\d,]+) node statuses.*\(about (\d+) KiB in all\)/.exec(forecast!.message);
+    expect(told, forecast!.message).not.toBeNull();
+    expect(Number(told![1]!.replace(/,/g, ''))).toBe(nodes.length);
+    const storedKiB = JSON.stringify(workflow).length / 1024;
+    expect(
+      Math.abs(Number(told![2]) / storedKiB - 1),
+      `${told![2]} KiB forecast, ${Math.round(storedKiB)} KiB stored`,
+    ).toBeLessThan(0.25);
 
     const last = Object.fromEntries(Object.entries(scenario.checks()).map(([name, history]) => [name, history.at(-1)]));
     expect(last).toEqual({

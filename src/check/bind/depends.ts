@@ -32,7 +32,11 @@ export function bindDepends(
 
   // One entry per upstream operation, in the order its first edge is written.
   const byUpstream = new Map<string, Edge[]>();
-  for (const edge of upstream) byUpstream.set(edge.from, [...(byUpstream.get(edge.from) ?? []), edge]);
+  for (const edge of upstream) {
+    const edges = byUpstream.get(edge.from);
+    if (edges) edges.push(edge);
+    else byUpstream.set(edge.from, [edge]);
+  }
 
   const triggerClauses: Depends[] = [];
   const eventClauses: Depends[] = [];

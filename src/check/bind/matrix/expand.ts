@@ -1,4 +1,5 @@
 import type { DiagnosticCode } from '../../../diagnostics/codes.js';
+import { formatCount } from '../../../diagnostics/format.js';
 import type { Path } from '../../../parse/source.js';
 import type { HyperParam, Matrix } from '../../../schema/matrix.js';
 import { discreteValues, random, sample, spaceProblem, spaceSize } from './space.js';
@@ -152,7 +153,7 @@ function checkSpaces(params: [string, HyperParam][]): [string, number | undefine
 
 const tooLarge = (size: number, at: Path): MatrixProblem => ({
   code: 'matrix-too-large',
-  message: `the matrix has ${size.toLocaleString('en-US')} runs; one workflow holds at most ${MAX_SUGGESTIONS.toLocaleString('en-US')}`,
+  message: `the matrix has ${formatCount(size)} runs; one workflow holds at most ${formatCount(MAX_SUGGESTIONS)}`,
   at,
   hint: 'narrow the space or set a smaller `numRuns`',
 });
