@@ -12808,7 +12808,7 @@ const earlyStopping = discriminatedUnion('kind', [
 
 
 
-const FULL_FORM_KEYS = [
+const FULL_FORM_KEYS = new Set([
     'value',
     'ref',
     'contextOnly',
@@ -12818,7 +12818,7 @@ const FULL_FORM_KEYS = [
     'context_only',
     'to_init',
     'to_env',
-];
+]);
 /**
  * Short form (spec §5.2): anything that is not a mapping with one of the V1Param keys is the
  * param's value. `lr: 0.01` is `lr: {value: 0.01}`; `opt: {kind: adam}` is a dict value.
@@ -12826,14 +12826,17 @@ const FULL_FORM_KEYS = [
 function expandShortForm(raw) {
     if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)) {
         const keys = Object.keys(raw);
-        if (keys.length === 0 || keys.some((k) => FULL_FORM_KEYS.includes(k))) {
-            const out = {};
-            for (const [key, value] of Object.entries(raw))
-                out[key.replace(/_([a-z])/g, (_, c) => c.toUpperCase())] = value;
-            return out;
-        }
+        if (keys.length === 0 || keys.some((k) => FULL_FORM_KEYS.has(k)))
+            return camelKeys(raw);
     }
     return { value: raw };
+}
+/** `to_env` → `toEnv`: Polyaxon reads V1Param's fields in either spelling. */
+function camelKeys(raw) {
+    const out = {};
+    for (const [key, value] of Object.entries(raw))
+        out[key.includes('_') ? key.replace(/_([a-z])/g, (_, c) => c.toUpperCase()) : key] = value;
+    return out;
 }
 const fullForm = strict({
     value: unknown().optional(),
@@ -12850,9 +12853,7 @@ const params = record(schemas_string(), param);
  * Params of hooks and builds: Polyaxon reads them as V1Param objects without the short form
  * (only operations' `params` expand it), so `message: done` is refused there.
  */
-const fullFormParams = record(schemas_string(), preprocess((raw) => raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date)
-    ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()), v]))
-    : raw, fullForm));
+const fullFormParams = record(schemas_string(), preprocess((raw) => raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof Date) ? camelKeys(raw) : raw, fullForm));
 
 ;// CONCATENATED MODULE: ./src/schema/matrix.ts
 
@@ -17852,31 +17853,15 @@ function pairs(value) {
  * It records which runtime paths were read, so the template mounts the volumes that make them exist.
  */
 class TextScope {
-    inputs;
-    contextParams;
-    outputs;
-    connections;
-    attachedConnections;
-    projectGlobal;
+    names;
     usesOutputsPath = false;
     usesContextPath = false;
     /** `{{ globals.uuid }}`: the containers define the uuid variable. */
     usesUuid = false;
     /** `{{ globals.name }}`: the template takes the operation's name as an input. */
     usesName = false;
-    constructor(inputs, 
-    /** Context-only params: template inputs without an IO declaration. */
-    contextParams, outputs, connections, 
-    /** Connections attached to the run (`run.connections`), the ones templates may read. */
-    attachedConnections, 
-    /** `{{ globals.project_name }}` and its kin, as workflow parameters; none where absent. */
-    projectGlobal) {
-        this.inputs = inputs;
-        this.contextParams = contextParams;
-        this.outputs = outputs;
-        this.connections = connections;
-        this.attachedConnections = attachedConnections;
-        this.projectGlobal = projectGlobal;
+    constructor(names) {
+        this.names = names;
     }
     /** Translated text, or why it cannot be. */
     translate(text, form = 'python') {
@@ -17909,12 +17894,12 @@ class TextScope {
         const [head, second, third] = path;
         const dotted = path.join('.');
         if (path.length === 1 && head !== undefined) {
-            const io = this.inputs.get(head);
+            const io = this.names.inputs.get(head);
             if (io)
                 return io.isFlag ? text_flag(head) : inputText(io, form);
-            if (this.contextParams.has(head))
+            if (this.names.contextParams?.has(head))
                 return parameter(head);
-            if (this.outputs.has(head))
+            if (this.names.outputs?.has(head))
                 return {
                     error: `\`{{ ${head} }}\` reads the output \`${head}\`, which the job produces`,
                     hint: `write it to the file \`{{ globals.run_outputs_path }}/${head}\``,
@@ -17923,15 +17908,15 @@ class TextScope {
                 return this.path(RUN_OUTPUTS_PATH, 'outputs');
             return {
                 error: `\`{{ ${head} }}\` is not an input or param of this component (Polyaxon would render it empty)`,
-                hint: this.inputs.size
-                    ? `inputs: ${[...this.inputs.keys()].join(', ')}`
+                hint: this.names.inputs.size
+                    ? `inputs: ${[...this.names.inputs.keys()].join(', ')}`
                     : 'declare it under `inputs:`, or pass it as a `contextOnly` param',
             };
         }
         if (head === 'params' && second !== undefined) {
             if (second === 'as_args' && path.length === 2) {
                 const args = [];
-                for (const io of this.inputs.values()) {
+                for (const io of this.names.inputs.values()) {
                     const arg = this.asArg(io);
                     if ('error' in arg)
                         return arg;
@@ -17939,8 +17924,8 @@ class TextScope {
                 }
                 return join(args, ' ');
             }
-            const io = this.inputs.get(second);
-            if ((!io && !this.contextParams.has(second)) || path.length !== 3)
+            const io = this.names.inputs.get(second);
+            if ((!io && !this.names.contextParams?.has(second)) || path.length !== 3)
                 return { error: `\`{{ ${dotted} }}\` does not name a param of this component` };
             if (third === 'value' || third === 'as_str')
                 return parameter(second);
@@ -17953,13 +17938,13 @@ class TextScope {
             return { error: `\`{{ ${dotted} }}\`: a param has value, as_str, as_arg, type and connection` };
         }
         if (head === 'globals' && path.length === 2 && second !== undefined) {
-            if (this.projectGlobal && isProjectGlobal(second))
-                return this.projectGlobal(second);
+            if (this.names.projectGlobal && isProjectGlobal(second))
+                return this.names.projectGlobal(second);
             const global = JOB_GLOBALS[second];
             if (global === undefined)
                 return {
                     error: `\`{{ globals.${second} }}\` has no equivalent in Argo`,
-                    hint: `available: ${[...Object.keys(JOB_GLOBALS), ...(this.projectGlobal ? PROJECT_GLOBAL_NAMES : [])].join(', ')}`,
+                    hint: `available: ${[...Object.keys(JOB_GLOBALS), ...(this.names.projectGlobal ? PROJECT_GLOBAL_NAMES : [])].join(', ')}`,
                 };
             if (typeof global === 'string')
                 return this.path(global, global.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
@@ -17970,15 +17955,15 @@ class TextScope {
             return global;
         }
         if (head === 'connections' && path.length === 3 && second !== undefined && third !== undefined) {
-            const connection = this.connections?.byName.get(second);
+            const connection = this.names.connections?.byName.get(second);
             if (!connection)
                 return {
                     error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which is not in the connections catalog`,
-                    hint: this.connections
-                        ? `catalog connections: ${[...this.connections.byName.keys()].join(', ')}`
+                    hint: this.names.connections
+                        ? `catalog connections: ${[...this.names.connections.byName.keys()].join(', ')}`
                         : 'pass the catalog with `--connections FILE`',
                 };
-            if (!this.attachedConnections.includes(second))
+            if (!this.names.attachedConnections?.includes(second))
                 return {
                     error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`,
                     hint: `add \`${second}\` to \`run.connections\``,
@@ -18012,7 +17997,7 @@ class TextScope {
                     hint: 'give the input a default value',
                 };
             // argFormat is rendered with the input as its only name (spec §5.8).
-            const scoped = new TextScope(new Map([[io.name, { ...io, isFlag: false }]]), new Set(), new Set(), undefined, []);
+            const scoped = new TextScope({ inputs: new Map([[io.name, { ...io, isFlag: false }]]) });
             return scoped.translate(io.argFormat);
         }
         if (!nullable)
@@ -18119,7 +18104,14 @@ deadline = false) {
     if (!run.container.image)
         context.unsupported(origin, [...runAt, 'container'], 'the container has no `image`; Argo needs one (Polyaxon `build` sections are not supported)', 'set `run.container.image`');
     const connections = renderConnectionNames(Array.isArray(run.connections) ? run.connections : [], compiled, context, origin, [...runAt, 'connections']);
-    const scope = new TextScope(inputs, new Set(contextParams), new Set(outputs.map((o) => o.name)), context.options.connections, connections, context.projectGlobal);
+    const scope = new TextScope({
+        inputs,
+        contextParams: new Set(contextParams),
+        outputs: new Set(outputs.map((o) => o.name)),
+        connections: context.options.connections,
+        attachedConnections: connections,
+        projectGlobal: context.projectGlobal,
+    });
     const main = bindContainer(run.container, 'main', scope, context, origin, [...runAt, 'container']);
     const pod = bindEnvironment(compiled.environment, context, origin, [...runAt, 'environment']);
     const settings = bindSettings(compiled, context);
@@ -18674,7 +18666,13 @@ function bindResource(compiled, kind, contextParams, context) {
             context.templated(origin, at, field);
             continue;
         }
-        const scope = new TextScope(inputs, new Set(contextParams), new Set(), context.options.connections, Array.isArray(replica.connections) ? replica.connections : [], context.projectGlobal);
+        const scope = new TextScope({
+            inputs,
+            contextParams: new Set(contextParams),
+            connections: context.options.connections,
+            attachedConnections: Array.isArray(replica.connections) ? replica.connections : [],
+            projectGlobal: context.projectGlobal,
+        });
         const bound = bindReplica(replica, role, spec.container, scope, compiled, at, context);
         usesName ||= scope.usesName;
         // The job's pods are the training operator's, not Argo's: they carry no node id.
@@ -19289,6 +19287,8 @@ const GO_YAML_ESCAPE = /[\u007f-\u009f\u2028\u2029\ufffe\uffff]/;
 const GO_YAML_ESCAPES = new RegExp(GO_YAML_ESCAPE.source, 'g');
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+/** Either of the above may be in a string holding this: one test clears almost every string. */
+const UNUSUAL = /[\u007f-\u009f\u2028\u2029\ufffe\uffff\ud800-\udfff]/;
 function escapeForGoYaml(character) {
     const code = character.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
@@ -19304,6 +19304,8 @@ function readableByGo(manifest) {
     let surrogates = false;
     const scan = (value) => {
         if (typeof value === 'string') {
+            if (!UNUSUAL.test(value))
+                return;
             if (GO_YAML_ESCAPE.test(value))
                 escape = true;
             if (LONE_SURROGATE.test(value))

@@ -16,7 +16,7 @@ const rss = path.join(root, 'scripts', 'bench', 'report-rss.mjs');
 const floorScript = path.join(root, 'scripts', 'bench', 'floor.mjs');
 const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,5000,20000').split(',').map(Number);
 // Small runs are cheap and the most sensitive to a noisy machine: take the best of more of them.
-const repeatsFor = (size) => Number(process.env.BENCH_REPEATS ?? (size <= 100 ? 10 : 3));
+const repeatsFor = (size) => Number(process.env.BENCH_REPEATS ?? (size <= 100 ? 10 : size <= 5000 ? 5 : 3));
 // Argo keeps a Workflow in one etcd object: etcd's default request limit is 1.5 MiB.
 const ETCD_LIMIT = 1.5 * 1024 * 1024;
 const work = mkdtempSync(path.join(tmpdir(), 'bench-'));
@@ -24,24 +24,45 @@ const work = mkdtempSync(path.join(tmpdir(), 'bench-'));
 // every measured process (the floor's included). The first run fills it and is reported apart.
 const env = { ...process.env, NODE_COMPILE_CACHE: path.join(work, 'compile-cache') };
 
-/** Best wall time of `repeats` fresh processes, the peak memory of the fastest, and the first one's time. */
-function measure(args, repeats) {
-  let best = { ms: Infinity, rssMb: 0 };
-  let firstMs;
-  for (let i = 0; i < repeats; i++) {
-    const start = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, ['--import', rss, ...args], {
-      env,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
-    const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(run.stderr)?.[1] ?? 0);
-    firstMs ??= ms;
-    if (ms < best.ms) best = { ms, rssMb: kb / 1024 };
-  }
-  return { ...best, firstMs };
+/** One fresh process: its wall time and peak memory. */
+function runOnce(args) {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--import', rss, ...args], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
+  const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(run.stderr)?.[1] ?? 0);
+  return { ms, rssMb: kb / 1024 };
+}
+
+/**
+ * Each command of `commands` run `repeats` times, taking turns (a, b, c, a, b, c…) so that a
+ * noisy spell of the machine weighs on all of them alike. For each: the best wall time, the
+ * peak memory of that run, and every run's time in turn order.
+ */
+function measure(commands, repeats) {
+  const best = Object.fromEntries(Object.keys(commands).map((name) => [name, { ms: Infinity, rssMb: 0, all: [] }]));
+  for (let i = 0; i < repeats; i++)
+    for (const [name, args] of Object.entries(commands)) {
+      const run = runOnce(args);
+      best[name].all.push(run.ms);
+      if (run.ms < best[name].ms) best[name] = { ...run, all: best[name].all };
+    }
+  return best;
+}
+
+/**
+ * The median of a/b over runs made in the same turn. Best times compare two lucky moments,
+ * which on a shared machine need not be alike; a turn's runs follow each other within seconds.
+ */
+function pairedRatio(a, b) {
+  const ratios = a.all.map((ms, i) => ms / b.all[i]).sort((x, y) => x - y);
+  const middle = ratios.length / 2;
+  const median = ratios.length % 2 ? ratios[Math.floor(middle)] : (ratios[middle - 1] + ratios[middle]) / 2;
+  return Number(median.toFixed(2));
 }
 
 const results = [];
@@ -52,10 +73,16 @@ for (const size of sizes) {
   writeFileSync(input, generateDag(size));
   const output = path.join(work, `dag-${size}.argo.yaml`);
   const json = path.join(work, `dag-${size}.argo.json`);
-  const transpile = measure([cli, 'transpile', input, '-o', output], repeatsFor(size));
-  const validate = measure([cli, 'validate', input], repeatsFor(size));
-  spawnSync(process.execPath, [cli, 'transpile', input, '--format', 'json', '-o', json]);
-  const floor = measure([floorScript, input, json, path.join(work, `floor-${size}.yaml`)], repeatsFor(size));
+  // The floor writes what transpile wrote; this first run also fills the compile cache.
+  const first = runOnce([cli, 'transpile', input, '--format', 'json', '-o', json]);
+  const { transpile, validate, floor } = measure(
+    {
+      transpile: [cli, 'transpile', input, '-o', output],
+      validate: [cli, 'validate', input],
+      floor: [floorScript, input, json, path.join(work, `floor-${size}.yaml`)],
+    },
+    repeatsFor(size),
+  );
   const outputBytes = statSync(output).size;
   results.push({
     operations: size,
@@ -64,9 +91,10 @@ for (const size of sizes) {
     bytesPerOperation: Math.round(outputBytes / size),
     validateMs: Math.round(validate.ms),
     transpileMs: Math.round(transpile.ms),
-    ...(results.length === 0 && { firstRunMs: Math.round(transpile.firstMs) }),
+    ...(results.length === 0 && { firstRunMs: Math.round(first.ms) }),
     floorMs: Math.round(floor.ms),
     ratio: Number((transpile.ms / floor.ms).toFixed(2)),
+    pairedRatio: pairedRatio(transpile, floor),
     peakRssMb: Math.round(Math.max(validate.rssMb, transpile.rssMb)),
     floorPeakRssMb: Math.round(floor.rssMb),
     fitsEtcd: outputBytes <= ETCD_LIMIT,
@@ -87,6 +115,7 @@ const columns = [
   'transpileMs',
   'floorMs',
   'ratio',
+  'pairedRatio',
   'growth',
   'peakRssMb',
   'floorPeakRssMb',

@@ -1,10 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubStandIn } from './support/github-server.js';
-import { KubeStandIn } from './support/kube-server.js';
+import type { KubeStandIn } from './support/kube-server.js';
 import { TWO_STEP_PIPELINE } from './support/pipelines.js';
+import { pullRequestEvent, startPullRequestWorld, type PullRequestWorld } from './support/pull-request.js';
 import { startAction } from './support/run-action.js';
 
 /**
@@ -13,45 +12,23 @@ import { startAction } from './support/run-action.js';
  * against the real apiserver's schema, quota and admission.)
  */
 
-let github: GitHubStandIn;
 let kube: KubeStandIn;
 let apiUrl: string;
 let kubeconfig: string;
 let workspace: string;
+let world: PullRequestWorld;
 
 beforeEach(async () => {
-  github = new GitHubStandIn();
-  apiUrl = await github.start();
-  kube = new KubeStandIn();
-  const server = await kube.start();
-  kubeconfig = `apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "${server}"}}]
-users: [{name: u, user: {token: kube-secret-token}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`;
-  workspace = mkdtempSync(path.join(tmpdir(), 'workspace-'));
-  writeFileSync(path.join(workspace, 'polyaxonfile.yaml'), TWO_STEP_PIPELINE);
-  github.state.pullFiles.set(7, [{ filename: 'polyaxonfile.yaml', status: 'added' }]);
+  world = await startPullRequestWorld();
+  ({ kube, apiUrl, kubeconfig, workspace } = world);
 });
 
-afterEach(async () => {
-  await kube.stop();
-  await github.stop();
-});
+afterEach(() => world.stop());
 
 function validate(fork = false) {
   return startAction({
     inputs: { kubeconfig, namespace: 'ml', comment: 'false' },
-    event: {
-      number: 7,
-      pull_request: {
-        number: 7,
-        head: { sha: 'a'.repeat(40), repo: { full_name: fork ? 'stranger/ml' : 'acme/ml' } },
-        base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } },
-      },
-    },
+    event: pullRequestEvent({ fork }),
     eventName: 'pull_request_target',
     apiUrl,
     workspace,

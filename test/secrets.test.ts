@@ -1,11 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubStandIn } from './support/github-server.js';
-import { KubeStandIn } from './support/kube-server.js';
-import { TWO_STEP_PIPELINE } from './support/pipelines.js';
+import type { GitHubStandIn } from './support/github-server.js';
+import type { KubeStandIn } from './support/kube-server.js';
+import {
+  kubeconfigFor,
+  pullRequestEvent,
+  startPullRequestWorld,
+  type PullRequestWorld,
+} from './support/pull-request.js';
 import { eventually, startAction, type ActionRun } from './support/run-action.js';
 
 /**
@@ -30,48 +34,19 @@ let kube: KubeStandIn;
 let apiUrl: string;
 let server: string;
 let workspace: string;
+let world: PullRequestWorld;
 
 beforeEach(async () => {
-  github = new GitHubStandIn();
-  apiUrl = await github.start();
-  kube = new KubeStandIn();
-  kube.token = KUBE_TOKEN;
-  server = await kube.start();
-  workspace = mkdtempSync(path.join(tmpdir(), 'workspace-'));
-  writeFileSync(path.join(workspace, 'polyaxonfile.yaml'), TWO_STEP_PIPELINE);
-  github.state.pullFiles.set(7, [{ filename: 'polyaxonfile.yaml', status: 'added' }]);
+  world = await startPullRequestWorld({ kubeToken: KUBE_TOKEN });
+  ({ github, kube, apiUrl, server, workspace } = world);
 });
 
-afterEach(async () => {
-  await kube.stop();
-  await github.stop();
-});
+afterEach(() => world.stop());
 
-const kubeconfig = (url: string) => `apiVersion: v1
-kind: Config
-clusters:
-- name: local
-  cluster: {server: "${url}", insecure-skip-tls-verify: true}
-users:
-- name: ci
-  user:
-    token: ${KUBE_TOKEN}
-    client-certificate-data: ${CERT_DATA}
-    client-key-data: ${KEY_DATA}
-contexts:
-- name: local
-  context: {cluster: local, user: ci}
-current-context: local
-`;
+const kubeconfig = (url: string) =>
+  kubeconfigFor(url, `token: ${KUBE_TOKEN}, client-certificate-data: ${CERT_DATA}, client-key-data: ${KEY_DATA}`);
 
-const event = {
-  number: 7,
-  pull_request: {
-    number: 7,
-    head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/ml' } },
-    base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } },
-  },
-};
+const event = pullRequestEvent();
 
 function start(inputs: Record<string, string>, options: { url?: string; env?: Record<string, string> } = {}) {
   return startAction({

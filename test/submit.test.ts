@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Manifest } from '../src/argo/types.js';
@@ -8,9 +5,9 @@ import { ArgoApi } from '../src/cluster/argo-api.js';
 import { loadKubeConfig } from '../src/cluster/kubeconfig.js';
 import type { NodeStatus, WorkflowObject } from '../src/watch/workflow-status.js';
 import { ArgoServerStandIn } from './support/argo-server.js';
-import { GitHubStandIn } from './support/github-server.js';
-import { KubeStandIn, type KubeFault } from './support/kube-server.js';
-import { TWO_STEP_PIPELINE } from './support/pipelines.js';
+import type { GitHubStandIn } from './support/github-server.js';
+import type { KubeFault, KubeStandIn } from './support/kube-server.js';
+import { pullRequestEvent, startPullRequestWorld, type PullRequestWorld } from './support/pull-request.js';
 import { eventually, savedState, startAction } from './support/run-action.js';
 
 /**
@@ -24,43 +21,16 @@ let kube: KubeStandIn;
 let apiUrl: string;
 let kubeconfig: string;
 let workspace: string;
+let world: PullRequestWorld;
 
 beforeEach(async () => {
-  github = new GitHubStandIn();
-  apiUrl = await github.start();
-  kube = new KubeStandIn();
-  const server = await kube.start();
-  kubeconfig = `apiVersion: v1
-kind: Config
-clusters:
-- name: local
-  cluster: {server: "${server}", insecure-skip-tls-verify: true}
-users:
-- name: ci
-  user: {token: kube-secret-token}
-contexts:
-- name: local
-  context: {cluster: local, user: ci}
-current-context: local
-`;
-  workspace = mkdtempSync(path.join(tmpdir(), 'workspace-'));
-  writeFileSync(path.join(workspace, 'polyaxonfile.yaml'), TWO_STEP_PIPELINE);
-  github.state.pullFiles.set(7, [{ filename: 'polyaxonfile.yaml', status: 'added' }]);
+  world = await startPullRequestWorld();
+  ({ github, kube, apiUrl, kubeconfig, workspace } = world);
 });
 
-afterEach(async () => {
-  await kube.stop();
-  await github.stop();
-});
+afterEach(() => world.stop());
 
-const event = {
-  number: 7,
-  pull_request: {
-    number: 7,
-    head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/ml' } },
-    base: { sha: 'b'.repeat(40), repo: { full_name: 'acme/ml' } },
-  },
-};
+const event = pullRequestEvent();
 
 /**
  * Runs the bundled Action in submit mode. Its own retry delays and back-offs are a hundred times
@@ -215,10 +185,7 @@ describe('submit mode', () => {
   });
 
   it("refuses to submit a fork's pipeline on pull_request_target unless allowed", async () => {
-    const forkEvent = {
-      ...event,
-      pull_request: { ...event.pull_request, head: { sha: 'a'.repeat(40), repo: { full_name: 'stranger/ml' } } },
-    };
+    const forkEvent = pullRequestEvent({ fork: true });
     const refused = await startAction({
       inputs: { mode: 'submit', kubeconfig, namespace: 'ml', comment: 'false' },
       event: forkEvent,

@@ -1,9 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { it } from 'vitest';
 import { WorkflowNodes } from '../../src/cluster/workflow-nodes.js';
-import { CheckRunReporter } from '../../src/github/check-runs.js';
-import type { GitHubClient } from '../../src/github/octokit.js';
+import { countingReporter, quantile, report } from './support.js';
 import { earlyStoppingReason } from '../../src/watch/early-stopping.js';
 import { operationStates } from '../../src/watch/operation-states.js';
 import type { NodeStatus, WorkflowObject } from '../../src/watch/workflow-status.js';
@@ -128,20 +126,7 @@ it('handles one status update of a 5,000-node compressed workflow', async () => 
     spec: { entrypoint: 'sweep' },
     status: { phase: 'Running', progress: `0/${NODES}`, compressedNodes },
   });
-  let calls = 0;
-  const client = {
-    rest: {
-      checks: {
-        create: () => Promise.resolve({ data: { id: ++calls } }),
-        update: () => Promise.resolve((calls++, { data: {} })),
-      },
-    },
-  } as unknown as GitHubClient;
-  const reporter = new CheckRunReporter(
-    client,
-    { owner: 'acme', repo: 'ml' },
-    { prefix: 'argo', headSha: 'a'.repeat(40), maxCheckRuns: 50 },
-  );
+  const { reporter } = countingReporter();
   const reader = new WorkflowNodes();
   const first = await reader.read(workflow(gzipSync(JSON.stringify(statuses)).toString('base64'), 1));
   await reporter.start(first.workflow, operationStates(first.workflow));
@@ -173,10 +158,9 @@ it('handles one status update of a 5,000-node compressed workflow', async () => 
     events: EVENTS,
     rawStatusBytes: rawBytes,
     compressedBytes,
-    medianMs: Number(times[Math.floor(times.length / 2)]!.toFixed(2)),
-    p95Ms: Number(times[Math.floor(times.length * 0.95)]!.toFixed(2)),
-    maxMs: Number(times.at(-1)!.toFixed(2)),
+    medianMs: quantile(times, 0.5, 2),
+    p95Ms: quantile(times, 0.95, 2),
+    maxMs: quantile(times, 1, 2),
   };
-  if (process.env.BENCH_COMPRESSED_OUT) writeFileSync(process.env.BENCH_COMPRESSED_OUT, JSON.stringify(result));
-  else console.log(result);
+  report('BENCH_COMPRESSED_OUT', result);
 }, 300_000);

@@ -88,14 +88,14 @@ export function bindJob(
     origin,
     [...runAt, 'connections'],
   );
-  const scope = new TextScope(
+  const scope = new TextScope({
     inputs,
-    new Set(contextParams),
-    new Set(outputs.map((o) => o.name)),
-    context.options.connections,
-    connections,
-    context.projectGlobal,
-  );
+    contextParams: new Set(contextParams),
+    outputs: new Set(outputs.map((o) => o.name)),
+    connections: context.options.connections,
+    attachedConnections: connections,
+    projectGlobal: context.projectGlobal,
+  });
   const main = bindContainer(run.container, 'main', scope, context, origin, [...runAt, 'container']);
   const pod = bindEnvironment(compiled.environment, context, origin, [...runAt, 'environment']);
   const settings = bindSettings(compiled, context);

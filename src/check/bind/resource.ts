@@ -88,14 +88,13 @@ export function bindResource(
       context.templated(origin, at, field);
       continue;
     }
-    const scope = new TextScope(
+    const scope = new TextScope({
       inputs,
-      new Set(contextParams),
-      new Set(),
-      context.options.connections,
-      Array.isArray(replica.connections) ? replica.connections : [],
-      context.projectGlobal,
-    );
+      contextParams: new Set(contextParams),
+      connections: context.options.connections,
+      attachedConnections: Array.isArray(replica.connections) ? replica.connections : [],
+      projectGlobal: context.projectGlobal,
+    });
     const bound = bindReplica(replica, role, spec.container, scope, compiled, at, context);
     usesName ||= scope.usesName;
     // The job's pods are the training operator's, not Argo's: they carry no node id.

@@ -21,6 +21,22 @@ import type { IO } from '../../schema/io.js';
 import { isJinjaError, parseTemplate, type JinjaExpression } from './jinja.js';
 import { isProjectGlobal, PROJECT_GLOBAL_NAMES } from './project.js';
 
+/** What a template's text may name. */
+export interface TextNames {
+  /** The component's inputs, by name. */
+  inputs: ReadonlyMap<string, IO>;
+  /** Context-only params: template inputs without an IO declaration. */
+  contextParams?: ReadonlySet<string>;
+  /** The component's outputs, which its text may not read. */
+  outputs?: ReadonlySet<string>;
+  /** The connections catalog (`--connections`), for `{{ connections.NAME.KEY }}`. */
+  connections?: ConnectionCatalog | undefined;
+  /** Connections attached to the run (`run.connections`), the ones templates may read. */
+  attachedConnections?: readonly string[];
+  /** `{{ globals.project_name }}` and its kin, as workflow parameters; none where absent. */
+  projectGlobal?: ((key: string) => ArgoText | TextError) | undefined;
+}
+
 /**
  * Jinja in a template's strings (command, args, env, image, init items…) → Argo text over the
  * template's input parameters (spec §5.7): `{{ lr }}` reads the input `lr`, `isFlag` and
@@ -35,17 +51,7 @@ export class TextScope {
   /** `{{ globals.name }}`: the template takes the operation's name as an input. */
   usesName = false;
 
-  constructor(
-    private readonly inputs: ReadonlyMap<string, IO>,
-    /** Context-only params: template inputs without an IO declaration. */
-    private readonly contextParams: ReadonlySet<string>,
-    private readonly outputs: ReadonlySet<string>,
-    private readonly connections: ConnectionCatalog | undefined,
-    /** Connections attached to the run (`run.connections`), the ones templates may read. */
-    private readonly attachedConnections: readonly string[],
-    /** `{{ globals.project_name }}` and its kin, as workflow parameters; none where absent. */
-    private readonly projectGlobal?: (key: string) => ArgoText | TextError,
-  ) {}
+  constructor(private readonly names: TextNames) {}
 
   /** Translated text, or why it cannot be. */
   translate(text: string, form: RenderForm = 'python'): ArgoText | TextError {
@@ -76,10 +82,10 @@ export class TextScope {
     const [head, second, third] = path;
     const dotted = path.join('.');
     if (path.length === 1 && head !== undefined) {
-      const io = this.inputs.get(head);
+      const io = this.names.inputs.get(head);
       if (io) return io.isFlag ? flag(head) : inputText(io, form);
-      if (this.contextParams.has(head)) return parameter(head);
-      if (this.outputs.has(head))
+      if (this.names.contextParams?.has(head)) return parameter(head);
+      if (this.names.outputs?.has(head))
         return {
           error: `\`{{ ${head} }}\` reads the output \`${head}\`, which the job produces`,
           hint: `write it to the file \`{{ globals.run_outputs_path }}/${head}\``,
@@ -87,23 +93,23 @@ export class TextScope {
       if (head === 'outputs_path') return this.path(RUN_OUTPUTS_PATH, 'outputs');
       return {
         error: `\`{{ ${head} }}\` is not an input or param of this component (Polyaxon would render it empty)`,
-        hint: this.inputs.size
-          ? `inputs: ${[...this.inputs.keys()].join(', ')}`
+        hint: this.names.inputs.size
+          ? `inputs: ${[...this.names.inputs.keys()].join(', ')}`
           : 'declare it under `inputs:`, or pass it as a `contextOnly` param',
       };
     }
     if (head === 'params' && second !== undefined) {
       if (second === 'as_args' && path.length === 2) {
         const args: ArgoText[] = [];
-        for (const io of this.inputs.values()) {
+        for (const io of this.names.inputs.values()) {
           const arg = this.asArg(io);
           if ('error' in arg) return arg;
           args.push(arg);
         }
         return join(args, ' ');
       }
-      const io = this.inputs.get(second);
-      if ((!io && !this.contextParams.has(second)) || path.length !== 3)
+      const io = this.names.inputs.get(second);
+      if ((!io && !this.names.contextParams?.has(second)) || path.length !== 3)
         return { error: `\`{{ ${dotted} }}\` does not name a param of this component` };
       if (third === 'value' || third === 'as_str') return parameter(second);
       if (third === 'as_arg') return io ? this.asArg(io) : concat(literal(`--${second}=`), parameter(second));
@@ -112,12 +118,12 @@ export class TextScope {
       return { error: `\`{{ ${dotted} }}\`: a param has value, as_str, as_arg, type and connection` };
     }
     if (head === 'globals' && path.length === 2 && second !== undefined) {
-      if (this.projectGlobal && isProjectGlobal(second)) return this.projectGlobal(second);
+      if (this.names.projectGlobal && isProjectGlobal(second)) return this.names.projectGlobal(second);
       const global = JOB_GLOBALS[second];
       if (global === undefined)
         return {
           error: `\`{{ globals.${second} }}\` has no equivalent in Argo`,
-          hint: `available: ${[...Object.keys(JOB_GLOBALS), ...(this.projectGlobal ? PROJECT_GLOBAL_NAMES : [])].join(', ')}`,
+          hint: `available: ${[...Object.keys(JOB_GLOBALS), ...(this.names.projectGlobal ? PROJECT_GLOBAL_NAMES : [])].join(', ')}`,
         };
       if (typeof global === 'string')
         return this.path(global, global.startsWith(RUN_OUTPUTS_PATH) ? 'outputs' : 'context');
@@ -126,15 +132,15 @@ export class TextScope {
       return global;
     }
     if (head === 'connections' && path.length === 3 && second !== undefined && third !== undefined) {
-      const connection = this.connections?.byName.get(second);
+      const connection = this.names.connections?.byName.get(second);
       if (!connection)
         return {
           error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which is not in the connections catalog`,
-          hint: this.connections
-            ? `catalog connections: ${[...this.connections.byName.keys()].join(', ')}`
+          hint: this.names.connections
+            ? `catalog connections: ${[...this.names.connections.byName.keys()].join(', ')}`
             : 'pass the catalog with `--connections FILE`',
         };
-      if (!this.attachedConnections.includes(second))
+      if (!this.names.attachedConnections?.includes(second))
         return {
           error: `\`{{ ${dotted} }}\` reads connection \`${second}\`, which this run does not attach`,
           hint: `add \`${second}\` to \`run.connections\``,
@@ -169,7 +175,7 @@ export class TextScope {
           hint: 'give the input a default value',
         };
       // argFormat is rendered with the input as its only name (spec §5.8).
-      const scoped = new TextScope(new Map([[io.name, { ...io, isFlag: false }]]), new Set(), new Set(), undefined, []);
+      const scoped = new TextScope({ inputs: new Map([[io.name, { ...io, isFlag: false }]]) });
       return scoped.translate(io.argFormat);
     }
     if (!nullable) return concat(literal(`--${io.name}=`), inputText(io, 'json'));
