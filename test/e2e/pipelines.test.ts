@@ -513,7 +513,7 @@ run:
       expect(read.status?.conditions ?? []).not.toContainEqual(expect.objectContaining({ type: 'SpecError' }));
       const kubeconfig = path.join(mkdtempSync(path.join(tmpdir(), 'argo-cli-')), 'kubeconfig');
       writeFileSync(kubeconfig, scenario.kubeconfig, { mode: 0o600 });
-      await run(ARGO, [
+      const { stdout: submitted } = await run(ARGO, [
         'submit',
         '--from',
         `cronwf/${created.metadata.name}`,
@@ -521,12 +521,18 @@ run:
         namespace,
         '--kubeconfig',
         kubeconfig,
+        '-o',
+        'name',
       ]);
-      const workflow = await scenario.waitForWorkflow((wf) =>
-        ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? ''),
+      // Its schedule is every 30 minutes: on the hour and half hour the controller starts a run of its own.
+      const name = submitted.trim();
+      const workflow = await scenario.waitForWorkflow(
+        (wf) => ['Succeeded', 'Failed', 'Error'].includes(wf.status?.phase ?? ''),
+        90_000,
+        name,
       );
       expect(workflow.status?.phase).toBe('Succeeded');
-      expect(scenario.runs).toHaveLength(1);
+      expect(scenario.runs.filter((step) => step.nodeName.startsWith(`${name}.`))).toHaveLength(1);
     });
 });
 

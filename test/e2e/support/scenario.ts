@@ -196,21 +196,25 @@ export class Scenario {
     });
   }
 
-  /** The scenario's one Workflow as the apiserver has it now (undefined before the submit). */
-  async workflow(): Promise<WorkflowObject | undefined> {
+  /** The scenario's one Workflow (or the one named) as the apiserver has it now (undefined before the submit). */
+  async workflow(name?: string): Promise<WorkflowObject | undefined> {
     const list = (await this.config.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
       group: 'argoproj.io',
       version: 'v1alpha1',
       namespace: this.namespace,
       plural: 'workflows',
     })) as { items: WorkflowObject[] };
-    return list.items[0];
+    return name === undefined ? list.items[0] : list.items.find((wf) => wf.metadata.name === name);
   }
 
-  async waitForWorkflow(done: (workflow: WorkflowObject) => boolean, timeoutMs = 90_000): Promise<WorkflowObject> {
+  async waitForWorkflow(
+    done: (workflow: WorkflowObject) => boolean,
+    timeoutMs = 90_000,
+    name?: string,
+  ): Promise<WorkflowObject> {
     let current: WorkflowObject | undefined;
     for (const start = Date.now(); Date.now() - start < timeoutMs; await sleep(250)) {
-      current = await this.workflow().catch(() => current);
+      current = await this.workflow(name).catch(() => current);
       if (current && done(current)) return current;
     }
     throw new Error(
