@@ -13366,8 +13366,7 @@ function checkLiteral(located, { io, section }, context) {
     if (value === null || value === undefined) {
         // An output a param is given for is validated like an input: only its own
         // `delayValidation: true` postpones it (Polyaxon delays outputs when no param is given).
-        const required = section === 'input' ? isRequiredInput(io) : !io.isOptional && !('value' in io) && io.delayValidation !== true;
-        if (required)
+        if (isRequiredInput(io))
             context.report(located, at, 'missing-value', `no value was provided for the non-optional ${section} \`${io.name}\``, { anchor: 'value', hint: `give \`${io.name}\` a value${io.type ? ` of type \`${io.type}\`` : ''}` });
         return;
     }

@@ -40,26 +40,23 @@ function runOnce(args) {
 
 /**
  * Each command of `commands` run `repeats` times, taking turns (a, b, c, a, b, c…) so that a
- * noisy spell of the machine weighs on all of them alike. For each: the best wall time, the
- * peak memory of that run, and every run's time in turn order.
+ * noisy spell of the machine weighs on all of them alike: every command's runs, in turn order.
  */
 function measure(commands, repeats) {
-  const best = Object.fromEntries(Object.keys(commands).map((name) => [name, { ms: Infinity, rssMb: 0, all: [] }]));
-  for (let i = 0; i < repeats; i++)
-    for (const [name, args] of Object.entries(commands)) {
-      const run = runOnce(args);
-      best[name].all.push(run.ms);
-      if (run.ms < best[name].ms) best[name] = { ...run, all: best[name].all };
-    }
-  return best;
+  const runs = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+  for (let i = 0; i < repeats; i++) for (const [name, args] of Object.entries(commands)) runs[name].push(runOnce(args));
+  return runs;
 }
+
+/** The fastest of some runs (its peak memory with it). */
+const fastest = (runs) => runs.reduce((best, run) => (run.ms < best.ms ? run : best));
 
 /**
  * The median of a/b over runs made in the same turn. Best times compare two lucky moments,
  * which on a shared machine need not be alike; a turn's runs follow each other within seconds.
  */
 function pairedRatio(a, b) {
-  const ratios = a.all.map((ms, i) => ms / b.all[i]).sort((x, y) => x - y);
+  const ratios = a.map((run, i) => run.ms / b[i].ms).sort((x, y) => x - y);
   const middle = ratios.length / 2;
   const median = ratios.length % 2 ? ratios[Math.floor(middle)] : (ratios[middle - 1] + ratios[middle]) / 2;
   return Number(median.toFixed(2));
@@ -75,7 +72,7 @@ for (const size of sizes) {
   const json = path.join(work, `dag-${size}.argo.json`);
   // The floor writes what transpile wrote; this first run also fills the compile cache.
   const first = runOnce([cli, 'transpile', input, '--format', 'json', '-o', json]);
-  const { transpile, validate, floor } = measure(
+  const runs = measure(
     {
       transpile: [cli, 'transpile', input, '-o', output],
       validate: [cli, 'validate', input],
@@ -83,6 +80,7 @@ for (const size of sizes) {
     },
     repeatsFor(size),
   );
+  const [transpile, validate, floor] = [runs.transpile, runs.validate, runs.floor].map(fastest);
   const outputBytes = statSync(output).size;
   // etcd keeps the object as compact JSON, whatever format it was written in.
   const storedBytes = Buffer.byteLength(JSON.stringify(JSON.parse(readFileSync(json, 'utf8'))));
@@ -96,7 +94,7 @@ for (const size of sizes) {
     ...(results.length === 0 && { firstRunMs: Math.round(first.ms) }),
     floorMs: Math.round(floor.ms),
     ratio: Number((transpile.ms / floor.ms).toFixed(2)),
-    pairedRatio: pairedRatio(transpile, floor),
+    pairedRatio: pairedRatio(runs.transpile, runs.floor),
     peakRssMb: Math.round(Math.max(validate.rssMb, transpile.rssMb)),
     floorPeakRssMb: Math.round(floor.rssMb),
     storedBytesPerOperation: Math.round(storedBytes / size),

@@ -72,9 +72,7 @@ function checkLiteral(
   if (value === null || value === undefined) {
     // An output a param is given for is validated like an input: only its own
     // `delayValidation: true` postpones it (Polyaxon delays outputs when no param is given).
-    const required =
-      section === 'input' ? isRequiredInput(io) : !io.isOptional && !('value' in io) && io.delayValidation !== true;
-    if (required)
+    if (isRequiredInput(io))
       context.report(
         located,
         at,
