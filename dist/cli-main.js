@@ -135,7 +135,7 @@ function repositoryRoot(absolutePath, cwd) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(18);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8641);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2223);
 
 
 // The only place that touches process state (with `processConsole`): everything else is testable as runCli().
@@ -146,7 +146,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8641:
+/***/ 2223:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -670,6 +670,16 @@ const variable = (name) => ({ segments: [{ kind: 'variable', name }] });
 const expression = (source) => ({ segments: [{ kind: 'expression', source }] });
 const environment = (name) => ({ segments: [{ kind: 'environment', name }] });
 const EMPTY = { segments: [] };
+/**
+ * The same text, its values marked as values that may come out empty (a false flag, an optional
+ * input left out, an empty string): what decides whether an argv item can vanish (`mayRenderEmpty`).
+ */
+const emptiable = (text) => ({
+    segments: text.segments.map((s) => s.kind === 'variable' || s.kind === 'expression' ? { ...s, mayBeEmpty: true } : s),
+});
+/** Whether the text can come out empty once its values are known: it holds nothing but such values. */
+const mayRenderEmpty = (text) => text.segments.length > 0 &&
+    text.segments.every((s) => (s.kind === 'variable' || s.kind === 'expression') && s.mayBeEmpty === true);
 /** Texts joined end to end; adjacent literals merge, so encoding sees every seam. */
 function concat(...texts) {
     const segments = [];
@@ -17509,9 +17519,11 @@ function bindContainer(container, role, scope, context, origin, at) {
         }
         return context.encodable(translated, delivery, origin, path);
     };
+    // Polyaxon drops the items of command and args that are empty (sanitize_container_command_args):
+    // those empty in the file here, those that come out empty while the run goes when lowering.
     const list = (values, field) => values
         ?.map((item, i) => text(item, [...at, field, i], DELIVERY[field]))
-        .filter((t) => t !== undefined);
+        .filter((t) => t !== undefined && t.segments.length > 0);
     const name = container.name;
     const nameProblem = name !== undefined && role !== 'main' ? dnsLabelProblem(name) : undefined;
     if (nameProblem)
@@ -17896,8 +17908,9 @@ class TextScope {
             const io = this.names.inputs.get(head);
             if (io)
                 return io.isFlag ? text_flag(head) : inputText(io, form);
+            // A context-only param has no declared type: its value may be anything, `''` too.
             if (this.names.contextParams?.has(head))
-                return parameter(head);
+                return emptiable(parameter(head));
             if (this.names.outputs?.has(head))
                 return {
                     error: `\`{{ ${head} }}\` reads the output \`${head}\`, which the job produces`,
@@ -17927,7 +17940,7 @@ class TextScope {
             if ((!io && !this.names.contextParams?.has(second)) || path.length !== 3)
                 return { error: `\`{{ ${dotted} }}\` does not name a param of this component` };
             if (third === 'value' || third === 'as_str')
-                return parameter(second);
+                return io ? inputText(io, 'python') : emptiable(parameter(second));
             if (third === 'as_arg')
                 return io ? this.asArg(io) : concat(literal(`--${second}=`), parameter(second));
             if (third === 'type')
@@ -18002,7 +18015,7 @@ class TextScope {
         if (!nullable)
             return concat(literal(`--${io.name}=`), inputText(io, 'json'));
         const value = expressionOf(`inputs.parameters.${io.name}`);
-        return expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`);
+        return emptiable(expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`));
     }
     path(value, volume) {
         if (volume === 'outputs')
@@ -18015,15 +18028,22 @@ class TextScope {
 /** `{{inputs.parameters.NAME}}`. Polyaxon IO names are valid Argo parameter names as they are. */
 const parameter = (name) => variable(`inputs.parameters.${name}`);
 /** An input's value as `form` writes it: a boolean's text lowercased for JSON. */
-const inputText = (io, form) => form === 'json' && io.type === 'bool'
-    ? expression(`sprig.lower(${expressionOf(`inputs.parameters.${io.name}`)})`)
-    : parameter(io.name);
+const inputText = (io, form) => {
+    const text = form === 'json' && io.type === 'bool'
+        ? expression(`sprig.lower(${expressionOf(`inputs.parameters.${io.name}`)})`)
+        : parameter(io.name);
+    return mayBeEmpty(io) ? emptiable(text) : text;
+};
+/** Types whose value always renders as some text: a number, `True`/`False`, `[]`, `{}`. */
+const NEVER_EMPTY_TYPES = new Set(['int', 'float', 'bool', 'list', 'dict']);
+/** Whether an input's value can render empty: a string (or untyped) value can be `''`, a left-out optional one is. */
+const mayBeEmpty = (io) => io.isOptional === true || !NEVER_EMPTY_TYPES.has(io.type ?? '');
 /** The words Polyaxon reads as true (spec §4.2 `bool`), for values that arrive as text. */
 const text_TRUE_WORDS = ['true', '1', 'yes', 'on', 't', 'y'];
 /** An Argo expression: is this text one of Polyaxon's true words? */
 const isTrueExpression = (value) => `sprig.lower(sprig.trim(${value})) in [${text_TRUE_WORDS.map((w) => `'${w}'`).join(', ')}]`;
 /** isFlag: `--NAME` when true, nothing when false (spec §5.8). */
-const text_flag = (name) => expression(`${isTrueExpression(expressionOf(`inputs.parameters.${name}`))} ? '--${name}' : ''`);
+const text_flag = (name) => emptiable(expression(`${isTrueExpression(expressionOf(`inputs.parameters.${name}`))} ? '--${name}' : ''`));
 /** `{{ globals.KEY }}` inside a job's container (its own run): a path, or Argo text. */
 const JOB_GLOBALS = {
     uuid: environment(UUID_VARIABLE),
@@ -18198,7 +18218,8 @@ deadline = false) {
         },
         container: withUuid({ ...main, env, envFrom: [...main.envFrom, ...attached.envFrom], volumeMounts, ports }),
         initContainers: initContainers.map(withUuid),
-        sidecars: sidecars.filter((s) => s !== undefined).map(withUuid),
+        // A sidecar without a name was refused above (unnamed-sidecar).
+        sidecars: sidecars.filter((s) => s?.name !== undefined).map(withUuid),
         volumes,
     };
 }
@@ -19265,7 +19286,9 @@ function emitManifest(manifest, format) {
     if (format === 'json')
         return `${JSON.stringify(value, null, 2)}\n`;
     // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
-    const options = { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' };
+    // No directive is ever written (the default tags need no `%TAG`), so none is looked for: `yaml`
+    // would otherwise walk the whole tree for tags first (75 ms of a 5,000-operation transpile).
+    const options = { aliasDuplicateObjects: false, directives: false, lineWidth: 0, version: '1.1' };
     if (!escape)
         return (0,dist/* stringify */.As)(value, options);
     const document = new dist/* Document */.yo(value, options);
@@ -19886,6 +19909,49 @@ function renderDepends(depends) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/lower/argv.ts
+
+/**
+ * Polyaxon drops the items of a container's command and args that come out empty (a false flag,
+ * an optional input left out), where Argo would pass each as an empty argument. A list with such
+ * an item is therefore computed while the run goes, by an expression that yields it as JSON
+ * without its empty items; the pod gets it through the template's `podSpecPatch`, which Argo
+ * applies before it starts the containers. Undefined when no item can come out empty.
+ */
+function argvWhileRunning(items) {
+    if (!items?.some(mayRenderEmpty))
+        return undefined;
+    return `toJson(filter([${items.map((item) => renderExpression(item, 'argv')).join(', ')}], {# != ''}))`;
+}
+function argvPatch(name, list, container) {
+    const command = argvWhileRunning(container.command);
+    const args = argvWhileRunning(container.args);
+    if (!command && !args)
+        return undefined;
+    return { name, list, ...(command ? { command } : {}), ...(args ? { args } : {}) };
+}
+/**
+ * The template's `podSpecPatch`: the pod fields Argo templates lack, then the containers whose
+ * argv is computed while the run goes (merged by name). Written as JSON text, each computed list
+ * as the expression tag Argo replaces with it.
+ */
+function podSpecPatch(fields, argv) {
+    if (!argv.length)
+        return fields === undefined ? undefined : JSON.stringify(fields);
+    const members = Object.entries(fields ?? {}).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
+    for (const list of ['containers', 'initContainers']) {
+        const entries = argv
+            .filter((patch) => patch.list === list)
+            .map(({ name, command, args }) => {
+            const computed = [command && `"command":{{=${command}}}`, args && `"args":{{=${args}}}`].filter(Boolean);
+            return `{"name":${JSON.stringify(name)},${computed.join(',')}}`;
+        });
+        if (entries.length)
+            members.push(`"${list}":[${entries.join(',')}]`);
+    }
+    return `{${members.join(',')}}`;
+}
+
 ;// CONCATENATED MODULE: ./src/lower/container.ts
 
 /** A bound container → the container Argo writes into the pod, each text written for where it goes. */
@@ -19920,6 +19986,7 @@ function lowerContainer(container, write = render) {
 
 
 
+
 /** A text in a manifest, written once the whole manifest is: see `writeManifest`. */
 class ManifestText {
     text;
@@ -19927,6 +19994,13 @@ class ManifestText {
     constructor(text, delivery) {
         this.text = text;
         this.delivery = delivery;
+    }
+}
+/** A value of a manifest computed while the run goes: an expression yielding JSON (a YAML flow collection). */
+class ManifestExpression {
+    source;
+    constructor(source) {
+        this.source = source;
     }
 }
 /**
@@ -19938,7 +20012,7 @@ function lowerResource(template) {
     const containers = [];
     const specs = {};
     for (const replica of template.replicas) {
-        const podContainers = replica.containers.map((c) => lowerContainer(c, write));
+        const podContainers = replica.containers.map((c) => withArgvWhileRunning(lowerContainer(c, write), c));
         containers.push(...podContainers);
         specs[replica.role] = {
             replicas: replica.replicas,
@@ -19982,6 +20056,16 @@ function lowerResource(template) {
         manifest: { object, containers },
     };
 }
+/** A replica's container, its command and args computed while the run goes where an item may come out empty. */
+function withArgvWhileRunning(container, bound) {
+    const command = argvWhileRunning(bound.command);
+    const args = argvWhileRunning(bound.args);
+    return {
+        ...container,
+        ...(command ? { command: new ManifestExpression(command) } : {}),
+        ...(args ? { args: new ManifestExpression(args) } : {}),
+    };
+}
 /**
  * The manifest as YAML text. Argo substitutes parameters into the manifest's text before reading
  * it, so a value pasted as it is could end a string or add fields (`#`, a quote, a newline). So
@@ -20001,6 +20085,10 @@ function writeManifest(object) {
             leaves.push(`"{{=sprig.trimSuffix(${QUOTE}, sprig.trimPrefix(${QUOTE}, sprig.toJson(${renderExpression(node.text, node.delivery)})))}}"`);
             return `${marker}-${leaves.length - 1}`;
         }
+        if (node instanceof ManifestExpression) {
+            leaves.push(`{{=${node.source}}}`);
+            return `${marker}-${leaves.length - 1}`;
+        }
         if (Array.isArray(node))
             return node.map(withMarkers);
         if (node !== null && typeof node === 'object' && !(node instanceof Date))
@@ -20014,6 +20102,7 @@ function writeManifest(object) {
 const QUOTE = "'\\u0022'";
 
 ;// CONCATENATED MODULE: ./src/lower/templates.ts
+
 
 
 
@@ -20109,12 +20198,17 @@ function containerBody(bound) {
         ...(bound.initContainers.length ? { initContainers: bound.initContainers.map((c) => lowerContainer(c)) } : {}),
         ...(bound.sidecars.length ? { sidecars: bound.sidecars.map((c) => lowerContainer(c)) } : {}),
         ...(bound.volumes.length ? { volumes: bound.volumes } : {}),
-    }, bound.settings);
+    }, bound.settings, [
+        argvPatch('main', 'containers', bound.container),
+        ...bound.initContainers.map((c) => argvPatch(c.name, 'initContainers', c)),
+        ...bound.sidecars.map((c) => argvPatch(c.name, 'containers', c)),
+    ].filter((patch) => patch !== undefined));
 }
 /** A leaf template: its parts, pod metadata, pod fields and settings, in the order Argo's Template lists them. */
-function templateBody(parts, settings) {
+function templateBody(parts, settings, argv = []) {
     const labels = settings.labels ?? {};
     const annotations = settings.annotations ?? {};
+    const patch = podSpecPatch(settings.podSpecPatch, argv);
     return {
         ...(parts.inputs ? { inputs: parts.inputs } : {}),
         ...(parts.outputs ? { outputs: parts.outputs } : {}),
@@ -20140,7 +20234,7 @@ function templateBody(parts, settings) {
         ...(settings.priorityClassName ? { priorityClassName: settings.priorityClassName } : {}),
         ...(settings.schedulerName ? { schedulerName: settings.schedulerName } : {}),
         ...(settings.hostAliases ? { hostAliases: settings.hostAliases } : {}),
-        ...(settings.podSpecPatch ? { podSpecPatch: JSON.stringify(settings.podSpecPatch) } : {}),
+        ...(patch ? { podSpecPatch: patch } : {}),
         ...(settings.retries !== undefined
             ? { retryStrategy: { limit: settings.retries, retryPolicy: 'Always' } }
             : {}),
@@ -21328,7 +21422,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var resolveBlockMap = __nccwpck_require__(7103);
 var resolveBlockSeq = __nccwpck_require__(334);
 var resolveFlowCollection = __nccwpck_require__(3142);
@@ -22250,7 +22344,7 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var resolveProps = __nccwpck_require__(4631);
 var utilFlowIndentCheck = __nccwpck_require__(4051);
 
@@ -22357,7 +22451,7 @@ exports.resolveEnd = resolveEnd;
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
@@ -23936,7 +24030,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var cst = __nccwpck_require__(3461);
 var lexer = __nccwpck_require__(361);
 var lineCounter = __nccwpck_require__(6628);
@@ -24571,7 +24665,7 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 4604:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -27372,7 +27466,7 @@ exports.nullTag = nullTag;
 
 
 var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 
 const seq = {
     collection: 'seq',
@@ -28094,7 +28188,7 @@ exports.merge = merge;
 var identity = __nccwpck_require__(1127);
 var toJS = __nccwpck_require__(4043);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
@@ -28178,7 +28272,7 @@ exports.omap = omap;
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var YAMLSeq = __nccwpck_require__(4604);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {

@@ -27,6 +27,7 @@ interface Template {
   resource?: { manifest: string };
   activeDeadlineSeconds?: number | string;
   memoize?: { key: string };
+  podSpecPatch?: string;
   dag?: { tasks: { name: string; depends?: string; arguments?: { parameters: { name: string; value: string }[] } }[] };
 }
 interface Manifest {
@@ -157,6 +158,68 @@ run:
       expect(container?.args).toEqual([`--note=${render(literal(note), 'argv')}`]);
       expect(Object.keys(container ?? {}).sort()).toEqual(['args', 'image', 'name']);
     }
+  });
+});
+
+describe('argv items that come out empty', () => {
+  it("are dropped from a Kubeflow replica's command while the run goes, as Polyaxon drops them", async () => {
+    const m = await manifest(
+      `version: 1.1
+kind: component
+name: tf
+inputs: [{name: verbose, type: bool, isFlag: true}, {name: note, type: str}]
+run:
+  kind: tfjob
+  worker: {replicas: 2, container: {image: tf, command: [python, "", train.py, "{{ params.verbose.as_arg }}", "{{ note }}"]}}
+`,
+      {
+        params: [
+          ['verbose', 'false'],
+          ['note', 'x'],
+        ],
+      },
+    );
+    const tf = template(m, 'tf');
+    for (const [verbose, note, command] of [
+      ['false', '', ['python', 'train.py']],
+      ['true', 'a # b', ['python', 'train.py', '--verbose', 'a # b']],
+      ['no', `it's "quoted"\nx: y`, ['python', 'train.py', `it's "quoted"\nx: y`]],
+    ] as const) {
+      const substituted = await ev.substitute(
+        { name: tf.name, inputs: tf.inputs, resource: tf.resource },
+        { 'inputs.parameters.verbose': verbose, 'inputs.parameters.note': note },
+      );
+      if (!substituted.ok) throw new Error(substituted.error);
+      const job = parse((substituted.value.template as { resource: { manifest: string } }).resource.manifest) as {
+        spec: { tfReplicaSpecs: { Worker: { template: { spec: { containers: Record<string, unknown>[] } } } } };
+      };
+      expect(job.spec.tfReplicaSpecs.Worker.template.spec.containers[0]?.command).toEqual(command);
+    }
+  });
+
+  it('leave a list whose items cannot come out empty as it is, with no patch', async () => {
+    const m = await manifest(
+      `version: 1.1
+kind: component
+name: plain
+inputs: [{name: epochs, type: int}, {name: rate, type: float}]
+run: {kind: job, container: {image: alpine, command: [python, "", train.py, "{{ epochs }}", "{{ params.rate.as_arg }}"]}}
+`,
+      {
+        params: [
+          ['epochs', '3'],
+          ['rate', '0.1'],
+        ],
+      },
+    );
+    const plain = template(m, 'plain');
+    expect(plain.container?.command).toEqual([
+      'python',
+      'train.py',
+      '{{inputs.parameters.epochs}}',
+      '--rate={{inputs.parameters.rate}}',
+    ]);
+    expect(plain.podSpecPatch).toBeUndefined();
   });
 });
 

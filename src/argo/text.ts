@@ -18,9 +18,9 @@ import { BRACE_VARIABLE } from './contract.js';
 export type Segment =
   | { readonly kind: 'literal'; readonly text: string }
   /** An Argo variable, written `{{NAME}}`: `inputs.parameters.lr`, `workflow.name`… */
-  | { readonly kind: 'variable'; readonly name: string }
+  | { readonly kind: 'variable'; readonly name: string; readonly mayBeEmpty?: true }
   /** An expression tag `{{=…}}`. Its source is ours: it never holds `{{` or `}}`. */
-  | { readonly kind: 'expression'; readonly source: string }
+  | { readonly kind: 'expression'; readonly source: string; readonly mayBeEmpty?: true }
   /** A variable the container itself defines, written `$(NAME)` for the kubelet (argv and file only). */
   | { readonly kind: 'environment'; readonly name: string };
 
@@ -52,6 +52,21 @@ export const variable = (name: string): ArgoText => ({ segments: [{ kind: 'varia
 export const expression = (source: string): ArgoText => ({ segments: [{ kind: 'expression', source }] });
 export const environment = (name: string): ArgoText => ({ segments: [{ kind: 'environment', name }] });
 export const EMPTY: ArgoText = { segments: [] };
+
+/**
+ * The same text, its values marked as values that may come out empty (a false flag, an optional
+ * input left out, an empty string): what decides whether an argv item can vanish (`mayRenderEmpty`).
+ */
+export const emptiable = (text: ArgoText): ArgoText => ({
+  segments: text.segments.map((s) =>
+    s.kind === 'variable' || s.kind === 'expression' ? { ...s, mayBeEmpty: true } : s,
+  ),
+});
+
+/** Whether the text can come out empty once its values are known: it holds nothing but such values. */
+export const mayRenderEmpty = (text: ArgoText): boolean =>
+  text.segments.length > 0 &&
+  text.segments.every((s) => (s.kind === 'variable' || s.kind === 'expression') && s.mayBeEmpty === true);
 
 /** Texts joined end to end; adjacent literals merge, so encoding sees every seam. */
 export function concat(...texts: readonly ArgoText[]): ArgoText {

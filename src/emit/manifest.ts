@@ -15,7 +15,9 @@ export function emitManifest(manifest: Manifest, format: OutputFormat): string {
   const { value, escape } = readableByGo(manifest);
   if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
   // YAML 1.1 quoting: Kubernetes' parser reads `yes`, `on` or `0777` the 1.1 way, so such strings must be quoted.
-  const options = { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' } as const;
+  // No directive is ever written (the default tags need no `%TAG`), so none is looked for: `yaml`
+  // would otherwise walk the whole tree for tags first (75 ms of a 5,000-operation transpile).
+  const options = { aliasDuplicateObjects: false, directives: false, lineWidth: 0, version: '1.1' } as const;
   if (!escape) return stringify(value, options);
   const document = new Document(value, options);
   visit(document, {

@@ -1,7 +1,8 @@
 import { stringify } from 'yaml';
 import { isLiteral, render, renderExpression, type ArgoText, type Delivery } from '../argo/text.js';
-import type { ResourceTemplate } from '../model/pipeline.js';
+import type { BoundContainer, ResourceTemplate } from '../model/pipeline.js';
 import type { Template } from '../argo/types.js';
+import { argvWhileRunning } from './argv.js';
 import { lowerContainer, type ArgoContainer } from './container.js';
 import { inputParameters } from './templates.js';
 
@@ -11,6 +12,11 @@ export class ManifestText {
     readonly text: ArgoText,
     readonly delivery: Delivery,
   ) {}
+}
+
+/** A value of a manifest computed while the run goes: an expression yielding JSON (a YAML flow collection). */
+export class ManifestExpression {
+  constructor(readonly source: string) {}
 }
 
 /** A Kubeflow job's manifest as an object, and the containers in it (for the brace variable). */
@@ -31,7 +37,7 @@ export function lowerResource(template: ResourceTemplate): {
   const containers: ArgoContainer[] = [];
   const specs: Record<string, unknown> = {};
   for (const replica of template.replicas) {
-    const podContainers = replica.containers.map((c) => lowerContainer(c, write));
+    const podContainers = replica.containers.map((c) => withArgvWhileRunning(lowerContainer(c, write), c));
     containers.push(...podContainers);
     specs[replica.role] = {
       replicas: replica.replicas,
@@ -76,6 +82,17 @@ export function lowerResource(template: ResourceTemplate): {
   };
 }
 
+/** A replica's container, its command and args computed while the run goes where an item may come out empty. */
+function withArgvWhileRunning(container: ArgoContainer, bound: BoundContainer): ArgoContainer {
+  const command = argvWhileRunning(bound.command);
+  const args = argvWhileRunning(bound.args);
+  return {
+    ...container,
+    ...(command ? { command: new ManifestExpression(command) } : {}),
+    ...(args ? { args: new ManifestExpression(args) } : {}),
+  };
+}
+
 /**
  * The manifest as YAML text. Argo substitutes parameters into the manifest's text before reading
  * it, so a value pasted as it is could end a string or add fields (`#`, a quote, a newline). So
@@ -93,6 +110,10 @@ export function writeManifest(object: unknown): string {
       leaves.push(
         `"{{=sprig.trimSuffix(${QUOTE}, sprig.trimPrefix(${QUOTE}, sprig.toJson(${renderExpression(node.text, node.delivery)})))}}"`,
       );
+      return `${marker}-${leaves.length - 1}`;
+    }
+    if (node instanceof ManifestExpression) {
+      leaves.push(`{{=${node.source}}}`);
       return `${marker}-${leaves.length - 1}`;
     }
     if (Array.isArray(node)) return node.map(withMarkers);

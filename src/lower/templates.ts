@@ -3,6 +3,7 @@ import { NameTable } from '../argo/names.js';
 import { render } from '../argo/text.js';
 import type { Template } from '../argo/types.js';
 import type { BoundTemplate, ContainerTemplate, PodSettings, TemplateInput } from '../model/pipeline.js';
+import { argvPatch, podSpecPatch, type ArgvPatch } from './argv.js';
 import { lowerContainer } from './container.js';
 import { lowerDag, lowerMatrix } from './dag.js';
 import { lowerResource, type Manifest } from './resource.js';
@@ -102,6 +103,11 @@ function containerBody(bound: ContainerTemplate): Body {
       ...(bound.volumes.length ? { volumes: bound.volumes } : {}),
     },
     bound.settings,
+    [
+      argvPatch('main', 'containers', bound.container),
+      ...bound.initContainers.map((c) => argvPatch(c.name, 'initContainers', c)),
+      ...bound.sidecars.map((c) => argvPatch(c.name, 'containers', c)),
+    ].filter((patch) => patch !== undefined),
   );
 }
 
@@ -111,9 +117,10 @@ type Parts = Pick<
 >;
 
 /** A leaf template: its parts, pod metadata, pod fields and settings, in the order Argo's Template lists them. */
-export function templateBody(parts: Parts, settings: Partial<PodSettings>): Body {
+export function templateBody(parts: Parts, settings: Partial<PodSettings>, argv: readonly ArgvPatch[] = []): Body {
   const labels = settings.labels ?? {};
   const annotations = settings.annotations ?? {};
+  const patch = podSpecPatch(settings.podSpecPatch, argv);
   return {
     ...(parts.inputs ? { inputs: parts.inputs } : {}),
     ...(parts.outputs ? { outputs: parts.outputs } : {}),
@@ -139,7 +146,7 @@ export function templateBody(parts: Parts, settings: Partial<PodSettings>): Body
     ...(settings.priorityClassName ? { priorityClassName: settings.priorityClassName } : {}),
     ...(settings.schedulerName ? { schedulerName: settings.schedulerName } : {}),
     ...(settings.hostAliases ? { hostAliases: settings.hostAliases } : {}),
-    ...(settings.podSpecPatch ? { podSpecPatch: JSON.stringify(settings.podSpecPatch) } : {}),
+    ...(patch ? { podSpecPatch: patch } : {}),
     ...(settings.retries !== undefined
       ? { retryStrategy: { limit: settings.retries, retryPolicy: 'Always' as const } }
       : {}),

@@ -104,8 +104,8 @@ export interface ContainerTemplate extends TemplateBase {
   outputs: { name: string; default?: ArgoText }[];
   settings: PodSettings;
   container: BoundContainer;
-  initContainers: BoundContainer[];
-  sidecars: BoundContainer[];
+  initContainers: NamedContainer[];
+  sidecars: NamedContainer[];
   volumes: Checked[];
 }
 
@@ -123,6 +123,9 @@ export interface BoundContainer {
   /** Every other container field (resources, probes, securityContext…), in file order. */
   other: Record<string, Checked | string | number | boolean>;
 }
+
+/** A container beside the main one: named, as the pod (and a patch of it) knows it. */
+export type NamedContainer = BoundContainer & { name: string };
 
 /** `file`: the value is written to a file by the container's script, so each `$` reaches it as written. */
 export type BoundEnvVar = { name: string; value: ArgoText; file?: true } | { name: string; valueFrom: Checked };

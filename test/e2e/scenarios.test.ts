@@ -301,6 +301,58 @@ run:
     expectReportedOnce(scenario);
   });
 
+  it('drops the argv items that come out empty, as Polyaxon does, in main containers and sidecars', async (test) => {
+    // `verbose` and `suffix` come from a step while the run goes; `dry` and `note` are known before it.
+    const pipeline = `version: 1.1
+kind: component
+name: flags
+run:
+  kind: dag
+  operations:
+    - name: decide
+      component:
+        outputs: [{name: verbose, type: bool}, {name: suffix, type: str}]
+        run: {kind: job, container: {image: "alpine:3.20", command: [decide]}}
+    - name: quiet
+      dagRef: train
+      params: {verbose: {ref: ops.decide, value: outputs.verbose}, suffix: {ref: ops.decide, value: outputs.suffix}}
+    - name: loud
+      dagRef: train
+      params: {verbose: {value: true}, suffix: {value: v2}, dry: {value: true}, note: {value: first run}}
+  components:
+    - name: train
+      inputs:
+        - {name: verbose, type: bool, isFlag: true}
+        - {name: suffix, type: str}
+        - {name: dry, type: bool, isFlag: true, value: false}
+        - {name: note, type: str, isOptional: true}
+      run:
+        kind: job
+        container:
+          image: "alpine:3.20"
+          command: [python, train.py, "{{ params.verbose.as_arg }}", "{{ suffix }}", "{{ dry }}", "", "--end"]
+          args: ["{{ params.note.as_arg }}"]
+        sidecars:
+          - {name: watcher, image: "alpine:3.20", command: [tracker, "{{ params.dry.as_arg }}", "--every=5"]}
+`;
+    const scenario = await Scenario.open(test, 'empty-items', pipeline, (step) =>
+      step.task === 'decide' ? { outputs: { verbose: 'false', suffix: '' } } : {},
+    );
+    const result = await scenario.submit().done;
+    expect(result.code, result.stdout).toBe(0);
+    expect((await scenario.workflow())!.status?.phase).toBe('Succeeded');
+    const argv = Object.fromEntries(
+      scenario.steps.filter((s) => !s.nested).map((s) => [`${s.task}/${s.container}`, s.argv]),
+    );
+    expect(argv).toEqual({
+      'decide/main': ['decide'],
+      'quiet/main': ['python', 'train.py', '--end'],
+      'quiet/watcher': ['tracker', '--every=5'],
+      'loud/main': ['python', 'train.py', '--verbose', 'v2', '--dry', '--end', '--note=first run'],
+      'loud/watcher': ['tracker', '--dry', '--every=5'],
+    });
+  });
+
   it('stops the workflow at the dag timeout, killing the real process, and concludes the checks timed out', async (test) => {
     // Long enough for the pod to start on a loaded machine, so that the deadline meets a running process.
     const pipeline = fanOut('deadline', ['slow'], { top: 'termination: {timeout: 12}\n' });

@@ -51,10 +51,6 @@ const canonicalNumbers = (text: string) => text.replace(numbers, (n) => String(N
 
 export const KNOWN_RENDERING_DIFFERENCES: RenderingDifference[] = [
   {
-    what: 'an item that renders empty (a false flag, `{{ params.x.as_arg }}` of a false flag) is dropped from command and args; we pass an empty argument',
-    matches: (m) => m.emptyItems === true,
-  },
-  {
     what: "lists and dicts render as Python writes them (`[1, 'a']`, `{'a': 1}`) in `{{ x }}`; we write compact JSON",
     matches: (m) => /^[[{]/.test(m.ours) && asJson(m.ours) !== undefined && pythonRepr(asJson(m.ours)) === m.polyaxon,
   },

@@ -91,20 +91,25 @@ function generatedCases(): RenderCase[] {
     fc.stringMatching(/^[a-zA-Z][\w-]{0,6}$/).filter((w) => !/^(y|n|yes|no|on|off|true|false|null|nan|inf)$/i.test(w)),
     fc.constantFrom('0', '42', '1.5'),
   );
-  const value = fc.record({
-    flag: fc.boolean(),
-    count: fc.integer({ min: -1000, max: 1000 }),
-    rate: fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), fc.constantFrom(1.0, 100.0, 0.5, 1e-7, 1e16)),
-    label: text,
-    // Items Polyaxon's compiler reads back as written (it re-reads text in lists and dicts, `4#` becomes 4).
-    items: fc.array(fc.oneof(word, fc.integer({ min: 0, max: 9 })), { maxLength: 3 }),
-    // Keys that are not V1Param's (`ref`, `value`…), which would make the mapping a full-form param.
-    config: fc.dictionary(
-      fc.stringMatching(/^[a-z]{1,4}$/).filter((k) => k !== 'ref'),
-      fc.oneof(fc.integer({ min: 0, max: 9 }), word),
-      { minKeys: 1, maxKeys: 2 },
-    ),
-  });
+  const value = fc.record(
+    {
+      flag: fc.boolean(),
+      count: fc.integer({ min: -1000, max: 1000 }),
+      rate: fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), fc.constantFrom(1.0, 100.0, 0.5, 1e-7, 1e16)),
+      // Polyaxon drops an argv item that comes out empty: an empty string, a left-out optional input.
+      label: fc.oneof(text, fc.constant('')),
+      note: fc.option(word, { nil: undefined }),
+      // Items Polyaxon's compiler reads back as written (it re-reads text in lists and dicts, `4#` becomes 4).
+      items: fc.array(fc.oneof(word, fc.integer({ min: 0, max: 9 })), { maxLength: 3 }),
+      // Keys that are not V1Param's (`ref`, `value`…), which would make the mapping a full-form param.
+      config: fc.dictionary(
+        fc.stringMatching(/^[a-z]{1,4}$/).filter((k) => k !== 'ref'),
+        fc.oneof(fc.integer({ min: 0, max: 9 }), word),
+        { minKeys: 1, maxKeys: 2 },
+      ),
+    },
+    { requiredKeys: ['flag', 'count', 'rate', 'label', 'items', 'config'] },
+  );
   return fc.sample(value, { numRuns: GENERATED, seed: SEED }).map((v, i) => ({
     name: `generated #${i}`,
     text: stringify({
@@ -120,12 +125,19 @@ function generatedCases(): RenderCase[] {
           { name: 'label', type: 'str', toEnv: 'LABEL' },
           { name: 'items', type: 'list' },
           { name: 'config', type: 'dict', toEnv: 'CONFIG' },
+          { name: 'note', type: 'str', isOptional: true },
         ],
         run: {
           kind: 'job',
           container: {
             image: 'busybox',
-            command: ['train', '{{ params.flag.as_arg }}', '{{ params.rate.as_arg }}', '{{ params.count.as_arg }}'],
+            command: [
+              'train',
+              '{{ params.flag.as_arg }}',
+              '{{ params.rate.as_arg }}',
+              '{{ params.count.as_arg }}',
+              '{{ params.note.as_arg }}',
+            ],
             args: [
               '{{ flag }}',
               '{{ count }}',
@@ -133,6 +145,7 @@ function generatedCases(): RenderCase[] {
               '{{ label }}',
               '{{ items }}',
               '{{ config }}',
+              '{{ note }}',
               '--n={{ count }}',
             ],
             env: [
@@ -198,20 +211,12 @@ interface Mismatch {
   field: string;
   polyaxon: string;
   ours: string;
-  /** Ours holds empty items where Polyaxon's list has none (the rest aligns once they are dropped). */
-  emptyItems?: boolean;
 }
 
 function compare(name: string, p: Rendered, o: Rendered): Mismatch[] {
   const out: Mismatch[] = [];
   for (const field of ['command', 'args'] as const) {
-    let mine = o[field];
-    // Polyaxon drops an item that renders empty (a false flag); see whether that is all that shifts the rest.
-    const kept = mine.filter((item) => item !== '');
-    if (kept.length !== mine.length && kept.length === p[field].length) {
-      out.push({ case: name, field, polyaxon: JSON.stringify(p[field]), ours: JSON.stringify(mine), emptyItems: true });
-      mine = kept;
-    }
+    const mine = o[field];
     const n = Math.max(p[field].length, mine.length);
     for (let i = 0; i < n; i++) {
       const [theirs, ours] = [p[field][i] ?? '<none>', mine[i] ?? '<none>'];

@@ -57,10 +57,12 @@ export function bindContainer(
     }
     return context.encodable(translated, delivery, origin, path);
   };
+  // Polyaxon drops the items of command and args that are empty (sanitize_container_command_args):
+  // those empty in the file here, those that come out empty while the run goes when lowering.
   const list = (values: readonly string[] | undefined, field: 'command' | 'args') =>
     values
       ?.map((item, i) => text(item, [...at, field, i], DELIVERY[field]))
-      .filter((t): t is ArgoText => t !== undefined);
+      .filter((t): t is ArgoText => t !== undefined && t.segments.length > 0);
 
   const name = container.name;
   const nameProblem = name !== undefined && role !== 'main' ? dnsLabelProblem(name) : undefined;

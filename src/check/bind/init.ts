@@ -7,7 +7,7 @@ import {
   SHELL_IMAGE,
 } from '../../argo/contract.js';
 import { concat, join, literal, type ArgoText, type Delivery } from '../../argo/text.js';
-import type { BoundContainer, BoundEnvVar } from '../../model/pipeline.js';
+import type { BoundEnvVar, NamedContainer } from '../../model/pipeline.js';
 import type { Path } from '../../parse/source.js';
 import type { Init } from '../../schema/init.js';
 import type { CompiledOperation } from './compile.js';
@@ -30,10 +30,10 @@ export function bindInit(
   compiled: CompiledOperation,
   scope: TextScope,
   context: BindContext,
-): BoundContainer[] | undefined {
+): NamedContainer[] | undefined {
   const mark = context.mark();
   const origin = compiled.resolved;
-  const containers: BoundContainer[] = [];
+  const containers: NamedContainer[] = [];
   items.forEach((item, index) => {
     const at: Path = [...origin.path, 'run', 'init', index];
     const text = (value: string, path: Path, delivery: Delivery = 'argv'): ArgoText | undefined => {
@@ -58,8 +58,8 @@ export function bindInit(
       script: string,
       env: BoundEnvVar[],
       args: ArgoText[] = [],
-    ): BoundContainer => {
-      const base: BoundContainer = {
+    ): NamedContainer => {
+      const base: NamedContainer = {
         name: `${INIT_CONTAINER_PREFIX}${index}-${handler}`,
         image: literal(image),
         command: [literal('sh'), literal('-c'), literal(script), literal('sh')],

@@ -9,7 +9,7 @@ import {
   UUID_VARIABLE,
 } from '../../argo/contract.js';
 import { expression, expressionOf, type ArgoText } from '../../argo/text.js';
-import type { BoundContainer, BoundEnvVar, ContainerTemplate } from '../../model/pipeline.js';
+import type { BoundContainer, BoundEnvVar, ContainerTemplate, NamedContainer } from '../../model/pipeline.js';
 import type { Path } from '../../parse/source.js';
 import type { Container, Volume } from '../../schema/k8s.js';
 import type { Init } from '../../schema/init.js';
@@ -175,7 +175,7 @@ export function bindJob(
         },
       ]
     : [];
-  const withUuid = (c: BoundContainer): BoundContainer => (uuid.length ? { ...c, env: [...uuid, ...c.env] } : c);
+  const withUuid = <C extends BoundContainer>(c: C): C => (uuid.length ? { ...c, env: [...uuid, ...c.env] } : c);
   return {
     kind: 'container',
     preferredName: typeof component.name === 'string' ? component.name : op.name || 'job',
@@ -194,7 +194,8 @@ export function bindJob(
     },
     container: withUuid({ ...main, env, envFrom: [...main.envFrom, ...attached.envFrom], volumeMounts, ports }),
     initContainers: initContainers.map(withUuid),
-    sidecars: sidecars.filter((s) => s !== undefined).map(withUuid),
+    // A sidecar without a name was refused above (unnamed-sidecar).
+    sidecars: sidecars.filter((s): s is NamedContainer => s?.name !== undefined).map(withUuid),
     volumes,
   };
 }

@@ -8,6 +8,7 @@ import {
 } from '../../argo/contract.js';
 import {
   concat,
+  emptiable,
   environment,
   expression,
   expressionOf,
@@ -84,7 +85,8 @@ export class TextScope {
     if (path.length === 1 && head !== undefined) {
       const io = this.names.inputs.get(head);
       if (io) return io.isFlag ? flag(head) : inputText(io, form);
-      if (this.names.contextParams?.has(head)) return parameter(head);
+      // A context-only param has no declared type: its value may be anything, `''` too.
+      if (this.names.contextParams?.has(head)) return emptiable(parameter(head));
       if (this.names.outputs?.has(head))
         return {
           error: `\`{{ ${head} }}\` reads the output \`${head}\`, which the job produces`,
@@ -111,7 +113,7 @@ export class TextScope {
       const io = this.names.inputs.get(second);
       if ((!io && !this.names.contextParams?.has(second)) || path.length !== 3)
         return { error: `\`{{ ${dotted} }}\` does not name a param of this component` };
-      if (third === 'value' || third === 'as_str') return parameter(second);
+      if (third === 'value' || third === 'as_str') return io ? inputText(io, 'python') : emptiable(parameter(second));
       if (third === 'as_arg') return io ? this.asArg(io) : concat(literal(`--${second}=`), parameter(second));
       if (third === 'type') return literal(io?.type ?? '');
       if (third === 'connection') return literal(io?.connection ?? '');
@@ -180,7 +182,7 @@ export class TextScope {
     }
     if (!nullable) return concat(literal(`--${io.name}=`), inputText(io, 'json'));
     const value = expressionOf(`inputs.parameters.${io.name}`);
-    return expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`);
+    return emptiable(expression(`${value} == '' ? '' : '--${io.name}=' + ${value}`));
   }
 
   private path(value: string, volume: 'outputs' | 'context'): ArgoText {
@@ -206,10 +208,19 @@ export const parameter = (name: string): ArgoText => variable(`inputs.parameters
 export type RenderForm = 'python' | 'json';
 
 /** An input's value as `form` writes it: a boolean's text lowercased for JSON. */
-export const inputText = (io: IO, form: RenderForm): ArgoText =>
-  form === 'json' && io.type === 'bool'
-    ? expression(`sprig.lower(${expressionOf(`inputs.parameters.${io.name}`)})`)
-    : parameter(io.name);
+export const inputText = (io: IO, form: RenderForm): ArgoText => {
+  const text =
+    form === 'json' && io.type === 'bool'
+      ? expression(`sprig.lower(${expressionOf(`inputs.parameters.${io.name}`)})`)
+      : parameter(io.name);
+  return mayBeEmpty(io) ? emptiable(text) : text;
+};
+
+/** Types whose value always renders as some text: a number, `True`/`False`, `[]`, `{}`. */
+const NEVER_EMPTY_TYPES = new Set(['int', 'float', 'bool', 'list', 'dict']);
+
+/** Whether an input's value can render empty: a string (or untyped) value can be `''`, a left-out optional one is. */
+const mayBeEmpty = (io: IO): boolean => io.isOptional === true || !NEVER_EMPTY_TYPES.has(io.type ?? '');
 
 /** The words Polyaxon reads as true (spec §4.2 `bool`), for values that arrive as text. */
 export const TRUE_WORDS = ['true', '1', 'yes', 'on', 't', 'y'];
@@ -220,7 +231,7 @@ export const isTrueExpression = (value: string): string =>
 
 /** isFlag: `--NAME` when true, nothing when false (spec §5.8). */
 const flag = (name: string): ArgoText =>
-  expression(`${isTrueExpression(expressionOf(`inputs.parameters.${name}`))} ? '--${name}' : ''`);
+  emptiable(expression(`${isTrueExpression(expressionOf(`inputs.parameters.${name}`))} ? '--${name}' : ''`));
 
 /** `{{ globals.KEY }}` inside a job's container (its own run): a path, or Argo text. */
 export const JOB_GLOBALS: Record<string, string | ArgoText> = {

@@ -115,8 +115,9 @@ export class StandinServer {
     try {
       const body = await readBody(req);
       if (req.url === '/done') {
-        const step = this.running.get((JSON.parse(body) as { id: number }).id);
-        if (step) step.endedMs = Date.now();
+        const { id, endedMs } = JSON.parse(body) as { id: number; endedMs: number };
+        const step = this.running.get(id);
+        if (step) step.endedMs = endedMs;
         res.writeHead(204).end();
         return;
       }

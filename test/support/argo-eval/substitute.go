@@ -10,6 +10,7 @@ import (
 	wfv1 "github.com/argoproj/argo-workflows/v4/pkg/apis/workflow/v1alpha1"
 	"github.com/argoproj/argo-workflows/v4/util/template"
 	"github.com/argoproj/argo-workflows/v4/workflow/common"
+	"github.com/argoproj/argo-workflows/v4/workflow/util"
 )
 
 // substituted is a template after the controller's substitutions, and the main containers of
@@ -28,6 +29,9 @@ var scriptSourcePath = common.ExecutorScriptSourcePath
 //  2. executeContainer / executeScript / executeContainerSet pick the main containers.
 //  3. createWorkflowPod's last pass (substitutePodParams): template.Replace over the pod with the
 //     globals, the template's inputs and pod.name.
+//  4. createWorkflowPod applies the template's podSpecPatch (processPodSpecPatch: substituted once
+//     more with the globals and pod.name, then merged into the pod spec by util.ApplyPodSpecPatch),
+//     before it wraps the main containers' command in the emissary.
 func substitute(ctx context.Context, tmpl *wfv1.Template, vars map[string]string) (substituted, error) {
 	s := newScope(vars)
 	processed, err := common.ProcessArgs(ctx, tmpl, &wfv1.Arguments{Parameters: s.inputs}, s.globals, s.locals, false, "", nil)
@@ -35,6 +39,10 @@ func substitute(ctx context.Context, tmpl *wfv1.Template, vars map[string]string
 		return substituted{}, err
 	}
 	containers, err := podPass(ctx, processed, mainContainers(processed), s)
+	if err != nil {
+		return substituted{}, err
+	}
+	containers, err = patchPass(ctx, processed, containers, s)
 	if err != nil {
 		return substituted{}, err
 	}
@@ -82,4 +90,19 @@ func podPass(ctx context.Context, tmpl *wfv1.Template, containers []apiv1.Contai
 		return nil, argoerrors.InternalWrapError(err)
 	}
 	return out.Spec.Containers, nil
+}
+
+func patchPass(ctx context.Context, tmpl *wfv1.Template, containers []apiv1.Container, s scope) ([]apiv1.Container, error) {
+	if !tmpl.HasPodSpecPatch() {
+		return containers, nil
+	}
+	processed, err := common.ProcessArgs(ctx, tmpl.DeepCopy(), &wfv1.Arguments{}, s.globals, s.locals, false, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := util.ApplyPodSpecPatch(apiv1.PodSpec{Containers: containers}, processed.PodSpecPatch)
+	if err != nil {
+		return nil, err
+	}
+	return spec.Containers, nil
 }

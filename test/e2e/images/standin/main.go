@@ -112,12 +112,22 @@ func main() {
 }
 
 // done tells the server the process ends now (for concurrency measured to the millisecond).
+// The time is the process's own (pods share the machine's clock), so a report that needs a
+// retry still says when the process ended; a lost report would read as a process still running.
 func done(id int) {
-	body, _ := json.Marshal(map[string]int{"id": id})
+	body, _ := json.Marshal(map[string]int64{"id": int64(id), "endedMs": time.Now().UnixMilli()})
 	client := http.Client{Timeout: 5 * time.Second}
-	if res, err := client.Post(os.Getenv("E2E_STANDIN_URL")+"/done", "application/json", bytes.NewReader(body)); err == nil {
-		res.Body.Close()
+	for attempt := 0; attempt < 10; attempt++ {
+		res, err := client.Post(os.Getenv("E2E_STANDIN_URL")+"/done", "application/json", bytes.NewReader(body))
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusNoContent {
+				return
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
+	fmt.Fprintln(os.Stderr, "standin: cannot tell the scenario server the process ended")
 }
 
 func ask(r report) (answer, error) {
