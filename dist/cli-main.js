@@ -135,7 +135,7 @@ function repositoryRoot(absolutePath, cwd) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(18);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2223);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1043);
 
 
 // The only place that touches process state (with `processConsole`): everything else is testable as runCli().
@@ -146,7 +146,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2223:
+/***/ 1043:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -183,10 +183,6 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var option_names = __nccwpck_require__(646);
 ;// CONCATENATED MODULE: external "node:dns/promises"
 const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./src/resolve/url-policy.ts
@@ -316,8 +312,6 @@ function addressBytes(address) {
 
 
 
-
-
 const MAX_REDIRECTS = 3;
 /**
  * Downloads the text at a urlRef. Every hop (the URL and each redirect) passes the scheme
@@ -402,76 +396,80 @@ const resolveAll = (hostname) => (0,external_node_dns_promises_namespaceObject.l
  * `lookup`, which refuses internal addresses before any connection, and the socket's remote
  * address is checked again once connected (an IP literal skips the lookup).
  */
-const httpGet = (url, rules, signal) => new Promise((resolve, reject) => {
-    // The first outcome wins: a destroyed request also reports the errors its destruction causes.
-    let settled = false;
-    const fail = (error) => {
-        if (!settled)
-            reject(error instanceof Error ? error : new Error(String(error)));
-        settled = true;
-    };
-    const succeed = (answer) => {
-        if (!settled)
-            resolve(answer);
-        settled = true;
-    };
-    const host = urlHost(url);
-    if ((0,external_node_net_namespaceObject.isIP)(host)) {
-        const refused = refusedAddress(host, host, rules);
-        if (refused)
-            return fail(refused);
-    }
-    const lookup = (hostname, options, callback) => {
-        rules.resolve(hostname).then((addresses) => {
-            const bad = addresses.map((a) => refusedAddress(hostname, a.address, rules)).find(Boolean);
-            if (bad)
-                return callback(bad, '', 0);
-            if (addresses.length === 0)
-                return callback(new Error(`${hostname} has no address`), '', 0);
-            if (options.all)
-                return callback(null, addresses);
-            callback(null, addresses[0].address, addresses[0].family);
-        }, (error) => callback(error, '', 0));
-    };
-    const request = (url.protocol === 'http:' ? external_node_http_namespaceObject.request : external_node_https_namespaceObject.request)(url, {
-        agent: false,
-        lookup,
-        signal,
-        headers: { accept: 'application/yaml, application/json, text/plain, */*', 'accept-encoding': 'identity' },
-    });
-    const stop = (error) => {
-        fail(error);
-        request.destroy(error);
-    };
-    request.on('socket', (socket) => socket.once('connect', () => {
-        const refused = refusedAddress(host, socket.remoteAddress ?? '', rules);
-        if (refused)
-            stop(refused);
-    }));
-    request.on('error', fail);
-    request.on('response', (response) => {
-        const status = response.statusCode ?? 0;
-        if (status >= 300 || status < 200) {
-            response.resume();
-            succeed({ status, location: response.headers.location });
-            return;
+const httpGet = async (url, rules, signal) => {
+    // Loaded on the first download only: node:https alone is about 12 ms of every start-up otherwise.
+    const { request: get } = url.protocol === 'http:' ? await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23)) : await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23));
+    return new Promise((resolve, reject) => {
+        // The first outcome wins: a destroyed request also reports the errors its destruction causes.
+        let settled = false;
+        const fail = (error) => {
+            if (!settled)
+                reject(error instanceof Error ? error : new Error(String(error)));
+            settled = true;
+        };
+        const succeed = (answer) => {
+            if (!settled)
+                resolve(answer);
+            settled = true;
+        };
+        const host = urlHost(url);
+        if ((0,external_node_net_namespaceObject.isIP)(host)) {
+            const refused = refusedAddress(host, host, rules);
+            if (refused)
+                return fail(refused);
         }
-        if (Number(response.headers['content-length']) > rules.maxBytes)
-            return stop(new TooLarge());
-        const chunks = [];
-        let total = 0;
-        response.on('data', (chunk) => {
-            total += chunk.byteLength;
-            if (total > rules.maxBytes)
-                stop(new TooLarge());
-            else
-                chunks.push(chunk);
+        const lookup = (hostname, options, callback) => {
+            rules.resolve(hostname).then((addresses) => {
+                const bad = addresses.map((a) => refusedAddress(hostname, a.address, rules)).find(Boolean);
+                if (bad)
+                    return callback(bad, '', 0);
+                if (addresses.length === 0)
+                    return callback(new Error(`${hostname} has no address`), '', 0);
+                if (options.all)
+                    return callback(null, addresses);
+                callback(null, addresses[0].address, addresses[0].family);
+            }, (error) => callback(error, '', 0));
+        };
+        const request = get(url, {
+            agent: false,
+            lookup,
+            signal,
+            headers: { accept: 'application/yaml, application/json, text/plain, */*', 'accept-encoding': 'identity' },
         });
-        response.on('end', () => succeed({ status, body: Buffer.concat(chunks) }));
-        response.on('error', fail);
+        const stop = (error) => {
+            fail(error);
+            request.destroy(error);
+        };
+        request.on('socket', (socket) => socket.once('connect', () => {
+            const refused = refusedAddress(host, socket.remoteAddress ?? '', rules);
+            if (refused)
+                stop(refused);
+        }));
+        request.on('error', fail);
+        request.on('response', (response) => {
+            const status = response.statusCode ?? 0;
+            if (status >= 300 || status < 200) {
+                response.resume();
+                succeed({ status, location: response.headers.location });
+                return;
+            }
+            if (Number(response.headers['content-length']) > rules.maxBytes)
+                return stop(new TooLarge());
+            const chunks = [];
+            let total = 0;
+            response.on('data', (chunk) => {
+                total += chunk.byteLength;
+                if (total > rules.maxBytes)
+                    stop(new TooLarge());
+                else
+                    chunks.push(chunk);
+            });
+            response.on('end', () => succeed({ status, body: Buffer.concat(chunks) }));
+            response.on('error', fail);
+        });
+        request.end();
     });
-    request.end();
-});
+};
 function refusedAddress(host, address, rules) {
     if (rules.allowPrivate)
         return undefined;
@@ -21400,6 +21398,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/prom
 
 /***/ }),
 
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 6760:
 /***/ ((module) => {
 
@@ -21422,7 +21434,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(4604);
+var YAMLSeq = __nccwpck_require__(2223);
 var resolveBlockMap = __nccwpck_require__(7103);
 var resolveBlockSeq = __nccwpck_require__(334);
 var resolveFlowCollection = __nccwpck_require__(3142);
@@ -22344,7 +22356,7 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 
 
-var YAMLSeq = __nccwpck_require__(4604);
+var YAMLSeq = __nccwpck_require__(2223);
 var resolveProps = __nccwpck_require__(4631);
 var utilFlowIndentCheck = __nccwpck_require__(4051);
 
@@ -22451,7 +22463,7 @@ exports.resolveEnd = resolveEnd;
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(4604);
+var YAMLSeq = __nccwpck_require__(2223);
 var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
@@ -24030,7 +24042,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var Scalar = __nccwpck_require__(3301);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(4604);
+var YAMLSeq = __nccwpck_require__(2223);
 var cst = __nccwpck_require__(3461);
 var lexer = __nccwpck_require__(361);
 var lineCounter = __nccwpck_require__(6628);
@@ -24665,7 +24677,7 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 4604:
+/***/ 2223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -27466,7 +27478,7 @@ exports.nullTag = nullTag;
 
 
 var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(4604);
+var YAMLSeq = __nccwpck_require__(2223);
 
 const seq = {
     collection: 'seq',
@@ -28188,7 +28200,7 @@ exports.merge = merge;
 var identity = __nccwpck_require__(1127);
 var toJS = __nccwpck_require__(4043);
 var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(4604);
+var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
@@ -28272,7 +28284,7 @@ exports.omap = omap;
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(4604);
+var YAMLSeq = __nccwpck_require__(2223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -30098,6 +30110,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -30113,6 +30155,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/
