@@ -14499,48 +14499,40 @@ const INPUT_LIMITS = {
 };
 /** Keys that name JavaScript's prototype machinery: no Polyaxon or Kubernetes field uses them. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
-/** The first place in `document` that breaks a limit, or none. Iterative: depth cannot overflow it. */
+/** The first place in `document` that breaks a limit, or none. Its recursion stops at INPUT_LIMITS.depth. */
 function checkInputLimits(document, at) {
-    const stack = [{ node: document.contents, depth: 0 }];
     let hasAliases = false;
-    while (stack.length) {
-        const { node, depth, key, isKey } = stack.pop();
+    const where = (node) => at(node?.range?.[0] ?? 0);
+    /** `key`: the mapping key a value sits under; `isKey`: the node is a key. */
+    const visit = (node, depth, key, isKey = false) => {
+        if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
+            if (depth >= INPUT_LIMITS.depth)
+                return input_limits_refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, where(node), 'flatten the structure; if it was generated, check the generator');
+            for (const item of node.items) {
+                const found = (0,dist/* isPair */.tO)(item)
+                    ? (visit(item.key, depth + 1, undefined, true) ?? visit(item.value, depth + 1, item.key))
+                    : visit(item, depth + 1);
+                if (found)
+                    return found;
+            }
+            return undefined;
+        }
         if ((0,dist/* isAlias */.Vj)(node))
             hasAliases = true;
-        const offset = node?.range?.[0] ?? 0;
-        if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
-            if (depth >= INPUT_LIMITS.depth) {
-                return [
-                    input_limits_refusal('too-deep', `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`, at(offset), 'flatten the structure; if it was generated, check the generator'),
-                ];
-            }
-            for (let i = node.items.length - 1; i >= 0; i--) {
-                const item = node.items[i];
-                if ((0,dist/* isPair */.tO)(item))
-                    stack.push({ node: item.value, depth: depth + 1, key: item.key }, { node: item.key, depth: depth + 1, isKey: true });
-                else
-                    stack.push({ node: item, depth: depth + 1 });
-            }
-        }
-        else if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string') {
-            const length = node.value.length;
-            if (length > INPUT_LIMITS.scalar) {
-                return [
-                    input_limits_refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, at(offset), 'keep large data out of the Polyaxonfile: pass a path or a URL to it'),
-                ];
-            }
-            if (isKey && RESERVED_KEYS.has(node.value)) {
-                return [
-                    input_limits_refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, at(offset), 'rename the key'),
-                ];
-            }
-            if ((0,dist/* isScalar */.jn)(key) && key.value === 'name' && length > INPUT_LIMITS.name) {
-                return [
-                    input_limits_refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, at(offset), 'use a shorter name'),
-                ];
-            }
-        }
-    }
+        if (!(0,dist/* isScalar */.jn)(node) || typeof node.value !== 'string')
+            return undefined;
+        const length = node.value.length;
+        if (length > INPUT_LIMITS.scalar)
+            return input_limits_refusal('too-long', `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`, where(node), 'keep large data out of the Polyaxonfile: pass a path or a URL to it');
+        if (isKey && RESERVED_KEYS.has(node.value))
+            return input_limits_refusal('reserved-key', `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`, where(node), 'rename the key');
+        if ((0,dist/* isScalar */.jn)(key) && key.value === 'name' && length > INPUT_LIMITS.name)
+            return input_limits_refusal('too-long', `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`, where(node), 'use a shorter name');
+        return undefined;
+    };
+    const found = visit(document.contents, 0);
+    if (found)
+        return [found];
     // Measuring what aliases expand to walks the file again: only files that have aliases need it.
     return hasAliases ? checkAliases(document, at) : [];
 }
@@ -20503,20 +20495,29 @@ async function checkPolyaxonfile(name, text, options) {
         ? { root: loaded.root, pipeline: bound.pipeline, diagnostics }
         : { root: loaded.root, diagnostics };
 }
-/** The whole pipeline: parse → schema → resolve → check → bind → lower → emit. */
-async function transpile(name, text, options) {
+/**
+ * Everything `transpile` decides, without writing the text: the manifest object, and what the
+ * checks and the run forecast say of it. What `validate` reports.
+ */
+async function lowerPolyaxonfile(name, text, options) {
     const checked = await checkPolyaxonfile(name, text, options);
     if (!checked.pipeline || !checked.root)
         return checked;
     const manifest = lowerPipeline(checked.pipeline);
-    const output = emitManifest(manifest, options.format ?? 'yaml');
     // Weighed as etcd will hold it, whatever format it is written in.
     const manifestBytes = storedBytes(manifest);
     const size = sizeWarning(checked.root, manifest, manifestBytes);
     // What the run will meet in the cluster (status size, annotation sizes, names), at the operation concerned.
     const forecasts = forecastDiagnostics(forecastRun(manifest, { manifestBytes }), checked.root);
     const spelt = (0,option_names/* spellDiagnostics */.P0)([...(size ? [size] : []), ...forecasts], options.optionSpelling ?? option_names/* CLI_SPELLING */.Id);
-    return { output, manifest, root: checked.root, diagnostics: [...checked.diagnostics, ...spelt] };
+    return { manifest, root: checked.root, diagnostics: [...checked.diagnostics, ...spelt] };
+}
+/** The whole pipeline: parse → schema → resolve → check → bind → lower → emit. */
+async function transpile(name, text, options) {
+    const lowered = await lowerPolyaxonfile(name, text, options);
+    if (!lowered.manifest)
+        return lowered;
+    return { ...lowered, output: emitManifest(lowered.manifest, options.format ?? 'yaml') };
 }
 /** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */
 const ETCD_LIMIT_BYTES = 1.5 * 1024 * 1024;
@@ -20969,7 +20970,7 @@ async function validateCommand(args, io) {
             };
             diagnostics = polyaxonOnly
                 ? (await loadPolyaxonfile(input.name, input.text, common)).diagnostics
-                : (await transpile(input.name, input.text, {
+                : (await lowerPolyaxonfile(input.name, input.text, {
                     ...common,
                     kind,
                     ...project,

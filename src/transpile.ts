@@ -45,33 +45,45 @@ export async function checkPolyaxonfile(name: string, text: string, options: Che
     : { root: loaded.root, diagnostics };
 }
 
-export interface TranspileOptions extends CheckOptions {
-  format?: OutputFormat;
-}
-
-export interface TranspileResult {
-  /** The manifest text, only when the file and its translation are free of errors. */
-  output?: string;
-  /** The manifest object the text was written from. */
+export interface LowerResult {
+  /** The manifest, only when the file and its translation are free of errors. */
   manifest?: Manifest;
   /** The resolved pipeline, when the front end accepted it (for diagrams). */
   root?: ResolvedOperation;
   diagnostics: Diagnostic[];
 }
 
-/** The whole pipeline: parse → schema → resolve → check → bind → lower → emit. */
-export async function transpile(name: string, text: string, options: TranspileOptions): Promise<TranspileResult> {
+/**
+ * Everything `transpile` decides, without writing the text: the manifest object, and what the
+ * checks and the run forecast say of it. What `validate` reports.
+ */
+export async function lowerPolyaxonfile(name: string, text: string, options: CheckOptions): Promise<LowerResult> {
   const checked = await checkPolyaxonfile(name, text, options);
   if (!checked.pipeline || !checked.root) return checked;
   const manifest = lowerPipeline(checked.pipeline);
-  const output = emitManifest(manifest, options.format ?? 'yaml');
   // Weighed as etcd will hold it, whatever format it is written in.
   const manifestBytes = storedBytes(manifest);
   const size = sizeWarning(checked.root, manifest, manifestBytes);
   // What the run will meet in the cluster (status size, annotation sizes, names), at the operation concerned.
   const forecasts = forecastDiagnostics(forecastRun(manifest, { manifestBytes }), checked.root);
   const spelt = spellDiagnostics([...(size ? [size] : []), ...forecasts], options.optionSpelling ?? CLI_SPELLING);
-  return { output, manifest, root: checked.root, diagnostics: [...checked.diagnostics, ...spelt] };
+  return { manifest, root: checked.root, diagnostics: [...checked.diagnostics, ...spelt] };
+}
+
+export interface TranspileOptions extends CheckOptions {
+  format?: OutputFormat;
+}
+
+export interface TranspileResult extends LowerResult {
+  /** The manifest text, only when the file and its translation are free of errors. */
+  output?: string;
+}
+
+/** The whole pipeline: parse → schema → resolve → check → bind → lower → emit. */
+export async function transpile(name: string, text: string, options: TranspileOptions): Promise<TranspileResult> {
+  const lowered = await lowerPolyaxonfile(name, text, options);
+  if (!lowered.manifest) return lowered;
+  return { ...lowered, output: emitManifest(lowered.manifest, options.format ?? 'yaml') };
 }
 
 /** etcd's default request limit: Argo stores a whole Workflow (spec and status) in one object. */

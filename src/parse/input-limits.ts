@@ -31,76 +31,56 @@ export const INPUT_LIMITS = {
 /** Keys that name JavaScript's prototype machinery: no Polyaxon or Kubernetes field uses them. */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
 
-/** One node still to visit; `key` is the mapping key a value sits under, `isKey` marks keys. */
-interface Visit {
-  node: unknown;
-  depth: number;
-  key?: unknown;
-  isKey?: boolean;
-}
-
-/** The first place in `document` that breaks a limit, or none. Iterative: depth cannot overflow it. */
+/** The first place in `document` that breaks a limit, or none. Its recursion stops at INPUT_LIMITS.depth. */
 export function checkInputLimits(document: Document, at: (offset: number) => Location): Diagnostic[] {
-  const stack: Visit[] = [{ node: document.contents, depth: 0 }];
   let hasAliases = false;
-  while (stack.length) {
-    const { node, depth, key, isKey } = stack.pop()!;
-    if (isAlias(node)) hasAliases = true;
-    const offset = (node as Node | null)?.range?.[0] ?? 0;
+  const where = (node: unknown) => at((node as Node | null)?.range?.[0] ?? 0);
+  /** `key`: the mapping key a value sits under; `isKey`: the node is a key. */
+  const visit = (node: unknown, depth: number, key?: unknown, isKey = false): Diagnostic | undefined => {
     if (isMap(node) || isSeq(node)) {
-      if (depth >= INPUT_LIMITS.depth) {
-        return [
-          refusal(
-            'too-deep',
-            `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`,
-            at(offset),
-            'flatten the structure; if it was generated, check the generator',
-          ),
-        ];
+      if (depth >= INPUT_LIMITS.depth)
+        return refusal(
+          'too-deep',
+          `this value nests more than ${INPUT_LIMITS.depth} levels of mappings and lists; a Polyaxonfile needs a few dozen at most`,
+          where(node),
+          'flatten the structure; if it was generated, check the generator',
+        );
+      for (const item of node.items as unknown[]) {
+        const found = isPair(item)
+          ? (visit(item.key, depth + 1, undefined, true) ?? visit(item.value, depth + 1, item.key))
+          : visit(item, depth + 1);
+        if (found) return found;
       }
-      for (let i = node.items.length - 1; i >= 0; i--) {
-        const item: unknown = node.items[i];
-        if (isPair(item))
-          stack.push(
-            { node: item.value, depth: depth + 1, key: item.key },
-            { node: item.key, depth: depth + 1, isKey: true },
-          );
-        else stack.push({ node: item, depth: depth + 1 });
-      }
-    } else if (isScalar(node) && typeof node.value === 'string') {
-      const length = node.value.length;
-      if (length > INPUT_LIMITS.scalar) {
-        return [
-          refusal(
-            'too-long',
-            `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`,
-            at(offset),
-            'keep large data out of the Polyaxonfile: pass a path or a URL to it',
-          ),
-        ];
-      }
-      if (isKey && RESERVED_KEYS.has(node.value)) {
-        return [
-          refusal(
-            'reserved-key',
-            `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`,
-            at(offset),
-            'rename the key',
-          ),
-        ];
-      }
-      if (isScalar(key) && key.value === 'name' && length > INPUT_LIMITS.name) {
-        return [
-          refusal(
-            'too-long',
-            `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`,
-            at(offset),
-            'use a shorter name',
-          ),
-        ];
-      }
+      return undefined;
     }
-  }
+    if (isAlias(node)) hasAliases = true;
+    if (!isScalar(node) || typeof node.value !== 'string') return undefined;
+    const length = node.value.length;
+    if (length > INPUT_LIMITS.scalar)
+      return refusal(
+        'too-long',
+        `this value is ${length} characters long, over the ${INPUT_LIMITS.scalar}-character limit for one value`,
+        where(node),
+        'keep large data out of the Polyaxonfile: pass a path or a URL to it',
+      );
+    if (isKey && RESERVED_KEYS.has(node.value))
+      return refusal(
+        'reserved-key',
+        `\`${node.value}\` cannot be a key: it names JavaScript's object prototype, and no Polyaxonfile field uses it`,
+        where(node),
+        'rename the key',
+      );
+    if (isScalar(key) && key.value === 'name' && length > INPUT_LIMITS.name)
+      return refusal(
+        'too-long',
+        `this name is ${length} characters long, over the ${INPUT_LIMITS.name}-character limit for names`,
+        where(node),
+        'use a shorter name',
+      );
+    return undefined;
+  };
+  const found = visit(document.contents, 0);
+  if (found) return [found];
   // Measuring what aliases expand to walks the file again: only files that have aliases need it.
   return hasAliases ? checkAliases(document, at) : [];
 }

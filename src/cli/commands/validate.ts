@@ -1,7 +1,7 @@
 import { isError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { formatText } from '../../diagnostics/format.js';
 import { loadPolyaxonfile } from '../../load.js';
-import { transpile } from '../../transpile.js';
+import { lowerPolyaxonfile } from '../../transpile.js';
 import { readCatalogOption } from '../catalog.js';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { readInput, repositoryRoot, type Console } from '../io.js';
@@ -90,7 +90,7 @@ export async function validateCommand(args: string[], io: Console): Promise<Exit
       diagnostics = polyaxonOnly
         ? (await loadPolyaxonfile(input.name, input.text, common)).diagnostics
         : (
-            await transpile(input.name, input.text, {
+            await lowerPolyaxonfile(input.name, input.text, {
               ...common,
               kind,
               ...project,
