@@ -5,7 +5,7 @@ import type { Manifest } from '../argo/types.js';
 import { isError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderGraph } from '../emit/graph.js';
 import { readConnectionCatalog, type ConnectionCatalog } from '../resolve/connection-catalog.js';
-import { transpile, type TranspileResult } from '../transpile.js';
+import { lowerPolyaxonfile, transpile, type TranspileResult } from '../transpile.js';
 import { paramsFor, type Config } from './inputs.js';
 import { ACTION_SPELLING } from './option-spelling.js';
 import type { FileReport } from './report/markdown.js';
@@ -59,7 +59,8 @@ export async function transpileFile(
   role: Role = 'pipeline',
 ): Promise<TranspileResult> {
   const { config, workspace, catalog } = settings;
-  return transpile(file, text, {
+  // Only pipelines are written out (`output-dir`): a component is checked without its text.
+  return (role === 'component' ? lowerPolyaxonfile : transpile)(file, text, {
     kind: role === 'component' ? 'workflow-template' : config.kind,
     cwd: workspace,
     absolutePath: path.join(workspace, file),
