@@ -16,7 +16,7 @@ const rss = path.join(root, 'scripts', 'bench', 'report-rss.mjs');
 const floorScript = path.join(root, 'scripts', 'bench', 'floor.mjs');
 const sizes = (process.env.BENCH_SIZES ?? '10,100,1000,5000,20000').split(',').map(Number);
 // Small runs are cheap and the most sensitive to a noisy machine: take the best of more of them.
-const repeatsFor = (size) => Number(process.env.BENCH_REPEATS ?? (size <= 100 ? 10 : size <= 5000 ? 5 : 3));
+const repeatsFor = (size) => Number(process.env.BENCH_REPEATS ?? (size <= 100 ? 10 : size <= 5000 ? 8 : 3));
 // Argo keeps a Workflow in one etcd object: etcd's default request limit is 1.5 MiB.
 const ETCD_LIMIT = 1.5 * 1024 * 1024;
 const work = mkdtempSync(path.join(tmpdir(), 'bench-'));

@@ -8,4 +8,8 @@ const [input, manifestJson, result] = process.argv.slice(2);
 const lineCounter = new LineCounter();
 parseDocument(readFileSync(input, 'utf8'), { version: '1.1', lineCounter }).toJS();
 const manifest = JSON.parse(readFileSync(manifestJson, 'utf8'));
-writeFileSync(result, stringify(manifest, { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' }));
+// The options transpile writes with: the same text, and no walk over the tree for directives.
+writeFileSync(
+  result,
+  stringify(manifest, { aliasDuplicateObjects: false, directives: false, lineWidth: 0, version: '1.1' }),
+);
