@@ -19913,12 +19913,15 @@ function argvWhileRunning(items) {
         return undefined;
     return `toJson(filter([${items.map((item) => renderExpression(item, 'argv')).join(', ')}], {# != ''}))`;
 }
-function argvPatch(name, list, container) {
+/** A container's command and args that are computed while the run goes (see argvWhileRunning). */
+function computedArgv(container) {
     const command = argvWhileRunning(container.command);
     const args = argvWhileRunning(container.args);
-    if (!command && !args)
-        return undefined;
-    return { name, list, ...(command ? { command } : {}), ...(args ? { args } : {}) };
+    return { ...(command ? { command } : {}), ...(args ? { args } : {}) };
+}
+function argvPatch(name, list, container) {
+    const computed = computedArgv(container);
+    return computed.command || computed.args ? { name, list, ...computed } : undefined;
 }
 /**
  * The template's `podSpecPatch`: the pod fields Argo templates lack, then the containers whose
@@ -20048,8 +20051,7 @@ function lowerResource(template) {
 }
 /** A replica's container, its command and args computed while the run goes where an item may come out empty. */
 function withArgvWhileRunning(container, bound) {
-    const command = argvWhileRunning(bound.command);
-    const args = argvWhileRunning(bound.args);
+    const { command, args } = computedArgv(bound);
     return {
         ...container,
         ...(command ? { command: new ManifestExpression(command) } : {}),

@@ -130,6 +130,16 @@ component:
   });
 });
 
+/** A TFJob template's first worker container once Argo has substituted `vars` into its manifest. */
+async function substitutedWorker(tf: Template, vars: Record<string, string>): Promise<Record<string, unknown>> {
+  const substituted = await ev.substitute({ name: tf.name, inputs: tf.inputs, resource: tf.resource }, vars);
+  if (!substituted.ok) throw new Error(substituted.error);
+  const job = parse((substituted.value.template as { resource: { manifest: string } }).resource.manifest) as {
+    spec: { tfReplicaSpecs: { Worker: { template: { spec: { containers: Record<string, unknown>[] } } } } };
+  };
+  return job.spec.tfReplicaSpecs.Worker.template.spec.containers[0] ?? {};
+}
+
 describe('class 2: resource manifests built as objects', () => {
   it('keeps a value with `#`, quotes or a newline one string of the manifest, whatever it holds', async () => {
     const m = await manifest(
@@ -145,18 +155,10 @@ run:
     );
     const tf = template(m, 'tf');
     for (const note of ['a # b', `it's "quoted"`, 'x\nsecurityContext: {privileged: true}', '{{workflow.name}}']) {
-      const substituted = await ev.substitute(
-        { name: tf.name, inputs: tf.inputs, resource: tf.resource },
-        // The value as it arrives: a literal param's `{{` encoded for the pods' kubelet.
-        { 'inputs.parameters.note': render(literal(note), 'argv') },
-      );
-      if (!substituted.ok) throw new Error(substituted.error);
-      const job = parse((substituted.value.template as { resource: { manifest: string } }).resource.manifest) as {
-        spec: { tfReplicaSpecs: { Worker: { template: { spec: { containers: Record<string, unknown>[] } } } } };
-      };
-      const [container] = job.spec.tfReplicaSpecs.Worker.template.spec.containers;
-      expect(container?.args).toEqual([`--note=${render(literal(note), 'argv')}`]);
-      expect(Object.keys(container ?? {}).sort()).toEqual(['args', 'image', 'name']);
+      // The value as it arrives: a literal param's `{{` encoded for the pods' kubelet.
+      const container = await substitutedWorker(tf, { 'inputs.parameters.note': render(literal(note), 'argv') });
+      expect(container.args).toEqual([`--note=${render(literal(note), 'argv')}`]);
+      expect(Object.keys(container).sort()).toEqual(['args', 'image', 'name']);
     }
   });
 });
@@ -185,15 +187,11 @@ run:
       ['true', 'a # b', ['python', 'train.py', '--verbose', 'a # b']],
       ['no', `it's "quoted"\nx: y`, ['python', 'train.py', `it's "quoted"\nx: y`]],
     ] as const) {
-      const substituted = await ev.substitute(
-        { name: tf.name, inputs: tf.inputs, resource: tf.resource },
-        { 'inputs.parameters.verbose': verbose, 'inputs.parameters.note': note },
-      );
-      if (!substituted.ok) throw new Error(substituted.error);
-      const job = parse((substituted.value.template as { resource: { manifest: string } }).resource.manifest) as {
-        spec: { tfReplicaSpecs: { Worker: { template: { spec: { containers: Record<string, unknown>[] } } } } };
-      };
-      expect(job.spec.tfReplicaSpecs.Worker.template.spec.containers[0]?.command).toEqual(command);
+      const container = await substitutedWorker(tf, {
+        'inputs.parameters.verbose': verbose,
+        'inputs.parameters.note': note,
+      });
+      expect(container.command).toEqual(command);
     }
   });
 

@@ -14,6 +14,13 @@ export function argvWhileRunning(items: readonly ArgoText[] | undefined): string
   return `toJson(filter([${items.map((item) => renderExpression(item, 'argv')).join(', ')}], {# != ''}))`;
 }
 
+/** A container's command and args that are computed while the run goes (see argvWhileRunning). */
+export function computedArgv(container: BoundContainer): { command?: string; args?: string } {
+  const command = argvWhileRunning(container.command);
+  const args = argvWhileRunning(container.args);
+  return { ...(command ? { command } : {}), ...(args ? { args } : {}) };
+}
+
 /** A pod container whose command or args are computed while the run goes: its entry in the pod patch. */
 export interface ArgvPatch {
   /** The container's name in the pod. */
@@ -24,10 +31,8 @@ export interface ArgvPatch {
 }
 
 export function argvPatch(name: string, list: ArgvPatch['list'], container: BoundContainer): ArgvPatch | undefined {
-  const command = argvWhileRunning(container.command);
-  const args = argvWhileRunning(container.args);
-  if (!command && !args) return undefined;
-  return { name, list, ...(command ? { command } : {}), ...(args ? { args } : {}) };
+  const computed = computedArgv(container);
+  return computed.command || computed.args ? { name, list, ...computed } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { isLiteral, render, renderExpression, type ArgoText, type Delivery } from '../argo/text.js';
 import type { BoundContainer, ResourceTemplate } from '../model/pipeline.js';
 import type { Template } from '../argo/types.js';
-import { argvWhileRunning } from './argv.js';
+import { computedArgv } from './argv.js';
 import { lowerContainer, type ArgoContainer } from './container.js';
 import { inputParameters } from './templates.js';
 
@@ -84,8 +84,7 @@ export function lowerResource(template: ResourceTemplate): {
 
 /** A replica's container, its command and args computed while the run goes where an item may come out empty. */
 function withArgvWhileRunning(container: ArgoContainer, bound: BoundContainer): ArgoContainer {
-  const command = argvWhileRunning(bound.command);
-  const args = argvWhileRunning(bound.args);
+  const { command, args } = computedArgv(bound);
   return {
     ...container,
     ...(command ? { command: new ManifestExpression(command) } : {}),
